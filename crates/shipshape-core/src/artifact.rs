@@ -1,0 +1,355 @@
+//! What kind of artifact a file is. Every file in the inventory is classified exactly once, by its
+//! path first and by a look at its content only where the path cannot tell (a YAML file may be a
+//! Kubernetes manifest or not).
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of a file, as far as operations tooling cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "manifest")]
+pub enum ArtifactKind {
+    Dockerfile,
+    Dockerignore,
+    Compose,
+    KubernetesManifest,
+    /// `Chart.yaml` of a Helm chart.
+    HelmChart,
+    /// A file under a chart's `templates/` folder (Go templates, not plain YAML).
+    HelmTemplate,
+    /// `values*.yaml` beside a `Chart.yaml`.
+    HelmValues,
+    Kustomization,
+    GithubWorkflow,
+    /// A composite (or JavaScript/Docker) action: `action.yml` with a `runs:` key.
+    GithubAction,
+    GitlabCi,
+    /// Another CI system's configuration (CircleCI, Jenkins, Azure Pipelines, Bitbucket, …).
+    CiConfig,
+    Terraform,
+    TerraformVars,
+    PackageManifest(ManifestKind),
+    DotEnv,
+    /// Other YAML (configuration, docs data, …).
+    Yaml,
+    /// Program source code.
+    Source,
+    /// Any other text file.
+    Text,
+    Binary,
+}
+
+impl ArtifactKind {
+    /// Short stable name, as used in JSON output and `--select`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ArtifactKind::Dockerfile => "dockerfile",
+            ArtifactKind::Dockerignore => "dockerignore",
+            ArtifactKind::Compose => "compose",
+            ArtifactKind::KubernetesManifest => "kubernetes",
+            ArtifactKind::HelmChart => "helm-chart",
+            ArtifactKind::HelmTemplate => "helm-template",
+            ArtifactKind::HelmValues => "helm-values",
+            ArtifactKind::Kustomization => "kustomization",
+            ArtifactKind::GithubWorkflow => "github-workflow",
+            ArtifactKind::GithubAction => "github-action",
+            ArtifactKind::GitlabCi => "gitlab-ci",
+            ArtifactKind::CiConfig => "ci-config",
+            ArtifactKind::Terraform => "terraform",
+            ArtifactKind::TerraformVars => "terraform-vars",
+            ArtifactKind::PackageManifest(_) => "package-manifest",
+            ArtifactKind::DotEnv => "dotenv",
+            ArtifactKind::Yaml => "yaml",
+            ArtifactKind::Source => "source",
+            ArtifactKind::Text => "text",
+            ArtifactKind::Binary => "binary",
+        }
+    }
+}
+
+/// Package manifests and lockfiles of the ecosystems shipshape detects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ManifestKind {
+    PackageJson,
+    PackageLock,
+    YarnLock,
+    PnpmLock,
+    PnpmWorkspace,
+    BunLock,
+    RequirementsTxt,
+    Pyproject,
+    PoetryLock,
+    UvLock,
+    Pipfile,
+    PipfileLock,
+    SetupPy,
+    GoMod,
+    GoSum,
+    GoWork,
+    CargoToml,
+    CargoLock,
+    PomXml,
+    Gradle,
+    GradleSettings,
+    Gemfile,
+    GemfileLock,
+    ComposerJson,
+    ComposerLock,
+    Csproj,
+    GlobalJson,
+}
+
+impl ManifestKind {
+    pub fn is_lockfile(&self) -> bool {
+        matches!(
+            self,
+            ManifestKind::PackageLock
+                | ManifestKind::YarnLock
+                | ManifestKind::PnpmLock
+                | ManifestKind::BunLock
+                | ManifestKind::PoetryLock
+                | ManifestKind::UvLock
+                | ManifestKind::PipfileLock
+                | ManifestKind::GoSum
+                | ManifestKind::CargoLock
+                | ManifestKind::GemfileLock
+                | ManifestKind::ComposerLock
+        )
+    }
+}
+
+/// Whether classifying a file needs a look at its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classification {
+    Known(ArtifactKind),
+    /// YAML whose kind depends on its content (Kubernetes manifest, composite action, or plain).
+    SniffYaml,
+}
+
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "ico", "webp", "bmp", "tif", "tiff", "psd", "pdf", "zip", "gz",
+    "tgz", "bz2", "xz", "zst", "7z", "rar", "jar", "war", "ear", "class", "so", "dylib", "dll",
+    "exe", "o", "a", "lib", "wasm", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a",
+    "mov", "avi", "mkv", "webm", "ogg", "wav", "flac", "sqlite", "sqlite3", "db", "bin", "pyc",
+    "pyo", "dat", "iso", "img", "dmg", "deb", "rpm", "apk", "keystore", "jks", "p12", "pfx",
+];
+
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "vue", "svelte", "astro", "py", "go",
+    "rs", "java", "kt", "kts", "scala", "groovy", "rb", "erb", "php", "cs", "fs", "vb", "ex",
+    "exs", "c", "h", "cc", "cpp", "hpp", "swift", "m", "sh", "bash", "zsh", "ps1", "lua", "pl",
+    "dart", "clj", "hs", "ml", "r", "jl", "cshtml", "razor",
+];
+
+/// Classify a repository-relative, `/`-separated path by its name alone.
+pub fn classify_path(path: &str) -> Classification {
+    use ArtifactKind as K;
+    use Classification::Known;
+    use ManifestKind as M;
+
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+
+    // Dockerfiles: Dockerfile, Dockerfile.prod, prod.Dockerfile, Containerfile.
+    if lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+        || lower.starts_with("containerfile.")
+    {
+        return Known(K::Dockerfile);
+    }
+    if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+        return Known(K::Dockerignore);
+    }
+
+    let manifest = match lower.as_str() {
+        "package.json" => Some(M::PackageJson),
+        "package-lock.json" | "npm-shrinkwrap.json" => Some(M::PackageLock),
+        "yarn.lock" => Some(M::YarnLock),
+        "pnpm-lock.yaml" => Some(M::PnpmLock),
+        "pnpm-workspace.yaml" => Some(M::PnpmWorkspace),
+        "bun.lockb" | "bun.lock" => Some(M::BunLock),
+        "pyproject.toml" => Some(M::Pyproject),
+        "poetry.lock" => Some(M::PoetryLock),
+        "uv.lock" => Some(M::UvLock),
+        "pipfile" => Some(M::Pipfile),
+        "pipfile.lock" => Some(M::PipfileLock),
+        "setup.py" => Some(M::SetupPy),
+        "go.mod" => Some(M::GoMod),
+        "go.sum" => Some(M::GoSum),
+        "go.work" => Some(M::GoWork),
+        "cargo.toml" => Some(M::CargoToml),
+        "cargo.lock" => Some(M::CargoLock),
+        "pom.xml" => Some(M::PomXml),
+        "build.gradle" | "build.gradle.kts" => Some(M::Gradle),
+        "settings.gradle" | "settings.gradle.kts" => Some(M::GradleSettings),
+        "gemfile" => Some(M::Gemfile),
+        "gemfile.lock" => Some(M::GemfileLock),
+        "composer.json" => Some(M::ComposerJson),
+        "composer.lock" => Some(M::ComposerLock),
+        "global.json" => Some(M::GlobalJson),
+        _ if lower.ends_with(".csproj") || lower.ends_with(".fsproj") => Some(M::Csproj),
+        _ if is_requirements_file(&lower, parent) => Some(M::RequirementsTxt),
+        _ => None,
+    };
+    if let Some(m) = manifest {
+        return Known(K::PackageManifest(m));
+    }
+
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+        return Known(K::DotEnv);
+    }
+    if lower.ends_with(".tf") || lower.ends_with(".tf.json") || lower.ends_with(".tofu") {
+        return Known(K::Terraform);
+    }
+    if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
+        return Known(K::TerraformVars);
+    }
+
+    let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+
+    // CI systems.
+    if is_yaml && (parent == ".github/workflows" || parent.ends_with("/.github/workflows")) {
+        return Known(K::GithubWorkflow);
+    }
+    if lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml" {
+        return Known(K::GitlabCi);
+    }
+    if is_yaml && (parent == ".gitlab" || parent.starts_with(".gitlab/ci")) {
+        return Known(K::GitlabCi);
+    }
+    if lower == "jenkinsfile"
+        || lower.starts_with("jenkinsfile.")
+        || lower == "azure-pipelines.yml"
+        || lower == "azure-pipelines.yaml"
+        || lower == "bitbucket-pipelines.yml"
+        || (parent.ends_with(".circleci") && lower == "config.yml")
+        || lower == ".travis.yml"
+        || (parent.ends_with(".buildkite") && is_yaml)
+        || lower == "cloudbuild.yaml"
+        || lower == "cloudbuild.yml"
+        || lower == "buildspec.yml"
+        || lower == ".drone.yml"
+        || (parent.ends_with(".woodpecker") && is_yaml)
+    {
+        return Known(K::CiConfig);
+    }
+
+    if is_yaml {
+        if lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower == "compose.yaml" || lower == "compose.yml" {
+            return Known(K::Compose);
+        }
+        if lower == "kustomization.yaml" || lower == "kustomization.yml" {
+            return Known(K::Kustomization);
+        }
+        if lower == "chart.yaml" || lower == "chart.yml" {
+            return Known(K::HelmChart);
+        }
+        if parent == "templates" || parent.ends_with("/templates") {
+            // Helm templates are decided against the inventory (a Chart.yaml next to templates/);
+            // here they are sniffed like other YAML and corrected afterwards.
+            return Classification::SniffYaml;
+        }
+        return Classification::SniffYaml;
+    }
+    if lower.ends_with(".tpl") && (parent == "templates" || parent.ends_with("/templates")) {
+        return Known(K::HelmTemplate);
+    }
+
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if BINARY_EXTENSIONS.contains(&ext) {
+        return Known(K::Binary);
+    }
+    if SOURCE_EXTENSIONS.contains(&ext) {
+        return Known(K::Source);
+    }
+    Known(K::Text)
+}
+
+fn is_requirements_file(lower: &str, parent: &str) -> bool {
+    (lower.starts_with("requirements") && lower.ends_with(".txt"))
+        || ((parent == "requirements" || parent.ends_with("/requirements")) && lower.ends_with(".txt"))
+}
+
+/// Decide the kind of a YAML file from its content. Only the top-level keys are looked at, so
+/// this is cheap and works on files that would not parse.
+pub fn classify_yaml(path: &str, text: &str) -> ArtifactKind {
+    let lower = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let mut api_version = false;
+    let mut kind = false;
+    let mut runs = false;
+    let mut services = false;
+    for line in text.lines() {
+        let l = line.trim_end();
+        if l.starts_with("apiVersion:") {
+            api_version = true;
+        } else if l.starts_with("kind:") {
+            kind = true;
+        } else if l.starts_with("runs:") {
+            runs = true;
+        } else if l.starts_with("services:") {
+            services = true;
+        }
+    }
+    if api_version && kind {
+        return ArtifactKind::KubernetesManifest;
+    }
+    if (lower == "action.yml" || lower == "action.yaml") && runs {
+        return ArtifactKind::GithubAction;
+    }
+    if services && (lower.contains("compose")) {
+        return ArtifactKind::Compose;
+    }
+    ArtifactKind::Yaml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ArtifactKind as K;
+    use Classification::Known;
+
+    #[test]
+    fn classifies_dockerfiles_by_name() {
+        for p in ["Dockerfile", "api/Dockerfile.prod", "build/prod.Dockerfile", "Containerfile"] {
+            assert_eq!(classify_path(p), Known(K::Dockerfile), "{p}");
+        }
+        assert_eq!(classify_path("docs/dockerfile.md"), Known(K::Dockerfile));
+    }
+
+    #[test]
+    fn classifies_ci_files() {
+        assert_eq!(classify_path(".github/workflows/ci.yml"), Known(K::GithubWorkflow));
+        assert_eq!(classify_path(".gitlab-ci.yml"), Known(K::GitlabCi));
+        assert_eq!(classify_path(".circleci/config.yml"), Known(K::CiConfig));
+        assert_eq!(classify_path("Jenkinsfile"), Known(K::CiConfig));
+    }
+
+    #[test]
+    fn classifies_manifests_and_lockfiles() {
+        assert_eq!(
+            classify_path("web/package.json"),
+            Known(K::PackageManifest(ManifestKind::PackageJson))
+        );
+        assert_eq!(
+            classify_path("requirements/prod.txt"),
+            Known(K::PackageManifest(ManifestKind::RequirementsTxt))
+        );
+        assert!(ManifestKind::CargoLock.is_lockfile());
+        assert!(!ManifestKind::CargoToml.is_lockfile());
+    }
+
+    #[test]
+    fn sniffs_kubernetes_yaml_by_api_version_and_kind() {
+        assert_eq!(classify_path("k8s/deploy.yaml"), Classification::SniffYaml);
+        let k8s = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n";
+        assert_eq!(classify_yaml("k8s/deploy.yaml", k8s), K::KubernetesManifest);
+        assert_eq!(classify_yaml("config/app.yaml", "port: 8080\n"), K::Yaml);
+        assert_eq!(
+            classify_yaml("action.yml", "name: x\nruns:\n  using: composite\n"),
+            K::GithubAction
+        );
+    }
+}

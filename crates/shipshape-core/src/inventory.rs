@@ -1,0 +1,670 @@
+//! One parallel walk of a repository into an [`Inventory`]: every file classified once, every
+//! file that could not be taken recorded as [`Skipped`] with its reason. Nothing here is fatal
+//! except a root that does not exist or is not a folder.
+//!
+//! File contents are read lazily and at most once: YAML is read during the walk (its kind depends
+//! on its content); everything else is read the first time a caller asks for it. The guards (size
+//! cap, binary sniffing, UTF-8) apply at that read.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Serialize;
+
+use crate::artifact::{classify_path, classify_yaml, ArtifactKind, Classification};
+use crate::config::{Config, ConfigError, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE};
+
+/// Folders that hold dependencies, caches or build output, never the repository's own code.
+/// They are left out even when no `.gitignore` says so.
+pub const ALWAYS_EXCLUDED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "bower_components",
+    ".venv",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".terraform",
+    ".terragrunt-cache",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".gradle",
+    ".idea",
+    ".vs",
+];
+
+/// How many leading bytes are looked at to decide a file is binary.
+const SNIFF_LEN: usize = 8192;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{path}: no such file or folder — check the path and try again")]
+    NotFound { path: String },
+    #[error("{path} is a file, not a folder — pass the repository's folder")]
+    NotADirectory { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Walk settings; `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub max_file_size: u64,
+    /// Worker threads for the walk; 0 = one per core.
+    pub threads: usize,
+    /// Extra gitignore-style patterns to leave out.
+    pub exclude: Vec<String>,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            threads: 0,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// Why a path was not taken into the inventory, or why its content could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason")]
+pub enum SkipReason {
+    TooLarge { size: u64, limit: u64 },
+    Binary,
+    InvalidUtf8,
+    SymlinkLoop,
+    /// Symbolic links are not followed: what they point at may lie outside the repository.
+    Symlink,
+    PermissionDenied,
+    Unreadable { error: String },
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::TooLarge { size, limit } => write!(
+                f,
+                "file is {} MiB, over the {} MiB limit (raise [inventory] max_file_size in shipshape.toml to read it)",
+                mib(*size),
+                mib(*limit)
+            ),
+            SkipReason::Binary => write!(f, "binary content"),
+            SkipReason::InvalidUtf8 => write!(f, "not valid UTF-8 text"),
+            SkipReason::SymlinkLoop => write!(f, "symbolic link loop"),
+            SkipReason::Symlink => write!(f, "symbolic link, not followed"),
+            SkipReason::PermissionDenied => write!(f, "permission denied"),
+            SkipReason::Unreadable { error } => write!(f, "could not read: {error}"),
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    let v = bytes as f64 / (1024.0 * 1024.0);
+    if v >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A path left out, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+/// One file of the repository.
+#[derive(Debug)]
+pub struct FileEntry {
+    /// Repository-relative path with `/` separators.
+    pub path: String,
+    pub kind: ArtifactKind,
+    pub size: u64,
+    content: OnceLock<Result<Arc<str>, SkipReason>>,
+}
+
+impl FileEntry {
+    /// The file name (last path component).
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The folder the file is in, relative to the root (`""` for the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+}
+
+/// Every file of a repository, classified.
+#[derive(Debug)]
+pub struct Inventory {
+    root: PathBuf,
+    files: Vec<FileEntry>,
+    index: HashMap<String, usize>,
+    skipped: Mutex<Vec<Skipped>>,
+    options: WalkOptions,
+    config: Config,
+    config_error: Option<ConfigError>,
+}
+
+impl Inventory {
+    /// Walk `root` with the options from its `shipshape.toml` (if any).
+    ///
+    /// A malformed `shipshape.toml` is not fatal: the walk uses defaults and the error is kept
+    /// in [`Inventory::config_error`] for the caller to report.
+    pub fn open(root: &Path) -> Result<Inventory, WorkspaceError> {
+        check_root(root)?;
+        let (config, config_error) = match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+            Ok(text) => match Config::parse(&text) {
+                Ok(c) => (c, None),
+                Err(e) => (Config::default(), Some(e)),
+            },
+            Err(_) => (Config::default(), None),
+        };
+        let options = WalkOptions {
+            max_file_size: config.max_file_size(),
+            threads: 0,
+            exclude: config.inventory.exclude.clone(),
+        };
+        let mut inv = Inventory::open_with(root, options)?;
+        inv.config = config;
+        inv.config_error = config_error;
+        Ok(inv)
+    }
+
+    /// Walk `root` with explicit options and no configuration file.
+    pub fn open_with(root: &Path, options: WalkOptions) -> Result<Inventory, WorkspaceError> {
+        check_root(root)?;
+        let root = root.to_path_buf();
+        let (mut files, mut skipped) = walk(&root, &options);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        reclassify_helm_templates(&mut files);
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        Ok(Inventory {
+            root,
+            files,
+            index,
+            skipped: Mutex::new(skipped),
+            options,
+            config: Config::default(),
+            config_error: None,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn config_error(&self) -> Option<&ConfigError> {
+        self.config_error.as_ref()
+    }
+
+    /// All files, sorted by path.
+    pub fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+
+    /// Files of one kind, in path order.
+    pub fn of_kind(&self, kind: ArtifactKind) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(move |f| f.kind == kind)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&FileEntry> {
+        self.index.get(path).map(|&i| &self.files[i])
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.index.contains_key(path)
+    }
+
+    /// The text of a file, read once and cached. `None` when the file could not be taken (it is
+    /// then listed in [`Inventory::skipped`]).
+    pub fn text(&self, entry: &FileEntry) -> Option<Arc<str>> {
+        let result = entry
+            .content
+            .get_or_init(|| read_guarded(&self.root, &entry.path, self.options.max_file_size));
+        match result {
+            Ok(text) => Some(Arc::clone(text)),
+            Err(reason) => {
+                let mut skipped = self.skipped.lock().unwrap_or_else(|p| p.into_inner());
+                if !skipped.iter().any(|s| s.path == entry.path) {
+                    skipped.push(Skipped {
+                        path: entry.path.clone(),
+                        reason: reason.clone(),
+                    });
+                }
+                None
+            }
+        }
+    }
+
+    /// The text of the file at `path`, if it is in the inventory and readable.
+    pub fn text_of(&self, path: &str) -> Option<Arc<str>> {
+        self.get(path).and_then(|e| self.text(e))
+    }
+
+    /// Everything skipped so far (the walk's guards plus reads that failed), sorted by path.
+    pub fn skipped(&self) -> Vec<Skipped> {
+        let mut v = self
+            .skipped
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+}
+
+fn check_root(root: &Path) -> Result<(), WorkspaceError> {
+    let display = root.display().to_string();
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(WorkspaceError::NotADirectory { path: display }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(WorkspaceError::NotFound { path: display })
+        }
+        Err(e) => Err(WorkspaceError::Io {
+            path: display,
+            source: e,
+        }),
+    }
+}
+
+enum WalkItem {
+    File(FileEntry),
+    Skip(Skipped),
+}
+
+fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .ignore(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".shipshapeignore")
+        .threads(options.threads)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| ALWAYS_EXCLUDED_DIRS.contains(&n)))
+        });
+    if !options.exclude.is_empty() {
+        let mut ob = ignore::overrides::OverrideBuilder::new(root);
+        for pattern in &options.exclude {
+            // Overrides are whitelists; a leading `!` turns a pattern into an exclusion.
+            let _ = ob.add(&format!("!{pattern}"));
+        }
+        if let Ok(ov) = ob.build() {
+            builder.overrides(ov);
+        }
+    }
+
+    let (tx, rx) = std::sync::mpsc::channel::<WalkItem>();
+    let max = options.max_file_size;
+    builder.build_parallel().run(|| {
+        let tx = tx.clone();
+        Box::new(move |result| {
+            if let Some(item) = visit(root, result, max) {
+                let _ = tx.send(item);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for item in rx {
+        match item {
+            WalkItem::File(f) => files.push(f),
+            WalkItem::Skip(s) => skipped.push(s),
+        }
+    }
+    (files, skipped)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut s = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+fn visit(
+    root: &Path,
+    result: Result<ignore::DirEntry, ignore::Error>,
+    max: u64,
+) -> Option<WalkItem> {
+    let entry = match result {
+        Ok(e) => e,
+        Err(err) => return Some(WalkItem::Skip(skip_from_walk_error(root, &err))),
+    };
+    let ft = entry.file_type()?;
+    if ft.is_dir() {
+        return None;
+    }
+    let path = relative(root, entry.path());
+    if path.is_empty() {
+        return None;
+    }
+    if ft.is_symlink() {
+        let reason = match std::fs::metadata(entry.path()) {
+            Err(e) if e.raw_os_error() == Some(40) => SkipReason::SymlinkLoop,
+            _ => SkipReason::Symlink,
+        };
+        return Some(WalkItem::Skip(Skipped { path, reason }));
+    }
+    if !ft.is_file() {
+        return None;
+    }
+    let size = match entry.metadata() {
+        Ok(m) => m.len(),
+        Err(err) => return Some(WalkItem::Skip(skip_from_walk_error(root, &err))),
+    };
+    if size > max {
+        return Some(WalkItem::Skip(Skipped {
+            path,
+            reason: SkipReason::TooLarge { size, limit: max },
+        }));
+    }
+    let content = OnceLock::new();
+    let kind = match classify_path(&path) {
+        Classification::Known(k) => k,
+        Classification::SniffYaml => match read_guarded(root, &path, max) {
+            Ok(text) => {
+                let k = classify_yaml(&path, &text);
+                let _ = content.set(Ok(text));
+                k
+            }
+            Err(reason) => return Some(WalkItem::Skip(Skipped { path, reason })),
+        },
+    };
+    Some(WalkItem::File(FileEntry {
+        path,
+        kind,
+        size,
+        content,
+    }))
+}
+
+fn skip_from_walk_error(root: &Path, err: &ignore::Error) -> Skipped {
+    let mut path = String::new();
+    let mut reason = SkipReason::Unreadable {
+        error: err.to_string(),
+    };
+    let mut cur = err;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path = relative(root, p);
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err
+            }
+            ignore::Error::Loop { child, .. } => {
+                path = relative(root, child);
+                reason = SkipReason::SymlinkLoop;
+                break;
+            }
+            ignore::Error::Io(io) => {
+                reason = reason_from_io(io);
+                break;
+            }
+            _ => break,
+        }
+    }
+    if path.is_empty() {
+        path = ".".to_string();
+    }
+    Skipped { path, reason }
+}
+
+fn reason_from_io(err: &std::io::Error) -> SkipReason {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => SkipReason::PermissionDenied,
+        _ if err.raw_os_error() == Some(40) => SkipReason::SymlinkLoop,
+        _ => SkipReason::Unreadable {
+            error: err.to_string(),
+        },
+    }
+}
+
+/// Read a file with every guard applied: size cap, binary sniffing, UTF-8.
+fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason> {
+    let full = root.join(rel);
+    let file = std::fs::File::open(&full).map_err(|e| reason_from_io(&e))?;
+    let mut bytes = Vec::new();
+    // Read one byte past the cap so a file that grew since the walk is still caught.
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| reason_from_io(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max,
+        });
+    }
+    if is_binary(&bytes) {
+        return Err(SkipReason::Binary);
+    }
+    // A leading UTF-8 byte-order mark is not content.
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(Arc::from(s)),
+        Err(_) => Err(SkipReason::InvalidUtf8),
+    }
+}
+
+/// A NUL byte in the first 8 KiB marks binary content (the rule git and ripgrep use).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(SNIFF_LEN)]).is_some()
+}
+
+/// YAML under a Helm chart's `templates/` is Go-templated, not a manifest to parse.
+fn reclassify_helm_templates(files: &mut [FileEntry]) {
+    let chart_dirs: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == ArtifactKind::HelmChart)
+        .map(|f| f.dir().to_string())
+        .collect();
+    if chart_dirs.is_empty() {
+        return;
+    }
+    for f in files.iter_mut() {
+        let in_chart = |d: &String| {
+            let prefix = if d.is_empty() {
+                String::new()
+            } else {
+                format!("{d}/")
+            };
+            f.path.starts_with(&prefix) && {
+                let rest = &f.path[prefix.len()..];
+                rest.starts_with("templates/") || (rest.starts_with("values") && rest.ends_with("ml"))
+            }
+        };
+        if let Some(d) = chart_dirs.iter().find(|d| in_chart(d)) {
+            let rest = &f.path[if d.is_empty() { 0 } else { d.len() + 1 }..];
+            f.kind = if rest.starts_with("templates/") {
+                ArtifactKind::HelmTemplate
+            } else {
+                ArtifactKind::HelmValues
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, c) in files {
+            let full = dir.path().join(p);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, c).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn classifies_every_file_once_in_path_order() {
+        let dir = tree(&[
+            ("Dockerfile", b"FROM alpine:3.20\n"),
+            ("k8s/deploy.yaml", b"apiVersion: apps/v1\nkind: Deployment\n"),
+            ("chart/Chart.yaml", b"apiVersion: v2\nname: x\n"),
+            ("chart/templates/deploy.yaml", b"apiVersion: apps/v1\nkind: {{ .Values.kind }}\n"),
+            ("chart/values.yaml", b"replicas: 1\n"),
+            ("src/main.rs", b"fn main() {}\n"),
+            (".github/workflows/ci.yml", b"on: push\n"),
+        ]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let kinds: Vec<(&str, ArtifactKind)> =
+            inv.files().iter().map(|f| (f.path.as_str(), f.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (".github/workflows/ci.yml", ArtifactKind::GithubWorkflow),
+                ("Dockerfile", ArtifactKind::Dockerfile),
+                ("chart/Chart.yaml", ArtifactKind::HelmChart),
+                ("chart/templates/deploy.yaml", ArtifactKind::HelmTemplate),
+                ("chart/values.yaml", ArtifactKind::HelmValues),
+                ("k8s/deploy.yaml", ArtifactKind::KubernetesManifest),
+                ("src/main.rs", ArtifactKind::Source),
+            ]
+        );
+    }
+
+    #[test]
+    fn honours_gitignore_and_shipshapeignore_and_skips_dependency_folders() {
+        let dir = tree(&[
+            (".gitignore", b"dist/\n"),
+            (".shipshapeignore", b"legacy/\n"),
+            ("dist/app.js", b"x"),
+            ("legacy/old.py", b"x"),
+            ("node_modules/left-pad/index.js", b"x"),
+            ("app.py", b"x"),
+        ]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let paths: Vec<&str> = inv.files().iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, vec![".gitignore", ".shipshapeignore", "app.py"]);
+    }
+
+    #[test]
+    fn guards_record_a_reason_and_never_fail_the_walk() {
+        let dir = tree(&[
+            ("big.yaml", &[b'a'; 2048]),
+            ("image.yaml", b"\x89PNG\0\0\0"),
+            ("latin1.yaml", b"name: caf\xe9\n"),
+            ("ok.yaml", b"a: 1\n"),
+        ]);
+        let inv = Inventory::open_with(
+            dir.path(),
+            WalkOptions {
+                max_file_size: 1024,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let reasons: Vec<(String, SkipReason)> = inv
+            .skipped()
+            .into_iter()
+            .map(|s| (s.path, s.reason))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (
+                    "big.yaml".into(),
+                    SkipReason::TooLarge {
+                        size: 2048,
+                        limit: 1024
+                    }
+                ),
+                ("image.yaml".into(), SkipReason::Binary),
+                ("latin1.yaml".into(), SkipReason::InvalidUtf8),
+            ]
+        );
+        assert_eq!(inv.files().len(), 1);
+    }
+
+    #[test]
+    fn lazy_reads_record_failures_once() {
+        let dir = tree(&[("notes.txt", b"\xff\xfe bad")]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = inv.get("notes.txt").unwrap();
+        assert!(inv.text(entry).is_none());
+        assert!(inv.text(entry).is_none());
+        assert_eq!(inv.skipped().len(), 1);
+        assert_eq!(inv.skipped()[0].reason, SkipReason::InvalidUtf8);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_skipped_not_followed() {
+        let dir = tree(&[("a/file.txt", b"x")]);
+        std::os::unix::fs::symlink("../a", dir.path().join("a/loop")).unwrap();
+        std::os::unix::fs::symlink("self", dir.path().join("self")).unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        let skipped = inv.skipped();
+        assert!(skipped
+            .iter()
+            .any(|s| s.path == "self" && s.reason == SkipReason::SymlinkLoop));
+        assert!(skipped
+            .iter()
+            .any(|s| s.path == "a/loop" && s.reason == SkipReason::Symlink));
+    }
+
+    #[test]
+    fn rejects_missing_root_and_file_root() {
+        let dir = tree(&[("f.txt", b"x")]);
+        assert!(matches!(
+            Inventory::open(&dir.path().join("nope")),
+            Err(WorkspaceError::NotFound { .. })
+        ));
+        assert!(matches!(
+            Inventory::open(&dir.path().join("f.txt")),
+            Err(WorkspaceError::NotADirectory { .. })
+        ));
+    }
+}
