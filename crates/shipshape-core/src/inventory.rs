@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::artifact::{classify_path, classify_yaml, ArtifactKind, Classification};
 use crate::config::{Config, ConfigError, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE};
@@ -81,7 +81,7 @@ impl Default for WalkOptions {
 }
 
 /// Why a path was not taken into the inventory, or why its content could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
 pub enum SkipReason {
     TooLarge { size: u64, limit: u64 },
@@ -123,7 +123,7 @@ fn mib(bytes: u64) -> String {
 }
 
 /// A path left out, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     #[serde(flatten)]

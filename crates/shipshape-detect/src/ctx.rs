@@ -1,0 +1,362 @@
+//! The detection context: the inventory plus what detectors share — parsed manifests with notes
+//! on failure, budgeted source scanning, and the common evidence finders (env var names, health
+//! routes, port hints) every stack uses.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use shipshape_core::evidence::line_of_offset;
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, Located};
+
+use crate::model::{Ambiguity, Language, Note};
+use crate::scan;
+
+/// How many source files of one service are read for env vars, routes and ports. Files are taken
+/// shallowest first and entry-point names first, so a huge service costs a bounded amount.
+pub const SOURCE_SCAN_BUDGET: usize = 400;
+/// Source files larger than this are not scanned (generated or vendored code).
+pub const SOURCE_SCAN_MAX_BYTES: u64 = 256 * 1024;
+
+pub struct Ctx<'a> {
+    pub inv: &'a Inventory,
+    /// Every folder that holds a service candidate, so a service's scan stops at nested ones.
+    roots: Vec<String>,
+    notes: Mutex<Vec<Note>>,
+    ambiguities: Mutex<Vec<Ambiguity>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(inv: &'a Inventory, roots: Vec<String>) -> Self {
+        Ctx {
+            inv,
+            roots,
+            notes: Mutex::new(Vec::new()),
+            ambiguities: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn roots(&self) -> &[String] {
+        &self.roots
+    }
+
+    /// Join a folder (`""` or `.` for the root) and a relative path.
+    pub fn join(dir: &str, name: &str) -> String {
+        if dir.is_empty() || dir == "." {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.inv.contains(path)
+    }
+
+    pub fn text(&self, path: &str) -> Option<Arc<str>> {
+        self.inv.text_of(path)
+    }
+
+    /// Record that a file could not be used.
+    pub fn note(&self, path: &str, line: Option<u32>, message: impl Into<String>) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Note {
+                path: path.to_string(),
+                line,
+                message: message.into(),
+            });
+    }
+
+    pub fn ambiguity(&self, a: Ambiguity) {
+        self.ambiguities
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(a);
+    }
+
+    pub fn take_notes(&self) -> Vec<Note> {
+        let mut v = std::mem::take(&mut *self.notes.lock().unwrap_or_else(|p| p.into_inner()));
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    pub fn take_ambiguities(&self) -> Vec<Ambiguity> {
+        let mut v =
+            std::mem::take(&mut *self.ambiguities.lock().unwrap_or_else(|p| p.into_inner()));
+        v.sort_by(|a, b| a.subject.cmp(&b.subject));
+        v
+    }
+
+    /// Parse a JSON file; a parse failure becomes a note (with line) and `None`.
+    pub fn json(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
+        let text = self.text(path)?;
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => Some((text, v)),
+            Err(e) => {
+                self.note(
+                    path,
+                    Some(e.line() as u32),
+                    format!("could not parse JSON: {e} — values from this file were not used"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parse a TOML file; a parse failure becomes a note (with line) and `None`.
+    pub fn toml(&self, path: &str) -> Option<(Arc<str>, toml::Table)> {
+        let text = self.text(path)?;
+        match text.parse::<toml::Table>() {
+            Ok(v) => Some((text, v)),
+            Err(e) => {
+                let line = e.span().map(|s| line_of_offset(&text, s.start));
+                self.note(
+                    path,
+                    line,
+                    format!(
+                        "could not parse TOML: {} — values from this file were not used",
+                        e.message().trim()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parse a YAML file (first document); a parse failure becomes a note and `None`.
+    pub fn yaml(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
+        let text = self.text(path)?;
+        match serde_saphyr::from_str::<serde_json::Value>(&text) {
+            Ok(v) => Some((text, v)),
+            Err(e) => {
+                let msg = e.to_string();
+                let line = yaml_error_line(&msg);
+                let first = msg.lines().next().unwrap_or("").to_string();
+                self.note(
+                    path,
+                    line,
+                    format!("could not parse YAML: {first} — values from this file were not used"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Parse every document of a multi-document YAML file (Kubernetes manifests).
+    pub fn yaml_documents(&self, path: &str) -> Option<(Arc<str>, Vec<serde_json::Value>)> {
+        let text = self.text(path)?;
+        match serde_saphyr::from_multiple::<serde_json::Value>(&text) {
+            Ok(v) => Some((text, v)),
+            Err(e) => {
+                let msg = e.to_string();
+                let first = msg.lines().next().unwrap_or("").to_string();
+                self.note(
+                    path,
+                    yaml_error_line(&msg),
+                    format!("could not parse YAML: {first} — values from this file were not used"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Files under `dir` that belong to that service: not inside a nested service root.
+    pub fn service_files(&self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        let prefix = if dir.is_empty() || dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let nested: Vec<String> = self
+            .roots
+            .iter()
+            .filter(|r| {
+                r.as_str() != dir && r.as_str() != "." && r.starts_with(prefix.as_str())
+            })
+            .map(|r| format!("{r}/"))
+            .collect();
+        self.inv
+            .files()
+            .iter()
+            .filter(move |f| f.path.starts_with(&prefix) && !nested.iter().any(|n| f.path.starts_with(n)))
+    }
+
+    /// Source files of a service with one of `extensions`, read, within [`SOURCE_SCAN_BUDGET`].
+    /// Test files are left out: what tests read says nothing about production.
+    pub fn source_texts(&self, dir: &str, extensions: &[&str]) -> Vec<(&'a FileEntry, Arc<str>)> {
+        let mut candidates: Vec<&FileEntry> = self
+            .service_files(dir)
+            .filter(|f| {
+                f.size <= SOURCE_SCAN_MAX_BYTES
+                    && matches!(f.kind, ArtifactKind::Source | ArtifactKind::Text | ArtifactKind::Yaml)
+                    && f
+                        .name()
+                        .rsplit_once('.')
+                        .is_some_and(|(_, e)| extensions.contains(&e))
+                    && !scan::is_test_path(&f.path)
+            })
+            .collect();
+        candidates.sort_by_key(|f| (scan::entry_point_rank(f.name()), f.path.matches('/').count(), f.path.clone()));
+        candidates
+            .into_iter()
+            .take(SOURCE_SCAN_BUDGET)
+            .filter_map(|f| self.inv.text(f).map(|t| (f, t)))
+            .collect()
+    }
+
+    /// Names of environment variables the service's code reads, plus those listed in its
+    /// `.env.example`-style files; one entry per name, at its first sighting.
+    pub fn env_vars(&self, dir: &str, lang: Language) -> Vec<Located<String>> {
+        let mut found: BTreeMap<String, Evidence> = BTreeMap::new();
+        for (f, text) in self.source_texts(dir, scan::extensions(lang)) {
+            for (name, offset) in scan::env_var_reads(lang, &text) {
+                let ev = Evidence::at_offset(&f.path, &text, offset, "read in code");
+                found.entry(name).or_insert(ev);
+            }
+        }
+        for f in self.service_files(dir).filter(|f| f.kind == ArtifactKind::DotEnv) {
+            if f.dir() != dir.trim_start_matches('.') && !(dir == "." && f.dir().is_empty()) {
+                continue;
+            }
+            if let Some(text) = self.inv.text(f) {
+                for (name, line) in scan::dotenv_names(&text) {
+                    found
+                        .entry(name)
+                        .or_insert_with(|| Evidence::new(&f.path, Some(line), "listed in env file"));
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|(name, ev)| Located::new(name, ev))
+            .collect()
+    }
+
+    /// The first health endpoint the service's code defines.
+    pub fn health_path(&self, dir: &str, lang: Language) -> Option<Located<String>> {
+        let mut best: Option<(usize, Located<String>)> = None;
+        for (f, text) in self.source_texts(dir, scan::extensions(lang)) {
+            if let Some((rank, route, offset)) = scan::health_route(&text) {
+                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    best = Some((
+                        rank,
+                        Located::new(
+                            route.to_string(),
+                            Evidence::at_offset(&f.path, &text, offset, "route defined in code"),
+                        ),
+                    ));
+                }
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    /// Ports stated outside the code: Procfile, Dockerfile `EXPOSE`, `PORT=` in env files.
+    pub fn port_hints(&self, dir: &str) -> Vec<Located<u16>> {
+        let mut hints = Vec::new();
+        let procfile = Self::join(dir, "Procfile");
+        if let Some(text) = self.text(&procfile) {
+            for (port, offset) in scan::ports_in_command(&text) {
+                hints.push(Located::new(
+                    port,
+                    Evidence::at_offset(&procfile, &text, offset, "Procfile web process"),
+                ));
+            }
+        }
+        for f in self.service_files(dir) {
+            let same_dir = f.dir() == dir || (dir == "." && f.dir().is_empty());
+            if !same_dir {
+                continue;
+            }
+            match f.kind {
+                ArtifactKind::Dockerfile => {
+                    if let Some(text) = self.inv.text(f) {
+                        for (port, offset) in scan::expose_ports(&text) {
+                            hints.push(Located::new(
+                                port,
+                                Evidence::at_offset(&f.path, &text, offset, "EXPOSE"),
+                            ));
+                        }
+                    }
+                }
+                ArtifactKind::DotEnv => {
+                    if let Some(text) = self.inv.text(f) {
+                        if let Some((port, line)) = scan::dotenv_port(&text) {
+                            hints.push(Located::new(
+                                port,
+                                Evidence::new(&f.path, Some(line), "PORT in env file"),
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        hints
+    }
+
+    /// Settle a service's port: explicit evidence (code, config, Procfile, EXPOSE, env) wins
+    /// over the framework default; disagreeing explicit values are reported as an ambiguity and
+    /// the first (code before hints) is used.
+    pub fn choose_port(
+        &self,
+        service: &str,
+        default: Option<Located<u16>>,
+        mut explicit: Vec<Located<u16>>,
+    ) -> Option<Located<u16>> {
+        if explicit.is_empty() {
+            return default;
+        }
+        let first = explicit[0].value;
+        let mut distinct: Vec<u16> = explicit.iter().map(|l| l.value).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() > 1 {
+            self.ambiguity(Ambiguity {
+                subject: format!("services.{service}.port"),
+                chosen: Some(first.to_string()),
+                candidates: explicit
+                    .iter()
+                    .map(|l| Located {
+                        value: l.value.to_string(),
+                        evidence: l.evidence.clone(),
+                    })
+                    .collect(),
+                hint: format!("set `port` under [services.{service}] in shipshape.toml"),
+            });
+        }
+        // Merge the evidence of every candidate that agrees with the chosen value.
+        let mut chosen = explicit.remove(0);
+        for other in explicit.into_iter().filter(|l| l.value == first) {
+            chosen.evidence.extend(other.evidence);
+        }
+        Some(chosen)
+    }
+}
+
+/// serde-saphyr errors mention `line N` somewhere in their text.
+fn yaml_error_line(msg: &str) -> Option<u32> {
+    let idx = msg.find("line ")?;
+    let digits: String = msg[idx + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// Line of the first `"key"` in a JSON text (good enough for evidence in hand-written manifests).
+pub fn json_key_line(text: &str, key: &str) -> Option<u32> {
+    let needle = format!("\"{key}\"");
+    text.find(&needle).map(|o| line_of_offset(text, o))
+}
+
+/// Line of the first `"outer"` followed later by `"inner"` (a nested key such as engines > node).
+pub fn json_nested_line(text: &str, outer: &str, inner: &str) -> Option<u32> {
+    let start = text.find(&format!("\"{outer}\""))?;
+    let rel = text[start..].find(&format!("\"{inner}\""))?;
+    Some(line_of_offset(text, start + rel))
+}
+
+/// Line of the first line that contains `needle`.
+pub fn line_of(text: &str, needle: &str) -> Option<u32> {
+    text.find(needle).map(|o| line_of_offset(text, o))
+}

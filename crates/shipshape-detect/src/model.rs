@@ -1,0 +1,396 @@
+//! The facts model: what shipshape knows about a repository, each value with the evidence it
+//! came from. It is serialised as-is into `shipshape context --format json` (under `facts`), so
+//! field names here are a public contract.
+
+use serde::{Deserialize, Serialize};
+use shipshape_core::{Evidence, Located, Skipped};
+
+/// Everything detected about one repository.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Facts {
+    /// Deployable services (apps, APIs, workers, static sites), in root-path order.
+    pub services: Vec<Service>,
+    /// Databases, caches, brokers and storage the services need, each once, with who uses it.
+    pub backing_services: Vec<BackingService>,
+    /// Monorepo tooling, when the repository holds several packages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monorepo: Option<Monorepo>,
+    pub ci: Vec<Located<CiSystem>>,
+    pub cloud: Vec<Located<CloudProvider>>,
+    pub orchestrators: Vec<Located<Orchestrator>>,
+    pub iac: Vec<Located<IacTool>>,
+    pub environments: Environments,
+    pub observability: Observability,
+    pub containers: Containers,
+    /// Scripts and Makefile targets that deploy (`deploy.sh`, `make deploy`).
+    pub deploy_scripts: Vec<Located<String>>,
+    /// Values with several conflicting candidates: what was chosen and what else was seen.
+    pub ambiguities: Vec<Ambiguity>,
+    /// Files that could not be understood (malformed manifests, …): detection went on without them.
+    pub notes: Vec<Note>,
+    /// Files the inventory left out, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A deployable unit: one folder with its own build and start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Service {
+    /// Unique name: the package's own name when it has one, else the folder name.
+    pub name: String,
+    /// Folder relative to the repository root (`.` for the root).
+    pub root: String,
+    pub role: ServiceRole,
+    pub language: Located<Language>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<Located<Framework>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_manager: Option<Located<PackageManager>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_version: Option<Located<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build_command: Option<Located<String>>,
+    /// The production start command (never a dev server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_command: Option<Located<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<Located<u16>>,
+    /// A health endpoint the code defines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_path: Option<Located<String>>,
+    /// Backing services implied by dependencies (and workers such as Celery).
+    pub backing_services: Vec<Located<BackingKind>>,
+    /// Names (never values) of environment variables the service reads.
+    pub env_vars: Vec<Located<String>>,
+    /// Other services (by name) and backing services (by id) this one talks to.
+    pub depends_on: Vec<Located<String>>,
+}
+
+impl Service {
+    /// A service with only its identity filled in; detectors fill the rest.
+    pub fn new(name: impl Into<String>, root: impl Into<String>, language: Located<Language>) -> Self {
+        Service {
+            name: name.into(),
+            root: root.into(),
+            role: ServiceRole::Api,
+            language,
+            framework: None,
+            package_manager: None,
+            runtime_version: None,
+            build_command: None,
+            start_command: None,
+            port: None,
+            health_path: None,
+            backing_services: Vec::new(),
+            env_vars: Vec::new(),
+            depends_on: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceRole {
+    /// Serves pages to browsers from a server process (Next.js, Rails views, …).
+    Web,
+    /// Serves an HTTP API.
+    Api,
+    /// Static files only (an SPA build or a plain site) — served by a web server.
+    Static,
+    /// Background worker or consumer with no HTTP port.
+    Worker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    Javascript,
+    Typescript,
+    Python,
+    Go,
+    Rust,
+    Java,
+    Kotlin,
+    Ruby,
+    Php,
+    Csharp,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    // Node
+    Nextjs,
+    Express,
+    Nestjs,
+    Fastify,
+    Koa,
+    Hono,
+    Remix,
+    Nuxt,
+    Sveltekit,
+    Astro,
+    /// A Vite (or similar bundler) single-page app: built to static files.
+    ViteSpa,
+    CreateReactApp,
+    // Python
+    Fastapi,
+    Django,
+    Flask,
+    Starlette,
+    // Go
+    NetHttp,
+    Gin,
+    Echo,
+    Chi,
+    Fiber,
+    GorillaMux,
+    // Rust
+    Axum,
+    ActixWeb,
+    Rocket,
+    // JVM
+    SpringBoot,
+    Quarkus,
+    Micronaut,
+    // Ruby
+    Rails,
+    Sinatra,
+    // PHP
+    Laravel,
+    Symfony,
+    // .NET
+    AspnetCore,
+    /// Plain HTML/CSS/JS, no build.
+    StaticHtml,
+    /// A static-site generator (Hugo, Jekyll, Eleventy, MkDocs, …); the value names it.
+    StaticSiteGenerator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackageManager {
+    Npm,
+    Yarn,
+    Pnpm,
+    Bun,
+    Pip,
+    Poetry,
+    Uv,
+    Pipenv,
+    GoModules,
+    Cargo,
+    Maven,
+    Gradle,
+    Bundler,
+    Composer,
+    Dotnet,
+}
+
+/// A kind of backing service a dependency implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackingKind {
+    Postgres,
+    Mysql,
+    Redis,
+    Mongodb,
+    Rabbitmq,
+    Kafka,
+    /// S3 or an S3-compatible object store.
+    S3,
+    Elasticsearch,
+    Memcached,
+    /// Celery workers (Python).
+    CeleryWorker,
+    /// Sidekiq workers (Ruby).
+    SidekiqWorker,
+    /// BullMQ workers (Node).
+    BullmqWorker,
+    /// Another queue-backed worker (RQ, Dramatiq, Laravel queues, …).
+    QueueWorker,
+}
+
+impl BackingKind {
+    /// Stable id used in `depends_on` and `backing_services[].id`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            BackingKind::Postgres => "postgres",
+            BackingKind::Mysql => "mysql",
+            BackingKind::Redis => "redis",
+            BackingKind::Mongodb => "mongodb",
+            BackingKind::Rabbitmq => "rabbitmq",
+            BackingKind::Kafka => "kafka",
+            BackingKind::S3 => "s3",
+            BackingKind::Elasticsearch => "elasticsearch",
+            BackingKind::Memcached => "memcached",
+            BackingKind::CeleryWorker => "celery-worker",
+            BackingKind::SidekiqWorker => "sidekiq-worker",
+            BackingKind::BullmqWorker => "bullmq-worker",
+            BackingKind::QueueWorker => "queue-worker",
+        }
+    }
+
+    /// Workers are processes of the service's own code, not separate products.
+    pub fn is_worker(&self) -> bool {
+        matches!(
+            self,
+            BackingKind::CeleryWorker
+                | BackingKind::SidekiqWorker
+                | BackingKind::BullmqWorker
+                | BackingKind::QueueWorker
+        )
+    }
+}
+
+/// One backing service of the repository, shared by the services that use it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackingService {
+    pub id: String,
+    pub kind: BackingKind,
+    /// Names of the services that need it.
+    pub used_by: Vec<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Monorepo {
+    /// Workspace tools found (npm/yarn/pnpm workspaces, turbo, nx, cargo workspace, go.work, …).
+    pub tools: Vec<Located<String>>,
+    /// Packages that are not deployable on their own (shared libraries).
+    pub packages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiSystem {
+    GithubActions,
+    GitlabCi,
+    Circleci,
+    Jenkins,
+    AzurePipelines,
+    BitbucketPipelines,
+    TravisCi,
+    Buildkite,
+    GoogleCloudBuild,
+    AwsCodebuild,
+    Drone,
+    Woodpecker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CloudProvider {
+    Aws,
+    Gcp,
+    Azure,
+    Digitalocean,
+    Cloudflare,
+    Hetzner,
+    Linode,
+    Fly,
+    Vercel,
+    Netlify,
+    Railway,
+    Render,
+    Heroku,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Orchestrator {
+    Kubernetes,
+    Helm,
+    Kustomize,
+    Compose,
+    Ecs,
+    Nomad,
+    /// Functions-as-a-service (Serverless Framework, SAM, …).
+    Serverless,
+    /// A platform that runs the app from its own config (fly.toml, render.yaml, app.yaml, …).
+    Paas,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IacTool {
+    Terraform,
+    Opentofu,
+    Terragrunt,
+    Pulumi,
+    AwsCdk,
+    Cloudformation,
+    AwsSam,
+    ServerlessFramework,
+    Ansible,
+    Bicep,
+}
+
+/// How the repository separates dev, staging and production.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Environments {
+    /// Environment names found (`dev`, `staging`, `prod`, …), each with where.
+    pub names: Vec<Located<String>>,
+    /// The mechanisms used: `kustomize-overlays`, `helm-values`, `terraform-tfvars`,
+    /// `terraform-directories`, `terraform-workspaces`, `ci-environments`, `dotenv-files`,
+    /// `compose-overrides`.
+    pub strategies: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Observability {
+    /// Metrics clients (`prometheus`, `opentelemetry-metrics`, `statsd`, `datadog`, …).
+    pub metrics: Vec<Located<String>>,
+    /// Tracing SDKs (`opentelemetry`, …).
+    pub tracing: Vec<Located<String>>,
+    /// Structured (JSON) logging libraries (`pino`, `structlog`, `zap`, `tracing-subscriber-json`, …).
+    pub structured_logging: Vec<Located<String>>,
+    /// Error tracking (`sentry`, `rollbar`, `bugsnag`, …).
+    pub error_tracking: Vec<Located<String>>,
+}
+
+/// Container artifacts that already exist.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Containers {
+    pub dockerfiles: Vec<DockerfileFacts>,
+    pub compose_files: Vec<String>,
+    pub dockerignores: Vec<String>,
+}
+
+/// What a quick read of an existing Dockerfile tells (the audit reads it in depth).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DockerfileFacts {
+    pub path: String,
+    /// Number of `FROM` stages.
+    pub stages: usize,
+    /// Base image of each stage, in order.
+    pub base_images: Vec<Located<String>>,
+    /// The last `USER` of the final stage, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_user: Option<Located<String>>,
+    pub exposed_ports: Vec<Located<u16>>,
+    pub has_healthcheck: bool,
+}
+
+/// A value detection could not settle on its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ambiguity {
+    /// What is ambiguous: `services.api.port`, `repository.cloud`, …
+    pub subject: String,
+    /// The value used, if one was chosen by precedence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<String>,
+    /// Every candidate with its evidence.
+    pub candidates: Vec<Located<String>>,
+    /// What the user can do to settle it.
+    pub hint: String,
+}
+
+/// A file detection could not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Note {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub message: String,
+}

@@ -1,0 +1,299 @@
+//! Text scanners shared by every stack: which env vars code reads, which health route it
+//! defines, which ports commands and Dockerfiles name. Pure functions over text, offsets in bytes.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::Language;
+
+/// File extensions whose code is scanned for a language.
+pub fn extensions(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Javascript | Language::Typescript => {
+            &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]
+        }
+        Language::Python => &["py"],
+        Language::Go => &["go"],
+        Language::Rust => &["rs"],
+        Language::Java | Language::Kotlin => &["java", "kt", "properties", "yml", "yaml"],
+        Language::Ruby => &["rb", "yml"],
+        Language::Php => &["php"],
+        Language::Csharp => &["cs", "json"],
+        Language::Html => &["js", "html"],
+    }
+}
+
+const NAME: &str = r"([A-Z][A-Z0-9_]*)";
+
+fn rx(patterns: &[String]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .map(|p| Regex::new(p).expect("built-in pattern"))
+        .collect()
+}
+
+static JS_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r"process\.env\.{NAME}"),
+        format!(r#"process\.env\[\s*['"`]{NAME}['"`]\s*\]"#),
+        format!(r"import\.meta\.env\.{NAME}"),
+        format!(r#"Deno\.env\.get\(\s*['"]{NAME}['"]"#),
+        format!(r#"Bun\.env\.{NAME}"#),
+        format!(r#"configService\.get(?:<[^>]*>)?\(\s*['"]{NAME}['"]"#),
+    ])
+});
+static PY_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"os\.environ\[\s*['"]{NAME}['"]\s*\]"#),
+        format!(r#"os\.environ\.get\(\s*['"]{NAME}['"]"#),
+        format!(r#"os\.getenv\(\s*['"]{NAME}['"]"#),
+        format!(r#"\benv(?:\.(?:str|int|bool|list|url|db|float))?\(\s*['"]{NAME}['"]"#),
+        format!(r#"\bconfig\(\s*['"]{NAME}['"]"#),
+    ])
+});
+static GO_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"os\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#),
+        format!(r#"viper\.(?:Get\w*|BindEnv)\(\s*"{NAME}""#),
+        format!(r#"`env:"{NAME}"#),
+    ])
+});
+static RUST_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"env::var(?:_os)?\(\s*"{NAME}""#),
+        format!(r#"#\[arg\([^)]*env\s*=\s*"{NAME}""#),
+    ])
+});
+static JAVA_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"System\.getenv\(\s*"{NAME}""#),
+        // Spring placeholders in application.properties / application.yml: ${DB_URL:default}
+        format!(r"\$\{{{NAME}(?::[^}}]*)?\}}"),
+    ])
+});
+static RUBY_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"ENV\[\s*['"]{NAME}['"]\s*\]"#),
+        format!(r#"ENV\.fetch\(\s*['"]{NAME}['"]"#),
+    ])
+});
+static PHP_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[
+        format!(r#"\benv\(\s*['"]{NAME}['"]"#),
+        format!(r#"getenv\(\s*['"]{NAME}['"]"#),
+        format!(r#"\$_(?:ENV|SERVER)\[\s*['"]{NAME}['"]\s*\]"#),
+    ])
+});
+static CS_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    rx(&[format!(
+        r#"Environment\.GetEnvironmentVariable\(\s*"{NAME}""#
+    )])
+});
+
+/// `(name, byte offset)` of every env var read in `text`, in order of appearance.
+pub fn env_var_reads(lang: Language, text: &str) -> Vec<(String, usize)> {
+    let patterns: &[Regex] = match lang {
+        Language::Javascript | Language::Typescript | Language::Html => &JS_ENV,
+        Language::Python => &PY_ENV,
+        Language::Go => &GO_ENV,
+        Language::Rust => &RUST_ENV,
+        Language::Java | Language::Kotlin => &JAVA_ENV,
+        Language::Ruby => &RUBY_ENV,
+        Language::Php => &PHP_ENV,
+        Language::Csharp => &CS_ENV,
+    };
+    let mut out = Vec::new();
+    for re in patterns {
+        for c in re.captures_iter(text) {
+            let m = c.get(1).expect("group 1");
+            out.push((m.as_str().to_string(), m.start()));
+        }
+    }
+    out.sort_by_key(|(_, o)| *o);
+    out
+}
+
+/// Health routes in order of preference (lower rank first).
+const HEALTH_ROUTES: &[&str] = &[
+    "/healthz",
+    "/health",
+    "/livez",
+    "/readyz",
+    "/ready",
+    "/actuator/health",
+    "/up",
+    "/api/health",
+    "/api/healthz",
+    "/_health",
+    "/ping",
+];
+
+static HEALTH_RX: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = HEALTH_ROUTES.iter().map(|r| regex::escape(r)).collect();
+    Regex::new(&format!(r#"["'`]({})/?["'`]"#, alts.join("|"))).expect("built-in pattern")
+});
+
+/// The best health route defined in `text`: `(rank, route, offset of the route)`.
+pub fn health_route(text: &str) -> Option<(usize, &'static str, usize)> {
+    let mut best: Option<(usize, &'static str, usize)> = None;
+    for c in HEALTH_RX.captures_iter(text) {
+        let m = c.get(1).expect("group 1");
+        let rank = HEALTH_ROUTES
+            .iter()
+            .position(|r| *r == m.as_str())
+            .expect("route from the list");
+        if best.is_none_or(|(r, _, _)| rank < r) {
+            best = Some((rank, HEALTH_ROUTES[rank], m.start()));
+        }
+    }
+    best
+}
+
+static CMD_PORT_RX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:--port[= ]|-p\s+|--bind[= ]|-b\s+|--listen[= ]|--urls[= ])(?:[\w.\[\]:]*:)?(\d{2,5})\b|(?:0\.0\.0\.0|localhost|127\.0\.0\.1|\[::\]):(\d{2,5})\b",
+    )
+    .expect("built-in pattern")
+});
+
+/// Ports named in a command line (`--port 8000`, `-b 0.0.0.0:8000`, `0.0.0.0:3000`).
+pub fn ports_in_command(text: &str) -> Vec<(u16, usize)> {
+    CMD_PORT_RX
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1).or_else(|| c.get(2))?;
+            let p: u16 = m.as_str().parse().ok()?;
+            (p > 0).then_some((p, m.start()))
+        })
+        .collect()
+}
+
+static EXPOSE_RX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^\s*EXPOSE\s+(\d{1,5})").expect("built-in pattern")
+});
+
+/// Ports in Dockerfile `EXPOSE` instructions (the first port of each).
+pub fn expose_ports(text: &str) -> Vec<(u16, usize)> {
+    EXPOSE_RX
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            m.as_str().parse().ok().map(|p| (p, m.start()))
+        })
+        .collect()
+}
+
+/// `PORT=NNNN` in a dotenv file: `(port, line)`.
+pub fn dotenv_port(text: &str) -> Option<(u16, u32)> {
+    dotenv_pairs(text)
+        .find(|(k, _, _)| *k == "PORT")
+        .and_then(|(_, v, line)| v.parse().ok().map(|p| (p, line)))
+}
+
+/// Variable names in a dotenv file with their 1-based lines (values are never kept).
+pub fn dotenv_names(text: &str) -> Vec<(String, u32)> {
+    dotenv_pairs(text)
+        .map(|(k, _, line)| (k.to_string(), line))
+        .collect()
+}
+
+fn dotenv_pairs(text: &str) -> impl Iterator<Item = (&str, &str, u32)> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let l = line.trim();
+        if l.starts_with('#') {
+            return None;
+        }
+        let l = l.strip_prefix("export ").unwrap_or(l);
+        let (k, v) = l.split_once('=')?;
+        let k = k.trim();
+        let valid = !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !k.starts_with(|c: char| c.is_ascii_digit());
+        valid.then(|| (k, v.trim().trim_matches(['"', '\'']), (i + 1) as u32))
+    })
+}
+
+/// Whether a path is test code (its reads and routes do not describe production).
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    lower.split('/').any(|c| {
+        matches!(
+            c,
+            "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "e2e" | "fixtures" | "__mocks__"
+        )
+    }) || name.starts_with("test_")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.ends_with("_test.go")
+        || name.ends_with("_test.py")
+        || name.ends_with("_spec.rb")
+        || name.ends_with("tests.cs")
+}
+
+/// Entry points and configuration first when the scan budget is tight.
+pub fn entry_point_rank(name: &str) -> u8 {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    match stem.as_str() {
+        "main" | "server" | "app" | "index" | "program" | "application" | "manage" | "wsgi"
+        | "asgi" => 0,
+        "settings" | "config" | "routes" | "urls" | "router" | "health" | "api" | "env" => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_env_reads_per_language() {
+        let js = "const u = process.env.DATABASE_URL; const k = process.env['API_KEY'];";
+        let names: Vec<String> = env_var_reads(Language::Typescript, js)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["DATABASE_URL", "API_KEY"]);
+        let py = "x = os.environ['SECRET_KEY']\ny = os.getenv(\"REDIS_URL\", 'x')\nz = env('DEBUG')";
+        let names: Vec<String> = env_var_reads(Language::Python, py)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["SECRET_KEY", "REDIS_URL", "DEBUG"]);
+        let java = "spring.datasource.url=${DB_URL:jdbc:postgresql://localhost/app}";
+        assert_eq!(env_var_reads(Language::Java, java)[0].0, "DB_URL");
+    }
+
+    #[test]
+    fn prefers_healthz_over_ping() {
+        let text = "app.get('/ping', f)\napp.get(\"/healthz\", g)";
+        let (_, route, off) = health_route(text).unwrap();
+        assert_eq!(route, "/healthz");
+        assert_eq!(&text[off..off + 8], "/healthz");
+        assert!(health_route("app.get('/healthcheck-ui')").is_none());
+    }
+
+    #[test]
+    fn finds_ports_in_commands_and_dockerfiles() {
+        let procfile = "web: gunicorn app:app -b 0.0.0.0:8000\n";
+        assert_eq!(ports_in_command(procfile)[0].0, 8000);
+        assert_eq!(ports_in_command("uvicorn main:app --port 9000")[0].0, 9000);
+        assert_eq!(expose_ports("FROM x\nEXPOSE 3000/tcp\n")[0].0, 3000);
+        assert_eq!(dotenv_port("# c\nPORT=4000\n"), Some((4000, 2)));
+    }
+
+    #[test]
+    fn dotenv_names_never_keep_values() {
+        let names = dotenv_names("A=1\n# B=2\nexport C=\"x\"\n1BAD=3\n");
+        assert_eq!(names, vec![("A".to_string(), 1), ("C".to_string(), 3)]);
+    }
+
+    #[test]
+    fn recognises_test_paths() {
+        assert!(is_test_path("api/tests/test_app.py"));
+        assert!(is_test_path("web/src/app.test.ts"));
+        assert!(is_test_path("svc/main_test.go"));
+        assert!(!is_test_path("api/app/main.py"));
+    }
+}
