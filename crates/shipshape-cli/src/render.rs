@@ -188,7 +188,7 @@ fn service(out: &mut impl Write, s: &Service, st: Style) -> io::Result<()> {
         stack.push(value_name(&pm.value));
     }
     if let Some(rv) = &s.runtime_version {
-        stack.push(format!("v{}", rv.value.trim_start_matches('v')));
+        stack.push(rv.value.clone());
     }
     writeln!(
         out,

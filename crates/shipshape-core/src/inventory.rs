@@ -115,7 +115,7 @@ impl std::fmt::Display for SkipReason {
 
 fn mib(bytes: u64) -> String {
     let v = bytes as f64 / (1024.0 * 1024.0);
-    if v >= 10.0 {
+    if v >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.1}")

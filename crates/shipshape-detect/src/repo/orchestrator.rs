@@ -1,0 +1,233 @@
+//! What runs the services: Kubernetes (plain manifests, Helm, Kustomize), Compose, ECS, Nomad,
+//! functions-as-a-service, or a PaaS. Kubernetes manifests are read once here; the kinds found
+//! are shared with the cloud and observability detectors.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use shipshape_core::{ArtifactKind, Evidence, FileEntry};
+
+use super::hcl::TfFile;
+use super::Infra;
+use crate::ctx::Ctx;
+use crate::model::Orchestrator;
+
+/// Terraform resources that provision an orchestrator for the app.
+const TF_RESOURCES: &[(&str, Orchestrator)] = &[
+    ("aws_ecs_service", Orchestrator::Ecs),
+    ("aws_ecs_task_definition", Orchestrator::Ecs),
+    ("aws_eks_cluster", Orchestrator::Kubernetes),
+    ("google_container_cluster", Orchestrator::Kubernetes),
+    ("azurerm_kubernetes_cluster", Orchestrator::Kubernetes),
+    ("digitalocean_kubernetes_cluster", Orchestrator::Kubernetes),
+    ("linode_lke_cluster", Orchestrator::Kubernetes),
+    ("kubernetes_deployment", Orchestrator::Kubernetes),
+    ("kubernetes_deployment_v1", Orchestrator::Kubernetes),
+    ("helm_release", Orchestrator::Helm),
+    ("aws_lambda_function", Orchestrator::Serverless),
+    ("nomad_job", Orchestrator::Nomad),
+];
+
+/// A Kubernetes manifest: whether it parsed, and the kinds of its documents with their lines.
+#[derive(Debug)]
+pub(crate) struct Manifest {
+    pub path: String,
+    pub parsed: bool,
+    pub kinds: Vec<(String, Option<u32>)>,
+}
+
+static KIND_RX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^kind:\s*([A-Za-z0-9]+)").expect("built-in pattern"));
+static NOMAD_JOB_RX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^\s*job\s+"([^"]+)"\s*\{"#).expect("built-in pattern"));
+
+/// Parse every Kubernetes manifest once. A manifest that does not parse gets a note (from the
+/// parse helper) and contributes only its presence.
+pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
+    files
+        .iter()
+        .filter(|f| f.kind == ArtifactKind::KubernetesManifest)
+        .map(|f| match ctx.yaml_documents(&f.path) {
+            Some((text, docs)) => {
+                // Lines come from the text, in document order: the n-th `kind:` line at column 0
+                // belongs to the n-th document that has a kind.
+                let mut lines = KIND_RX
+                    .captures_iter(&text)
+                    .filter_map(|c| c.get(0))
+                    .map(|m| shipshape_core::evidence::line_of_offset(&text, m.start()));
+                let kinds = docs
+                    .iter()
+                    .filter_map(|d| d.get("kind").and_then(|k| k.as_str()))
+                    .map(|k| (k.to_string(), lines.next()))
+                    .collect();
+                Manifest {
+                    path: f.path.clone(),
+                    parsed: true,
+                    kinds,
+                }
+            }
+            None => Manifest {
+                path: f.path.clone(),
+                parsed: false,
+                kinds: Vec::new(),
+            },
+        })
+        .collect()
+}
+
+pub(crate) fn detect(
+    ctx: &Ctx,
+    files: &[&FileEntry],
+    tf: &[TfFile],
+    k8s: &[Manifest],
+    infra: &mut Infra,
+) {
+    let o = &mut infra.orchestrators;
+    for m in k8s {
+        let ev = match m.kinds.first() {
+            Some((kind, line)) => {
+                Evidence::new(&m.path, *line, format!("{} > kind {kind}", m.path))
+            }
+            None => Evidence::file(&m.path, format!("{} (Kubernetes manifest)", m.path)),
+        };
+        o.add(Orchestrator::Kubernetes, ev);
+    }
+    for f in files {
+        let (kind, note) = match f.kind {
+            ArtifactKind::HelmChart => (Orchestrator::Helm, "Helm chart"),
+            ArtifactKind::Kustomization => (Orchestrator::Kustomize, "kustomization"),
+            ArtifactKind::Compose => (Orchestrator::Compose, "Compose file"),
+            _ if matches!(f.name(), "helmfile.yaml" | "helmfile.yml") => {
+                (Orchestrator::Helm, "helmfile")
+            }
+            _ => continue,
+        };
+        let ev = Evidence::file(&f.path, format!("{} ({note})", f.path));
+        // Helm charts and kustomizations are applied to a Kubernetes cluster.
+        if kind != Orchestrator::Compose {
+            o.add(Orchestrator::Kubernetes, ev.clone());
+        }
+        o.add(kind, ev);
+    }
+    for f in files {
+        let name = f.name();
+        if !(name.ends_with(".nomad") || name.ends_with(".nomad.hcl")) {
+            continue;
+        }
+        let Some(text) = ctx.inv.text(f) else {
+            continue;
+        };
+        if let Some(c) = NOMAD_JOB_RX.captures(&text) {
+            let (Some(whole), Some(job)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let ev = Evidence::at_offset(
+                &f.path,
+                &text,
+                whole.start(),
+                format!("{} > job \"{}\"", f.path, job.as_str()),
+            );
+            o.add(Orchestrator::Nomad, ev);
+        }
+    }
+    for t in tf {
+        for b in t.blocks.iter().filter(|b| b.kind == "resource") {
+            let Some(ty) = b.labels.first() else { continue };
+            if let Some((_, kind)) = TF_RESOURCES.iter().find(|(r, _)| r == ty) {
+                let note = format!("{} > resource \"{ty}\"", t.path);
+                o.add(*kind, Evidence::new(&t.path, Some(b.line), note));
+            }
+        }
+    }
+}
+
+/// A Procfile lists process types for Heroku, Dokku, Scalingo and others alike, and is also
+/// used by local process managers (foreman, honcho). It is read as "some PaaS" only when nothing
+/// else says how the app runs, and never as a particular cloud.
+pub(crate) fn procfile_fallback(files: &[&FileEntry], infra: &mut Infra) {
+    if !infra.orchestrators.is_empty() {
+        return;
+    }
+    for f in files.iter().filter(|f| f.name() == "Procfile") {
+        let note = format!("{} (process types for a Procfile-based platform)", f.path);
+        infra
+            .orchestrators
+            .add(Orchestrator::Paas, Evidence::file(&f.path, note));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Orchestrator as O;
+    use crate::repo::testing::facts;
+
+    fn orchestrators(files: &[(&str, &str)]) -> Vec<O> {
+        facts(files)
+            .orchestrators
+            .into_iter()
+            .map(|l| l.value)
+            .collect()
+    }
+
+    #[test]
+    fn a_kubernetes_manifest_means_kubernetes_with_the_kind_line() {
+        let f = facts(&[(
+            "k8s/app.yaml",
+            "# web\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+        )]);
+        assert_eq!(f.orchestrators[0].value, O::Kubernetes);
+        assert_eq!(f.orchestrators[0].evidence[0].line, Some(3));
+        assert_eq!(
+            f.orchestrators[0].evidence[0].note,
+            "k8s/app.yaml > kind Deployment"
+        );
+    }
+
+    #[test]
+    fn a_broken_manifest_still_counts_and_gets_a_note() {
+        let f = facts(&[(
+            "k8s/bad.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: [\n  name: x\n",
+        )]);
+        assert_eq!(
+            orchestrators(&[(
+                "k8s/bad.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: [\n"
+            )]),
+            [O::Kubernetes]
+        );
+        assert!(
+            f.notes.iter().any(|n| n.path == "k8s/bad.yaml"),
+            "{:?}",
+            f.notes
+        );
+    }
+
+    #[test]
+    fn helm_and_kustomize_also_mean_kubernetes() {
+        assert_eq!(
+            orchestrators(&[("chart/Chart.yaml", "apiVersion: v2\nname: x\n")]),
+            [O::Kubernetes, O::Helm]
+        );
+        assert_eq!(
+            orchestrators(&[("k8s/kustomization.yaml", "resources: []\n")]),
+            [O::Kubernetes, O::Kustomize]
+        );
+    }
+
+    #[test]
+    fn compose_nomad_and_terraform_resources_are_orchestrators() {
+        assert_eq!(
+            orchestrators(&[("compose.yaml", "services:\n  web:\n    image: x\n")]),
+            [O::Compose]
+        );
+        assert_eq!(
+            orchestrators(&[("jobs/api.nomad.hcl", "job \"api\" {\n}\n")]),
+            [O::Nomad]
+        );
+        assert_eq!(
+            orchestrators(&[("ecs.tf", "resource \"aws_ecs_service\" \"api\" {\n}\n")]),
+            [O::Ecs]
+        );
+    }
+}
