@@ -10,7 +10,7 @@ use serde_json::Value;
 use shipshape_core::{ArtifactKind, Evidence, Inventory};
 
 use crate::ctx::{line_of, Ctx};
-use crate::model::{BackingKind, Facts, Orchestrator};
+use crate::model::{value_name, BackingKind, Facts, Orchestrator};
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -370,10 +370,10 @@ fn check_ci(_ctx: &Ctx, facts: &Facts) -> Outcome {
     if facts.ci.is_empty() {
         return outcome(Status::Fail, "no CI configuration found", vec![]);
     }
-    let names: Vec<String> = facts.ci.iter().map(|c| format!("{:?}", c.value)).collect();
+    let names: Vec<String> = facts.ci.iter().map(|c| value_name(&c.value)).collect();
     outcome(
         Status::Pass,
-        format!("CI configured ({})", names.join(", ").to_lowercase()),
+        format!("CI configured ({})", names.join(", ")),
         facts.ci.iter().flat_map(|c| c.evidence.clone()).collect(),
     )
 }
@@ -758,7 +758,7 @@ fn check_iac(_ctx: &Ctx, facts: &Facts) -> Outcome {
     if facts.iac.is_empty() {
         return outcome(Status::Fail, "no infrastructure as code", vec![]);
     }
-    let names: Vec<String> = facts.iac.iter().map(|i| format!("{:?}", i.value).to_lowercase()).collect();
+    let names: Vec<String> = facts.iac.iter().map(|i| value_name(&i.value)).collect();
     outcome(
         Status::Pass,
         format!("infrastructure described with {}", names.join(", ")),

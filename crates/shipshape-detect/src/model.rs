@@ -394,3 +394,12 @@ pub struct Note {
     pub line: Option<u32>,
     pub message: String,
 }
+
+/// The kebab-case name a model value serialises to (`github-actions`, `spring-boot`).
+pub fn value_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

@@ -4,7 +4,7 @@
 use shipshape_core::{ArtifactKind, ManifestKind};
 
 use crate::ctx::Ctx;
-use crate::model::{Ambiguity, Service};
+use crate::model::{value_name, Ambiguity, Service};
 use shipshape_core::Located;
 
 pub mod dotnet;
@@ -98,16 +98,15 @@ pub fn detect_dir(ctx: &Ctx, dir: &str) -> Vec<Found> {
         if with_framework.len() > 1 {
             ctx.ambiguity(Ambiguity {
                 subject: format!("services at {dir}"),
-                chosen: Some(format!("{:?}", with_framework[0].language.value).to_lowercase()),
+                chosen: Some(value_name(&with_framework[0].language.value)),
                 candidates: with_framework
                     .iter()
                     .map(|s| Located {
                         value: format!(
-                            "{:?} ({:?})",
-                            s.language.value,
-                            s.framework.as_ref().map(|f| f.value)
-                        )
-                        .to_lowercase(),
+                            "{} ({})",
+                            value_name(&s.language.value),
+                            s.framework.as_ref().map(|f| value_name(&f.value)).unwrap_or_default()
+                        ),
                         evidence: s.language.evidence.clone(),
                     })
                     .collect(),
