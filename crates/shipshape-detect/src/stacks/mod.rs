@@ -15,6 +15,7 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub(crate) mod shared;
 pub mod static_site;
 
 /// What a folder turned out to hold.
