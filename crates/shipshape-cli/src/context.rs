@@ -130,7 +130,11 @@ impl Summary {
                 .collect(),
             iac: names(&facts.iac),
             services: facts.services.iter().map(|s| s.name.clone()).collect(),
-            backing_services: facts.backing_services.iter().map(|b| b.id.clone()).collect(),
+            backing_services: facts
+                .backing_services
+                .iter()
+                .map(|b| b.id.clone())
+                .collect(),
         }
     }
 }
@@ -159,7 +163,12 @@ pub struct AssessReport {
 }
 
 impl AssessReport {
-    pub fn new(root: &Path, inv: &Inventory, facts: &Facts, assessment: Assessment) -> AssessReport {
+    pub fn new(
+        root: &Path,
+        inv: &Inventory,
+        facts: &Facts,
+        assessment: Assessment,
+    ) -> AssessReport {
         AssessReport {
             schema_version: SCHEMA_VERSION,
             tool: TOOL,

@@ -91,7 +91,14 @@ pub fn context(out: &mut impl Write, r: &ContextReport, st: Style) -> io::Result
     writeln!(out, "{}", st.bold("Repository"))?;
     let row = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "  {k:<14}{v}");
     let pick = |one: &Option<String>, all: &[String]| match one {
-        Some(v) if all.len() > 1 => format!("{v}  (also: {})", all.iter().filter(|a| *a != v).cloned().collect::<Vec<_>>().join(", ")),
+        Some(v) if all.len() > 1 => format!(
+            "{v}  (also: {})",
+            all.iter()
+                .filter(|a| *a != v)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Some(v) => v.clone(),
         None if all.len() > 1 => format!("{}  (several; see ambiguities)", all.join(", ")),
         None => list_or_none(all),
@@ -127,13 +134,22 @@ pub fn context(out: &mut impl Write, r: &ContextReport, st: Style) -> io::Result
         row(out, "tracing", obs_names(&obs.tracing))?;
     }
     if !f.containers.dockerfiles.is_empty() || !f.containers.compose_files.is_empty() {
-        let mut c: Vec<String> = f.containers.dockerfiles.iter().map(|d| d.path.clone()).collect();
+        let mut c: Vec<String> = f
+            .containers
+            .dockerfiles
+            .iter()
+            .map(|d| d.path.clone())
+            .collect();
         c.extend(f.containers.compose_files.iter().cloned());
         row(out, "containers", c.join(", "))?;
     }
     writeln!(out)?;
 
-    writeln!(out, "{}", st.bold(&format!("Services ({})", f.services.len())))?;
+    writeln!(
+        out,
+        "{}",
+        st.bold(&format!("Services ({})", f.services.len()))
+    )?;
     if f.services.is_empty() {
         writeln!(out, "  none found")?;
     }
@@ -232,7 +248,11 @@ fn notes_and_skipped(
 ) -> io::Result<()> {
     if !notes.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{}", st.bold(&st.yellow(&format!("Notes ({})", notes.len()))))?;
+        writeln!(
+            out,
+            "{}",
+            st.bold(&st.yellow(&format!("Notes ({})", notes.len())))
+        )?;
         for n in notes {
             let at = match n.line {
                 Some(l) => format!("{}:{l}", n.path),
@@ -313,13 +333,21 @@ pub fn assess(out: &mut impl Write, r: &AssessReport, st: Style) -> io::Result<(
                     Some(l) => format!("{}:{l}", e.path),
                     None => e.path.clone(),
                 };
-                writeln!(out, "               {}", st.dim(&format!("{at} — {}", e.note)))?;
+                writeln!(
+                    out,
+                    "               {}",
+                    st.dim(&format!("{at} — {}", e.note))
+                )?;
             }
         }
     }
     if !a.quick_wins.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{}", st.bold("Quick wins (most impact for least effort)"))?;
+        writeln!(
+            out,
+            "{}",
+            st.bold("Quick wins (most impact for least effort)")
+        )?;
         for (i, id) in a.quick_wins.iter().enumerate() {
             if let Some(item) = a.items.iter().find(|it| it.id == *id) {
                 writeln!(out, "  {}. {}", i + 1, st.bold(item.title))?;

@@ -23,7 +23,11 @@ fn context_json(path: &Path) -> Value {
         .arg(path)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -39,7 +43,11 @@ fn assert_valid(v: &Value) {
         .iter_errors(v)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "context JSON breaks its schema:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "context JSON breaks its schema:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -67,9 +75,15 @@ fn the_schema_rejects_output_of_the_wrong_shape() {
 fn example_shop_comes_out_as_web_api_and_postgres_linked() {
     let v = context_json(&repo_root().join("examples/shop"));
     let services = v["facts"]["services"].as_array().unwrap();
-    let names: Vec<&str> = services.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = services
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["acme-api", "web"]);
-    assert_eq!(v["summary"]["backing_services"], serde_json::json!(["postgres"]));
+    assert_eq!(
+        v["summary"]["backing_services"],
+        serde_json::json!(["postgres"])
+    );
     assert_eq!(v["summary"]["ci_provider"], "github-actions");
     let deps = |i: usize| -> Vec<String> {
         services[i]["depends_on"]
@@ -136,8 +150,16 @@ fn skipped(v: &Value) -> Vec<(String, String)> {
 fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    fs::write(p.join("requirements.txt"), "flask==3.0.3\ngunicorn==22.0.0\n").unwrap();
-    fs::write(p.join("app.py"), "from flask import Flask\napp = Flask(__name__)\n").unwrap();
+    fs::write(
+        p.join("requirements.txt"),
+        "flask==3.0.3\ngunicorn==22.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
     // Invalid UTF-8 in a file that detection reads.
     fs::write(p.join("settings.yaml"), b"name: caf\xe9\n").unwrap();
     // Binary content behind a text-looking name.
@@ -152,9 +174,15 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
     let v = context_json(p);
     assert_valid(&v);
     let s = skipped(&v);
-    assert!(s.contains(&("settings.yaml".into(), "invalid-utf8".into())), "{s:?}");
+    assert!(
+        s.contains(&("settings.yaml".into(), "invalid-utf8".into())),
+        "{s:?}"
+    );
     assert!(s.contains(&("logo.yaml".into(), "binary".into())), "{s:?}");
-    assert!(s.contains(&("dump.sql".into(), "too-large".into())), "{s:?}");
+    assert!(
+        s.contains(&("dump.sql".into(), "too-large".into())),
+        "{s:?}"
+    );
     #[cfg(unix)]
     assert!(s.contains(&("loop".into(), "symlink-loop".into())), "{s:?}");
     // The good part of the repository is still understood.
@@ -165,7 +193,9 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
         .arg(p)
         .assert()
         .success()
-        .stdout(predicate::str::contains("dump.sql: file is 50 MiB, over the 5 MiB limit"));
+        .stdout(predicate::str::contains(
+            "dump.sql: file is 50 MiB, over the 5 MiB limit",
+        ));
 }
 
 #[test]
@@ -175,8 +205,16 @@ fn malformed_manifests_become_notes_not_crashes() {
     fs::create_dir_all(p.join("web")).unwrap();
     fs::create_dir_all(p.join("api")).unwrap();
     fs::create_dir_all(p.join("k8s")).unwrap();
-    fs::write(p.join("web/package.json"), "{\n  \"name\": \"web\",\n  \"dependencies\": {\n").unwrap();
-    fs::write(p.join("api/pyproject.toml"), "[project]\nname = \"api\nversion = 1\n").unwrap();
+    fs::write(
+        p.join("web/package.json"),
+        "{\n  \"name\": \"web\",\n  \"dependencies\": {\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("api/pyproject.toml"),
+        "[project]\nname = \"api\nversion = 1\n",
+    )
+    .unwrap();
     fs::write(
         p.join("k8s/deploy.yaml"),
         "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n",
@@ -191,14 +229,21 @@ fn malformed_manifests_become_notes_not_crashes() {
         .map(|n| n["path"].as_str().unwrap().to_string())
         .collect();
     assert!(notes.contains(&"web/package.json".to_string()), "{notes:?}");
-    assert!(notes.contains(&"api/pyproject.toml".to_string()), "{notes:?}");
+    assert!(
+        notes.contains(&"api/pyproject.toml".to_string()),
+        "{notes:?}"
+    );
     shipshape().arg("assess").arg(p).assert().success();
 }
 
 #[test]
 fn a_broken_shipshape_toml_warns_and_uses_defaults() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("shipshape.toml"), "[repository\ncloud = 1\n").unwrap();
+    fs::write(
+        dir.path().join("shipshape.toml"),
+        "[repository\ncloud = 1\n",
+    )
+    .unwrap();
     shipshape()
         .arg("context")
         .arg(dir.path())
@@ -211,8 +256,16 @@ fn a_broken_shipshape_toml_warns_and_uses_defaults() {
 fn shipshape_toml_overrides_detected_values_with_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    fs::write(p.join("requirements.txt"), "fastapi==0.111.0\nuvicorn==0.30.1\n").unwrap();
-    fs::write(p.join("main.py"), "from fastapi import FastAPI\napp = FastAPI()\n").unwrap();
+    fs::write(
+        p.join("requirements.txt"),
+        "fastapi==0.111.0\nuvicorn==0.30.1\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("main.py"),
+        "from fastapi import FastAPI\napp = FastAPI()\n",
+    )
+    .unwrap();
     fs::write(
         p.join("shipshape.toml"),
         "[repository]\ncloud = \"gcp\"\n\n[services.app]\nroot = \".\"\nport = 9000\n",
@@ -266,7 +319,11 @@ fn an_unreadable_folder_is_skipped_with_permission_denied() {
             .unwrap()
     };
     fs::set_permissions(p.join("secret"), fs::Permissions::from_mode(0o755)).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         skipped(&v).contains(&("secret".into(), "permission-denied".into())),

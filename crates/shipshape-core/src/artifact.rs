@@ -238,7 +238,11 @@ pub fn classify_path(path: &str) -> Classification {
     }
 
     if is_yaml {
-        if lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower == "compose.yaml" || lower == "compose.yml" {
+        if lower.starts_with("docker-compose")
+            || lower.starts_with("compose.")
+            || lower == "compose.yaml"
+            || lower == "compose.yml"
+        {
             return Known(K::Compose);
         }
         if lower == "kustomization.yaml" || lower == "kustomization.yml" {
@@ -270,7 +274,8 @@ pub fn classify_path(path: &str) -> Classification {
 
 fn is_requirements_file(lower: &str, parent: &str) -> bool {
     (lower.starts_with("requirements") && lower.ends_with(".txt"))
-        || ((parent == "requirements" || parent.ends_with("/requirements")) && lower.ends_with(".txt"))
+        || ((parent == "requirements" || parent.ends_with("/requirements"))
+            && lower.ends_with(".txt"))
 }
 
 /// Decide the kind of a YAML file from its content. Only the top-level keys are looked at, so
@@ -313,7 +318,12 @@ mod tests {
 
     #[test]
     fn classifies_dockerfiles_by_name() {
-        for p in ["Dockerfile", "api/Dockerfile.prod", "build/prod.Dockerfile", "Containerfile"] {
+        for p in [
+            "Dockerfile",
+            "api/Dockerfile.prod",
+            "build/prod.Dockerfile",
+            "Containerfile",
+        ] {
             assert_eq!(classify_path(p), Known(K::Dockerfile), "{p}");
         }
         assert_eq!(classify_path("docs/dockerfile.md"), Known(K::Dockerfile));
@@ -321,7 +331,10 @@ mod tests {
 
     #[test]
     fn classifies_ci_files() {
-        assert_eq!(classify_path(".github/workflows/ci.yml"), Known(K::GithubWorkflow));
+        assert_eq!(
+            classify_path(".github/workflows/ci.yml"),
+            Known(K::GithubWorkflow)
+        );
         assert_eq!(classify_path(".gitlab-ci.yml"), Known(K::GitlabCi));
         assert_eq!(classify_path(".circleci/config.yml"), Known(K::CiConfig));
         assert_eq!(classify_path("Jenkinsfile"), Known(K::CiConfig));

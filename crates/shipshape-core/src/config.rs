@@ -89,10 +89,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: CONFIG_FILE.to_string(),
-            line: e
-                .span()
-                .map(|s| line_of_offset(text, s.start))
-                .unwrap_or(1),
+            line: e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1),
             message: e.message().trim().to_string(),
         })?;
         Ok(Config {
@@ -104,7 +101,9 @@ impl Config {
     }
 
     pub fn max_file_size(&self) -> u64 {
-        self.inventory.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+        self.inventory
+            .max_file_size
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE)
     }
 
     /// Evidence pointing at an overriding value in `shipshape.toml`.

@@ -84,14 +84,19 @@ impl Default for WalkOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
 pub enum SkipReason {
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Binary,
     InvalidUtf8,
     SymlinkLoop,
     /// Symbolic links are not followed: what they point at may lie outside the repository.
     Symlink,
     PermissionDenied,
-    Unreadable { error: String },
+    Unreadable {
+        error: String,
+    },
 }
 
 impl std::fmt::Display for SkipReason {
@@ -518,7 +523,8 @@ fn reclassify_helm_templates(files: &mut [FileEntry]) {
             };
             f.path.starts_with(&prefix) && {
                 let rest = &f.path[prefix.len()..];
-                rest.starts_with("templates/") || (rest.starts_with("values") && rest.ends_with("ml"))
+                rest.starts_with("templates/")
+                    || (rest.starts_with("values") && rest.ends_with("ml"))
             }
         };
         if let Some(d) = chart_dirs.iter().find(|d| in_chart(d)) {
@@ -551,16 +557,25 @@ mod tests {
     fn classifies_every_file_once_in_path_order() {
         let dir = tree(&[
             ("Dockerfile", b"FROM alpine:3.20\n"),
-            ("k8s/deploy.yaml", b"apiVersion: apps/v1\nkind: Deployment\n"),
+            (
+                "k8s/deploy.yaml",
+                b"apiVersion: apps/v1\nkind: Deployment\n",
+            ),
             ("chart/Chart.yaml", b"apiVersion: v2\nname: x\n"),
-            ("chart/templates/deploy.yaml", b"apiVersion: apps/v1\nkind: {{ .Values.kind }}\n"),
+            (
+                "chart/templates/deploy.yaml",
+                b"apiVersion: apps/v1\nkind: {{ .Values.kind }}\n",
+            ),
             ("chart/values.yaml", b"replicas: 1\n"),
             ("src/main.rs", b"fn main() {}\n"),
             (".github/workflows/ci.yml", b"on: push\n"),
         ]);
         let inv = Inventory::open(dir.path()).unwrap();
-        let kinds: Vec<(&str, ArtifactKind)> =
-            inv.files().iter().map(|f| (f.path.as_str(), f.kind)).collect();
+        let kinds: Vec<(&str, ArtifactKind)> = inv
+            .files()
+            .iter()
+            .map(|f| (f.path.as_str(), f.kind))
+            .collect();
         assert_eq!(
             kinds,
             vec![

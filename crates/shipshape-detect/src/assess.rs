@@ -310,7 +310,10 @@ fn terraform_texts(ctx: &Ctx) -> Vec<(String, std::sync::Arc<str>)> {
 }
 
 fn has_deploy_target(facts: &Facts) -> bool {
-    !facts.orchestrators.iter().all(|o| o.value == Orchestrator::Compose)
+    !facts
+        .orchestrators
+        .iter()
+        .all(|o| o.value == Orchestrator::Compose)
         && !facts.orchestrators.is_empty()
 }
 
@@ -336,19 +339,32 @@ fn check_secrets(ctx: &Ctx, _facts: &Facts) -> Outcome {
         .of_kind(ArtifactKind::DotEnv)
         .filter(|f| {
             let n = f.name().to_ascii_lowercase();
-            !(n.contains("example") || n.contains("sample") || n.contains("template") || n.contains("dist"))
+            !(n.contains("example")
+                || n.contains("sample")
+                || n.contains("template")
+                || n.contains("dist"))
         })
         .filter(|f| {
-            ctx.inv
-                .text(f)
-                .is_some_and(|t| crate::scan::dotenv_names(&t).iter().any(|(n, _)| looks_secret(n)))
+            ctx.inv.text(f).is_some_and(|t| {
+                crate::scan::dotenv_names(&t)
+                    .iter()
+                    .any(|(n, _)| looks_secret(n))
+            })
         })
-        .map(|f| Evidence::file(&f.path, "env file with secret-named variables is not ignored by git"))
+        .map(|f| {
+            Evidence::file(
+                &f.path,
+                "env file with secret-named variables is not ignored by git",
+            )
+        })
         .collect();
     if !committed.is_empty() {
         return outcome(
             Status::Fail,
-            format!("{} env file(s) with secret-named variables are part of the repository", committed.len()),
+            format!(
+                "{} env file(s) with secret-named variables are part of the repository",
+                committed.len()
+            ),
             committed,
         );
     }
@@ -361,9 +377,17 @@ fn check_secrets(ctx: &Ctx, _facts: &Facts) -> Outcome {
 
 fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY"]
-        .iter()
-        .any(|k| n.contains(k))
+    [
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "TOKEN",
+        "API_KEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
 }
 
 fn check_ci(_ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -379,12 +403,31 @@ fn check_ci(_ctx: &Ctx, facts: &Facts) -> Outcome {
 }
 
 const TEST_WORDS: &[&str] = &[
-    "test", "pytest", "jest", "vitest", "lint", "eslint", "ruff", "clippy", "go vet", "rspec",
-    "phpunit", "mvn verify", "gradle check", "dotnet test",
+    "test",
+    "pytest",
+    "jest",
+    "vitest",
+    "lint",
+    "eslint",
+    "ruff",
+    "clippy",
+    "go vet",
+    "rspec",
+    "phpunit",
+    "mvn verify",
+    "gradle check",
+    "dotnet test",
 ];
 const BUILD_WORDS: &[&str] = &[
-    "docker build", "docker/build-push-action", "buildx", "docker push", "kaniko", "buildah",
-    "docker compose build", "ko build", "jib",
+    "docker build",
+    "docker/build-push-action",
+    "buildx",
+    "docker push",
+    "kaniko",
+    "buildah",
+    "docker compose build",
+    "ko build",
+    "jib",
 ];
 
 /// Does a piece of CI configuration run tests or lint?
@@ -417,8 +460,12 @@ fn check_fail_fast(ctx: &Ctx, facts: &Facts) -> Outcome {
             }
             _ => continue,
         }
-        let Some((text, wf)) = ctx.yaml(&f.path) else { continue };
-        let Some(jobs) = wf.get("jobs").and_then(Value::as_object) else { continue };
+        let Some((text, wf)) = ctx.yaml(&f.path) else {
+            continue;
+        };
+        let Some(jobs) = wf.get("jobs").and_then(Value::as_object) else {
+            continue;
+        };
         let job_text = |j: &Value| serde_json::to_string(j).unwrap_or_default();
         let test_jobs: BTreeSet<&str> = jobs
             .iter()
@@ -441,29 +488,49 @@ fn check_fail_fast(ctx: &Ctx, facts: &Facts) -> Outcome {
                 .get("steps")
                 .and_then(Value::as_array)
                 .map(|steps| {
-                    let first_test = steps.iter().position(|s| runs_tests(&s.to_string()) && !builds_image(&s.to_string()));
+                    let first_test = steps
+                        .iter()
+                        .position(|s| runs_tests(&s.to_string()) && !builds_image(&s.to_string()));
                     let first_build = steps.iter().position(|s| builds_image(&s.to_string()));
                     matches!((first_test, first_build), (Some(a), Some(b)) if a < b)
                 })
                 .unwrap_or(false);
             if needs.iter().any(|n| test_jobs.contains(n)) || same_job_first {
                 ordered += 1;
-                evidence.push(ev_line(&f.path, &text, &format!("{name}:"), "image build runs after tests"));
+                evidence.push(ev_line(
+                    &f.path,
+                    &text,
+                    &format!("{name}:"),
+                    "image build runs after tests",
+                ));
             } else {
                 unordered += 1;
-                evidence.push(ev_line(&f.path, &text, &format!("{name}:"), "image build does not wait for tests"));
+                evidence.push(ev_line(
+                    &f.path,
+                    &text,
+                    &format!("{name}:"),
+                    "image build does not wait for tests",
+                ));
             }
         }
     }
     if unordered > 0 {
         return outcome(
-            if ordered > 0 { Status::Partial } else { Status::Fail },
+            if ordered > 0 {
+                Status::Partial
+            } else {
+                Status::Fail
+            },
             format!("{unordered} image build job(s) do not depend on a test job"),
             evidence,
         );
     }
     if ordered > 0 {
-        return outcome(Status::Pass, "image builds run only after tests pass", evidence);
+        return outcome(
+            Status::Pass,
+            "image builds run only after tests pass",
+            evidence,
+        );
     }
     if other_ci && !any_tests {
         return outcome(
@@ -473,21 +540,34 @@ fn check_fail_fast(ctx: &Ctx, facts: &Facts) -> Outcome {
         );
     }
     if any_tests {
-        return outcome(Status::Pass, "CI runs tests; no image build in CI to order", evidence);
+        return outcome(
+            Status::Pass,
+            "CI runs tests; no image build in CI to order",
+            evidence,
+        );
     }
-    outcome(Status::Fail, "CI runs no tests or lint", facts.ci.iter().flat_map(|c| c.evidence.clone()).collect())
+    outcome(
+        Status::Fail,
+        "CI runs no tests or lint",
+        facts.ci.iter().flat_map(|c| c.evidence.clone()).collect(),
+    )
 }
 
 fn check_multi_stage(_ctx: &Ctx, facts: &Facts) -> Outcome {
     let files = &facts.containers.dockerfiles;
     if files.is_empty() {
         return if facts.services.is_empty() {
-            outcome(Status::NotApplicable, "no services and no Dockerfiles", vec![])
+            outcome(
+                Status::NotApplicable,
+                "no services and no Dockerfiles",
+                vec![],
+            )
         } else {
             outcome(Status::Fail, "no Dockerfile for any service", vec![])
         };
     }
-    let multi: Vec<&crate::model::DockerfileFacts> = files.iter().filter(|d| d.stages > 1).collect();
+    let multi: Vec<&crate::model::DockerfileFacts> =
+        files.iter().filter(|d| d.stages > 1).collect();
     let ev = files
         .iter()
         .map(|d| Evidence::file(&d.path, format!("{} stage(s)", d.stages)))
@@ -495,7 +575,11 @@ fn check_multi_stage(_ctx: &Ctx, facts: &Facts) -> Outcome {
     match multi.len() {
         n if n == files.len() => outcome(Status::Pass, "every Dockerfile is multi-stage", ev),
         0 => outcome(Status::Fail, "no Dockerfile is multi-stage", ev),
-        n => outcome(Status::Partial, format!("{n} of {} Dockerfiles are multi-stage", files.len()), ev),
+        n => outcome(
+            Status::Partial,
+            format!("{n} of {} Dockerfiles are multi-stage", files.len()),
+            ev,
+        ),
     }
 }
 
@@ -504,7 +588,9 @@ fn stage_aliases(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter_map(|l| {
             let words: Vec<&str> = l.split_whitespace().collect();
-            let is_from = words.first().is_some_and(|w| w.eq_ignore_ascii_case("from"));
+            let is_from = words
+                .first()
+                .is_some_and(|w| w.eq_ignore_ascii_case("from"));
             let as_at = words.iter().position(|w| w.eq_ignore_ascii_case("as"))?;
             (is_from && as_at + 1 < words.len()).then(|| words[as_at + 1].to_ascii_lowercase())
         })
@@ -515,10 +601,16 @@ fn check_pinned_images(ctx: &Ctx, facts: &Facts) -> Outcome {
     let mut bad = Vec::new();
     let mut total = 0;
     for d in &facts.containers.dockerfiles {
-        let aliases = ctx.text(&d.path).map(|t| stage_aliases(&t)).unwrap_or_default();
+        let aliases = ctx
+            .text(&d.path)
+            .map(|t| stage_aliases(&t))
+            .unwrap_or_default();
         for b in &d.base_images {
             let image = b.value.as_str();
-            if image == "scratch" || aliases.contains(&image.to_ascii_lowercase()) || image.contains('$') {
+            if image == "scratch"
+                || aliases.contains(&image.to_ascii_lowercase())
+                || image.contains('$')
+            {
                 continue;
             }
             total += 1;
@@ -536,9 +628,17 @@ fn check_pinned_images(ctx: &Ctx, facts: &Facts) -> Outcome {
         return outcome(Status::NotApplicable, "no Dockerfiles", vec![]);
     }
     if bad.is_empty() {
-        outcome(Status::Pass, format!("all {total} base images carry a version tag or digest"), vec![])
+        outcome(
+            Status::Pass,
+            format!("all {total} base images carry a version tag or digest"),
+            vec![],
+        )
     } else {
-        outcome(Status::Fail, format!("{} base image(s) untagged or `latest`", bad.len()), bad)
+        outcome(
+            Status::Fail,
+            format!("{} base image(s) untagged or `latest`", bad.len()),
+            bad,
+        )
     }
 }
 
@@ -557,7 +657,10 @@ fn check_non_root(ctx: &Ctx, facts: &Facts) -> Outcome {
                 ok += 1;
                 evidence.extend(u.evidence.clone());
             }
-            Some(u) => evidence.extend(u.evidence.iter().map(|e| Evidence { note: "final USER is root".into(), ..e.clone() })),
+            Some(u) => evidence.extend(u.evidence.iter().map(|e| Evidence {
+                note: "final USER is root".into(),
+                ..e.clone()
+            })),
             None => evidence.push(Evidence::file(&d.path, "no USER: runs as root")),
         }
     }
@@ -568,27 +671,51 @@ fn check_non_root(ctx: &Ctx, facts: &Facts) -> Outcome {
             continue;
         }
         k8s_total += 1;
-        let pod = obj.pointer("/spec/template/spec/securityContext/runAsNonRoot").and_then(Value::as_bool) == Some(true);
+        let pod = obj
+            .pointer("/spec/template/spec/securityContext/runAsNonRoot")
+            .and_then(Value::as_bool)
+            == Some(true);
         let all_containers = !containers(&obj).is_empty()
-            && containers(&obj).iter().all(|c| c.pointer("/securityContext/runAsNonRoot").and_then(Value::as_bool) == Some(true));
+            && containers(&obj).iter().all(|c| {
+                c.pointer("/securityContext/runAsNonRoot")
+                    .and_then(Value::as_bool)
+                    == Some(true)
+            });
         if pod || all_containers {
             k8s_non_root += 1;
             evidence.push(ev_line(&path, &text, "runAsNonRoot", "runAsNonRoot: true"));
         } else {
-            evidence.push(Evidence::file(&path, format!("{} without runAsNonRoot", kind_of(&obj))));
+            evidence.push(Evidence::file(
+                &path,
+                format!("{} without runAsNonRoot", kind_of(&obj)),
+            ));
         }
     }
     if files.is_empty() && k8s_total == 0 {
         return if facts.services.is_empty() {
             outcome(Status::NotApplicable, "no container definitions", vec![])
         } else {
-            outcome(Status::Fail, "no container definitions yet, so nothing ensures a non-root user", vec![])
+            outcome(
+                Status::Fail,
+                "no container definitions yet, so nothing ensures a non-root user",
+                vec![],
+            )
         };
     }
     let good = ok + k8s_non_root;
     let total = files.len() + k8s_total;
-    let status = if good == total { Status::Pass } else if good == 0 { Status::Fail } else { Status::Partial };
-    outcome(status, format!("{good} of {total} images/workloads run as non-root"), evidence)
+    let status = if good == total {
+        Status::Pass
+    } else if good == 0 {
+        Status::Fail
+    } else {
+        Status::Partial
+    };
+    outcome(
+        status,
+        format!("{good} of {total} images/workloads run as non-root"),
+        evidence,
+    )
 }
 
 fn check_dockerignore(ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -601,16 +728,33 @@ fn check_dockerignore(ctx: &Ctx, facts: &Facts) -> Outcome {
         let dir = d.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let name = d.path.rsplit('/').next().unwrap_or("");
         let own = format!("{name}.dockerignore");
-        let has = ctx.exists(&Ctx::join(dir, ".dockerignore")) || ctx.exists(&Ctx::join(dir, &own)) || ctx.exists(".dockerignore");
+        let has = ctx.exists(&Ctx::join(dir, ".dockerignore"))
+            || ctx.exists(&Ctx::join(dir, &own))
+            || ctx.exists(".dockerignore");
         if !has {
-            missing.push(Evidence::file(&d.path, "no .dockerignore for this build context"));
+            missing.push(Evidence::file(
+                &d.path,
+                "no .dockerignore for this build context",
+            ));
         }
     }
     if missing.is_empty() {
-        outcome(Status::Pass, "every build context has a .dockerignore", vec![])
+        outcome(
+            Status::Pass,
+            "every build context has a .dockerignore",
+            vec![],
+        )
     } else {
-        let s = if missing.len() == files.len() { Status::Fail } else { Status::Partial };
-        outcome(s, format!("{} build context(s) without .dockerignore", missing.len()), missing)
+        let s = if missing.len() == files.len() {
+            Status::Fail
+        } else {
+            Status::Partial
+        };
+        outcome(
+            s,
+            format!("{} build context(s) without .dockerignore", missing.len()),
+            missing,
+        )
     }
 }
 
@@ -624,30 +768,69 @@ fn check_hardened_runtime(ctx: &Ctx, _facts: &Facts) -> Outcome {
         }
         for c in containers(&obj) {
             total += 1;
-            let ro = c.pointer("/securityContext/readOnlyRootFilesystem").and_then(Value::as_bool) == Some(true);
-            let no_esc = c.pointer("/securityContext/allowPrivilegeEscalation").and_then(Value::as_bool) == Some(false);
+            let ro = c
+                .pointer("/securityContext/readOnlyRootFilesystem")
+                .and_then(Value::as_bool)
+                == Some(true);
+            let no_esc = c
+                .pointer("/securityContext/allowPrivilegeEscalation")
+                .and_then(Value::as_bool)
+                == Some(false);
             let drop_all = c
                 .pointer("/securityContext/capabilities/drop")
                 .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("all"))));
+                .is_some_and(|a| {
+                    a.iter()
+                        .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("all")))
+                });
             let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
             if ro && no_esc && drop_all {
                 good += 1;
-                evidence.push(ev_line(&path, &text, "readOnlyRootFilesystem", &format!("container {name} hardened")));
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    "readOnlyRootFilesystem",
+                    &format!("container {name} hardened"),
+                ));
             } else {
                 let mut missing = vec![];
-                if !ro { missing.push("readOnlyRootFilesystem"); }
-                if !no_esc { missing.push("allowPrivilegeEscalation: false"); }
-                if !drop_all { missing.push("drop ALL"); }
-                evidence.push(ev_line(&path, &text, &format!("name: {name}"), &format!("container {name} lacks {}", missing.join(", "))));
+                if !ro {
+                    missing.push("readOnlyRootFilesystem");
+                }
+                if !no_esc {
+                    missing.push("allowPrivilegeEscalation: false");
+                }
+                if !drop_all {
+                    missing.push("drop ALL");
+                }
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    &format!("name: {name}"),
+                    &format!("container {name} lacks {}", missing.join(", ")),
+                ));
             }
         }
     }
     if total == 0 {
-        return outcome(Status::NotApplicable, "no Kubernetes workloads to harden", vec![]);
+        return outcome(
+            Status::NotApplicable,
+            "no Kubernetes workloads to harden",
+            vec![],
+        );
     }
-    let s = if good == total { Status::Pass } else if good == 0 { Status::Fail } else { Status::Partial };
-    outcome(s, format!("{good} of {total} containers hardened"), evidence)
+    let s = if good == total {
+        Status::Pass
+    } else if good == 0 {
+        Status::Fail
+    } else {
+        Status::Partial
+    };
+    outcome(
+        s,
+        format!("{good} of {total} containers hardened"),
+        evidence,
+    )
 }
 
 fn check_least_privilege_ci(ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -658,26 +841,56 @@ fn check_least_privilege_ci(ctx: &Ctx, facts: &Facts) -> Outcome {
     let mut good = 0;
     let mut evidence = Vec::new();
     for f in ctx.inv.of_kind(ArtifactKind::GithubWorkflow) {
-        let Some((text, wf)) = ctx.yaml(&f.path) else { continue };
+        let Some((text, wf)) = ctx.yaml(&f.path) else {
+            continue;
+        };
         total += 1;
         let top = wf.get("permissions").is_some();
         let all_jobs = wf
             .get("jobs")
             .and_then(Value::as_object)
-            .is_some_and(|jobs| !jobs.is_empty() && jobs.values().all(|j| j.get("permissions").is_some()));
+            .is_some_and(|jobs| {
+                !jobs.is_empty() && jobs.values().all(|j| j.get("permissions").is_some())
+            });
         let write_all = matches!(wf.get("permissions"), Some(Value::String(s)) if s == "write-all");
         if (top || all_jobs) && !write_all {
             good += 1;
-            evidence.push(ev_line(&f.path, &text, "permissions:", "token permissions declared"));
+            evidence.push(ev_line(
+                &f.path,
+                &text,
+                "permissions:",
+                "token permissions declared",
+            ));
         } else {
-            evidence.push(Evidence::file(&f.path, if write_all { "permissions: write-all" } else { "no permissions: block (token gets the repository default)" }));
+            evidence.push(Evidence::file(
+                &f.path,
+                if write_all {
+                    "permissions: write-all"
+                } else {
+                    "no permissions: block (token gets the repository default)"
+                },
+            ));
         }
     }
     if total == 0 {
-        return outcome(Status::NotYetChecked, "token scopes are checked for GitHub Actions only so far", vec![]);
+        return outcome(
+            Status::NotYetChecked,
+            "token scopes are checked for GitHub Actions only so far",
+            vec![],
+        );
     }
-    let s = if good == total { Status::Pass } else if good == 0 { Status::Fail } else { Status::Partial };
-    outcome(s, format!("{good} of {total} workflows declare least-privilege permissions"), evidence)
+    let s = if good == total {
+        Status::Pass
+    } else if good == 0 {
+        Status::Fail
+    } else {
+        Status::Partial
+    };
+    outcome(
+        s,
+        format!("{good} of {total} workflows declare least-privilege permissions"),
+        evidence,
+    )
 }
 
 fn check_rollout(ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -689,69 +902,155 @@ fn check_rollout(ctx: &Ctx, facts: &Facts) -> Outcome {
         if kind == "Rollout" {
             total += 1;
             good += 1;
-            evidence.push(ev_line(&path, &text, "kind: Rollout", "Argo Rollouts progressive delivery"));
+            evidence.push(ev_line(
+                &path,
+                &text,
+                "kind: Rollout",
+                "Argo Rollouts progressive delivery",
+            ));
             continue;
         }
         if kind != "Deployment" {
             continue;
         }
         total += 1;
-        let recreate = obj.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate");
+        let recreate =
+            obj.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate");
         let replicas = obj.pointer("/spec/replicas").and_then(Value::as_u64);
         let hpa_managed = replicas.is_none();
-        let readiness = containers(&obj).iter().any(|c| c.get("readinessProbe").is_some());
-        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
+        let readiness = containers(&obj)
+            .iter()
+            .any(|c| c.get("readinessProbe").is_some());
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
         if !recreate && readiness && (hpa_managed || replicas.is_some_and(|r| r >= 2)) {
             good += 1;
-            evidence.push(ev_line(&path, &text, "readinessProbe", &format!("{name}: rolling update gated by readiness")));
+            evidence.push(ev_line(
+                &path,
+                &text,
+                "readinessProbe",
+                &format!("{name}: rolling update gated by readiness"),
+            ));
         } else {
-            let why = if recreate { "strategy Recreate" } else if !readiness { "no readiness probe" } else { "a single replica" };
-            evidence.push(ev_line(&path, &text, "kind: Deployment", &format!("{name}: {why}")));
+            let why = if recreate {
+                "strategy Recreate"
+            } else if !readiness {
+                "no readiness probe"
+            } else {
+                "a single replica"
+            };
+            evidence.push(ev_line(
+                &path,
+                &text,
+                "kind: Deployment",
+                &format!("{name}: {why}"),
+            ));
         }
     }
     if total > 0 {
-        let s = if good == total { Status::Pass } else if good == 0 { Status::Fail } else { Status::Partial };
-        return outcome(s, format!("{good} of {total} deployments roll out without downtime"), evidence);
+        let s = if good == total {
+            Status::Pass
+        } else if good == 0 {
+            Status::Fail
+        } else {
+            Status::Partial
+        };
+        return outcome(
+            s,
+            format!("{good} of {total} deployments roll out without downtime"),
+            evidence,
+        );
     }
-    if facts.orchestrators.iter().any(|o| matches!(o.value, Orchestrator::Paas | Orchestrator::Ecs | Orchestrator::Helm)) {
+    if facts.orchestrators.iter().any(|o| {
+        matches!(
+            o.value,
+            Orchestrator::Paas | Orchestrator::Ecs | Orchestrator::Helm
+        )
+    }) {
         return outcome(
             Status::NotYetChecked,
             "the platform's rollout settings are not read yet",
-            facts.orchestrators.iter().flat_map(|o| o.evidence.clone()).collect(),
+            facts
+                .orchestrators
+                .iter()
+                .flat_map(|o| o.evidence.clone())
+                .collect(),
         );
     }
     if facts.services.is_empty() {
-        return outcome(Status::NotApplicable, "nothing is deployed from this repository", vec![]);
+        return outcome(
+            Status::NotApplicable,
+            "nothing is deployed from this repository",
+            vec![],
+        );
     }
-    outcome(Status::Fail, "no deployment definition (Kubernetes, ECS, PaaS) found", vec![])
+    outcome(
+        Status::Fail,
+        "no deployment definition (Kubernetes, ECS, PaaS) found",
+        vec![],
+    )
 }
 
 fn check_rollback(ctx: &Ctx, facts: &Facts) -> Outcome {
     let mut evidence = Vec::new();
     for (path, text) in ci_texts(ctx) {
-        for needle in ["--atomic", "rollout undo", "--rollback-on-failure", "helm rollback"] {
+        for needle in [
+            "--atomic",
+            "rollout undo",
+            "--rollback-on-failure",
+            "helm rollback",
+        ] {
             if text.contains(needle) {
-                evidence.push(ev_line(&path, &text, needle, &format!("CI uses `{needle}`")));
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    needle,
+                    &format!("CI uses `{needle}`"),
+                ));
             }
         }
     }
     for (path, text) in terraform_texts(ctx) {
         if text.contains("deployment_circuit_breaker") && text.contains("rollback") {
-            evidence.push(ev_line(&path, &text, "deployment_circuit_breaker", "ECS circuit breaker with rollback"));
+            evidence.push(ev_line(
+                &path,
+                &text,
+                "deployment_circuit_breaker",
+                "ECS circuit breaker with rollback",
+            ));
         }
     }
     for (path, text, obj) in k8s_objects(ctx) {
         if matches!(kind_of(&obj), "Rollout" | "Canary" | "AnalysisTemplate") {
-            evidence.push(ev_line(&path, &text, "kind:", "progressive delivery with analysis"));
+            evidence.push(ev_line(
+                &path,
+                &text,
+                "kind:",
+                "progressive delivery with analysis",
+            ));
         }
     }
     if !evidence.is_empty() {
-        return outcome(Status::Pass, "failed deploys roll back automatically", evidence);
+        return outcome(
+            Status::Pass,
+            "failed deploys roll back automatically",
+            evidence,
+        );
     }
     if facts.services.is_empty() && facts.orchestrators.is_empty() {
-        return outcome(Status::NotApplicable, "nothing is deployed from this repository", vec![]);
+        return outcome(
+            Status::NotApplicable,
+            "nothing is deployed from this repository",
+            vec![],
+        );
     }
-    outcome(Status::Fail, "no automatic rollback found in CI, manifests or Terraform", vec![])
+    outcome(
+        Status::Fail,
+        "no automatic rollback found in CI, manifests or Terraform",
+        vec![],
+    )
 }
 
 fn check_iac(_ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -767,7 +1066,12 @@ fn check_iac(_ctx: &Ctx, facts: &Facts) -> Outcome {
 }
 
 fn check_environments(_ctx: &Ctx, facts: &Facts) -> Outcome {
-    let names: Vec<&str> = facts.environments.names.iter().map(|n| n.value.as_str()).collect();
+    let names: Vec<&str> = facts
+        .environments
+        .names
+        .iter()
+        .map(|n| n.value.as_str())
+        .collect();
     let evidence: Vec<Evidence> = facts
         .environments
         .strategies
@@ -780,9 +1084,21 @@ fn check_environments(_ctx: &Ctx, facts: &Facts) -> Outcome {
     });
     match names.len() {
         0 => outcome(Status::Fail, "no environments are told apart", vec![]),
-        1 => outcome(Status::Partial, format!("only one environment ({})", names[0]), evidence),
-        _ if !prod_like => outcome(Status::Partial, format!("environments {} but no production", names.join(", ")), evidence),
-        _ => outcome(Status::Pass, format!("environments {}", names.join(", ")), evidence),
+        1 => outcome(
+            Status::Partial,
+            format!("only one environment ({})", names[0]),
+            evidence,
+        ),
+        _ if !prod_like => outcome(
+            Status::Partial,
+            format!("environments {} but no production", names.join(", ")),
+            evidence,
+        ),
+        _ => outcome(
+            Status::Pass,
+            format!("environments {}", names.join(", ")),
+            evidence,
+        ),
     }
 }
 
@@ -793,26 +1109,39 @@ fn coverage(facts: &Facts, entries: &[shipshape_core::Located<String>]) -> (usiz
         .services
         .iter()
         .filter(|s| {
-            ev.iter().any(|e| {
-                s.root == "." || e.path.starts_with(&format!("{}/", s.root))
-            })
+            ev.iter()
+                .any(|e| s.root == "." || e.path.starts_with(&format!("{}/", s.root)))
         })
         .count();
     (covered, ev)
 }
 
-fn coverage_outcome(facts: &Facts, entries: &[shipshape_core::Located<String>], what: &str) -> Outcome {
+fn coverage_outcome(
+    facts: &Facts,
+    entries: &[shipshape_core::Located<String>],
+    what: &str,
+) -> Outcome {
     if facts.services.is_empty() {
         return outcome(Status::NotApplicable, "no services", vec![]);
     }
     let (covered, ev) = coverage(facts, entries);
     let total = facts.services.len();
-    let s = if covered == total { Status::Pass } else if covered == 0 { Status::Fail } else { Status::Partial };
+    let s = if covered == total {
+        Status::Pass
+    } else if covered == 0 {
+        Status::Fail
+    } else {
+        Status::Partial
+    };
     outcome(s, format!("{covered} of {total} services use {what}"), ev)
 }
 
 fn check_logs(_ctx: &Ctx, facts: &Facts) -> Outcome {
-    coverage_outcome(facts, &facts.observability.structured_logging, "a structured logger")
+    coverage_outcome(
+        facts,
+        &facts.observability.structured_logging,
+        "a structured logger",
+    )
 }
 
 fn check_metrics(_ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -835,18 +1164,43 @@ fn check_probes(ctx: &Ctx, facts: &Facts) -> Outcome {
             let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
             if l && r {
                 both += 1;
-                evidence.push(ev_line(&path, &text, "livenessProbe", &format!("{name}: liveness and readiness")));
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    "livenessProbe",
+                    &format!("{name}: liveness and readiness"),
+                ));
             } else if l || r {
                 one += 1;
-                evidence.push(ev_line(&path, &text, if l { "livenessProbe" } else { "readinessProbe" }, &format!("{name}: only {}", if l { "liveness" } else { "readiness" })));
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    if l { "livenessProbe" } else { "readinessProbe" },
+                    &format!("{name}: only {}", if l { "liveness" } else { "readiness" }),
+                ));
             } else {
-                evidence.push(ev_line(&path, &text, &format!("name: {name}"), &format!("{name}: no probes")));
+                evidence.push(ev_line(
+                    &path,
+                    &text,
+                    &format!("name: {name}"),
+                    &format!("{name}: no probes"),
+                ));
             }
         }
     }
     if total > 0 {
-        let s = if both == total { Status::Pass } else if both + one == 0 { Status::Fail } else { Status::Partial };
-        return outcome(s, format!("{both} of {total} containers have both probes"), evidence);
+        let s = if both == total {
+            Status::Pass
+        } else if both + one == 0 {
+            Status::Fail
+        } else {
+            Status::Partial
+        };
+        return outcome(
+            s,
+            format!("{both} of {total} containers have both probes"),
+            evidence,
+        );
     }
     if facts.services.is_empty() {
         return outcome(Status::NotApplicable, "no services", vec![]);
@@ -857,7 +1211,11 @@ fn check_probes(ctx: &Ctx, facts: &Facts) -> Outcome {
         .filter_map(|s| s.health_path.as_ref())
         .flat_map(|h| h.evidence.clone())
         .collect();
-    let dockerfile_hc = facts.containers.dockerfiles.iter().any(|d| d.has_healthcheck);
+    let dockerfile_hc = facts
+        .containers
+        .dockerfiles
+        .iter()
+        .any(|d| d.has_healthcheck);
     if !with_health.is_empty() || dockerfile_hc {
         return outcome(
             Status::Partial,
@@ -876,7 +1234,11 @@ fn check_autoscaling(ctx: &Ctx, facts: &Facts) -> Outcome {
         }
     }
     for (path, text) in terraform_texts(ctx) {
-        for needle in ["aws_appautoscaling_target", "google_compute_autoscaler", "azurerm_monitor_autoscale_setting"] {
+        for needle in [
+            "aws_appautoscaling_target",
+            "google_compute_autoscaler",
+            "azurerm_monitor_autoscale_setting",
+        ] {
             if text.contains(needle) {
                 evidence.push(ev_line(&path, &text, needle, needle));
             }
@@ -898,7 +1260,11 @@ fn check_autoscaling(ctx: &Ctx, facts: &Facts) -> Outcome {
         return outcome(Status::NotApplicable, "no services", vec![]);
     }
     if !has_deploy_target(facts) {
-        return outcome(Status::Fail, "no deployment definition, so nothing scales", vec![]);
+        return outcome(
+            Status::Fail,
+            "no deployment definition, so nothing scales",
+            vec![],
+        );
     }
     outcome(Status::Fail, "no autoscaler found", vec![])
 }
@@ -910,7 +1276,12 @@ fn check_alerting(ctx: &Ctx, facts: &Facts) -> Outcome {
             evidence.push(ev_line(&path, &text, "alert:", "PrometheusRule"));
         }
     }
-    for f in ctx.inv.files().iter().filter(|f| matches!(f.kind, ArtifactKind::Yaml)) {
+    for f in ctx
+        .inv
+        .files()
+        .iter()
+        .filter(|f| matches!(f.kind, ArtifactKind::Yaml))
+    {
         if let Some(t) = ctx.inv.text(f) {
             if t.contains("groups:") && t.contains("- alert:") {
                 evidence.push(ev_line(&f.path, &t, "- alert:", "Prometheus alert rules"));
@@ -918,7 +1289,12 @@ fn check_alerting(ctx: &Ctx, facts: &Facts) -> Outcome {
         }
     }
     for (path, text) in terraform_texts(ctx) {
-        for needle in ["aws_cloudwatch_metric_alarm", "google_monitoring_alert_policy", "datadog_monitor", "grafana_rule_group"] {
+        for needle in [
+            "aws_cloudwatch_metric_alarm",
+            "google_monitoring_alert_policy",
+            "datadog_monitor",
+            "grafana_rule_group",
+        ] {
             if text.contains(needle) {
                 evidence.push(ev_line(&path, &text, needle, needle));
             }
@@ -944,12 +1320,21 @@ fn check_backups(ctx: &Ctx, facts: &Facts) -> Outcome {
             if let Some(v) = l.strip_prefix("backup_retention_period") {
                 let days: Option<u32> = v.trim_start_matches([' ', '=']).trim().parse().ok();
                 match days {
-                    Some(0) => no_backup_ev.push(Evidence::new(&path, ln, "backup_retention_period = 0")),
-                    Some(d) => backup_ev.push(Evidence::new(&path, ln, format!("backups kept {d} days"))),
+                    Some(0) => {
+                        no_backup_ev.push(Evidence::new(&path, ln, "backup_retention_period = 0"))
+                    }
+                    Some(d) => {
+                        backup_ev.push(Evidence::new(&path, ln, format!("backups kept {d} days")))
+                    }
                     None => backup_ev.push(Evidence::new(&path, ln, "backup retention set")),
                 }
             }
-            for needle in ["aws_backup_plan", "backup_configuration", "point_in_time_recovery", "azurerm_backup_policy"] {
+            for needle in [
+                "aws_backup_plan",
+                "backup_configuration",
+                "point_in_time_recovery",
+                "azurerm_backup_policy",
+            ] {
                 if l.contains(needle) {
                     backup_ev.push(Evidence::new(&path, ln, needle));
                 }
@@ -958,11 +1343,23 @@ fn check_backups(ctx: &Ctx, facts: &Facts) -> Outcome {
     }
     for (path, text, obj) in k8s_objects(ctx) {
         let t = obj.to_string();
-        if kind_of(&obj) == "CronJob" && (t.contains("pg_dump") || t.contains("mysqldump") || t.contains("mongodump")) {
-            backup_ev.push(ev_line(&path, &text, "kind: CronJob", "scheduled database dump"));
+        if kind_of(&obj) == "CronJob"
+            && (t.contains("pg_dump") || t.contains("mysqldump") || t.contains("mongodump"))
+        {
+            backup_ev.push(ev_line(
+                &path,
+                &text,
+                "kind: CronJob",
+                "scheduled database dump",
+            ));
         }
         if kind_of(&obj) == "Schedule" && t.contains("velero") {
-            backup_ev.push(ev_line(&path, &text, "kind: Schedule", "Velero backup schedule"));
+            backup_ev.push(ev_line(
+                &path,
+                &text,
+                "kind: Schedule",
+                "Velero backup schedule",
+            ));
         }
     }
     let restore_ev: Vec<Evidence> = ctx
@@ -979,17 +1376,36 @@ fn check_backups(ctx: &Ctx, facts: &Facts) -> Outcome {
         return outcome(Status::NotApplicable, "no databases found", vec![]);
     }
     if !no_backup_ev.is_empty() {
-        return outcome(Status::Fail, "a database has backups turned off", no_backup_ev);
+        return outcome(
+            Status::Fail,
+            "a database has backups turned off",
+            no_backup_ev,
+        );
     }
     if backup_ev.is_empty() {
-        let ev = dbs.iter().flat_map(|d| d.evidence.iter().take(1).cloned()).collect();
-        return outcome(Status::Fail, "databases are used but no backup configuration is in the repository", ev);
+        let ev = dbs
+            .iter()
+            .flat_map(|d| d.evidence.iter().take(1).cloned())
+            .collect();
+        return outcome(
+            Status::Fail,
+            "databases are used but no backup configuration is in the repository",
+            ev,
+        );
     }
     if restore_ev.is_empty() {
-        return outcome(Status::Partial, "backups configured, but no restore procedure or restore test", backup_ev);
+        return outcome(
+            Status::Partial,
+            "backups configured, but no restore procedure or restore test",
+            backup_ev,
+        );
     }
     backup_ev.extend(restore_ev);
-    outcome(Status::Pass, "backups with retention and a restore procedure", backup_ev)
+    outcome(
+        Status::Pass,
+        "backups with retention and a restore procedure",
+        backup_ev,
+    )
 }
 
 fn check_cve_scanning(ctx: &Ctx, facts: &Facts) -> Outcome {
@@ -999,9 +1415,21 @@ fn check_cve_scanning(ctx: &Ctx, facts: &Facts) -> Outcome {
     let mut evidence = Vec::new();
     for (path, text) in ci_texts(ctx) {
         let lower = text.to_ascii_lowercase();
-        for tool in ["trivy", "grype", "snyk", "docker scout", "anchore", "clair", "twistcli"] {
+        for tool in [
+            "trivy",
+            "grype",
+            "snyk",
+            "docker scout",
+            "anchore",
+            "clair",
+            "twistcli",
+        ] {
             if lower.contains(tool) {
-                evidence.push(Evidence::new(&path, line_of(&lower, tool), format!("{tool} in CI")));
+                evidence.push(Evidence::new(
+                    &path,
+                    line_of(&lower, tool),
+                    format!("{tool} in CI"),
+                ));
             }
         }
     }
@@ -1032,14 +1460,28 @@ fn check_private_databases(ctx: &Ctx, facts: &Facts) -> Outcome {
             }
         }
         if text.contains("resource \"aws_db_instance\"") && !text.contains("publicly_accessible") {
-            good.push(ev_line(&path, &text, "resource \"aws_db_instance\"", "RDS instance, private by default"));
+            good.push(ev_line(
+                &path,
+                &text,
+                "resource \"aws_db_instance\"",
+                "RDS instance, private by default",
+            ));
         }
     }
     for f in ctx.inv.of_kind(ArtifactKind::Compose) {
-        let Some((text, doc)) = ctx.yaml(&f.path) else { continue };
-        let Some(services) = doc.get("services").and_then(Value::as_object) else { continue };
+        let Some((text, doc)) = ctx.yaml(&f.path) else {
+            continue;
+        };
+        let Some(services) = doc.get("services").and_then(Value::as_object) else {
+            continue;
+        };
         for (name, svc) in services {
-            for p in svc.get("ports").and_then(Value::as_array).into_iter().flatten() {
+            for p in svc
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let spec = match p {
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
@@ -1055,22 +1497,39 @@ fn check_private_databases(ctx: &Ctx, facts: &Facts) -> Outcome {
                     .next()
                     .and_then(|s| s.split('/').next())
                     .and_then(|s| s.parse().ok());
-                let loopback = spec.starts_with("127.0.0.1:") || spec.starts_with("localhost:") || spec.starts_with("[::1]:");
+                let loopback = spec.starts_with("127.0.0.1:")
+                    || spec.starts_with("localhost:")
+                    || spec.starts_with("[::1]:");
                 if container_port.is_some_and(|p| DB_PORTS.contains(&p)) {
                     let ev = ev_line(&f.path, &text, &spec, &format!("{name} publishes {spec}"));
-                    if loopback { good.push(ev) } else { bad.push(ev) }
+                    if loopback {
+                        good.push(ev)
+                    } else {
+                        bad.push(ev)
+                    }
                 }
             }
         }
     }
     if !bad.is_empty() {
-        return outcome(Status::Fail, format!("{} database endpoint(s) reachable beyond the private network", bad.len()), bad);
+        return outcome(
+            Status::Fail,
+            format!(
+                "{} database endpoint(s) reachable beyond the private network",
+                bad.len()
+            ),
+            bad,
+        );
     }
     if databases(facts).is_empty() && good.is_empty() {
         return outcome(Status::NotApplicable, "no databases found", vec![]);
     }
     if !good.is_empty() {
-        return outcome(Status::Pass, "databases defined in the repository are private", good);
+        return outcome(
+            Status::Pass,
+            "databases defined in the repository are private",
+            good,
+        );
     }
     outcome(
         Status::NotYetChecked,
@@ -1084,7 +1543,10 @@ fn check_runbooks(ctx: &Ctx, facts: &Facts) -> Outcome {
         .inv
         .files()
         .iter()
-        .filter(|f| f.path.to_ascii_lowercase().contains("runbook") || f.path.to_ascii_lowercase().contains("playbook.md"))
+        .filter(|f| {
+            f.path.to_ascii_lowercase().contains("runbook")
+                || f.path.to_ascii_lowercase().contains("playbook.md")
+        })
         .map(|f| Evidence::file(&f.path, "runbook"))
         .collect();
     if !ev.is_empty() {
@@ -1104,13 +1566,20 @@ mod tests {
     fn check_ids_are_unique_and_kebab_case() {
         let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
         for id in &ids {
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
         }
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), CHECKS.len());
         for c in CHECKS {
-            assert!((1..=3).contains(&c.impact) && (1..=3).contains(&c.effort), "{}", c.id);
+            assert!(
+                (1..=3).contains(&c.impact) && (1..=3).contains(&c.effort),
+                "{}",
+                c.id
+            );
         }
     }
 

@@ -172,15 +172,12 @@ impl<'a> Ctx<'a> {
         let nested: Vec<String> = self
             .roots
             .iter()
-            .filter(|r| {
-                r.as_str() != dir && r.as_str() != "." && r.starts_with(prefix.as_str())
-            })
+            .filter(|r| r.as_str() != dir && r.as_str() != "." && r.starts_with(prefix.as_str()))
             .map(|r| format!("{r}/"))
             .collect();
-        self.inv
-            .files()
-            .iter()
-            .filter(move |f| f.path.starts_with(&prefix) && !nested.iter().any(|n| f.path.starts_with(n)))
+        self.inv.files().iter().filter(move |f| {
+            f.path.starts_with(&prefix) && !nested.iter().any(|n| f.path.starts_with(n))
+        })
     }
 
     /// Source files of a service with one of `extensions`, read, within [`SOURCE_SCAN_BUDGET`].
@@ -190,15 +187,23 @@ impl<'a> Ctx<'a> {
             .service_files(dir)
             .filter(|f| {
                 f.size <= SOURCE_SCAN_MAX_BYTES
-                    && matches!(f.kind, ArtifactKind::Source | ArtifactKind::Text | ArtifactKind::Yaml)
-                    && f
-                        .name()
+                    && matches!(
+                        f.kind,
+                        ArtifactKind::Source | ArtifactKind::Text | ArtifactKind::Yaml
+                    )
+                    && f.name()
                         .rsplit_once('.')
                         .is_some_and(|(_, e)| extensions.contains(&e))
                     && !scan::is_test_path(&f.path)
             })
             .collect();
-        candidates.sort_by_key(|f| (scan::entry_point_rank(f.name()), f.path.matches('/').count(), f.path.clone()));
+        candidates.sort_by_key(|f| {
+            (
+                scan::entry_point_rank(f.name()),
+                f.path.matches('/').count(),
+                f.path.clone(),
+            )
+        });
         candidates
             .into_iter()
             .take(SOURCE_SCAN_BUDGET)
@@ -216,15 +221,18 @@ impl<'a> Ctx<'a> {
                 found.entry(name).or_insert(ev);
             }
         }
-        for f in self.service_files(dir).filter(|f| f.kind == ArtifactKind::DotEnv) {
+        for f in self
+            .service_files(dir)
+            .filter(|f| f.kind == ArtifactKind::DotEnv)
+        {
             if f.dir() != dir.trim_start_matches('.') && !(dir == "." && f.dir().is_empty()) {
                 continue;
             }
             if let Some(text) = self.inv.text(f) {
                 for (name, line) in scan::dotenv_names(&text) {
-                    found
-                        .entry(name)
-                        .or_insert_with(|| Evidence::new(&f.path, Some(line), "listed in env file"));
+                    found.entry(name).or_insert_with(|| {
+                        Evidence::new(&f.path, Some(line), "listed in env file")
+                    });
                 }
             }
         }
@@ -339,7 +347,10 @@ impl<'a> Ctx<'a> {
 /// serde-saphyr errors mention `line N` somewhere in their text.
 fn yaml_error_line(msg: &str) -> Option<u32> {
     let idx = msg.find("line ")?;
-    let digits: String = msg[idx + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = msg[idx + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     digits.parse().ok()
 }
 

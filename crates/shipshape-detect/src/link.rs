@@ -85,7 +85,9 @@ fn link_frontends(ctx: &Ctx, facts: &mut Facts) {
                 let own_port = s.port.as_ref().map(|p| p.value);
                 let target = apis.iter().find(|(name, base, p)| {
                     *name != s.name
-                        && (host == name || host == base || (port.is_some() && *p == port && own_port != port))
+                        && (host == name
+                            || host == base
+                            || (port.is_some() && *p == port && own_port != port))
                 });
                 if let Some((name, _, _)) = target {
                     let off = c.get(0).map(|m| m.start()).unwrap_or(0);

@@ -67,7 +67,11 @@ pub struct Service {
 
 impl Service {
     /// A service with only its identity filled in; detectors fill the rest.
-    pub fn new(name: impl Into<String>, root: impl Into<String>, language: Located<Language>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        root: impl Into<String>,
+        language: Located<Language>,
+    ) -> Self {
         Service {
             name: name.into(),
             root: root.into(),

@@ -22,7 +22,10 @@ fn parse_enum<T: DeserializeOwned>(
             ctx.note(
                 &ev.path,
                 ev.line,
-                format!("`{key} = \"{}\"` is not a value shipshape knows — override ignored", v.get_ref()),
+                format!(
+                    "`{key} = \"{}\"` is not a value shipshape knows — override ignored",
+                    v.get_ref()
+                ),
             );
             None
         }
@@ -70,15 +73,16 @@ pub fn apply(cfg: &Config, ctx: &Ctx, facts: &mut Facts) -> Vec<String> {
             Some(i) => i,
             None => {
                 // A service detection missed: it needs at least a root and a language.
-                let lang = o
-                    .language
-                    .as_ref()
-                    .and_then(|v| parse_enum::<Language>(cfg, ctx, v, &format!("services.{name}.language")));
+                let lang = o.language.as_ref().and_then(|v| {
+                    parse_enum::<Language>(cfg, ctx, v, &format!("services.{name}.language"))
+                });
                 match (&o.root, lang) {
                     (Some(root), Some(lang)) => {
-                        facts
-                            .services
-                            .push(Service::new(name.clone(), root.get_ref().clone(), lang));
+                        facts.services.push(Service::new(
+                            name.clone(),
+                            root.get_ref().clone(),
+                            lang,
+                        ));
                         facts.services.len() - 1
                     }
                     _ => {

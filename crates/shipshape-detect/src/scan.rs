@@ -169,9 +169,8 @@ pub fn ports_in_command(text: &str) -> Vec<(u16, usize)> {
         .collect()
 }
 
-static EXPOSE_RX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?mi)^\s*EXPOSE\s+(\d{1,5})").expect("built-in pattern")
-});
+static EXPOSE_RX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^\s*EXPOSE\s+(\d{1,5})").expect("built-in pattern"));
 
 /// Ports in Dockerfile `EXPOSE` instructions (the first port of each).
 pub fn expose_ports(text: &str) -> Vec<(u16, usize)> {
@@ -221,7 +220,15 @@ pub fn is_test_path(path: &str) -> bool {
     lower.split('/').any(|c| {
         matches!(
             c,
-            "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "e2e" | "fixtures" | "__mocks__"
+            "test"
+                | "tests"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "testdata"
+                | "e2e"
+                | "fixtures"
+                | "__mocks__"
         )
     }) || name.starts_with("test_")
         || name.contains(".test.")
@@ -255,7 +262,8 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(names, ["DATABASE_URL", "API_KEY"]);
-        let py = "x = os.environ['SECRET_KEY']\ny = os.getenv(\"REDIS_URL\", 'x')\nz = env('DEBUG')";
+        let py =
+            "x = os.environ['SECRET_KEY']\ny = os.getenv(\"REDIS_URL\", 'x')\nz = env('DEBUG')";
         let names: Vec<String> = env_var_reads(Language::Python, py)
             .into_iter()
             .map(|(n, _)| n)

@@ -23,13 +23,24 @@ fn next_fastapi_postgres_comes_out_as_three_linked_things() {
     assert_eq!(api.role, ServiceRole::Api);
     assert_eq!(api.language.value, Language::Python);
     assert_eq!(api.framework.as_ref().unwrap().value, Framework::Fastapi);
-    assert_eq!(api.package_manager.as_ref().unwrap().value, PackageManager::Uv);
+    assert_eq!(
+        api.package_manager.as_ref().unwrap().value,
+        PackageManager::Uv
+    );
     assert_eq!(api.runtime_version.as_ref().unwrap().value, "3.12");
     assert_eq!(api.port.as_ref().unwrap().value, 8000);
     assert_eq!(api.health_path.as_ref().unwrap().value, "/healthz");
-    assert!(api.start_command.as_ref().unwrap().value.starts_with("uvicorn app.main:app"));
+    assert!(api
+        .start_command
+        .as_ref()
+        .unwrap()
+        .value
+        .starts_with("uvicorn app.main:app"));
     assert_eq!(
-        api.env_vars.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(),
+        api.env_vars
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>(),
         ["DATABASE_URL"]
     );
 
@@ -37,11 +48,19 @@ fn next_fastapi_postgres_comes_out_as_three_linked_things() {
     assert_eq!(web.role, ServiceRole::Web);
     assert_eq!(web.language.value, Language::Typescript);
     assert_eq!(web.framework.as_ref().unwrap().value, Framework::Nextjs);
-    assert_eq!(web.package_manager.as_ref().unwrap().value, PackageManager::Pnpm);
+    assert_eq!(
+        web.package_manager.as_ref().unwrap().value,
+        PackageManager::Pnpm
+    );
     assert_eq!(web.port.as_ref().unwrap().value, 3000);
     assert_eq!(web.health_path.as_ref().unwrap().value, "/api/health");
     assert_eq!(web.build_command.as_ref().unwrap().value, "pnpm run build");
-    assert!(!web.start_command.as_ref().unwrap().value.contains("next dev"));
+    assert!(!web
+        .start_command
+        .as_ref()
+        .unwrap()
+        .value
+        .contains("next dev"));
 
     // The three things and their links.
     assert_eq!(facts.backing_services.len(), 1);

@@ -1182,7 +1182,6 @@ fn backing_services(ctx: &Ctx, dir: &str, deps: &[Dep]) -> Backing {
     b
 }
 
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

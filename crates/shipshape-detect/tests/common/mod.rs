@@ -37,10 +37,22 @@ pub fn assert_evidence_present(name: &str, facts: &Facts) {
         check(&format!("{}.language", s.name), &s.language.evidence);
         for (field, ev) in [
             ("framework", s.framework.as_ref().map(|l| &l.evidence)),
-            ("package_manager", s.package_manager.as_ref().map(|l| &l.evidence)),
-            ("runtime_version", s.runtime_version.as_ref().map(|l| &l.evidence)),
-            ("build_command", s.build_command.as_ref().map(|l| &l.evidence)),
-            ("start_command", s.start_command.as_ref().map(|l| &l.evidence)),
+            (
+                "package_manager",
+                s.package_manager.as_ref().map(|l| &l.evidence),
+            ),
+            (
+                "runtime_version",
+                s.runtime_version.as_ref().map(|l| &l.evidence),
+            ),
+            (
+                "build_command",
+                s.build_command.as_ref().map(|l| &l.evidence),
+            ),
+            (
+                "start_command",
+                s.start_command.as_ref().map(|l| &l.evidence),
+            ),
             ("health_path", s.health_path.as_ref().map(|l| &l.evidence)),
         ] {
             if let Some(ev) = ev {
