@@ -99,7 +99,7 @@ fn open(path: &std::path::Path) -> anyhow::Result<Inventory> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::Context(args) => {
             let inv = open(&args.path)?;
@@ -112,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Format::Human => render::context(&mut out, &report, render::Style::detect())?,
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(args) => {

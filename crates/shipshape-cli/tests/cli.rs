@@ -164,8 +164,8 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
     fs::write(p.join("settings.yaml"), b"name: caf\xe9\n").unwrap();
     // Binary content behind a text-looking name.
     fs::write(p.join("logo.yaml"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    // A 50 MiB file.
-    let big = fs::File::create(p.join("dump.sql")).unwrap();
+    // A 50 MiB file of a kind shipshape reads.
+    let big = fs::File::create(p.join("dump.yaml")).unwrap();
     big.set_len(50 * 1024 * 1024).unwrap();
     // A symlink loop.
     #[cfg(unix)]

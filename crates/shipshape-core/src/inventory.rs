@@ -4,9 +4,9 @@
 //!
 //! File contents are read lazily and at most once: YAML is read during the walk (its kind depends
 //! on its content); everything else is read the first time a caller asks for it. The guards (size
-//! cap, binary sniffing, UTF-8) apply at that read.
+//! cap, binary sniffing, UTF-8) apply at that read, so a file shipshape never needs costs nothing
+//! (the walk does not even stat it) and is never reported as skipped.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -141,19 +141,20 @@ pub struct FileEntry {
     /// Repository-relative path with `/` separators.
     pub path: String,
     pub kind: ArtifactKind,
-    pub size: u64,
+    /// Byte offset of the file name in `path` (name and folder are asked for constantly).
+    name_start: usize,
     content: OnceLock<Result<Arc<str>, SkipReason>>,
 }
 
 impl FileEntry {
     /// The file name (last path component).
     pub fn name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(&self.path)
+        &self.path[self.name_start..]
     }
 
     /// The folder the file is in, relative to the root (`""` for the root).
     pub fn dir(&self) -> &str {
-        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+        &self.path[..self.name_start.saturating_sub(1)]
     }
 }
 
@@ -162,7 +163,6 @@ impl FileEntry {
 pub struct Inventory {
     root: PathBuf,
     files: Vec<FileEntry>,
-    index: HashMap<String, usize>,
     skipped: Mutex<Vec<Skipped>>,
     options: WalkOptions,
     config: Config,
@@ -202,15 +202,9 @@ impl Inventory {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         reclassify_helm_templates(&mut files);
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        let index = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
-            .collect();
         Ok(Inventory {
             root,
             files,
-            index,
             skipped: Mutex::new(skipped),
             options,
             config: Config::default(),
@@ -235,17 +229,35 @@ impl Inventory {
         &self.files
     }
 
+    /// Files below folder `dir` (`""` or `.` for all), in path order. Paths are sorted, so the
+    /// files of one folder are one contiguous run: found by binary search, not a scan.
+    pub fn under(&self, dir: &str) -> &[FileEntry] {
+        if dir.is_empty() || dir == "." {
+            return &self.files;
+        }
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let start = self
+            .files
+            .partition_point(|f| f.path.as_str() < prefix.as_str());
+        let len = self.files[start..].partition_point(|f| f.path.starts_with(&prefix));
+        &self.files[start..start + len]
+    }
+
     /// Files of one kind, in path order.
     pub fn of_kind(&self, kind: ArtifactKind) -> impl Iterator<Item = &FileEntry> {
         self.files.iter().filter(move |f| f.kind == kind)
     }
 
     pub fn get(&self, path: &str) -> Option<&FileEntry> {
-        self.index.get(path).map(|&i| &self.files[i])
+        // Paths are sorted: binary search instead of a second copy of every path in a map.
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.index.contains_key(path)
+        self.get(path).is_some()
     }
 
     /// The text of a file, read once and cached. `None` when the file could not be taken (it is
@@ -267,6 +279,21 @@ impl Inventory {
                 None
             }
         }
+    }
+
+    /// The text of a file only if it is at most `limit` bytes: for optional reads (scanning
+    /// source for env vars) where a large file is passed over, not reported as skipped.
+    pub fn text_limited(&self, entry: &FileEntry, limit: u64) -> Option<Arc<str>> {
+        if entry.content.get().is_none() && limit < self.options.max_file_size {
+            match read_guarded(&self.root, &entry.path, limit) {
+                // Too large for this caller only: leave the file unread for others.
+                Err(SkipReason::TooLarge { .. }) => return None,
+                result => {
+                    let _ = entry.content.set(result);
+                }
+            }
+        }
+        self.text(entry)
     }
 
     /// The text of the file at `path`, if it is in the inventory and readable.
@@ -363,14 +390,12 @@ fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>) {
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut s = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            s.push('/');
-        }
-        s.push_str(&c.as_os_str().to_string_lossy());
+    let s = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
     }
-    s
 }
 
 fn visit(
@@ -400,16 +425,6 @@ fn visit(
     if !ft.is_file() {
         return None;
     }
-    let size = match entry.metadata() {
-        Ok(m) => m.len(),
-        Err(err) => return Some(WalkItem::Skip(skip_from_walk_error(root, &err))),
-    };
-    if size > max {
-        return Some(WalkItem::Skip(Skipped {
-            path,
-            reason: SkipReason::TooLarge { size, limit: max },
-        }));
-    }
     let content = OnceLock::new();
     let kind = match classify_path(&path) {
         Classification::Known(k) => k,
@@ -422,10 +437,11 @@ fn visit(
             Err(reason) => return Some(WalkItem::Skip(Skipped { path, reason })),
         },
     };
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
     Some(WalkItem::File(FileEntry {
+        name_start,
         path,
         kind,
-        size,
         content,
     }))
 }
@@ -477,6 +493,10 @@ fn reason_from_io(err: &std::io::Error) -> SkipReason {
 fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason> {
     let full = root.join(rel);
     let file = std::fs::File::open(&full).map_err(|e| reason_from_io(&e))?;
+    let size = file.metadata().map_err(|e| reason_from_io(&e))?.len();
+    if size > max {
+        return Err(SkipReason::TooLarge { size, limit: max });
+    }
     let mut bytes = Vec::new();
     // Read one byte past the cap so a file that grew since the walk is still caught.
     file.take(max.saturating_add(1))

@@ -175,9 +175,10 @@ impl<'a> Ctx<'a> {
             .filter(|r| r.as_str() != dir && r.as_str() != "." && r.starts_with(prefix.as_str()))
             .map(|r| format!("{r}/"))
             .collect();
-        self.inv.files().iter().filter(move |f| {
-            f.path.starts_with(&prefix) && !nested.iter().any(|n| f.path.starts_with(n))
-        })
+        self.inv
+            .under(dir)
+            .iter()
+            .filter(move |f| !nested.iter().any(|n| f.path.starts_with(n)))
     }
 
     /// Source files of a service with one of `extensions`, read, within [`SOURCE_SCAN_BUDGET`].
@@ -186,14 +187,13 @@ impl<'a> Ctx<'a> {
         let mut candidates: Vec<&FileEntry> = self
             .service_files(dir)
             .filter(|f| {
-                f.size <= SOURCE_SCAN_MAX_BYTES
-                    && matches!(
-                        f.kind,
-                        ArtifactKind::Source | ArtifactKind::Text | ArtifactKind::Yaml
-                    )
-                    && f.name()
-                        .rsplit_once('.')
-                        .is_some_and(|(_, e)| extensions.contains(&e))
+                matches!(
+                    f.kind,
+                    ArtifactKind::Source | ArtifactKind::Text | ArtifactKind::Yaml
+                ) && f
+                    .name()
+                    .rsplit_once('.')
+                    .is_some_and(|(_, e)| extensions.contains(&e))
                     && !scan::is_test_path(&f.path)
             })
             .collect();
@@ -207,7 +207,11 @@ impl<'a> Ctx<'a> {
         candidates
             .into_iter()
             .take(SOURCE_SCAN_BUDGET)
-            .filter_map(|f| self.inv.text(f).map(|t| (f, t)))
+            .filter_map(|f| {
+                self.inv
+                    .text_limited(f, SOURCE_SCAN_MAX_BYTES)
+                    .map(|t| (f, t))
+            })
             .collect()
     }
 

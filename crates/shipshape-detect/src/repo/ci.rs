@@ -1,5 +1,6 @@
 //! Which CI systems the repository is built by, from their configuration files.
 
+use shipshape_core::ArtifactKind;
 use shipshape_core::{Evidence, FileEntry, Located};
 
 use super::Found;
@@ -143,7 +144,14 @@ pub(crate) fn system_of(f: &FileEntry) -> Option<(CiSystem, &'static str)> {
 
 pub(crate) fn detect(files: &[&FileEntry]) -> Vec<Located<CiSystem>> {
     let mut found = Found::default();
-    for f in files {
+    // The inventory already told CI files apart; only they are matched against the table.
+    let ci_kinds = |f: &&&FileEntry| {
+        matches!(
+            f.kind,
+            ArtifactKind::GithubWorkflow | ArtifactKind::GitlabCi | ArtifactKind::CiConfig
+        )
+    };
+    for f in files.iter().filter(ci_kinds) {
         if let Some((system, note)) = system_of(f) {
             // The file's presence is the fact: the whole file is the evidence.
             found.add(

@@ -387,13 +387,14 @@ fn templates(ctx: &Ctx, files: &[&FileEntry], infra: &mut Infra) {
         let json = name.ends_with(".json") || name.ends_with(".template");
         let candidate = match f.kind {
             ArtifactKind::Yaml => true,
-            ArtifactKind::Text => json && f.size <= crate::ctx::SOURCE_SCAN_MAX_BYTES,
+            ArtifactKind::Text => json,
             _ => false,
         };
         if !candidate {
             continue;
         }
-        let Some(text) = ctx.inv.text(f) else {
+        // Large JSON files (data, fixtures) are no templates: passed over, not reported.
+        let Some(text) = ctx.inv.text_limited(f, crate::ctx::SOURCE_SCAN_MAX_BYTES) else {
             continue;
         };
         if json && text.contains("\"containerDefinitions\"") {
