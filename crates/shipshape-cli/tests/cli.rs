@@ -180,7 +180,7 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
     );
     assert!(s.contains(&("logo.yaml".into(), "binary".into())), "{s:?}");
     assert!(
-        s.contains(&("dump.sql".into(), "too-large".into())),
+        s.contains(&("dump.yaml".into(), "too-large".into())),
         "{s:?}"
     );
     #[cfg(unix)]
