@@ -194,7 +194,7 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_is_still_read() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "dump.sql: file is 50 MiB, over the 5 MiB limit",
+            "dump.yaml: file is 50 MiB, over the 5 MiB limit",
         ));
 }
 
