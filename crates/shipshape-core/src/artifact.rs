@@ -228,10 +228,14 @@ pub fn classify_path(path: &str) -> Classification {
         || (parent.ends_with(".circleci") && lower == "config.yml")
         || lower == ".travis.yml"
         || (parent.ends_with(".buildkite") && is_yaml)
+        || (parent.ends_with(".azure-pipelines") && is_yaml)
         || lower == "cloudbuild.yaml"
         || lower == "cloudbuild.yml"
-        || lower == "buildspec.yml"
+        || lower == "cloudbuild.json"
+        || (lower.starts_with("buildspec") && is_yaml)
         || lower == ".drone.yml"
+        || lower == ".woodpecker.yml"
+        || lower == ".woodpecker.yaml"
         || (parent.ends_with(".woodpecker") && is_yaml)
     {
         return Known(K::CiConfig);
