@@ -29,6 +29,7 @@ pub enum ConfigError {
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     pub inventory: InventoryConfig,
+    pub audit: AuditConfig,
     pub repository: RepositoryOverrides,
     pub services: BTreeMap<String, ServiceOverrides>,
     source: String,
@@ -42,6 +43,22 @@ pub struct InventoryConfig {
     /// Extra gitignore-style patterns to leave out of the walk.
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+/// `[audit]`: defaults for `shipshape audit` (command-line flags win).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Rule IDs, slugs, ID prefixes or targets to run (empty = all).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rule IDs, slugs, ID prefixes or targets to leave out.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Lowest severity that fails the run: `info`, `warning` or `error`.
+    pub fail_on: Option<String>,
+    /// Baseline file, relative to the repository root.
+    pub baseline: Option<String>,
 }
 
 /// Repository-level values that override detection.
@@ -76,6 +93,8 @@ struct RawConfig {
     #[serde(default)]
     inventory: InventoryConfig,
     #[serde(default)]
+    audit: AuditConfig,
+    #[serde(default)]
     repository: RepositoryOverrides,
     #[serde(default)]
     services: BTreeMap<String, ServiceOverrides>,
@@ -94,6 +113,7 @@ impl Config {
         })?;
         Ok(Config {
             inventory: raw.inventory,
+            audit: raw.audit,
             repository: raw.repository,
             services: raw.services,
             source: text.to_string(),
@@ -143,5 +163,7 @@ mod tests {
     fn rejects_unknown_keys_in_known_sections() {
         assert!(Config::parse("[repository]\nclowd = \"aws\"\n").is_err());
         assert!(Config::parse("[audit]\nfail_on = \"error\"\n").is_ok());
+        assert!(Config::parse("[audit]\nfail_onn = \"error\"\n").is_err());
+        assert!(Config::parse("[init]\nforce = true\n").is_ok());
     }
 }

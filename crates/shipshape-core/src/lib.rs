@@ -5,9 +5,11 @@
 pub mod artifact;
 pub mod config;
 pub mod evidence;
+pub mod finding;
 pub mod inventory;
 
 pub use artifact::{ArtifactKind, ManifestKind};
 pub use config::{Config, ConfigError};
 pub use evidence::{Evidence, Located};
+pub use finding::{Finding, Location, Position, Severity};
 pub use inventory::{FileEntry, Inventory, SkipReason, Skipped, WalkOptions, WorkspaceError};

@@ -1,0 +1,241 @@
+//! The lowest layer of the Dockerfile parser: physical lines, parser directives, and the
+//! whitespace-separated words (with quotes and the escape character) of instruction arguments.
+
+use std::ops::Range;
+
+/// A physical line: `start..end` excludes the line break (`\n` or `\r\n`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Whitespace between Dockerfile tokens. ASCII only: Docker does not split on Unicode spaces.
+pub(super) fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\x0b' | '\x0c')
+}
+
+pub(super) fn is_blank(text: &str) -> bool {
+    text.chars().all(is_ws)
+}
+
+/// Comment lines may be indented, as BuildKit allows.
+pub(super) fn is_comment(text: &str) -> bool {
+    text.trim_start_matches(is_ws).starts_with('#')
+}
+
+/// The physical lines of `src` from byte `from` on. A final line without a line break counts; a
+/// final line break does not start an empty line.
+pub(super) fn lines(src: &str, from: usize) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let bytes = src.as_bytes();
+    while start < src.len() {
+        let nl = bytes[start..].iter().position(|&b| b == b'\n');
+        let (end, next) = match nl {
+            Some(i) => (start + i, start + i + 1),
+            None => (src.len(), src.len()),
+        };
+        let end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        out.push(Line { start, end });
+        start = next;
+    }
+    out
+}
+
+/// A `# name=value` line: the ranges (within `line`) of the name and the trimmed value.
+pub(super) fn directive(line: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let rest = line.strip_prefix('#')?;
+    let name_start = 1 + (rest.len() - rest.trim_start_matches(is_ws).len());
+    let after = &line[name_start..];
+    let name_len = after
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())))
+        .map_or(after.len(), |(i, _)| i);
+    if name_len == 0 {
+        return None;
+    }
+    let name_end = name_start + name_len;
+    let rest = line[name_end..].trim_start_matches(is_ws);
+    let rest = rest.strip_prefix('=')?;
+    let value_start = line.len() - rest.len() + (rest.len() - rest.trim_start_matches(is_ws).len());
+    let value = line[value_start..].trim_end_matches(is_ws);
+    if value.is_empty() {
+        return None;
+    }
+    Some((name_start..name_end, value_start..value_start + value.len()))
+}
+
+/// A whitespace-separated word of instruction arguments: its range in the text and its value.
+#[derive(Debug, Clone)]
+pub(super) struct LexWord {
+    pub range: Range<usize>,
+    pub value: String,
+}
+
+/// Splits `text[from..]` into words: `"…"` and `'…'` group and are removed, `escape` followed by
+/// a character yields that character (inside double quotes only before `"`, `$` or `escape`).
+/// An unterminated quote runs to the end of the text.
+pub(super) fn words(text: &str, from: usize, escape: char) -> Vec<LexWord> {
+    let mut out = Vec::new();
+    let mut chars = text.get(from..).unwrap_or("").char_indices().peekable();
+    loop {
+        while chars.next_if(|&(_, c)| is_ws(c)).is_some() {}
+        let Some(&(first, _)) = chars.peek() else {
+            break;
+        };
+        let start = from + first;
+        let mut end = start;
+        let mut value = String::new();
+        let mut quote: Option<char> = None;
+        while let Some(&(i, c)) = chars.peek() {
+            if quote.is_none() && is_ws(c) {
+                break;
+            }
+            chars.next();
+            end = from + i + c.len_utf8();
+            match quote {
+                Some('\'') if c == '\'' => quote = None,
+                Some('\'') => value.push(c),
+                Some(_) if c == '"' => quote = None,
+                Some(_) if c == escape => match chars.peek() {
+                    Some(&(j, n)) if n == '"' || n == '$' || n == escape => {
+                        value.push(n);
+                        chars.next();
+                        end = from + j + n.len_utf8();
+                    }
+                    _ => value.push(c),
+                },
+                Some(_) => value.push(c),
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == escape => match chars.peek() {
+                    Some(&(j, n)) => {
+                        value.push(n);
+                        chars.next();
+                        end = from + j + n.len_utf8();
+                    }
+                    _ => value.push(c),
+                },
+                None => value.push(c),
+            }
+        }
+        out.push(LexWord {
+            range: start..end,
+            value,
+        });
+    }
+    out
+}
+
+/// Parses `text[from..]` as a JSON array of strings followed only by whitespace, as Docker's
+/// exec form requires. Returns each element's range (the JSON string with its quotes) and value;
+/// `None` if it is not such an array (Docker then falls back to shell form).
+pub(super) fn json_array(text: &str, from: usize) -> Option<Vec<(Range<usize>, String)>> {
+    let b = text.as_bytes();
+    let mut i = from;
+    let skip_ws = |i: &mut usize| {
+        while matches!(b.get(*i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            *i += 1;
+        }
+    };
+    skip_ws(&mut i);
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    i += 1;
+    skip_ws(&mut i);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b']') {
+        i += 1;
+    } else {
+        loop {
+            skip_ws(&mut i);
+            let start = i;
+            let value = json_string(text, &mut i)?;
+            out.push((start..i, value));
+            skip_ws(&mut i);
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b']') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    skip_ws(&mut i);
+    (i == text.len()).then_some(out)
+}
+
+/// A JSON string at `*i` (which must be `"`); advances past the closing quote.
+fn json_string(text: &str, i: &mut usize) -> Option<String> {
+    let rest = text.get(*i..)?;
+    let mut chars = rest.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    let mut value = String::new();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => {
+                *i += at + 1;
+                return Some(value);
+            }
+            '\\' => {
+                let (_, e) = chars.next()?;
+                match e {
+                    '"' | '\\' | '/' => value.push(e),
+                    'b' => value.push('\u{8}'),
+                    'f' => value.push('\u{c}'),
+                    'n' => value.push('\n'),
+                    'r' => value.push('\r'),
+                    't' => value.push('\t'),
+                    'u' => {
+                        let hi = hex4(&mut chars)?;
+                        let c = if (0xD800..0xDC00).contains(&hi) {
+                            // A surrogate pair; a lone surrogate becomes U+FFFD, as Go's decoder does.
+                            let save = chars.clone();
+                            match (chars.next(), chars.next()) {
+                                (Some((_, '\\')), Some((_, 'u'))) => {
+                                    let lo = hex4(&mut chars)?;
+                                    if (0xDC00..0xE000).contains(&lo) {
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
+                                    } else {
+                                        chars = save;
+                                        None
+                                    }
+                                }
+                                _ => {
+                                    chars = save;
+                                    None
+                                }
+                            }
+                        } else {
+                            char::from_u32(hi)
+                        };
+                        value.push(c.unwrap_or('\u{FFFD}'));
+                    }
+                    _ => return None,
+                }
+            }
+            c if (c as u32) < 0x20 => return None,
+            c => value.push(c),
+        }
+    }
+    None
+}
+
+fn hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
+    let mut v = 0;
+    for _ in 0..4 {
+        v = v * 16 + chars.next()?.1.to_digit(16)?;
+    }
+    Some(v)
+}

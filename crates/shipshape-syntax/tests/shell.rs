@@ -1,0 +1,256 @@
+//! Specification of the shell word splitter: operators, grouping, quoting, substitutions,
+//! heredocs and the flag helpers rules rely on.
+
+use shipshape_syntax::shell::{split, Command, Separator};
+
+fn names(commands: &[Command]) -> Vec<&str> {
+    commands.iter().filter_map(|c| c.name()).collect()
+}
+
+fn values(c: &Command) -> Vec<&str> {
+    c.words.iter().map(|w| w.value.as_str()).collect()
+}
+
+fn spans<'a>(src: &'a str, c: &Command) -> Vec<&'a str> {
+    c.words.iter().map(|w| w.span.text(src)).collect()
+}
+
+#[test]
+fn operators_separate_commands_and_are_recorded_on_the_left_one() {
+    let src = "a && b || c; d | e & f\ng";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["a", "b", "c", "d", "e", "f", "g"]);
+    let seps: Vec<Separator> = cs.iter().map(|c| c.separator).collect();
+    use Separator::*;
+    assert_eq!(seps, [AndAnd, OrOr, Semi, Pipe, Background, Newline, End]);
+}
+
+#[test]
+fn spans_are_offset_by_base() {
+    let src = "RUN apt-get install -y curl";
+    let cs = split(&src[4..], 4);
+    assert_eq!(cs[0].span.text(src), "apt-get install -y curl");
+    assert_eq!(spans(src, &cs[0]), ["apt-get", "install", "-y", "curl"]);
+}
+
+#[test]
+fn quotes_are_removed_from_values_and_kept_in_spans() {
+    let src = r#"echo "a b" 'c $d' e\ f "g\"h" x"$Y"z"#;
+    let cs = split(src, 0);
+    assert_eq!(
+        values(&cs[0]),
+        ["echo", "a b", "c $d", "e f", "g\"h", "x$Yz"]
+    );
+    assert_eq!(
+        spans(src, &cs[0]),
+        [
+            "echo",
+            "\"a b\"",
+            "'c $d'",
+            "e\\ f",
+            r#""g\"h""#,
+            "x\"$Y\"z"
+        ]
+    );
+}
+
+#[test]
+fn operators_inside_quotes_do_not_split() {
+    let cs = split("echo 'a && b' \"c | d\"; e", 0);
+    assert_eq!(names(&cs), ["echo", "e"]);
+    assert_eq!(values(&cs[0]), ["echo", "a && b", "c | d"]);
+}
+
+#[test]
+fn backslash_newline_continues_a_command() {
+    let src = "apt-get install \\\n  -y curl";
+    let cs = split(src, 0);
+    assert_eq!(cs.len(), 1);
+    assert_eq!(values(&cs[0]), ["apt-get", "install", "-y", "curl"]);
+    assert_eq!(cs[0].span.text(src), src);
+}
+
+#[test]
+fn subshells_and_groups_yield_their_commands_marked_in_subshell() {
+    let src = "(cd /app && make) | tee log; { echo a; echo b; } && c";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["cd", "make", "tee", "echo", "echo", "c"]);
+    let inside: Vec<bool> = cs.iter().map(|c| c.in_subshell).collect();
+    assert_eq!(inside, [true, true, false, true, true, false]);
+    // The last command of a group carries the operator after the group.
+    assert_eq!(cs[1].separator, Separator::Pipe);
+    assert_eq!(cs[4].separator, Separator::AndAnd);
+    assert_eq!(cs[1].span.text(src), "make");
+}
+
+#[test]
+fn command_substitutions_stay_in_the_word_and_their_commands_are_extra() {
+    let src = "echo \"$(uname -m)\" `id -u` $((1 + 2)) ${HOME:-/root}";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["echo", "uname", "id"]);
+    assert_eq!(values(&cs[0])[1], "$(uname -m)");
+    assert_eq!(values(&cs[0])[2], "`id -u`");
+    assert_eq!(values(&cs[0])[3], "$((1 + 2))");
+    assert_eq!(values(&cs[0])[4], "${HOME:-/root}");
+    assert!(cs[1].in_subshell && cs[2].in_subshell);
+    assert_eq!(spans(src, &cs[1]), ["uname", "-m"]);
+    assert_eq!(spans(src, &cs[2]), ["id", "-u"]);
+}
+
+#[test]
+fn comments_are_skipped_but_a_hash_inside_a_word_is_kept() {
+    let cs = split("echo a#b # comment && rm -rf /\nls", 0);
+    assert_eq!(names(&cs), ["echo", "ls"]);
+    assert_eq!(values(&cs[0]), ["echo", "a#b"]);
+}
+
+#[test]
+fn heredoc_bodies_are_data_not_commands() {
+    let src = "cat <<EOF > /etc/x && echo done\nrm -rf /\n$(curl evil)\nEOF\napt-get update\n";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["cat", "echo", "apt-get"]);
+    let r = &cs[0].redirects;
+    assert_eq!(r.len(), 2);
+    assert_eq!(
+        (
+            r[0].op.as_str(),
+            r[0].target.as_ref().map(|t| t.value.as_str())
+        ),
+        ("<<", Some("EOF"))
+    );
+    assert_eq!(r[1].span.text(src), "> /etc/x");
+    assert_eq!(values(&cs[0]), ["cat"]);
+}
+
+#[test]
+fn heredoc_variants_tab_stripping_quoting_and_continuations() {
+    let src = "cat <<-'A'\n\tx\n\tA\ncat <<B\nline \\\nB\nB\necho after";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["cat", "cat", "echo"]);
+}
+
+#[test]
+fn redirections_are_not_words() {
+    let src = "make 2>&1 >/dev/null 3< in &>> log";
+    let cs = split(src, 0);
+    assert_eq!(values(&cs[0]), ["make"]);
+    let ops: Vec<&str> = cs[0].redirects.iter().map(|r| r.op.as_str()).collect();
+    assert_eq!(ops, ["2>&", ">", "3<", "&>>"]);
+    assert_eq!(cs[0].redirects[0].span.text(src), "2>&1");
+    assert_eq!(cs[0].span.text(src), src);
+}
+
+#[test]
+fn flow_keywords_are_dropped_before_commands() {
+    let src = "if [ -f x ]; then apt-get install -y a; else yum install b; fi\nfor p in a b; do pip install $p; done\nwhile true; do sleep 1; done\n! grep x";
+    let cs = split(src, 0);
+    assert_eq!(
+        names(&cs),
+        ["[", "apt-get", "yum", "for", "pip", "true", "sleep", "grep"]
+    );
+}
+
+#[test]
+fn case_patterns_are_not_commands() {
+    let src = "case \"$ARCH\" in\n  amd64|x86_64) URL=a; curl -o x $URL ;;\n  (arm64) wget y ;;\n  *) exit 1 ;;\nesac\necho ok";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["case", "curl", "wget", "exit", "echo"]);
+}
+
+#[test]
+fn function_definitions_yield_their_body() {
+    let cs = split(
+        "retry() { for i in 1 2; do \"$@\" && break; done; }\nretry apt-get update",
+        0,
+    );
+    assert_eq!(names(&cs), ["for", "$@", "break", "retry"]);
+}
+
+#[test]
+fn name_skips_assignments_but_not_wrappers() {
+    let cs = split(
+        "DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -qy curl",
+        0,
+    );
+    let c = &cs[0];
+    assert_eq!(c.name(), Some("sudo"));
+    assert_eq!(c.assignments().len(), 1);
+    assert_eq!(c.args()[0].value, "-E");
+    let inner = c.wrapped();
+    assert_eq!(inner.name(), Some("apt-get"));
+    assert!(inner.has_flag('y', "yes"));
+    assert!(inner.has_flag('q', ""));
+    assert!(!inner.has_flag('x', "no-install-recommends"));
+    let env = split("env -i PATH=/bin nohup time pip install x", 0);
+    assert_eq!(env[0].wrapped().name(), Some("pip"));
+}
+
+#[test]
+fn has_flag_understands_long_flags_with_values_and_stops_at_double_dash() {
+    let cs = split(
+        "pip install --no-cache-dir --index-url=https://x -r req.txt -- --yes",
+        0,
+    );
+    let c = &cs[0];
+    assert!(c.has_flag('\0', "no-cache-dir"));
+    assert!(c.has_flag('\0', "--index-url"));
+    assert!(c.has_flag('r', ""));
+    assert!(!c.has_flag('\0', "yes"));
+    assert_eq!(
+        c.flag_value('\0', "index-url").map(|w| w.value.as_str()),
+        Some("--index-url=https://x")
+    );
+    assert_eq!(
+        c.flag_value('r', "requirement").map(|w| w.value.as_str()),
+        Some("req.txt")
+    );
+    let operands: Vec<&str> = c.operands().iter().map(|w| w.value.as_str()).collect();
+    assert_eq!(operands, ["install", "req.txt", "--yes"]);
+}
+
+#[test]
+fn commands_without_words_are_dropped() {
+    assert!(split("> /tmp/x", 0).is_empty());
+    assert!(split("  \n\n ; ;; & ", 0).is_empty());
+    assert!(split("", 0).is_empty());
+}
+
+#[test]
+fn unbalanced_input_is_split_on_a_best_effort_basis() {
+    let cs = split("echo \"unterminated && rm -rf /", 0);
+    assert_eq!(names(&cs), ["echo"]);
+    let cs = split("echo 'x", 0);
+    assert_eq!(values(&cs[0]), ["echo", "x"]);
+    let cs = split("(a && (b", 0);
+    assert_eq!(names(&cs), ["a", "b"]);
+    let cs = split("a ) b } c", 0);
+    assert_eq!(names(&cs), ["a"]);
+    assert!(split("$(((((", 0).len() <= 1);
+}
+
+#[test]
+fn deep_nesting_does_not_exhaust_the_stack() {
+    let deep = "(".repeat(100_000) + "x" + &")".repeat(100_000);
+    let _ = split(&deep, 0);
+    let deep = "$(".repeat(50_000) + "x";
+    let _ = split(&deep, 0);
+    let deep = "\"$(".repeat(50_000);
+    let _ = split(&deep, 0);
+}
+
+#[test]
+fn curl_piped_to_shell_is_two_commands_joined_by_a_pipe() {
+    let src = "curl -fsSL https://get.example.sh | sudo bash -s -- --yes";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["curl", "sudo"]);
+    assert_eq!(cs[0].separator, Separator::Pipe);
+    assert_eq!(cs[1].wrapped().name(), Some("bash"));
+}
+
+#[test]
+fn crlf_and_unicode_are_handled() {
+    let src = "echo héllo\r\nls «x»\r\n";
+    let cs = split(src, 0);
+    assert_eq!(names(&cs), ["echo", "ls"]);
+    assert_eq!(spans(src, &cs[1]), ["ls", "«x»"]);
+}
