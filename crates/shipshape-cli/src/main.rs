@@ -1,6 +1,7 @@
 //! The `shipshape` command line: parses arguments, runs the libraries, renders their results and
 //! turns outcomes into the documented exit codes (0 ok, 1 check failed, 2 usage or I/O error).
 
+mod audit;
 mod context;
 mod render;
 
@@ -13,9 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use shipshape_core::Inventory;
 
 /// Exit code for a usage or I/O error (clap uses the same for bad arguments).
-const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_ERROR: u8 = 2;
 /// Exit code for a check that did not hold (`assess --fail-under`).
-const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_FAILED: u8 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -25,8 +26,9 @@ const EXIT_FAILED: u8 = 1;
     long_about = "shipshape reads an application repository and tells what it is made of \
 (context), how far it is from production-grade operations (assess), and later what is wrong \
 and what is missing. Everything runs offline and deterministically.\n\n\
-Exit codes: 0 success; 1 a check did not hold (assess --fail-under); 2 usage or I/O error \
-(a missing path, a file instead of a folder)."
+Exit codes: 0 success; 1 a check did not hold (audit findings at or above --fail-on, \
+assess --fail-under); 2 usage or I/O error (a missing path, a file instead of a folder), in \
+every output format."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,10 +41,16 @@ enum Command {
     Context(ContextArgs),
     /// Score the repository against the production-readiness checklist.
     Assess(AssessArgs),
+    /// Audit Dockerfiles and compose files: exact file:line:column findings.
+    Audit(audit::AuditArgs),
+    /// List every audit rule.
+    Rules(audit::RulesArgs),
+    /// Print a rule's documentation.
+    Explain(audit::ExplainArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
@@ -89,7 +97,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn open(path: &std::path::Path) -> anyhow::Result<Inventory> {
+pub(crate) fn open(path: &std::path::Path) -> anyhow::Result<Inventory> {
     let inv = Inventory::open(path)?;
     if let Some(e) = inv.config_error() {
         eprintln!("warning: {e}; using defaults");
@@ -139,5 +147,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit(args) => audit::run(args, &mut out),
+        Command::Rules(args) => audit::rules(args, &mut out),
+        Command::Explain(args) => audit::explain(args, &mut out),
     }
 }

@@ -1,0 +1,141 @@
+//! ## What it does
+//! Flags `depends_on` entries on a service that has a healthcheck, when the dependency does not
+//! wait for it: the list form (`depends_on: [db]`) or a `condition` other than
+//! `service_healthy`.
+//!
+//! ## Why is this bad?
+//! Without a condition Compose starts the dependent service as soon as the dependency's
+//! container has *started*, not when it is ready. The application then races the database's
+//! start-up and fails its first connections, or crashes and relies on restarts. The
+//! dependency's healthcheck already says when it is ready; it only has to be used.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   web:
+//!     image: example/web:2.3
+//!     depends_on:
+//!       - db
+//!   db:
+//!     image: postgres:16
+//!     healthcheck:
+//!       test: ["CMD-SHELL", "pg_isready -U postgres"]
+//! ```
+//!
+//! ## Fix
+//! ```yaml
+//! services:
+//!   web:
+//!     image: example/web:2.3
+//!     depends_on:
+//!       db:
+//!         condition: service_healthy
+//! ```
+
+use shipshape_core::Severity;
+
+use super::{service, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct DependsOnHealthy;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-012",
+    slug: "depends-on-healthy",
+    target: Target::Compose,
+    severity: Severity::Warning,
+    title: "`depends_on` does not wait for a dependency's healthcheck",
+    rationale: "Without `condition: service_healthy` Compose starts a service as soon as its dependency's container has started, not when it is ready, so the application races the dependency's start-up.",
+    fix: "Use the long form of `depends_on` with `condition: service_healthy` for dependencies that have a healthcheck.",
+    equivalents: &[],
+};
+
+impl Rule for DependsOnHealthy {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for dependent in services(doc.root) {
+            let Some(depends_on) = dependent.get("depends_on") else {
+                continue;
+            };
+            let has_healthcheck =
+                |name: &str| service(doc.root, name).is_some_and(|s| s.has_active_healthcheck());
+            let message = |name: &str, how: &str| {
+                format!(
+                    "service `{}` waits for `{name}` {how}, but `{name}` has a healthcheck; \
+                     use `condition: service_healthy`",
+                    dependent.name()
+                )
+            };
+            for item in depends_on.items() {
+                let Some(name) = item.as_str() else { continue };
+                if has_healthcheck(name) {
+                    out.push(Diagnostic::new(item.span, message(name, "only to start")));
+                }
+            }
+            for entry in depends_on.entries() {
+                let Some(name) = entry.key.as_str() else {
+                    continue;
+                };
+                let condition = entry.value.get("condition");
+                let waits_for_health =
+                    condition.and_then(|c| c.as_str()) == Some("service_healthy");
+                if waits_for_health || !has_healthcheck(name) {
+                    continue;
+                }
+                let (span, how) = match condition {
+                    Some(c) => (c.span, "with a weaker condition"),
+                    None => (entry.key.span, "only to start"),
+                };
+                out.push(Diagnostic::new(span, message(name, how)));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DependsOnHealthy;
+    use crate::rules::compose::findings;
+
+    #[test]
+    fn points_at_the_weaker_condition_or_the_dependency_name() {
+        let yaml = r#"
+services:
+  web:
+    image: example/web:1.0
+    depends_on:
+      db:
+        condition: service_started
+      cache:
+        restart: true
+  db:
+    image: postgres:16
+    healthcheck: {test: ["CMD", "pg_isready"]}
+  cache:
+    image: redis:7.4
+    healthcheck: {test: ["CMD", "redis-cli", "ping"]}
+"#;
+        let tokens: Vec<String> = findings(&DependsOnHealthy, yaml)
+            .into_iter()
+            .map(|(token, _)| token)
+            .collect();
+        assert_eq!(tokens, ["service_started", "cache"]);
+    }
+
+    #[test]
+    fn a_disabled_healthcheck_is_no_healthcheck() {
+        let yaml = r#"
+services:
+  web:
+    image: example/web:1.0
+    depends_on: [db]
+  db:
+    image: postgres:16
+    healthcheck: {disable: true}
+"#;
+        assert!(findings(&DependsOnHealthy, yaml).is_empty());
+    }
+}

@@ -1,0 +1,65 @@
+//! ## What it does
+//! Flags services with neither `mem_limit` nor `deploy.resources.limits.memory`.
+//!
+//! ## Why is this bad?
+//! A container without a memory limit can take all of the host's memory. One leak or one large
+//! request then gets the kernel's OOM killer choosing a victim among every process on the host,
+//! often the database next door, instead of restarting the one container at fault.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   web:
+//!     image: example/web:2.3
+//! ```
+//!
+//! ## Fix
+//! ```yaml
+//! services:
+//!   web:
+//!     image: example/web:2.3
+//!     deploy:
+//!       resources:
+//!         limits:
+//!           memory: 512M
+//! ```
+
+use shipshape_core::Severity;
+
+use super::services;
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct MemoryLimit;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-016",
+    slug: "memory-limit",
+    target: Target::Compose,
+    severity: Severity::Info,
+    title: "Service without a memory limit",
+    rationale: "A container without a memory limit can exhaust the host; the kernel's OOM killer then picks a victim among every process on the host instead of the container at fault.",
+    fix: "Set `deploy.resources.limits.memory` (or `mem_limit`) to what the service needs plus headroom.",
+    equivalents: &["kics:Memory Not Limited"],
+};
+
+impl Rule for MemoryLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            if service.get("mem_limit").is_some()
+                || service
+                    .path(&["deploy", "resources", "limits", "memory"])
+                    .is_some()
+            {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                service.key.span,
+                format!("service `{}` has no memory limit", service.name()),
+            ));
+        }
+    }
+}

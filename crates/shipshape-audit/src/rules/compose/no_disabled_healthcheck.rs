@@ -1,0 +1,62 @@
+//! ## What it does
+//! Flags healthchecks that are switched off: `disable: true` or a `test` of `["NONE"]`.
+//!
+//! ## Why is this bad?
+//! Disabling a healthcheck also discards the one the image defines. Compose then reports the
+//! service as running while it is deadlocked or not yet listening, `depends_on` with
+//! `service_healthy` cannot be used, and `docker compose up --wait` returns too early.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   api:
+//!     image: example/api:1.8
+//!     healthcheck:
+//!       disable: true
+//! ```
+//!
+//! ## Fix
+//! Remove the override, or replace it with a check that fits the service:
+//! ```yaml
+//! services:
+//!   api:
+//!     image: example/api:1.8
+//!     healthcheck:
+//!       test: ["CMD", "wget", "-qO-", "http://localhost:8080/healthz"]
+//! ```
+
+use shipshape_core::Severity;
+
+use super::{disabled_healthcheck, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoDisabledHealthcheck;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-021",
+    slug: "no-disabled-healthcheck",
+    target: Target::Compose,
+    severity: Severity::Warning,
+    title: "Healthcheck disabled",
+    rationale: "Disabling the healthcheck also discards the image's own; Compose then reports a hung service as running and dependents cannot wait for it to be ready.",
+    fix: "Remove `disable: true` / `test: [\"NONE\"]`, or replace it with a check that fits the service.",
+    equivalents: &["kics:Healthcheck Not Set"],
+};
+
+impl Rule for NoDisabledHealthcheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            let Some(token) = service.get("healthcheck").and_then(disabled_healthcheck) else {
+                continue;
+            };
+            out.push(Diagnostic::new(
+                token.span,
+                format!("service `{}` disables its healthcheck", service.name()),
+            ));
+        }
+    }
+}

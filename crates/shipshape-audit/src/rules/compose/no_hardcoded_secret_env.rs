@@ -1,0 +1,316 @@
+//! ## What it does
+//! Flags `environment` variables whose name says they hold a secret (`PASSWORD`, `SECRET`,
+//! `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `CREDENTIALS`…) and whose value is written
+//! in the compose file, in map (`KEY: value`) or list (`- KEY=value`) form. Empty values, `${VAR}`
+//! interpolations and obvious placeholders (`changeme`, `example`, `xxx`) are not flagged. The
+//! finding names the variable only; the value is never shown.
+//!
+//! ## Why is this bad?
+//! A compose file is committed, copied into images and pasted into tickets. A secret in it is
+//! readable by everyone with the repository, stays in its history forever, and is usually the
+//! same in every environment that copied the file.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   db:
+//!     image: postgres:16
+//!     environment:
+//!       POSTGRES_PASSWORD: s3cr3t-hunter2
+//! ```
+//!
+//! ## Fix
+//! Interpolate the value from the environment or an untracked `.env` file, or use a Compose
+//! secret (images such as postgres read `*_FILE` variables):
+//! ```yaml
+//! services:
+//!   db:
+//!     image: postgres:16
+//!     environment:
+//!       POSTGRES_PASSWORD_FILE: /run/secrets/db_password
+//!     secrets: [db_password]
+//! secrets:
+//!   db_password:
+//!     file: ./db_password.txt
+//! ```
+
+use shipshape_core::Severity;
+use shipshape_syntax::yaml::Node;
+use shipshape_syntax::Span;
+
+use super::services;
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoHardcodedSecretEnv;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-009",
+    slug: "no-hardcoded-secret-env",
+    target: Target::Compose,
+    severity: Severity::Error,
+    title: "Secret value written in a service's environment",
+    rationale: "A compose file is committed, copied and shared; a secret in it is readable by everyone with the repository and stays in its history.",
+    fix: "Interpolate the value (`${DB_PASSWORD}`) from an untracked `.env` file or `env_file`, or use a Compose secret and the image's `*_FILE` variable.",
+    equivalents: &["kics:Passwords And Secrets - Generic Password"],
+};
+
+/// Name parts that mark a variable as holding a secret.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIALS",
+    "CREDENTIAL",
+];
+
+/// Adjacent name parts that mark a variable as holding a secret (`API_KEY`, `PRIVATE_KEY`).
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("API", "KEY"),
+    ("PRIVATE", "KEY"),
+    ("ACCESS", "KEY"),
+    ("SECRET", "KEY"),
+    ("AUTH", "KEY"),
+    ("ENCRYPTION", "KEY"),
+    ("SIGNING", "KEY"),
+    ("MASTER", "KEY"),
+    ("LICENSE", "KEY"),
+];
+
+/// Name parts that make the variable about a secret rather than the secret itself
+/// (`POSTGRES_PASSWORD_FILE`, `MYSQL_ALLOW_EMPTY_PASSWORD`, `TOKEN_TTL`, `AWS_ACCESS_KEY_ID`).
+const NOT_A_SECRET: &[&str] = &[
+    "FILE",
+    "PATH",
+    "DIR",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "ID",
+    "NAME",
+    "USER",
+    "USERNAME",
+    "ALLOW",
+    "EMPTY",
+    "RANDOM",
+    "GENERATE",
+    "ENABLE",
+    "ENABLED",
+    "DISABLE",
+    "DISABLED",
+    "REQUIRED",
+    "LENGTH",
+    "MIN",
+    "MAX",
+    "TTL",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "LIFETIME",
+    "TIMEOUT",
+    "HEADER",
+    "METHOD",
+    "POLICY",
+    "TYPE",
+    "ALGORITHM",
+    "HASH",
+    "HASHER",
+    "PREFIX",
+    "COMMAND",
+    "CMD",
+];
+
+/// Values that stand in for a secret rather than being one.
+const PLACEHOLDERS: &[&str] = &[
+    "changeme",
+    "change-me",
+    "change_me",
+    "changeit",
+    "example",
+    "placeholder",
+    "secret-here",
+    "your-secret",
+    "todo",
+    "tbd",
+    "dummy",
+    "redacted",
+    "none",
+    "null",
+    "true",
+    "false",
+    "yes",
+    "no",
+];
+
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let upper = name.trim().to_ascii_uppercase();
+    let parts: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    // `PWD` alone is the working directory, not a password.
+    if parts.iter().any(|p| NOT_A_SECRET.contains(p)) || parts == ["PWD"] {
+        return false;
+    }
+    parts.iter().any(|p| SECRET_WORDS.contains(p))
+        || parts
+            .windows(2)
+            .any(|w| SECRET_PAIRS.contains(&(w[0], w[1])))
+}
+
+pub(crate) fn is_literal_secret(value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || value.contains('$') {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    let all_same = lower.chars().all(|c| c == 'x' || c == '*' || c == '.');
+    let bracketed = (lower.starts_with('<') && lower.ends_with('>'))
+        || (lower.starts_with('{') && lower.ends_with('}'));
+    !(all_same
+        || bracketed
+        || PLACEHOLDERS.contains(&lower.as_str())
+        || lower.starts_with("your_")
+        || lower.starts_with("your-")
+        || lower.starts_with("replace")
+        || lower.starts_with("change_me")
+        || lower.starts_with("changeme"))
+}
+
+impl Rule for NoHardcodedSecretEnv {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            let Some(environment) = service.get("environment") else {
+                continue;
+            };
+            let message = |name: &str| {
+                format!(
+                    "service `{}` sets `{name}` to a literal secret; interpolate it from an \
+                     untracked .env / env_file or use a Compose secret",
+                    service.name()
+                )
+            };
+            for entry in environment.entries() {
+                let (Some(name), Some(value)) = (entry.key.as_str(), entry.value.as_str()) else {
+                    continue;
+                };
+                if is_secret_name(name) && is_literal_secret(value) {
+                    out.push(
+                        Diagnostic::new(entry.value.span, message(name))
+                            .redacting(entry.value.span),
+                    );
+                }
+            }
+            for item in environment.items() {
+                let Some((name, value)) = item.as_str().and_then(|t| t.split_once('=')) else {
+                    continue;
+                };
+                if is_secret_name(name) && is_literal_secret(value) {
+                    out.push(
+                        Diagnostic::new(item.span, message(name.trim()))
+                            .redacting(list_value_span(doc.source, item)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The bytes of `value` in a `- KEY=value` item as written, so the snippet can mask them.
+/// Falls back to the whole item when the source does not show an `=` (escapes, folding).
+fn list_value_span(source: &str, item: &Node) -> Span {
+    let written = item.span.text(source);
+    let Some(eq) = written.find('=') else {
+        return item.span;
+    };
+    let quoted = written.starts_with(['"', '\'']);
+    let end = if quoted && written.len() > eq + 1 {
+        item.span.end - 1
+    } else {
+        item.span.end
+    };
+    Span::new((item.span.start + eq + 1).min(end), end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_matched_by_whole_name_parts() {
+        assert!(is_secret_name("POSTGRES_PASSWORD"));
+        assert!(is_secret_name("stripe_api_key"));
+        assert!(is_secret_name("AWS_SECRET_ACCESS_KEY"));
+        assert!(is_secret_name("GITHUB_TOKEN"));
+        assert!(!is_secret_name("PASSENGER_COUNT"));
+        assert!(!is_secret_name("POSTGRES_PASSWORD_FILE"));
+        assert!(!is_secret_name("MYSQL_ALLOW_EMPTY_PASSWORD"));
+        assert!(!is_secret_name("AWS_ACCESS_KEY_ID"));
+        assert!(!is_secret_name("TOKEN_TTL"));
+        assert!(!is_secret_name("PWD"));
+    }
+
+    #[test]
+    fn interpolations_and_placeholders_are_not_literal_secrets() {
+        assert!(is_literal_secret("hunter2"));
+        assert!(!is_literal_secret("${DB_PASSWORD}"));
+        assert!(!is_literal_secret("${DB_PASSWORD:?set it}"));
+        assert!(!is_literal_secret("$DB_PASSWORD"));
+        assert!(!is_literal_secret(""));
+        assert!(!is_literal_secret("changeme"));
+        assert!(!is_literal_secret("xxxxxxxx"));
+        assert!(!is_literal_secret("<your-token>"));
+        assert!(!is_literal_secret("your_api_key_here"));
+    }
+
+    #[test]
+    fn masks_only_the_value_of_a_list_item() {
+        let source = "env:\n  - \"API_TOKEN=abc123\"\n";
+        let item = Node {
+            value: shipshape_syntax::yaml::Value::Null,
+            span: Span::new(source.find('"').unwrap_or(0), source.len() - 1),
+        };
+        assert_eq!(list_value_span(source, &item).text(source), "abc123");
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::NoHardcodedSecretEnv;
+    use crate::rules::compose::findings;
+
+    #[test]
+    fn message_names_the_variable_and_never_the_value() {
+        let yaml = "services:\n  api:\n    image: a:1\n    environment:\n      GITHUB_TOKEN: ghp_abcdefghijklmnop\n";
+        let found = findings(&NoHardcodedSecretEnv, yaml);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("GITHUB_TOKEN"));
+        assert!(!found[0].1.contains("ghp_"));
+    }
+
+    #[test]
+    fn secrets_shared_through_a_merge_key_are_found() {
+        let yaml = r#"
+x-env: &env
+  DB_PASSWORD: hunter2
+services:
+  api:
+    image: a:1
+    environment:
+      <<: *env
+      LOG_LEVEL: info
+"#;
+        let found = findings(&NoHardcodedSecretEnv, yaml);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "hunter2");
+    }
+}

@@ -1,0 +1,56 @@
+//! ## What it does
+//! Flags services with `cgroup: host`.
+//!
+//! ## Why is this bad?
+//! With `cgroup: host` a container sees the host's whole cgroup hierarchy instead of its own
+//! subtree. That reveals what else runs on the machine and, combined with a writable cgroup
+//! filesystem, is a known step in container escapes (release_agent).
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   app:
+//!     image: example/app:1.0
+//!     cgroup: host
+//! ```
+//!
+//! ## Fix
+//! Remove `cgroup: host`; the default private cgroup namespace is enough for almost every workload.
+
+use shipshape_core::Severity;
+
+use super::{host_mode, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoHostCgroup;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-020",
+    slug: "no-host-cgroup",
+    target: Target::Compose,
+    severity: Severity::Warning,
+    title: "Service shares the host's cgroup namespace",
+    rationale: "With `cgroup: host` a container sees the host's whole cgroup hierarchy, which leaks what else runs on the machine and widens what a container escape can reach.",
+    fix: "Remove `cgroup: host`; the default private cgroup namespace is enough for almost every workload.",
+    equivalents: &[],
+};
+
+impl Rule for NoHostCgroup {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            if let Some(span) = host_mode(&service, "cgroup") {
+                out.push(Diagnostic::new(
+                    span,
+                    format!(
+                        "service `{}` shares the host's cgroup namespace (`cgroup: host`)",
+                        service.name()
+                    ),
+                ));
+            }
+        }
+    }
+}

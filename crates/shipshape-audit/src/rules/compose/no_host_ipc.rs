@@ -1,0 +1,57 @@
+//! ## What it does
+//! Flags services with `ipc: host`.
+//!
+//! ## Why is this bad?
+//! With the host IPC namespace a container can read and write the shared memory segments,
+//! semaphores and message queues of every process on the host, including other containers'
+//! data in transit.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   worker:
+//!     image: example/worker:1.0
+//!     ipc: host
+//! ```
+//!
+//! ## Fix
+//! Remove `ipc: host`; if two services must share memory, use `ipc: shareable` on one and
+//! `ipc: "service:<name>"` on the other.
+
+use shipshape_core::Severity;
+
+use super::{host_mode, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoHostIpc;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-005",
+    slug: "no-host-ipc",
+    target: Target::Compose,
+    severity: Severity::Warning,
+    title: "Service shares the host's IPC namespace",
+    rationale: "With the host IPC namespace a container can read and write the shared memory segments, semaphores and message queues of every process on the host.",
+    fix: "Remove `ipc: host`; to share memory between two services use `ipc: shareable` on one and `ipc: service:<name>` on the other.",
+    equivalents: &["kics:Shared Host IPC Namespace"],
+};
+
+impl Rule for NoHostIpc {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            if let Some(span) = host_mode(&service, "ipc") {
+                out.push(Diagnostic::new(
+                    span,
+                    format!(
+                        "service `{}` shares the host's IPC namespace (`ipc: host`)",
+                        service.name()
+                    ),
+                ));
+            }
+        }
+    }
+}

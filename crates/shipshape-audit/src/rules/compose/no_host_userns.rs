@@ -1,0 +1,54 @@
+//! ## What it does
+//! Flags services with `userns_mode: host`.
+//!
+//! ## Why is this bad?
+//! Where the Docker daemon remaps users (`userns-remap`), root inside a container is an
+//! unprivileged user on the host. `userns_mode: host` turns that off for the service: root in the
+//! container is root on the host again, and any escape or writable host mount is a host takeover.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   backup:
+//!     image: example/backup:1.0
+//!     userns_mode: host
+//! ```
+//!
+//! ## Fix
+//! Remove `userns_mode: host`; if the service needs to own files on a bind mount, set `user:` or adjust the
+//! ownership of the mounted folder.
+
+use shipshape_core::Severity;
+
+use super::{host_mode, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoHostUserns;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-018",
+    slug: "no-host-userns",
+    target: Target::Compose,
+    severity: Severity::Error,
+    title: "Service opts out of user-namespace remapping",
+    rationale: "When the Docker daemon remaps users, `userns_mode: host` turns it off for this service: root in the container is root on the host again.",
+    fix: "Remove `userns_mode: host` and fix file ownership with a `user:` or volume permissions instead.",
+    equivalents: &["kics:Shared Host User Namespace"],
+};
+
+impl Rule for NoHostUserns {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            if let Some(span) = host_mode(&service, "userns_mode") {
+                out.push(Diagnostic::new(
+                    span,
+                    format!("service `{}` disables user-namespace remapping (`userns_mode: host`): root inside is root on the host", service.name()),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! ## What it does
+//! Flags the top-level `version` key.
+//!
+//! ## Why is this bad?
+//! The Compose Specification ignores `version`, and Compose v2 warns that it is obsolete on every
+//! run. Worse, it suggests that features are limited to that file format version when they are
+//! not, which misleads readers about what the file may use.
+//!
+//! ## Example
+//! ```yaml
+//! version: "3.8"
+//! services:
+//!   web:
+//!     image: example/web:2.3
+//! ```
+//!
+//! ## Fix
+//! Delete the line.
+
+use shipshape_core::Severity;
+
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct NoObsoleteVersion;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-017",
+    slug: "no-obsolete-version",
+    target: Target::Compose,
+    severity: Severity::Info,
+    title: "Obsolete top-level `version`",
+    rationale: "The Compose Specification ignores `version` and Compose warns about it on every run; it also suggests feature limits that do not exist.",
+    fix: "Delete the `version` line.",
+    equivalents: &["dclint:no-version-field"],
+};
+
+impl Rule for NoObsoleteVersion {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        if let Some(entry) = doc.root.entry("version") {
+            out.push(Diagnostic::new(
+                entry.key.span.to(entry.value.span),
+                "`version` is obsolete: Compose ignores it; delete the line",
+            ));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! ## What it does
+//! Flags service images without a tag or with the `latest` tag (`postgres`, `redis:latest`).
+//! An image pinned by digest passes; so does a service with `build:`, where `image` only names
+//! the image being built.
+//!
+//! ## Why is this bad?
+//! An untagged image means `latest`, which moves: the next `docker compose pull` on a laptop, a
+//! CI runner or a server brings a different major version, and a database image may upgrade its
+//! on-disk format underneath existing data. Builds stop being reproducible and rollbacks stop
+//! meaning anything.
+//!
+//! ## Example
+//! ```yaml
+//! services:
+//!   cache:
+//!     image: redis
+//! ```
+//!
+//! ## Fix
+//! Pin a version (and, for full reproducibility, a digest):
+//! ```yaml
+//! services:
+//!   cache:
+//!     image: redis:7.4-alpine
+//! ```
+
+use shipshape_core::Severity;
+
+use super::{parse_image, services};
+use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+
+pub struct PinImageTag;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-COMPOSE-011",
+    slug: "pin-image-tag",
+    target: Target::Compose,
+    severity: Severity::Warning,
+    title: "Image without a version tag or with `latest`",
+    rationale: "An untagged image means `latest`, which moves: the next pull brings a different version, builds stop being reproducible and a database may upgrade its data format underneath you.",
+    fix: "Pin a version tag (`redis:7.4-alpine`), and a digest for full reproducibility.",
+    equivalents: &["dclint:service-image-require-explicit-tag"],
+};
+
+impl Rule for PinImageTag {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+        for service in services(doc.root) {
+            // With `build`, `image` is the name given to the built image, not one to pull.
+            if service.get("build").is_some() {
+                continue;
+            }
+            let Some((node, image)) = service.image() else {
+                continue;
+            };
+            // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
+            if image
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('$'))
+            {
+                continue;
+            }
+            let reference = parse_image(image);
+            if reference.digest.is_some() {
+                continue;
+            }
+            let problem = match reference.tag {
+                None => "has no tag, so it means `latest`",
+                Some(tag) if tag.eq_ignore_ascii_case("latest") => "uses the moving `latest` tag",
+                Some(_) => continue,
+            };
+            out.push(Diagnostic::new(
+                node.span,
+                format!(
+                    "image `{image}` of service `{}` {problem}; pin a version",
+                    service.name()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PinImageTag;
+    use crate::rules::compose::findings;
+
+    #[test]
+    fn registry_ports_are_not_tags_and_interpolated_names_are_skipped() {
+        let yaml = r#"
+services:
+  a:
+    image: localhost:5000/app
+  b:
+    image: ${APP_IMAGE}
+  c:
+    image: app:${TAG:-1.0}
+  d:
+    image: ${REGISTRY}/app
+"#;
+        let tokens: Vec<String> = findings(&PinImageTag, yaml)
+            .into_iter()
+            .map(|(token, _)| token)
+            .collect();
+        assert_eq!(tokens, ["localhost:5000/app", "${REGISTRY}/app"]);
+    }
+}

@@ -1,0 +1,151 @@
+//! ## What it does
+//! Flags a build stage that nothing uses: it is not the final stage, no `COPY --from` or
+//! `RUN --mount=…,from=…` reads from it (by name or index), and no later `FROM` builds on it. If
+//! any `--from` value is only known at build time, the rule stays silent, since it could name
+//! any stage.
+//!
+//! ## Why is this bad?
+//! BuildKit skips stages the target does not need, so an unused stage is dead code: it looks
+//! like part of the build, is kept up to date by hand, and often hides a mistake (a
+//! `COPY --from` that names the wrong stage). The legacy builder still builds it, for nothing.
+//! A stage meant as a separate target (`docker build --target test`) is used from the command
+//! line, which a Dockerfile cannot show; suppress the finding for it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22 AS deps
+//! RUN npm ci
+//! FROM node:22 AS build
+//! RUN npm ci && npm run build
+//! FROM nginx:1.27
+//! COPY --from=build /app/dist /usr/share/nginx/html
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! FROM node:22 AS build
+//! RUN npm ci && npm run build
+//! FROM nginx:1.27
+//! COPY --from=build /app/dist /usr/share/nginx/html
+//! ```
+//!
+//! ## Fix
+//! Delete the stage, or use it (`COPY --from=<stage>`, `FROM <stage>`) where it was meant to be.
+
+use shipshape_core::Severity;
+use shipshape_syntax::dockerfile::Keyword;
+
+use super::util::{from_target, mount_froms, parent, FromTarget};
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct UnusedStage;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-025",
+    slug: "unused-stage",
+    target: Target::Dockerfile,
+    severity: Severity::Info,
+    title: "Build stage is never used",
+    rationale: "A stage that is not the final one and that no COPY --from, RUN --mount from= or FROM uses is dead code: BuildKit skips it, readers maintain it, and it often hides a COPY --from that names the wrong stage.",
+    fix: "Delete the stage or use it where it was meant to be; if it is a `--target` for CI, suppress the finding on its FROM line.",
+    equivalents: &[],
+};
+
+impl Rule for UnusedStage {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let ast = doc.ast;
+        let stages = ast.stages();
+        let mut used = vec![false; stages.len()];
+        if let Some(last) = used.last_mut() {
+            *last = true;
+        }
+        for stage in &stages {
+            if let Some(p) = parent(ast, &stages, stage) {
+                used[p] = true;
+            }
+        }
+        for (index, instr) in ast.instructions.iter().enumerate() {
+            let values: Vec<String> = match instr.keyword {
+                Keyword::Copy => instr
+                    .flag("from")
+                    .and_then(|f| f.value.clone())
+                    .into_iter()
+                    .collect(),
+                Keyword::Run => mount_froms(instr, doc.source)
+                    .into_iter()
+                    .map(|(v, _)| v)
+                    .collect(),
+                _ => continue,
+            };
+            for value in values {
+                match from_target(ast, &stages, index, &value) {
+                    FromTarget::Stage(s) => {
+                        if let Some(u) = used.get_mut(s) {
+                            *u = true;
+                        }
+                    }
+                    FromTarget::Unresolved => return,
+                    _ => {}
+                }
+            }
+        }
+        // With duplicate names (reported by `duplicate-stage-name`) a reference may mean any of
+        // the stages of that name: count them all as used rather than guess.
+        for stage in &stages {
+            let Some(alias) = &stage.alias else { continue };
+            let shared = stages.iter().any(|s| {
+                used[s.index]
+                    && s.alias
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(alias))
+            });
+            if shared {
+                used[stage.index] = true;
+            }
+        }
+        for stage in stages.iter().filter(|s| !used[s.index]) {
+            let Some(from) = ast.instructions.get(stage.from).and_then(|i| i.from()) else {
+                continue;
+            };
+            let (span, name) = match &from.alias {
+                Some(alias) => (alias.span, format!("stage `{}`", alias.value)),
+                None => (
+                    from.image.span,
+                    format!("stage {} (`{}`)", stage.index, from.image.value),
+                ),
+            };
+            out.push(Diagnostic::new(
+                span,
+                format!("{name} is never used: no COPY --from, RUN --mount or FROM refers to it and it is not the final stage"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::util::testing::flagged;
+    use super::*;
+
+    #[test]
+    fn flags_stages_nothing_refers_to() {
+        let src = "FROM a:1 AS deps\nFROM a:1 AS base\nFROM b:1\nFROM base AS app\nCOPY --from=2 /x /x\nFROM c:1 AS cache\nFROM app\nRUN --mount=type=cache,from=cache,target=/c true\n";
+        assert_eq!(flagged(&UnusedStage, src), ["deps"]);
+    }
+
+    #[test]
+    fn stays_silent_when_a_reference_is_unknown() {
+        let src = "FROM a:1 AS one\nFROM a:1 AS two\nFROM b:1\nARG SRC\nCOPY --from=$SRC /x /x\n";
+        assert!(flagged(&UnusedStage, src).is_empty());
+    }
+
+    #[test]
+    fn counts_every_stage_of_a_duplicated_name_as_used() {
+        let src = "FROM a:1 AS build\nFROM build AS build\nFROM b:1\nCOPY --from=build /x /x\n";
+        assert!(flagged(&UnusedStage, src).is_empty());
+    }
+}

@@ -1,0 +1,75 @@
+//! SS-DOCKER-094 `copy-context-without-dockerignore`: the whole build context is copied and
+//! nothing is excluded.
+//!
+//! ## What it does
+//! Flags `COPY . …` and `ADD . …` (also `./`, `*`) from the build context when the context has
+//! no `.dockerignore` (nor a `<Dockerfile>.dockerignore` beside the Dockerfile).
+//!
+//! ## Why is this bad?
+//! Without a `.dockerignore`, the copy takes everything in the folder: `.git` with its whole
+//! history, `.env` files and local credentials, `node_modules` or virtualenvs built for the
+//! wrong platform, build output and logs. Secrets end up in the image, the image grows, the
+//! context upload slows every build, and any touched file invalidates the layer cache.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22-slim
+//! WORKDIR /app
+//! COPY . .
+//! ```
+//! with no `.dockerignore` next to it.
+//!
+//! Use instead: keep the Dockerfile and add a `.dockerignore` such as
+//! ```text
+//! .git
+//! .env*
+//! node_modules
+//! dist
+//! *.log
+//! ```
+//!
+//! ## Fix
+//! Add a `.dockerignore` to the build context listing version-control data, secrets, dependency
+//! folders and build output — or copy only the paths the image needs.
+
+use shipshape_core::Severity;
+
+use super::util::whole_context_source;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct CopyContextWithoutDockerignore;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-094",
+    slug: "copy-context-without-dockerignore",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "The whole build context is copied but there is no .dockerignore",
+    rationale: "Without a .dockerignore, `COPY . .` takes everything: .git history, .env files and local \
+                credentials, node_modules built for another platform, build output. Secrets land in \
+                the image, it grows, and every touched file invalidates the cache.",
+    fix: "Add a .dockerignore listing .git, .env*, dependency folders and build output — or copy only the \
+          paths the image needs.",
+    equivalents: &[],
+};
+
+impl Rule for CopyContextWithoutDockerignore {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        if doc.has_dockerignore {
+            return;
+        }
+        for inst in &doc.ast.instructions {
+            if let Some(source) = whole_context_source(inst) {
+                out.push(Diagnostic::new(
+                    source.span,
+                    "the whole build context is copied and there is no .dockerignore: .git, .env files \
+                     and local build output go into the image — add a .dockerignore",
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! SS-DOCKER-098 `passwordless-sudo`: a sudoers rule lets a user become root without a password.
+//!
+//! ## What it does
+//! Flags `NOPASSWD` written into sudoers from a `RUN` command (`echo "app ALL=(ALL) NOPASSWD:ALL"
+//! >> /etc/sudoers`, `tee /etc/sudoers.d/app`) or from a heredoc of `RUN` or `COPY`.
+//!
+//! ## Why is this bad?
+//! Running as a non-root `USER` only protects anything if that user cannot simply become root.
+//! With passwordless sudo, any code that runs as the application user — an injected command, a
+//! compromised dependency — is root in one step, and the non-root user is decoration that also
+//! hides the risk from scanners and reviewers.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN useradd --create-home app \
+//!  && echo "app ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/app
+//! USER app
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! RUN useradd --uid 10001 --create-home app
+//! USER 10001
+//! ```
+//!
+//! ## Fix
+//! Do everything that needs root in `RUN` steps before `USER`, and do not install sudo rules in
+//! the image. Operators who need root can use `docker exec -u 0` or `kubectl debug`.
+
+use shipshape_core::Severity;
+use shipshape_syntax::dockerfile::Keyword;
+use shipshape_syntax::Span;
+
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct PasswordlessSudo;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-098",
+    slug: "passwordless-sudo",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "A sudoers rule with NOPASSWD lets the image's user become root",
+    rationale: "A non-root USER protects nothing if it can become root without a password: any code that \
+                runs as the application user is root in one step, and the risk is hidden from reviewers \
+                and scanners.",
+    fix: "Do the root work in RUN steps before USER and install no sudo rules; operators can use \
+          `docker exec -u 0` or `kubectl debug`.",
+    equivalents: &[],
+};
+
+const MARKER: &str = "NOPASSWD";
+
+/// The span of every `NOPASSWD` in a piece of source text starting at `base`.
+fn markers(text: &str, base: usize) -> impl Iterator<Item = Span> + '_ {
+    text.match_indices(MARKER)
+        .map(move |(at, m)| Span::new(base + at, base + at + m.len()))
+}
+
+impl Rule for PasswordlessSudo {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let message =
+            "`NOPASSWD` lets this user run anything as root without a password — a non-root \
+                       USER then protects nothing";
+        for inst in &doc.ast.instructions {
+            if !matches!(inst.keyword, Keyword::Run | Keyword::Copy) {
+                continue;
+            }
+            let mut spans: Vec<Span> = Vec::new();
+            if inst.keyword == Keyword::Run {
+                for cmd in inst.run_commands() {
+                    for w in cmd.words.iter().filter(|w| w.value.contains(MARKER)) {
+                        spans.extend(markers(w.span.text(doc.source), w.span.start));
+                    }
+                }
+            }
+            for h in &inst.heredocs {
+                spans.extend(markers(&h.body, h.body_span.start));
+            }
+            // A heredoc script's commands and its body cover the same text.
+            spans.sort();
+            spans.dedup();
+            out.extend(spans.into_iter().map(|s| Diagnostic::new(s, message)));
+        }
+    }
+}

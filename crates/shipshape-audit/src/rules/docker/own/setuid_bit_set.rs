@@ -1,0 +1,145 @@
+//! SS-DOCKER-090 `setuid-bit-set`: a file is given the setuid or setgid bit.
+//!
+//! ## What it does
+//! Flags modes that add the setuid or setgid bit: `chmod u+s`, `chmod g+s`, `chmod +s`,
+//! `chmod 4755`, `chmod 2755`, `install -m 4755`, and `COPY`/`ADD --chmod=4755`. Removing the
+//! bits (`chmod a-s`, a common hardening step) is fine.
+//!
+//! ## Why is this bad?
+//! A setuid program runs with the rights of its owner — usually root — whoever starts it. Every
+//! such binary in the image is a way for the unprivileged application user to become root if the
+//! program has a flaw or can be tricked (environment variables, arguments, files it reads),
+//! which undoes the benefit of a non-root `USER`.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN chmod u+s /usr/local/bin/healthcheck
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! RUN chmod 0755 /usr/local/bin/healthcheck
+//! ```
+//!
+//! ## Fix
+//! Give the program only what it needs: run it as the application user, grant a single
+//! capability (`setcap cap_net_bind_service=+ep`) or configure the capability in the
+//! orchestrator. Consider stripping existing bits with
+//! `find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.
+
+use shipshape_core::Severity;
+use shipshape_syntax::dockerfile::Keyword;
+
+use super::util::mode_argument;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct SetuidBitSet;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-090",
+    slug: "setuid-bit-set",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "A file is given the setuid/setgid bit (`chmod u+s`, `chmod 4755`)",
+    rationale: "A setuid program runs with its owner's rights, usually root, whoever starts it: a flaw in it \
+                lets the unprivileged application user become root, undoing the non-root USER.",
+    fix: "Run the program as the application user or grant one capability (`setcap …+ep`) instead; strip \
+          existing bits with `chmod a-s`.",
+    equivalents: &[],
+};
+
+/// Whether a `chmod`-style mode adds the setuid or setgid bit.
+pub(crate) fn adds_setuid(mode: &str) -> bool {
+    let mode = mode.trim();
+    if !mode.is_empty() && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        // Special bits only exist in the fourth digit from the right.
+        return mode.len() >= 4 && (mode.as_bytes()[mode.len() - 4] - b'0') & 6 != 0;
+    }
+    let mut adds = false;
+    for clause in mode.split(',') {
+        let who_len = clause.bytes().take_while(|b| b"ugoa".contains(b)).count();
+        let (who, actions) = clause.split_at(who_len);
+        if !actions.starts_with(['+', '-', '=']) {
+            return false;
+        }
+        // `o+s` means nothing; `s` counts for u, g, a, or an empty who.
+        let relevant = who.is_empty() || who.contains(['u', 'g', 'a']);
+        let mut op = '+';
+        for c in actions.chars() {
+            match c {
+                '+' | '-' | '=' => op = c,
+                's' if op != '-' && relevant => adds = true,
+                _ => {}
+            }
+        }
+    }
+    adds
+}
+
+impl Rule for SetuidBitSet {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        for inst in &doc.ast.instructions {
+            match inst.keyword {
+                Keyword::Run => {
+                    for raw in inst.run_commands() {
+                        let cmd = raw.wrapped();
+                        let Some((program, word, mode)) = mode_argument(&cmd) else {
+                            continue;
+                        };
+                        if adds_setuid(&mode) {
+                            out.push(Diagnostic::new(
+                                word.span,
+                                format!(
+                                    "mode `{mode}` ({program}) sets the setuid/setgid bit: the program \
+                                     runs as its owner (usually root) whoever starts it"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Keyword::Copy | Keyword::Add => {
+                    if let Some(flag) = inst.flag("chmod") {
+                        if flag.value.as_deref().is_some_and(adds_setuid) {
+                            out.push(Diagnostic::new(
+                                flag.span,
+                                "the copied files get the setuid/setgid bit: they run as their owner \
+                                 (usually root) whoever starts them",
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_modes_that_add_special_bits() {
+        for m in [
+            "4755", "2755", "6755", "04755", "u+s", "g+s", "+s", "a+rxs", "u=rwxs",
+        ] {
+            assert!(adds_setuid(m), "{m}");
+        }
+        for m in [
+            "755",
+            "0755",
+            "1777",
+            "a-s",
+            "u-s",
+            "o+s",
+            "u+x",
+            "/usr/bin/x",
+        ] {
+            assert!(!adds_setuid(m), "{m}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! SS-DOCKER-089 `world-writable-permissions`: files are made writable by every user.
+//!
+//! ## What it does
+//! Flags modes that give write permission to "others": `chmod 777`, `chmod -R 666`,
+//! `chmod a+rwx`, `chmod o+w`, `mkdir -m 777`, `install -m 0777`, and `COPY`/`ADD --chmod=777`.
+//! Modes with the sticky bit (`1777`, `a+rwxt`), the standard for shared scratch folders such
+//! as `/tmp`, are left alone.
+//!
+//! ## Why is this bad?
+//! A world-writable file or folder can be changed by any process in the container, whatever user
+//! it runs as. An attacker who gets code execution as an unprivileged user can then replace
+//! the application's code, configuration or scripts that a more privileged process runs later.
+//! `777` is usually a shortcut around a missing `chown`, and it defeats the point of running as
+//! non-root.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN mkdir -p /app/data && chmod -R 777 /app
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! RUN mkdir -p /app/data && chown -R 10001:10001 /app/data
+//! USER 10001:10001
+//! ```
+//!
+//! ## Fix
+//! Give the folders to the user that writes them (`chown`, `COPY --chown`) and keep modes such as
+//! `755` for folders and `644` for files; use `1777` only for shared scratch folders.
+
+use shipshape_core::Severity;
+use shipshape_syntax::dockerfile::Keyword;
+use shipshape_syntax::shell::Command;
+
+use super::util::mode_argument;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct WorldWritablePermissions;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-089",
+    slug: "world-writable-permissions",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "Files are made world-writable (`chmod 777`, `a+rwx`)",
+    rationale: "A world-writable file can be changed by any process in the container whatever its user: \
+                an attacker with an unprivileged foothold can replace code, configuration or scripts \
+                that run later, which defeats the point of a non-root user.",
+    fix: "Give the files to the user that writes them (`chown`, `COPY --chown`) and keep modes like 755 \
+          for folders and 644 for files; use 1777 only for shared scratch folders.",
+    equivalents: &[],
+};
+
+/// Whether a `chmod`-style mode gives "others" write permission without the sticky bit.
+pub(crate) fn is_world_writable(mode: &str) -> bool {
+    let mode = mode.trim();
+    if !mode.is_empty() && mode.len() <= 4 && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        let digits: Vec<u8> = mode.bytes().map(|b| b - b'0').collect();
+        let others = digits.last().copied().unwrap_or(0);
+        let sticky = digits.len() == 4 && digits[0] & 1 == 1;
+        return others & 2 == 2 && !sticky;
+    }
+    let mut writable = false;
+    let mut sticky = false;
+    for clause in mode.split(',') {
+        let who_len = clause.bytes().take_while(|b| b"ugoa".contains(b)).count();
+        let (who, actions) = clause.split_at(who_len);
+        if !actions.starts_with(['+', '-', '=']) {
+            // Not a symbolic mode (an option or a path).
+            return false;
+        }
+        let mut op = '+';
+        for c in actions.chars() {
+            match c {
+                '+' | '-' | '=' => op = c,
+                'w' if op != '-' && (who.contains('a') || who.contains('o')) => writable = true,
+                't' if op != '-' => sticky = true,
+                _ => {}
+            }
+        }
+    }
+    writable && !sticky
+}
+
+fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
+    let cmd = raw.wrapped();
+    let Some((program, word, mode)) = mode_argument(&cmd) else {
+        return;
+    };
+    if is_world_writable(&mode) {
+        out.push(Diagnostic::new(
+            word.span,
+            format!(
+                "mode `{mode}` ({program}) makes files writable by every user in the container — chown \
+                 them to the user that writes them instead"
+            ),
+        ));
+    }
+}
+
+impl Rule for WorldWritablePermissions {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        for inst in &doc.ast.instructions {
+            match inst.keyword {
+                Keyword::Run => {
+                    for cmd in inst.run_commands() {
+                        check_command(&cmd, out);
+                    }
+                }
+                Keyword::Copy | Keyword::Add => {
+                    if let Some(flag) = inst.flag("chmod") {
+                        if flag.value.as_deref().is_some_and(is_world_writable) {
+                            out.push(Diagnostic::new(
+                                flag.span,
+                                "the copied files are made writable by every user in the container — \
+                                 use `--chown` with a mode such as 755/644 instead",
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_world_writable_modes() {
+        for m in [
+            "777",
+            "0777",
+            "666",
+            "o+w",
+            "a+rwx",
+            "ugo+rwx",
+            "u=rwx,o=rwx",
+            "a=rwx",
+        ] {
+            assert!(is_world_writable(m), "{m}");
+        }
+        for m in [
+            "755", "1777", "644", "0775", "u+w", "+x", "a+rwxt", "g+w", "o-w", "/app",
+        ] {
+            assert!(!is_world_writable(m), "{m}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! ## What it does
+//! Flags `apt-get upgrade`, `apt-get dist-upgrade` and `apt-get full-upgrade` (and the same
+//! subcommands of `apt`) in a `RUN`.
+//!
+//! ## Why is this bad?
+//! Upgrading every installed package makes the image depend on the day it was built rather than
+//! on the Dockerfile: two builds of the same commit differ, and a layer cached last month hides
+//! the upgrade you think you have. It also duplicates a large part of the base image in a new
+//! layer. A `dist-upgrade` can even move packages across releases. The base image's maintainers
+//! ship these fixes; pull a newer base image instead.
+//!
+//! hadolint retired its rule for this (DL3005) because some teams upgrade deliberately to get
+//! security fixes sooner; if that is your policy, suppress this rule with a reason.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:bookworm
+//! RUN apt-get update && apt-get -y dist-upgrade
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! FROM debian:bookworm-20240701
+//! ```
+//!
+//! ## Fix
+//! Use a more recent (and pinned) base image, and install only the packages you need with
+//! pinned versions.
+
+use shipshape_core::Severity;
+
+use super::util;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct AptGetUpgrade;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-042",
+    slug: "apt-get-upgrade",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "`apt-get upgrade` or `dist-upgrade` in RUN",
+    rationale: "Upgrading every installed package makes the image depend on the build date instead of the Dockerfile, so builds of the same commit differ and cached layers hide what was upgraded; it also copies much of the base image into a new layer. Newer base images carry these fixes.",
+    fix: "Use a more recent, pinned base image and install only the packages you need, with pinned versions.",
+    equivalents: &["hadolint:DL3005", "trivy:DS-0024"],
+};
+
+const UPGRADES: &[&str] = &["upgrade", "dist-upgrade", "full-upgrade"];
+
+impl Rule for AptGetUpgrade {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        for run in util::runs(doc) {
+            for cmd in &run.commands {
+                if !util::runs_program(cmd, &["apt-get", "apt"]) {
+                    continue;
+                }
+                if let Some((_, sub)) = util::subcommand_is(cmd, util::APT_VALUE_OPTIONS, UPGRADES)
+                {
+                    out.push(Diagnostic::new(
+                        sub.span,
+                        format!("`{}` upgrades every package at build time: use a newer base image instead", sub.value),
+                    ));
+                }
+            }
+        }
+    }
+}

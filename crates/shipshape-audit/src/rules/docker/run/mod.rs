@@ -1,0 +1,80 @@
+//! Dockerfile rules about the shell commands inside `RUN` (shell form, exec form and heredoc
+//! scripts, `ONBUILD RUN` included): package managers, downloads, shell options, and commands
+//! that have no place in a build.
+
+use crate::rule::Rule;
+
+mod util;
+
+pub mod apk_cache_kept;
+pub mod apk_unpinned;
+pub mod apt_get_install_recommends;
+pub mod apt_get_missing_yes;
+pub mod apt_get_unpinned;
+pub mod apt_get_upgrade;
+pub mod apt_instead_of_apt_get;
+pub mod apt_lists_not_cleaned;
+pub mod cd_instead_of_workdir;
+pub mod dnf_cache_kept;
+pub mod dnf_missing_yes;
+pub mod dnf_unpinned;
+pub mod gem_unpinned;
+pub mod go_install_unpinned;
+pub mod ln_bin_sh;
+pub mod npm_unpinned;
+pub mod package_update_alone;
+pub mod pip_cache_kept;
+pub mod pip_unpinned;
+pub mod pipe_without_pipefail;
+pub mod pointless_command;
+pub mod sudo_in_run;
+pub mod useradd_high_uid;
+pub mod wget_and_curl;
+pub mod wget_without_progress;
+pub mod yarn_cache_kept;
+pub mod yum_cache_kept;
+pub mod yum_missing_yes;
+pub mod yum_unpinned;
+pub mod zypper_cache_kept;
+pub mod zypper_dist_upgrade;
+pub mod zypper_missing_non_interactive;
+pub mod zypper_unpinned;
+
+/// Every rule of this group, in ID order.
+pub(crate) fn rules() -> Vec<&'static dyn Rule> {
+    vec![
+        &cd_instead_of_workdir::CdInsteadOfWorkdir,
+        &sudo_in_run::SudoInRun,
+        &apt_get_upgrade::AptGetUpgrade,
+        &apt_get_unpinned::AptGetUnpinned,
+        &apt_lists_not_cleaned::AptListsNotCleaned,
+        &apt_get_missing_yes::AptGetMissingYes,
+        &apt_get_install_recommends::AptGetInstallRecommends,
+        &apt_instead_of_apt_get::AptInsteadOfAptGet,
+        &pip_unpinned::PipUnpinned,
+        &pip_cache_kept::PipCacheKept,
+        &npm_unpinned::NpmUnpinned,
+        &apk_unpinned::ApkUnpinned,
+        &apk_cache_kept::ApkCacheKept,
+        &gem_unpinned::GemUnpinned,
+        &yum_missing_yes::YumMissingYes,
+        &yum_cache_kept::YumCacheKept,
+        &yum_unpinned::YumUnpinned,
+        &zypper_missing_non_interactive::ZypperMissingNonInteractive,
+        &zypper_dist_upgrade::ZypperDistUpgrade,
+        &zypper_cache_kept::ZypperCacheKept,
+        &zypper_unpinned::ZypperUnpinned,
+        &dnf_missing_yes::DnfMissingYes,
+        &dnf_cache_kept::DnfCacheKept,
+        &dnf_unpinned::DnfUnpinned,
+        &useradd_high_uid::UseraddHighUid,
+        &wget_without_progress::WgetWithoutProgress,
+        &yarn_cache_kept::YarnCacheKept,
+        &wget_and_curl::WgetAndCurl,
+        &ln_bin_sh::LnBinSh,
+        &pipe_without_pipefail::PipeWithoutPipefail,
+        &pointless_command::PointlessCommand,
+        &package_update_alone::PackageUpdateAlone,
+        &go_install_unpinned::GoInstallUnpinned,
+    ]
+}

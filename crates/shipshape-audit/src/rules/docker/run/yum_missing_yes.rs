@@ -1,0 +1,72 @@
+//! ## What it does
+//! Flags a `yum install` (or any yum subcommand that asks for confirmation: `remove`,
+//! `update`, `groupinstall`, `module install`, …) without `-y`.
+//!
+//! ## Why is this bad?
+//! A build has no terminal to answer yum's "Is this ok [y/N]": yum reads end of input, answers
+//! no, and the build fails.
+//!
+//! Also accepted: `--assumeyes`, `--setopt=assumeyes=1`, and an earlier `RUN` writing
+//! `assumeyes` to yum's configuration.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN yum install httpd-2.4.6 && yum clean all
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! RUN yum install -y httpd-2.4.6 && yum clean all
+//! ```
+//!
+//! ## Fix
+//! Add `-y` to the yum command.
+
+use shipshape_core::Severity;
+
+use super::util;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct YumMissingYes;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-054",
+    slug: "yum-missing-yes",
+    target: Target::Dockerfile,
+    severity: Severity::Warning,
+    title: "yum install without `-y`",
+    rationale: "A build has no terminal to answer yum's confirmation prompt: yum reads end of input, answers no, and the build fails.",
+    fix: "Add `-y` (or `--assumeyes`) to the yum command.",
+    equivalents: &["hadolint:DL3030"],
+};
+
+impl Rule for YumMissingYes {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        for run in util::runs(doc) {
+            if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/yum"]) {
+                continue;
+            }
+            for cmd in &run.commands {
+                let Some(sub) = util::rpm_prompting_subcommand(cmd, &["yum"]) else {
+                    continue;
+                };
+                if util::rpm_assumes_yes(cmd) {
+                    continue;
+                }
+                if let Some(word) = cmd.name_word() {
+                    out.push(Diagnostic::new(
+                        word.span,
+                        format!(
+                            "`yum {}` without `-y` stops at yum's confirmation prompt: add `-y`",
+                            sub
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}

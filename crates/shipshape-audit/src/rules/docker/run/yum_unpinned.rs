@@ -1,0 +1,59 @@
+//! ## What it does
+//! Flags packages installed with `yum install` without a version (`httpd` instead of
+//! `httpd-2.4.6`), and modules without a stream (`nodejs` instead of `nodejs:20`).
+//!
+//! ## Why is this bad?
+//! Without a version each build installs whatever the repositories serve that day, so the
+//! image changes without any change to the Dockerfile.
+//!
+//! A package counts as pinned when what follows its name looks like a version (`-2.4.6`,
+//! `-1:1.20.1-1.el9`); hadolint (DL3033) accepts any `-`, so it takes `python3-pip` for a
+//! pinned package. Groups (`@core`), paths, URLs and `.rpm` files are not checked.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN yum install -y httpd && yum clean all
+//! ```
+//!
+//! Use instead:
+//! ```dockerfile
+//! RUN yum install -y httpd-2.4.6 && yum clean all
+//! ```
+//!
+//! ## Fix
+//! Pin each package as `name-version` and each module as `name:stream`.
+
+use shipshape_core::Severity;
+
+use super::util;
+use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+
+pub struct YumUnpinned;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "SS-DOCKER-056",
+    slug: "yum-unpinned",
+    target: Target::Dockerfile,
+    severity: Severity::Info,
+    title: "yum install without a package version",
+    rationale: "Without a version each build installs whatever the repositories serve that day, so the image changes without a change to the Dockerfile.",
+    fix: "Pin each package as `name-version` and each module as `name:stream`.",
+    equivalents: &["hadolint:DL3033"],
+};
+
+impl Rule for YumUnpinned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        for run in util::runs(doc) {
+            for cmd in &run.commands {
+                let Some((packages, modules)) = util::rpm_install_packages(cmd, &["yum"]) else {
+                    continue;
+                };
+                util::report_unpinned_rpms(&packages, modules, out);
+            }
+        }
+    }
+}
