@@ -153,10 +153,40 @@ fn audit_file(
         // Unreadable files are reported by the inventory as skipped.
         return (Vec::new(), 0);
     };
-    let source: &str = &source;
+    audit_source(
+        &f.path,
+        f.kind,
+        &source,
+        has_dockerignore(inv, f),
+        rules,
+        opts,
+    )
+}
+
+/// Audit text that is not (yet) a file of a repository — a generated Dockerfile or compose file
+/// before it is written. `has_dockerignore` says whether its build context will have one.
+pub fn audit_text(
+    path: &str,
+    kind: ArtifactKind,
+    source: &str,
+    has_dockerignore: bool,
+    opts: &AuditOptions,
+) -> Vec<Finding> {
+    let rules = enabled(opts);
+    audit_source(path, kind, source, has_dockerignore, &rules, opts).0
+}
+
+fn audit_source(
+    path: &str,
+    kind: ArtifactKind,
+    source: &str,
+    has_dockerignore: bool,
+    rules: &[&'static dyn Rule],
+    opts: &AuditOptions,
+) -> (Vec<Finding>, usize) {
     let mut raw: Vec<(&'static RuleMeta, Diagnostic)> = Vec::new();
     let mut instruction_lines: Vec<(u32, u32)> = Vec::new();
-    match f.kind {
+    match kind {
         ArtifactKind::Dockerfile => {
             let ast = shipshape_syntax::dockerfile::parse(source);
             for e in &ast.errors {
@@ -176,10 +206,10 @@ fn audit_file(
                 })
                 .collect();
             let doc = DockerfileDoc {
-                path: &f.path,
+                path,
                 source,
                 ast: &ast,
-                has_dockerignore: has_dockerignore(inv, f),
+                has_dockerignore,
             };
             for r in rules
                 .iter()
@@ -193,11 +223,7 @@ fn audit_file(
         ArtifactKind::Compose => match shipshape_syntax::yaml::parse(source) {
             Ok(docs) => {
                 for root in docs.iter().filter(|d| d.is_map()) {
-                    let doc = ComposeDoc {
-                        path: &f.path,
-                        source,
-                        root,
-                    };
+                    let doc = ComposeDoc { path, source, root };
                     for r in rules.iter().filter(|r| r.meta().target == Target::Compose) {
                         let mut out = Vec::new();
                         r.check_compose(&doc, &mut out);
@@ -242,7 +268,7 @@ fn audit_file(
     let mut findings = Vec::new();
     let mut suppressed = 0;
     for (meta, d) in raw {
-        let finding = resolve(&f.path, source, meta, &d);
+        let finding = resolve(path, source, meta, &d);
         let line = finding.location.start.line;
         let hit = sups
             .iter_mut()
@@ -259,7 +285,7 @@ fn audit_file(
     }
     if opts.report_unused_ignores {
         for s in sups.iter().filter(|s| !s.used) {
-            findings.push(unused_ignore(&f.path, source, s));
+            findings.push(unused_ignore(path, source, s));
         }
     }
     (findings, suppressed)

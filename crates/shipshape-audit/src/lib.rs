@@ -9,5 +9,5 @@ pub mod rule;
 pub mod rules;
 pub mod suppress;
 
-pub use engine::{audit, AuditOptions, Report};
+pub use engine::{audit, audit_text, AuditOptions, Report};
 pub use rule::{Diagnostic, Rule, RuleMeta, Target};

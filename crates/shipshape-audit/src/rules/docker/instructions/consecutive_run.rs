@@ -1,6 +1,6 @@
 //! ## What it does
-//! Flags a `RUN` that directly follows another `RUN` with the same flags when both are short
-//! (at most two commands each), following hadolint: comments in between do not separate them,
+//! Flags a `RUN` that directly follows another `RUN` with the same flags when both are a single
+//! command, following hadolint: comments in between do not separate them,
 //! any other instruction does. `RUN`s whose flags differ (`--mount=type=cache,…`,
 //! `--network=none`) cannot be merged and pass; so do longer `RUN`s and heredoc scripts, which
 //! were most likely split on purpose (for example to keep a slow, stable layer cached).
@@ -45,8 +45,8 @@ pub static META: RuleMeta = RuleMeta {
     equivalents: &["hadolint:DL3059"],
 };
 
-/// More commands than this in one `RUN` suggest the split was deliberate.
-const SHORT: usize = 2;
+/// A `RUN` of more commands than this (`a && b`, `a | b`) suggests the split was deliberate.
+const SHORT: usize = 1;
 
 fn flags_of(instr: &Instruction) -> Vec<(String, Option<String>)> {
     let mut flags: Vec<_> = instr
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn passes_different_flags_long_runs_and_heredoc_scripts() {
-        let src = "FROM a:1\nRUN a\nRUN --mount=type=cache,target=/c b\nRUN c && d && e\nRUN f\nRUN <<EOF\nset -e\ng\nh\nEOF\nRUN i\n";
+        let src = "FROM a:1\nRUN a\nRUN --mount=type=cache,target=/c b\nRUN c && d\nRUN f\nRUN <<EOF\nset -e\ng\nh\nEOF\nRUN i\n";
         assert!(flagged(&ConsecutiveRun, src).is_empty());
     }
 }

@@ -42,7 +42,7 @@ pub static META: RuleMeta = RuleMeta {
     title: "`apt-get upgrade` or `dist-upgrade` in RUN",
     rationale: "Upgrading every installed package makes the image depend on the build date instead of the Dockerfile, so builds of the same commit differ and cached layers hide what was upgraded; it also copies much of the base image into a new layer. Newer base images carry these fixes.",
     fix: "Use a more recent, pinned base image and install only the packages you need, with pinned versions.",
-    equivalents: &["hadolint:DL3005", "trivy:DS-0024"],
+    equivalents: &["trivy:DS-0024"],
 };
 
 const UPGRADES: &[&str] = &["upgrade", "dist-upgrade", "full-upgrade"];
