@@ -323,3 +323,65 @@ fn rules_and_explain_come_from_the_same_metadata() {
     }
     shipshape().args(["explain", "nope"]).assert().code(2);
 }
+
+#[test]
+fn peer_suppressions_map_to_our_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let df = dir.path().join("Dockerfile");
+    fs::write(&df, "FROM alpine:latest\nWORKDIR /app\n").unwrap();
+    let flagged = |args: &[&str]| -> bool {
+        json_findings(dir.path(), args)
+            .iter()
+            .any(|f| f["slug"] == "no-latest-tag")
+    };
+    assert!(flagged(&[]));
+    for comment in [
+        "# hadolint ignore=DL3007",
+        "# shipshape:ignore[no-latest-tag] base image tracks upstream on purpose",
+        "# kics-scan ignore-line",
+    ] {
+        fs::write(
+            &df,
+            format!("{comment}\nFROM alpine:latest\nWORKDIR /app\n"),
+        )
+        .unwrap();
+        assert!(!flagged(&[]), "{comment} should suppress");
+        assert!(flagged(&["--no-ignores"]), "{comment} with --no-ignores");
+    }
+    fs::write(
+        &df,
+        "# hadolint global ignore=DL3007\nFROM alpine:3.20\nFROM alpine:latest\nWORKDIR /app\n",
+    )
+    .unwrap();
+    assert!(!flagged(&[]));
+}
+
+#[test]
+fn shipshape_toml_sets_audit_defaults_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:latest\nWORKDIR /app\n",
+    )
+    .unwrap();
+    let slugs = |args: &[&str]| -> Vec<String> {
+        json_findings(dir.path(), args)
+            .iter()
+            .map(|f| f["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(slugs(&[]).contains(&"no-latest-tag".to_string()));
+    fs::write(
+        dir.path().join("shipshape.toml"),
+        "[audit]\nignore = [\"no-latest-tag\"]\nfail_on = \"error\"\n",
+    )
+    .unwrap();
+    assert!(!slugs(&[]).contains(&"no-latest-tag".to_string()));
+    // Warnings remain, but the configured threshold is error: exit 0; the flag overrides it.
+    let (code, _, _) = audit(dir.path(), &[]);
+    assert_eq!(code, 0);
+    let (code, _, _) = audit(dir.path(), &["--fail-on", "info"]);
+    assert_eq!(code, 1);
+    // --ignore by kind leaves no Dockerfile rule.
+    assert!(slugs(&["--ignore", "dockerfile"]).is_empty());
+}
