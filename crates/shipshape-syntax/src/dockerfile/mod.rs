@@ -177,7 +177,32 @@ pub struct Instruction {
     pub heredocs: Vec<Heredoc>,
     /// The instruction after `ONBUILD`.
     pub onbuild: Option<Box<Instruction>>,
+    /// [`Instruction::run_commands`], split once: dozens of rules ask for it.
+    #[serde(skip)]
+    pub(crate) run_cache: CommandCache,
+    /// [`Instruction::run_commands_wrapped`], computed once.
+    #[serde(skip)]
+    pub(crate) wrapped_cache: CommandCache,
 }
+
+/// A memo of derived commands. It is not part of an instruction's identity: two instructions
+/// are equal whether or not either has been asked for its commands yet.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CommandCache(std::sync::OnceLock<Vec<shell::Command>>);
+
+impl CommandCache {
+    fn get_or_init(&self, f: impl FnOnce() -> Vec<shell::Command>) -> &[shell::Command] {
+        self.0.get_or_init(f)
+    }
+}
+
+impl PartialEq for CommandCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for CommandCache {}
 
 /// `--name=value` or `--name` before the arguments of an instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -394,10 +419,26 @@ impl Instruction {
     /// elements (plus the commands of the script in `["sh", "-c", "…"]`). Empty for other
     /// instructions.
     pub fn run_commands(&self) -> Vec<shell::Command> {
+        self.run_commands_ref().to_vec()
+    }
+
+    /// [`Instruction::run_commands`] without copying: split once, then shared.
+    pub fn run_commands_ref(&self) -> &[shell::Command] {
         if self.keyword != Keyword::Run {
-            return Vec::new();
+            return &[];
         }
-        heredoc::run_commands(self)
+        self.run_cache.get_or_init(|| heredoc::run_commands(self))
+    }
+
+    /// The `RUN` commands seen through wrappers (`sudo -E apt-get` is `apt-get`), in the same
+    /// order as [`Instruction::run_commands_ref`].
+    pub fn run_commands_wrapped(&self) -> &[shell::Command] {
+        self.wrapped_cache.get_or_init(|| {
+            self.run_commands_ref()
+                .iter()
+                .map(shell::Command::wrapped)
+                .collect()
+        })
     }
 
     /// The commands of `CMD`/`ENTRYPOINT`/`RUN`/`HEALTHCHECK CMD` arguments in shell or exec form

@@ -211,6 +211,8 @@ fn instruction_at(
         args: Args::Empty,
         heredocs: Vec::new(),
         onbuild: None,
+        run_cache: Default::default(),
+        wrapped_cache: Default::default(),
     };
     let args_text = text.get(rest..content_end).unwrap_or("");
     let args_span = logical.source_span(rest..content_end);

@@ -56,7 +56,7 @@ impl Rule for ApkCacheKept {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if !util::runs_program(cmd, &["apk"])
                     || util::subcommand_is(cmd, APK_VALUE_OPTIONS, &["add"]).is_none()
                 {

@@ -51,7 +51,7 @@ impl Rule for AptGetInstallRecommends {
             {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if util::apt_get(cmd, &["install"]).is_none() {
                     continue;
                 }

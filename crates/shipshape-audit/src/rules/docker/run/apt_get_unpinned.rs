@@ -54,7 +54,7 @@ impl Rule for AptGetUnpinned {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, _)) = util::apt_get(cmd, &["install"]) else {
                     continue;
                 };

@@ -52,7 +52,7 @@ impl Rule for DnfMissingYes {
             if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/dnf"]) {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(sub) = util::rpm_prompting_subcommand(cmd, DNF) else {
                     continue;
                 };

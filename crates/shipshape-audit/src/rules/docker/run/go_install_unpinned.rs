@@ -73,7 +73,7 @@ impl Rule for GoInstallUnpinned {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if !util::runs_program(cmd, &["go"]) {
                     continue;
                 }

@@ -57,7 +57,7 @@ impl Rule for PipUnpinned {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(pip) = util::pip_install(cmd) else {
                     continue;
                 };

@@ -54,7 +54,7 @@ impl Rule for PointlessCommand {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(name) = util::program(cmd).filter(|p| POINTLESS.contains(p)) else {
                     continue;
                 };

@@ -49,7 +49,7 @@ impl Rule for UseraddHighUid {
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             let stage = doc.ast.stage_of(run.index);
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if !util::runs_program(cmd, &["useradd"]) {
                     continue;
                 }

@@ -18,9 +18,9 @@ pub(crate) struct Run<'a> {
     pub onbuild: bool,
     /// The commands of the shell form, of script heredocs and of exec form, in source order,
     /// each seen through wrappers (`sudo -E apt-get` is named `apt-get`).
-    pub commands: Vec<Command>,
+    pub commands: &'a [Command],
     /// The same commands as written, wrappers and `NAME=value` prefixes included.
-    pub raw: Vec<Command>,
+    pub raw: &'a [Command],
 }
 
 impl Run<'_> {
@@ -40,7 +40,7 @@ impl Run<'_> {
             .map(|h| h.body_span)
             .collect();
         let mut scripts: Vec<Vec<&Command>> = vec![Vec::new(); bodies.len() + 1];
-        for c in &self.commands {
+        for c in self.commands {
             let slot = bodies
                 .iter()
                 .position(|b| b.start <= c.span.start && c.span.end <= b.end)
@@ -73,8 +73,9 @@ pub(crate) fn runs<'a>(doc: &DockerfileDoc<'a>) -> Vec<Run<'a>> {
             }
             _ => continue,
         };
-        let raw = instruction.run_commands();
-        let commands = raw.iter().map(Command::wrapped).collect();
+        // Split once per instruction and shared by every rule of this group.
+        let raw = instruction.run_commands_ref();
+        let commands = instruction.run_commands_wrapped();
         out.push(Run {
             index,
             instruction,

@@ -56,7 +56,7 @@ impl Rule for WgetAndCurl {
             } else {
                 doc.ast.stage_of(run.index)
             };
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let tool = match util::program(cmd) {
                     Some("wget") => "wget",
                     Some("curl") => "curl",

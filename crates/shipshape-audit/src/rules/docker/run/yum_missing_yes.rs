@@ -50,7 +50,7 @@ impl Rule for YumMissingYes {
             if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/yum"]) {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(sub) = util::rpm_prompting_subcommand(cmd, &["yum"]) else {
                     continue;
                 };

@@ -48,7 +48,7 @@ impl Rule for YumUnpinned {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((packages, modules)) = util::rpm_install_packages(cmd, &["yum"]) else {
                     continue;
                 };

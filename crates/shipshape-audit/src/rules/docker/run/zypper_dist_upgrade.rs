@@ -45,7 +45,7 @@ impl Rule for ZypperDistUpgrade {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if let Some((_, sub)) = util::zypper(cmd, &["dist-upgrade", "dup"]) {
                     out.push(Diagnostic::new(
                         sub.span,

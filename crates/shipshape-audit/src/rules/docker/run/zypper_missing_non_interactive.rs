@@ -62,7 +62,7 @@ impl Rule for ZypperMissingNonInteractive {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, sub)) = util::zypper(cmd, PROMPTING) else {
                     continue;
                 };

@@ -47,7 +47,7 @@ impl Rule for ZypperUnpinned {
 
     fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, _)) = util::zypper(cmd, &["install", "in"]) else {
                     continue;
                 };
