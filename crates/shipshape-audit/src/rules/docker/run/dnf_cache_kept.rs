@@ -67,7 +67,7 @@ impl Rule for DnfCacheKept {
                 continue;
             }
             let missing = util::install_without_cleanup(
-                &run.commands,
+                run.commands,
                 |c| {
                     util::runs_program(c, DNF)
                         && util::subcommand_is(c, util::RPM_VALUE_OPTIONS, INSTALLS).is_some()

@@ -62,7 +62,7 @@ impl Rule for YarnCacheKept {
             {
                 continue;
             }
-            let missing = util::install_without_cleanup(&run.commands, is_install, |c| {
+            let missing = util::install_without_cleanup(run.commands, is_install, |c| {
                 let cleans = util::runs_program(c, &["yarn"])
                     && matches!(first_two(c), (Some("cache"), Some("clean")));
                 let removes = util::runs_program(c, &["rm"])

@@ -64,7 +64,7 @@ impl Rule for YumCacheKept {
                 continue;
             }
             let missing = util::install_without_cleanup(
-                &run.commands,
+                run.commands,
                 |c| {
                     util::runs_program(c, &["yum"])
                         && util::subcommand_is(c, util::RPM_VALUE_OPTIONS, INSTALLS).is_some()

@@ -66,7 +66,7 @@ impl Rule for ZypperCacheKept {
                 continue;
             }
             let missing = util::install_without_cleanup(
-                &run.commands,
+                run.commands,
                 |c| util::zypper(c, INSTALLS).is_some(),
                 |c| util::zypper(c, &["clean", "cc"]).is_some() || util::removes_under(c, CACHE),
             );
