@@ -3,6 +3,7 @@
 
 mod audit;
 mod context;
+mod init;
 mod render;
 
 use std::io::Write;
@@ -47,6 +48,9 @@ enum Command {
     Rules(audit::RulesArgs),
     /// Print a rule's documentation.
     Explain(audit::ExplainArgs),
+    /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
+    /// development, each verified by the audit before it is written.
+    Init(init::InitArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,5 +154,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(args, &mut out),
         Command::Rules(args) => audit::rules(args, &mut out),
         Command::Explain(args) => audit::explain(args, &mut out),
+        Command::Init(args) => init::run(args, &mut out),
     }
 }

@@ -1,0 +1,351 @@
+//! Generated Dockerfiles, for every fixture app under `tests/fixtures/apps/`: a snapshot of each
+//! (`<fixture>__<service>`), zero shipshape findings at any severity, and — in CI, or wherever
+//! the peers are installed — nothing from hadolint at warning level or above and every checkov
+//! check passed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use shipshape_core::Inventory;
+use shipshape_detect::Facts;
+use shipshape_gen::docker::Day;
+use shipshape_gen::{InitOptions, Plan, PlannedFile};
+
+/// The snapshots' day: end-of-life warnings are stable whatever the clock says.
+const TODAY: Day = Day {
+    year: 2026,
+    month: 11,
+    day: 23,
+};
+
+fn apps_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/apps")
+}
+
+fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(apps_dir())
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    assert!(!names.is_empty(), "no fixture apps found");
+    names
+}
+
+struct Fixture {
+    name: String,
+    facts: Facts,
+    inv: Inventory,
+}
+
+fn open(name: &str) -> Fixture {
+    let inv = Inventory::open(&apps_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let facts = shipshape_detect::detect(&inv);
+    Fixture {
+        name: name.to_string(),
+        facts,
+        inv,
+    }
+}
+
+/// Only the Dockerfile generator's output.
+fn docker_plan(f: &Fixture) -> Plan {
+    let mut plan = Plan::default();
+    shipshape_gen::docker::plan_on(&f.facts, &f.inv, &mut plan, TODAY);
+    plan
+}
+
+fn dockerfiles(plan: &Plan) -> Vec<&PlannedFile> {
+    plan.files
+        .iter()
+        .filter(|p| p.path.rsplit('/').next() == Some("Dockerfile"))
+        .collect()
+}
+
+/// The service a planned Dockerfile belongs to.
+fn service_of<'a>(f: &'a Fixture, path: &str) -> &'a str {
+    let dir = path.strip_suffix("Dockerfile").unwrap_or(path);
+    let dir = dir.trim_end_matches('/');
+    let dir = if dir.is_empty() { "." } else { dir };
+    f.facts
+        .services
+        .iter()
+        .find(|s| s.root == dir)
+        .map_or("unknown", |s| s.name.as_str())
+}
+
+#[test]
+fn every_generated_dockerfile_matches_its_snapshot() {
+    for name in fixtures() {
+        let f = open(&name);
+        for file in dockerfiles(&docker_plan(&f)) {
+            let snapshot = format!("{}__{}", f.name, service_of(&f, &file.path));
+            insta::with_settings!({ snapshot_suffix => "", description => file.reason.clone() }, {
+                insta::assert_snapshot!(snapshot, file.content);
+            });
+        }
+    }
+}
+
+#[test]
+fn every_service_without_a_dockerfile_gets_one_or_a_reason() {
+    for name in fixtures() {
+        let f = open(&name);
+        let plan = docker_plan(&f);
+        for service in &f.facts.services {
+            let planned = dockerfiles(&plan)
+                .iter()
+                .any(|p| service_of(&f, &p.path) == service.name);
+            let explained = plan.warnings.iter().any(|w| {
+                w.starts_with(&format!("{}: ", service.name))
+                    && (w.contains("no Dockerfile") || w.contains("left alone"))
+            });
+            assert!(
+                planned || explained,
+                "{name}: service {} got neither a Dockerfile nor a warning",
+                service.name
+            );
+        }
+    }
+}
+
+#[test]
+fn generated_dockerfiles_have_no_shipshape_finding_at_any_severity() {
+    for name in fixtures() {
+        let f = open(&name);
+        // The whole plan, so each Dockerfile is checked with the .dockerignore planned for its
+        // build context, the way `init` verifies it before writing.
+        let plan = shipshape_gen::plan(&f.facts, &f.inv, &InitOptions::default());
+        let errors: Vec<String> = shipshape_gen::verify::verify_in(&plan, &f.inv)
+            .into_iter()
+            .filter(|e| e.path.ends_with("Dockerfile"))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
+        // And on their own, as `shipshape audit` reads them once written next to a .dockerignore.
+        for file in dockerfiles(&docker_plan(&f)) {
+            let findings = shipshape_audit::audit_text(
+                &file.path,
+                shipshape_core::ArtifactKind::Dockerfile,
+                &file.content,
+                true,
+                &shipshape_audit::AuditOptions {
+                    report_unused_ignores: true,
+                    ..shipshape_audit::AuditOptions::default()
+                },
+            );
+            let shown: Vec<String> = findings
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}:{} {} {}",
+                        file.path, x.location.start.line, x.rule_id, x.message
+                    )
+                })
+                .collect();
+            assert!(shown.is_empty(), "{name}:\n{}", shown.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn an_existing_dockerfile_is_left_alone_and_the_user_pointed_at_audit() {
+    let f = open("infra-existing");
+    let plan = docker_plan(&f);
+    assert!(dockerfiles(&plan).is_empty());
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("Dockerfile already exists") && w.contains("shipshape audit")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn a_runtime_past_end_of_life_is_warned_about() {
+    let f = open("node-express");
+    let plan = docker_plan(&f);
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("node 20") && w.contains("end of life")),
+        "{:?}",
+        plan.warnings
+    );
+    let file = dockerfiles(&plan)[0];
+    assert!(file.content.contains("FROM node:20-bookworm-slim"));
+}
+
+#[test]
+fn every_final_stage_runs_as_a_numeric_non_root_user_with_an_exec_form_command() {
+    for name in fixtures() {
+        let f = open(&name);
+        for file in dockerfiles(&docker_plan(&f)) {
+            let last_from = file.content.rfind("\nFROM ").unwrap_or(0);
+            let last_stage = &file.content[last_from..];
+            let user = last_stage
+                .lines()
+                .filter_map(|l| l.strip_prefix("USER "))
+                .next_back()
+                .unwrap_or_else(|| panic!("{name}: final stage has no USER"));
+            let (uid, gid) = user.split_once(':').unwrap_or((user, ""));
+            assert!(
+                uid.parse::<u32>().is_ok_and(|u| u > 0) && gid.parse::<u32>().is_ok_and(|g| g > 0),
+                "{name}: USER {user} is not a numeric non-root UID:GID"
+            );
+            assert!(
+                file.content.starts_with("# syntax=docker/dockerfile:1\n"),
+                "{name}: no syntax directive"
+            );
+            for line in last_stage.lines() {
+                if let Some(cmd) = line
+                    .strip_prefix("CMD ")
+                    .or_else(|| line.strip_prefix("ENTRYPOINT "))
+                {
+                    assert!(cmd.starts_with('['), "{name}: shell-form `{line}`");
+                    assert!(!cmd.contains("\"npm\""), "{name}: starts through npm");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_smoke_recipe_is_what_the_dockerfile_runs() {
+    for (name, service) in [
+        ("node-express", "orders-api"),
+        ("python-fastapi-uv", "orders-api"),
+        ("rust-axum", "todo-api"),
+    ] {
+        let f = open(name);
+        let recipe = shipshape_gen::docker::recipe(&f.facts, &f.inv, service)
+            .unwrap_or_else(|| panic!("{name}: no recipe"));
+        let plan = docker_plan(&f);
+        let file = dockerfiles(&plan)[0];
+        for command in recipe.install.iter().chain(&recipe.build) {
+            assert!(
+                file.content.contains(command.as_str()),
+                "{name}: `{command}` is not in the Dockerfile"
+            );
+        }
+        let port = recipe.port.expect("a server has a port");
+        assert!(file.content.contains(&format!("\nEXPOSE {port}\n")));
+        let start = shipshape_gen::docker::exec_form(&recipe.start);
+        assert!(file.content.contains(&start), "{name}: {start}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peers
+
+/// A peer's binary: `$env_var`, else on PATH, else the peers' folder used on this machine.
+fn peer(env_var: &str, name: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env_var).map(PathBuf::from) {
+        return p.is_file().then_some(p);
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    let fallback = Path::new("/tmp/peers/bin").join(name);
+    fallback.is_file().then_some(fallback)
+}
+
+/// The peer, or `None` after saying it was skipped — except in CI, where a missing peer fails.
+fn require_peer(env_var: &str, name: &str) -> Option<PathBuf> {
+    let found = peer(env_var, name);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} is required in CI: set {env_var} (see .ci/run)"
+        );
+        println!("skipped: {name} not found (set {env_var})");
+    }
+    found
+}
+
+/// Every generated Dockerfile written to a temporary folder, named after its fixture.
+fn written_dockerfiles(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for name in fixtures() {
+        let f = open(&name);
+        for file in dockerfiles(&docker_plan(&f)) {
+            let label = format!("{}__{}", f.name, service_of(&f, &file.path));
+            let path = dir.join(format!("{label}.Dockerfile"));
+            std::fs::write(&path, &file.content).unwrap_or_else(|e| panic!("{label}: {e}"));
+            out.push((label, path));
+        }
+    }
+    out
+}
+
+#[test]
+fn generated_dockerfiles_pass_hadolint_at_warning_level() {
+    let Some(hadolint) = require_peer("SHIPSHAPE_HADOLINT", "hadolint") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (label, path) in written_dockerfiles(dir.path()) {
+        let out = Command::new(&hadolint)
+            .arg("--no-color")
+            .args(["--failure-threshold", "warning"])
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", hadolint.display()));
+        assert!(
+            out.status.success(),
+            "{label}: hadolint reported\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn generated_dockerfiles_pass_every_checkov_check() {
+    let Some(checkov) = require_peer("SHIPSHAPE_CHECKOV", "checkov") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = written_dockerfiles(dir.path());
+    // One run over the folder: checkov's start-up is most of its time.
+    let out = Command::new(&checkov)
+        .args(["--skip-download", "--framework", "dockerfile", "--quiet"])
+        .args(["--output", "json", "-d"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", checkov.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov printed no JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let failed: Vec<String> = report["results"]["failed_checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| format!("{} {} {}", c["file_path"], c["check_id"], c["check_name"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(failed.is_empty(), "checkov failed:\n{}", failed.join("\n"));
+    let passed = report["summary"]["passed"].as_u64().unwrap_or(0);
+    let resources = report["summary"]["resource_count"].as_u64().unwrap_or(0);
+    assert!(passed > 0, "checkov ran no check:\n{stdout}");
+    assert_eq!(
+        resources as usize,
+        files.len(),
+        "checkov did not read every Dockerfile"
+    );
+}
