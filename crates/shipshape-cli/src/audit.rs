@@ -99,7 +99,7 @@ pub fn run(args: AuditArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         let mut ignore = args.ignore.clone();
         ignore.extend(cfg.ignore.iter().cloned());
         for key in select.iter().chain(ignore.iter()) {
-            if !shipshape_audit::engine::key_is_known(key) {
+            if !shipshape_audit::engine::key_is_known(key) && !crate::secrets::key_is_known(key) {
                 bail!("`{key}` names no rule — see `shipshape rules`");
             }
         }
@@ -130,6 +130,7 @@ pub fn run(args: AuditArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             only,
         };
         let mut report = shipshape_audit::audit(&inv, &opts);
+        crate::secrets::merge_into_audit(&inv, &opts, &mut report)?;
         if let Some(prefix) = display_root(&root) {
             for f in &mut report.findings {
                 f.location.path = format!("{prefix}/{}", f.location.path);
@@ -163,7 +164,10 @@ pub fn run(args: AuditArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         AuditFormat::Human => render::human(&total, color()),
         AuditFormat::Json => render::json(&total),
-        AuditFormat::Sarif => render::sarif(&total),
+        AuditFormat::Sarif => crate::secrets::with_secret_rules(
+            render::sarif(&total),
+            &shipshape_secrets::RuleSet::builtin(),
+        ),
         AuditFormat::Github => render::github(&total),
         AuditFormat::Junit => render::junit(&total),
     };

@@ -5,6 +5,7 @@ mod audit;
 mod context;
 mod init;
 mod render;
+mod secrets;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ enum Command {
     Rules(audit::RulesArgs),
     /// Print a rule's documentation.
     Explain(audit::ExplainArgs),
+    /// Find hardcoded secrets in the working tree, the staged changes or the whole git history.
+    Secrets(secrets::SecretsArgs),
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
     Init(init::InitArgs),
@@ -154,6 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(args, &mut out),
         Command::Rules(args) => audit::rules(args, &mut out),
         Command::Explain(args) => audit::explain(args, &mut out),
+        Command::Secrets(args) => secrets::run(args, &mut out),
         Command::Init(args) => init::run(args, &mut out),
     }
 }

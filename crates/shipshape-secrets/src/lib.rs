@@ -1,0 +1,67 @@
+//! Secret scanning: provider rules kept as data ([`rules`], `data/rules.toml`), a matching
+//! engine that runs a rule's regex only where one of its keywords occurs ([`engine`]), the
+//! checks that keep placeholders out ([`filter`]), findings that never carry a whole secret
+//! ([`scan`]), and scans of the working tree, the staged changes and the whole git history
+//! ([`history`]).
+
+pub mod config;
+pub mod engine;
+pub mod filter;
+pub mod history;
+pub mod rules;
+pub mod scan;
+
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+
+pub use config::SecretsConfig;
+pub use engine::{RawMatch, RuleSet};
+pub use history::{
+    scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
+};
+pub use rules::{Rule, RuleOrigin};
+pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
+}
+
+/// What a scan is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Stage {
+    Files = 0,
+    Commits = 1,
+    Blobs = 2,
+}
+
+/// Counters a scan updates as it goes; a caller may read them from another thread to draw a
+/// progress bar. The library never draws anything itself.
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: AtomicU8,
+    /// Items (files, commits or blobs) to do in the current stage, when known.
+    pub total: AtomicU64,
+    pub done: AtomicU64,
+    /// Bytes scanned so far, all stages.
+    pub bytes: AtomicU64,
+}
+
+impl Progress {
+    pub fn stage(&self) -> Stage {
+        match self.stage.load(Ordering::Relaxed) {
+            1 => Stage::Commits,
+            2 => Stage::Blobs,
+            _ => Stage::Files,
+        }
+    }
+
+    pub(crate) fn set_stage(&self, stage: Stage) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(0, Ordering::Relaxed);
+    }
+}

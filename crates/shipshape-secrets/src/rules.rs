@@ -1,0 +1,405 @@
+//! Secret rules as data: the rules file compiled into the binary (`data/rules.toml`), rules a
+//! repository adds in `shipshape.toml` `[[secrets.rules]]`, and rules imported from a gitleaks
+//! configuration. Every rule is compiled the same way: a byte regex with ASCII semantics.
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use shipshape_core::Severity;
+
+/// The built-in rules file.
+pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
+
+/// Examples in the rules file may carry this character anywhere; it is removed before use. It
+/// keeps complete credential shapes out of the file so other scanners do not flag it.
+pub const EXAMPLE_SPLIT: char = '\u{b7}';
+
+/// Where a rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleOrigin {
+    Builtin,
+    /// `[[secrets.rules]]` in `shipshape.toml`.
+    Config,
+    /// A gitleaks configuration file.
+    Gitleaks,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{source_name}: {message} — fix the rules file")]
+    Parse {
+        source_name: String,
+        message: String,
+    },
+    #[error("secret rule `{id}`: regex does not compile: {message}")]
+    Regex { id: String, message: String },
+    #[error("secret rule `{id}` has no keywords; give it at least one literal its matches contain (the prefilter needs it)")]
+    NoKeywords { id: String },
+    #[error("secret rule `{id}`: secret_group {group} does not exist in its regex")]
+    NoSuchGroup { id: String, group: usize },
+    #[error("secret rule `{id}` is defined twice")]
+    Duplicate { id: String },
+    #[error("secret rule `{id}`: unknown severity `{severity}` (info, warning, error)")]
+    Severity { id: String, severity: String },
+}
+
+/// A rule as written in a rules file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    pub description: String,
+    pub regex: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub secret_group: Option<usize>,
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    #[serde(default)]
+    pub generic_value: bool,
+    #[serde(default)]
+    pub multiline: bool,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negatives: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    rule: Vec<RuleSpec>,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub slug: String,
+    pub description: String,
+    pub severity: Severity,
+    /// Lowercase literals; the regex runs only on lines holding one.
+    pub keywords: Vec<String>,
+    pub secret_group: Option<usize>,
+    pub entropy: Option<f64>,
+    pub generic_value: bool,
+    pub multiline: bool,
+    pub examples: Vec<String>,
+    pub negatives: Vec<String>,
+    pub origin: RuleOrigin,
+    pub pattern: String,
+    pub(crate) regex: Regex,
+}
+
+/// Compile a pattern the way every rule is compiled. Unicode is off: `\b`, `\w`, `\s` and `\d`
+/// are ASCII-only and classes match single bytes, which is what scanning raw bytes needs — and a
+/// single Unicode word boundary makes a scan 35–100× slower.
+pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(4 * 1024 * 1024)
+        .dfa_size_limit(4 * 1024 * 1024)
+        .build()
+}
+
+impl Rule {
+    pub fn compile(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
+        let regex = compile_pattern(&spec.regex).map_err(|e| RuleError::Regex {
+            id: spec.id.clone(),
+            message: e.to_string(),
+        })?;
+        let keywords: Vec<String> = spec
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect();
+        if keywords.is_empty() {
+            return Err(RuleError::NoKeywords { id: spec.id });
+        }
+        if let Some(g) = spec.secret_group {
+            if g >= regex.captures_len() {
+                return Err(RuleError::NoSuchGroup {
+                    id: spec.id,
+                    group: g,
+                });
+            }
+        }
+        let severity = match &spec.severity {
+            None => Severity::Error,
+            Some(s) => s.parse().map_err(|_| RuleError::Severity {
+                id: spec.id.clone(),
+                severity: s.clone(),
+            })?,
+        };
+        let slug = spec.slug.clone().unwrap_or_else(|| slugify(&spec.id));
+        Ok(Rule {
+            id: spec.id,
+            slug,
+            description: spec.description,
+            severity,
+            keywords,
+            secret_group: spec.secret_group,
+            entropy: spec.entropy,
+            generic_value: spec.generic_value,
+            multiline: spec.multiline,
+            examples: spec.examples,
+            negatives: spec.negatives,
+            origin,
+            pattern: spec.regex,
+            regex,
+        })
+    }
+}
+
+fn slugify(id: &str) -> String {
+    let mut s = String::new();
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    s.trim_matches('-').to_string()
+}
+
+/// Parse a shipshape rules file (`[[rule]]` tables).
+pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, RuleError> {
+    toml::from_str::<RulesFile>(text)
+        .map(|f| f.rule)
+        .map_err(|e| RuleError::Parse {
+            source_name: source_name.to_string(),
+            message: e.message().trim().to_string(),
+        })
+}
+
+/// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is
+/// a bug in this build, not a user error.
+pub fn builtin() -> Vec<Rule> {
+    let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
+        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+    specs
+        .into_iter()
+        .map(|s| {
+            Rule::compile(s, RuleOrigin::Builtin)
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        })
+        .collect()
+}
+
+/// An example or negative example as it is meant to be matched (split markers removed).
+pub fn example_text(example: &str) -> String {
+    example.replace(EXAMPLE_SPLIT, "")
+}
+
+// ---------------------------------------------------------------------------------------------
+// gitleaks import
+
+#[derive(Deserialize)]
+struct GitleaksFile {
+    #[serde(default)]
+    rules: Vec<GitleaksRule>,
+    #[serde(default)]
+    allowlist: Option<GitleaksAllowlist>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GitleaksRule {
+    id: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    regex: Option<String>,
+    #[serde(default)]
+    secret_group: Option<usize>,
+    #[serde(default)]
+    entropy: Option<f64>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct GitleaksAllowlist {
+    #[serde(default)]
+    paths: Vec<String>,
+}
+
+/// What a gitleaks configuration contributes.
+#[derive(Debug, Default)]
+pub struct GitleaksImport {
+    pub rules: Vec<Rule>,
+    /// Path regexes from the global `[allowlist]`.
+    pub allow_path_patterns: Vec<String>,
+    /// Rules that could not be taken over, with why.
+    pub skipped: Vec<String>,
+}
+
+/// The literals every match must contain are hard to derive in general; a gitleaks rule without
+/// keywords gets the longest plain run of word characters outside classes and counts.
+fn guess_keyword(pattern: &str) -> Option<String> {
+    let mut best = String::new();
+    let mut cur = String::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            cur.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            // Classes and repetition counts are not literals.
+            '[' | '{' => {
+                let close = if c == '[' { ']' } else { '}' };
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == close {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if cur.len() > best.len() {
+            best = std::mem::take(&mut cur);
+        }
+        cur.clear();
+    }
+    if cur.len() > best.len() {
+        best = cur;
+    }
+    (best.len() >= 3).then_some(best)
+}
+
+/// Import the rules of a gitleaks TOML configuration. Go's RE2 syntax is a subset of what the
+/// regex crate accepts; a rule that does not compile, or has only a path pattern, is skipped and
+/// listed with the reason.
+pub fn import_gitleaks(text: &str, source_name: &str) -> Result<GitleaksImport, RuleError> {
+    let file: GitleaksFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+        source_name: source_name.to_string(),
+        message: e.message().trim().to_string(),
+    })?;
+    let mut out = GitleaksImport::default();
+    for r in file.rules {
+        let Some(regex) = r.regex else {
+            out.skipped.push(format!(
+                "{}: no content regex (path-only rules are not imported)",
+                r.id
+            ));
+            continue;
+        };
+        let mut keywords = r.keywords;
+        if keywords.is_empty() {
+            match guess_keyword(&regex) {
+                Some(k) => keywords.push(k),
+                None => {
+                    out.skipped.push(format!(
+                        "{}: no keywords and no literal to use as one",
+                        r.id
+                    ));
+                    continue;
+                }
+            }
+        }
+        let spec = RuleSpec {
+            id: format!("gitleaks:{}", r.id),
+            slug: Some(slugify(&r.id)),
+            description: r.description.unwrap_or_else(|| r.id.clone()),
+            regex,
+            keywords,
+            secret_group: r.secret_group.filter(|g| *g > 0),
+            entropy: r.entropy,
+            generic_value: false,
+            multiline: false,
+            severity: None,
+            examples: Vec::new(),
+            negatives: Vec::new(),
+        };
+        match Rule::compile(spec, RuleOrigin::Gitleaks) {
+            Ok(rule) => out.rules.push(rule),
+            Err(e) => out.skipped.push(format!("{}: {e}", r.id)),
+        }
+    }
+    if let Some(a) = file.allowlist {
+        out.allow_path_patterns = a.paths;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_kebab_case() {
+        assert_eq!(slugify("Acme_Token v2"), "acme-token-v2");
+    }
+
+    #[test]
+    fn imports_gitleaks_rules_and_reports_what_it_cannot_take() {
+        let text = r#"
+[[rules]]
+id = "acme-token"
+description = "Acme token"
+regex = '''acme_[a-z0-9]{20}'''
+keywords = ["acme_"]
+
+[[rules]]
+id = "pem-files"
+path = '''\.pem$'''
+
+[[rules]]
+id = "lookahead"
+regex = '''foo(?=bar)'''
+keywords = ["foo"]
+
+[allowlist]
+paths = ['''vendor/''']
+"#;
+        let imp = import_gitleaks(text, "gitleaks.toml").unwrap();
+        assert_eq!(imp.rules.len(), 1);
+        assert_eq!(imp.rules[0].id, "gitleaks:acme-token");
+        assert_eq!(imp.skipped.len(), 2, "{:?}", imp.skipped);
+        assert_eq!(imp.allow_path_patterns, ["vendor/"]);
+    }
+
+    #[test]
+    fn a_gitleaks_rule_without_keywords_gets_its_longest_literal() {
+        assert_eq!(
+            guess_keyword(r"\bacmecorp_[a-z]{8}"),
+            Some("acmecorp_".into())
+        );
+        assert_eq!(guess_keyword(r"[a-z]{8}"), None);
+    }
+
+    #[test]
+    fn rules_without_keywords_are_rejected() {
+        let spec = RuleSpec {
+            id: "x".into(),
+            slug: None,
+            description: "x".into(),
+            regex: "abc".into(),
+            keywords: vec![],
+            secret_group: None,
+            entropy: None,
+            generic_value: false,
+            multiline: false,
+            severity: None,
+            examples: vec![],
+            negatives: vec![],
+        };
+        assert!(matches!(
+            Rule::compile(spec, RuleOrigin::Config),
+            Err(RuleError::NoKeywords { .. })
+        ));
+    }
+}

@@ -1,0 +1,665 @@
+//! From matches to findings: the path allowlist, inline suppressions, redaction and the
+//! fingerprint, and the scan of a working tree.
+//!
+//! Redaction happens here, once: a [`Finding`] made by this module never holds a whole secret —
+//! its message and snippet show a short prefix and the length — so no renderer, log line or
+//! error message downstream can leak one.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use regex::bytes::Regex;
+use shipshape_core::inventory::is_binary;
+use shipshape_core::{Finding, Inventory, Location, Position, SkipReason, Skipped};
+
+use crate::config::SecretsConfig;
+use crate::engine::{RawMatch, RuleSet};
+use crate::rules::{self, Rule, RuleOrigin};
+use crate::{Progress, SecretsError};
+
+/// A folder holding a file with this name is test data: the credentials below it are fake by
+/// declaration and never reported.
+pub const FIXTURE_MARKER: &str = ".shipshape-fixtures";
+
+/// Paths whose content is generated or third-party: lockfiles (integrity hashes), vendored
+/// code, minified bundles and source maps.
+const BUILTIN_ALLOW_PATHS: &[&str] = &[
+    "**/package-lock.json",
+    "**/npm-shrinkwrap.json",
+    "**/yarn.lock",
+    "**/pnpm-lock.yaml",
+    "**/bun.lock",
+    "**/Cargo.lock",
+    "**/poetry.lock",
+    "**/Pipfile.lock",
+    "**/pdm.lock",
+    "**/uv.lock",
+    "**/composer.lock",
+    "**/Gemfile.lock",
+    "**/go.sum",
+    "**/gradle.lockfile",
+    "**/packages.lock.json",
+    "**/flake.lock",
+    "**/mix.lock",
+    "**/pubspec.lock",
+    "**/Podfile.lock",
+    "**/.terraform.lock.hcl",
+    "**/*.min.js",
+    "**/*.min.css",
+    "**/*.js.map",
+    "**/*.css.map",
+    "**/*.min.map",
+    "vendor/**",
+    "**/vendor/**",
+    "third_party/**",
+    "**/third_party/**",
+    "**/node_modules/**",
+    "**/.git/**",
+];
+
+/// What to do about a finding, for the people who read it.
+const FIX: &str = "Revoke or rotate this credential at its provider first — everyone with a copy \
+of the repository has it — then remove it from the code and load it at runtime from the \
+environment or a secret manager. Removing it from history does not un-leak it.";
+
+/// Which paths are never reported.
+#[derive(Debug, Clone)]
+pub struct PathAllowlist {
+    globs: GlobSet,
+    patterns: Vec<Regex>,
+}
+
+impl PathAllowlist {
+    /// The built-in list plus `extra` globs and `regexes` (gitleaks-style path patterns).
+    pub fn new(extra: &[String], regexes: &[String]) -> Result<PathAllowlist, SecretsError> {
+        let mut b = GlobSetBuilder::new();
+        for g in BUILTIN_ALLOW_PATHS
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+        {
+            let glob =
+                Glob::new(g).map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?;
+            b.add(glob);
+        }
+        let globs = b
+            .build()
+            .map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?;
+        let patterns = regexes
+            .iter()
+            .map(|p| {
+                rules::compile_pattern(p)
+                    .map_err(|e| SecretsError::Config(format!("allowlist path `{p}`: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(PathAllowlist { globs, patterns })
+    }
+
+    pub fn allows(&self, path: &str) -> bool {
+        self.globs.is_match(path) || self.patterns.iter().any(|p| p.is_match(path.as_bytes()))
+    }
+}
+
+/// Whether `path` lies below one of the fixture folders `dirs` (`""` is the root).
+pub fn in_fixture_dir(path: &str, dirs: &[String]) -> bool {
+    dirs.iter().any(|d| {
+        d.is_empty()
+            || (path.len() > d.len()
+                && path.starts_with(d.as_str())
+                && path.as_bytes()[d.len()] == b'/')
+    })
+}
+
+/// Rules, allowlist and options: everything needed to turn bytes into findings.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    rules: RuleSet,
+    allow: PathAllowlist,
+    /// Report findings even where an inline comment suppresses them.
+    pub no_ignores: bool,
+    /// Files and blobs larger than this are skipped and reported as such.
+    pub max_file_size: u64,
+}
+
+/// Findings of one file or blob.
+#[derive(Debug, Default, Clone)]
+pub struct BlobScan {
+    pub findings: Vec<Finding>,
+    /// Matches silenced by an inline comment.
+    pub suppressed: usize,
+}
+
+impl Scanner {
+    /// The built-in rules with the built-in path allowlist.
+    pub fn builtin() -> Scanner {
+        Scanner {
+            rules: RuleSet::builtin(),
+            allow: PathAllowlist::new(&[], &[])
+                .unwrap_or_else(|e| panic!("built-in allowlist: {e}")),
+            no_ignores: false,
+            max_file_size: shipshape_core::config::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+
+    /// The scanner a repository asks for: built-in rules minus the disabled ones, plus the
+    /// rules of `[secrets]` in its `shipshape.toml` and of a gitleaks configuration (the one
+    /// named there, or `gitleaks` when given). Returns notes about rules that were not taken.
+    pub fn for_repository(
+        root: &Path,
+        gitleaks: Option<&Path>,
+    ) -> Result<(Scanner, Vec<String>), SecretsError> {
+        let cfg = SecretsConfig::load(root).map_err(|e| SecretsError::Config(e.to_string()))?;
+        Scanner::from_config(root, &cfg, gitleaks)
+    }
+
+    pub fn from_config(
+        root: &Path,
+        cfg: &SecretsConfig,
+        gitleaks: Option<&Path>,
+    ) -> Result<(Scanner, Vec<String>), SecretsError> {
+        let mut notes = Vec::new();
+        let disabled = |r: &Rule| {
+            cfg.disable
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(&r.id) || *d == r.slug)
+        };
+        let mut all: Vec<Rule> = rules::builtin()
+            .into_iter()
+            .filter(|r| !disabled(r))
+            .collect();
+        // User rules go first: a repository's own, more specific, pattern should win an overlap
+        // with a built-in generic rule.
+        let mut user = Vec::new();
+        for spec in &cfg.rules {
+            let rule = Rule::compile(spec.clone(), RuleOrigin::Config).map_err(|e| {
+                SecretsError::Config(format!("shipshape.toml [[secrets.rules]]: {e}"))
+            })?;
+            user.push(rule);
+        }
+        let mut path_regexes = Vec::new();
+        let gitleaks_path = gitleaks
+            .map(Path::to_path_buf)
+            .or_else(|| cfg.gitleaks_config.as_ref().map(|p| root.join(p)));
+        if let Some(p) = gitleaks_path {
+            let text = std::fs::read_to_string(&p).map_err(|e| {
+                SecretsError::Config(format!(
+                    "could not read gitleaks config {}: {e}",
+                    p.display()
+                ))
+            })?;
+            let imp = rules::import_gitleaks(&text, &p.display().to_string())
+                .map_err(|e| SecretsError::Config(e.to_string()))?;
+            for s in imp.skipped {
+                notes.push(format!("gitleaks rule not imported: {s}"));
+            }
+            user.extend(imp.rules.into_iter().filter(|r| !disabled(r)));
+            path_regexes = imp.allow_path_patterns;
+        }
+        user.append(&mut all);
+        let rules = RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?;
+        let allow = PathAllowlist::new(&cfg.allow_paths, &path_regexes)?;
+        Ok((
+            Scanner {
+                rules,
+                allow,
+                no_ignores: false,
+                max_file_size: shipshape_core::config::DEFAULT_MAX_FILE_SIZE,
+            },
+            notes,
+        ))
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Whether `path` is on the allowlist (its content is never reported).
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.allow.allows(path)
+    }
+
+    /// Scan the content of one file or blob found at `path`.
+    pub fn scan(&self, path: &str, hay: &[u8]) -> BlobScan {
+        let matches = self.rules.find(hay);
+        if matches.is_empty() {
+            return BlobScan::default();
+        }
+        let mut out = BlobScan::default();
+        let mut lines = LineIndex::new(hay);
+        for m in &matches {
+            let rule = &self.rules.rules()[m.rule];
+            if !self.no_ignores && suppressed(hay, m.whole.start, rule) {
+                out.suppressed += 1;
+                continue;
+            }
+            out.findings
+                .push(make_finding(path, hay, rule, m, &matches, &mut lines));
+        }
+        out
+    }
+}
+
+/// A short, safe stand-in for a secret: a prefix of at most four characters and the length.
+pub fn redact(secret: &[u8]) -> String {
+    let text = String::from_utf8_lossy(secret);
+    let n = text.chars().count();
+    let shown = match n {
+        0..=7 => 0,
+        8..=15 => 2,
+        _ => 4,
+    };
+    let prefix: String = text
+        .chars()
+        .take(shown)
+        .filter(|c| !c.is_control())
+        .collect();
+    format!("{prefix}***({n} chars)")
+}
+
+/// The fingerprint of a secret: a hash of the rule and the secret, the same wherever and on
+/// whichever line the secret appears, different for a different secret on the same line.
+pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    h.update(b"shipshape-secret-v1\0");
+    h.update(rule_id.as_bytes());
+    h.update(b"\0");
+    h.update(secret);
+    match h.try_finalize() {
+        Ok(id) => id.to_hex_with_len(32).to_string(),
+        // Only a detected SHA-1 collision attack fails; fall back to a weaker, still stable hash.
+        Err(_) => format!("{:016x}", fnv1a(secret)),
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Line starts found as they are needed, front to back (matches arrive in order).
+struct LineIndex<'a> {
+    hay: &'a [u8],
+    /// Offset and 1-based line number of the last position resolved.
+    at: usize,
+    line: u32,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(hay: &'a [u8]) -> Self {
+        LineIndex {
+            hay,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_of(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.hay.len());
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.hay[self.at..offset]).count() as u32;
+        self.at = offset;
+        self.line
+    }
+}
+
+fn line_start(hay: &[u8], offset: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[..offset]).map_or(0, |i| i + 1)
+}
+
+fn line_end(hay: &[u8], offset: usize) -> usize {
+    memchr::memchr(b'\n', &hay[offset..]).map_or(hay.len(), |i| offset + i)
+}
+
+/// 1-based column (in characters) of `offset` on its line.
+fn column(hay: &[u8], offset: usize) -> u32 {
+    let ls = line_start(hay, offset);
+    String::from_utf8_lossy(&hay[ls..offset]).chars().count() as u32 + 1
+}
+
+fn position(hay: &[u8], offset: usize, lines: &mut LineIndex) -> Position {
+    Position {
+        line: lines.line_of(offset),
+        column: column(hay, offset),
+    }
+}
+
+fn make_finding(
+    path: &str,
+    hay: &[u8],
+    rule: &Rule,
+    m: &RawMatch,
+    all: &[RawMatch],
+    lines: &mut LineIndex,
+) -> Finding {
+    let secret = &hay[m.secret.clone()];
+    let start = position(hay, m.secret.start, lines);
+    let end = position(hay, m.secret.end, lines);
+    // The snippet is the line the secret starts on, with every secret on it masked.
+    let ls = line_start(hay, m.secret.start);
+    let le = line_end(hay, m.secret.start);
+    let mut snippet: Vec<u8> = Vec::with_capacity(le - ls);
+    let mut cursor = ls;
+    let mut on_line: Vec<&RawMatch> = all
+        .iter()
+        .filter(|o| o.secret.start < le && o.secret.end > ls)
+        .collect();
+    on_line.sort_by_key(|o| o.secret.start);
+    for o in on_line {
+        let a = o.secret.start.max(cursor);
+        let b = o.secret.end.min(le);
+        if a >= b {
+            continue;
+        }
+        snippet.extend_from_slice(&hay[cursor..a]);
+        snippet.extend_from_slice(redact(&hay[o.secret.clone()]).as_bytes());
+        cursor = b;
+    }
+    snippet.extend_from_slice(&hay[cursor..le]);
+    let snippet = String::from_utf8_lossy(&snippet)
+        .trim_end_matches('\r')
+        .to_string();
+    Finding {
+        rule_id: rule.id.clone(),
+        slug: rule.slug.clone(),
+        severity: rule.severity,
+        message: format!("{} in plain text: {}", rule.description, redact(secret)),
+        location: Location {
+            path: path.to_string(),
+            start,
+            end,
+        },
+        snippet,
+        fix: FIX.to_string(),
+        equivalents: Vec::new(),
+        fingerprint: fingerprint(&rule.id, secret),
+    }
+}
+
+/// Inline suppressions: `shipshape:ignore` (bare, or naming the rule's ID or slug or
+/// `secrets`) on the line or alone on the line above; gitleaks' `gitleaks:allow` and
+/// detect-secrets' `pragma: allowlist secret` on the line; `pragma: allowlist nextline secret`
+/// on the line above.
+fn suppressed(hay: &[u8], offset: usize, rule: &Rule) -> bool {
+    let ls = line_start(hay, offset);
+    let le = line_end(hay, offset);
+    let line = &hay[ls..le];
+    let has = |l: &[u8], s: &str| memchr::memmem::find(l, s.as_bytes()).is_some();
+    if has(line, "gitleaks:allow") || has(line, "pragma: allowlist secret") {
+        return true;
+    }
+    if ignore_names(line, rule) {
+        return true;
+    }
+    if ls == 0 {
+        return false;
+    }
+    let prev_start = line_start(hay, ls - 1);
+    let prev = &hay[prev_start..ls - 1];
+    if has(prev, "pragma: allowlist nextline secret") {
+        return true;
+    }
+    // Only a comment standing alone covers the next line; a trailing one covers its own.
+    if let Some(at) = memchr::memmem::find(prev, b"shipshape:ignore") {
+        let lead = &prev[..at];
+        let only_comment = lead
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || b"#/;*-<!{%'\"".contains(b));
+        return only_comment && ignore_names(prev, rule);
+    }
+    false
+}
+
+fn ignore_names(line: &[u8], rule: &Rule) -> bool {
+    let Some(at) = memchr::memmem::find(line, b"shipshape:ignore") else {
+        return false;
+    };
+    let rest = &line[at + "shipshape:ignore".len()..];
+    let Some(list) = rest.strip_prefix(b"[") else {
+        return true;
+    };
+    let list = list.split(|b| *b == b']').next().unwrap_or(b"");
+    String::from_utf8_lossy(list)
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .any(|k| {
+            k.eq_ignore_ascii_case(&rule.id)
+                || k == rule.slug
+                || k.eq_ignore_ascii_case("secrets")
+                || k.eq_ignore_ascii_case("secret")
+        })
+}
+
+/// The result of scanning a working tree.
+#[derive(Debug, Default, Clone)]
+pub struct TreeScan {
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+    pub suppressed: usize,
+    /// Files on the path allowlist or in a fixture folder, not read.
+    pub allowed: usize,
+    /// Files not scanned, with why (too large, binary, unreadable).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Folders marked as test data in the inventory.
+pub fn fixture_dirs(inv: &Inventory) -> Vec<String> {
+    inv.files()
+        .iter()
+        .filter(|f| f.name() == FIXTURE_MARKER)
+        .map(|f| f.dir().to_string())
+        .collect()
+}
+
+enum FileOutcome {
+    Scanned(BlobScan, u64),
+    Skipped(Skipped),
+    Allowed,
+}
+
+/// Scan every file of the inventory (or only the file at `only`), in parallel.
+pub fn scan_tree(
+    inv: &Inventory,
+    scanner: &Scanner,
+    only: Option<&str>,
+    progress: &Progress,
+) -> TreeScan {
+    let fixtures = fixture_dirs(inv);
+    let files: Vec<_> = inv
+        .files()
+        .iter()
+        .filter(|f| only.is_none_or(|o| o == f.path))
+        .collect();
+    progress.set_stage(crate::Stage::Files);
+    progress.total.store(files.len() as u64, Ordering::Relaxed);
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|f| {
+            let outcome = if scanner.path_allowed(&f.path)
+                || in_fixture_dir(&f.path, &fixtures)
+                || f.name() == FIXTURE_MARKER
+            {
+                FileOutcome::Allowed
+            } else {
+                match read_capped(&inv.root().join(&f.path), scanner.max_file_size) {
+                    Ok(bytes) if is_binary(&bytes) => FileOutcome::Skipped(Skipped {
+                        path: f.path.clone(),
+                        reason: SkipReason::Binary,
+                    }),
+                    Ok(bytes) => {
+                        progress
+                            .bytes
+                            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                        FileOutcome::Scanned(scanner.scan(&f.path, &bytes), bytes.len() as u64)
+                    }
+                    Err(reason) => FileOutcome::Skipped(Skipped {
+                        path: f.path.clone(),
+                        reason,
+                    }),
+                }
+            };
+            progress.done.fetch_add(1, Ordering::Relaxed);
+            outcome
+        })
+        .collect();
+    let mut out = TreeScan::default();
+    for o in outcomes {
+        match o {
+            FileOutcome::Scanned(s, n) => {
+                out.files_scanned += 1;
+                out.bytes_scanned += n;
+                out.suppressed += s.suppressed;
+                out.findings.extend(s.findings);
+            }
+            FileOutcome::Skipped(s) => out.skipped.push(s),
+            FileOutcome::Allowed => out.allowed += 1,
+        }
+    }
+    out
+}
+
+/// Read a file unless it is over `max` bytes.
+fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, SkipReason> {
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => SkipReason::PermissionDenied,
+        _ => SkipReason::Unreadable {
+            error: e.to_string(),
+        },
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > max {
+        return Err(SkipReason::TooLarge { size, limit: max });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> String {
+        // Built at run time so this file holds no complete token.
+        format!("ghp_{}", "Z3kq9RbT2vWx8YcN4mLp7HdJ6sGf1AeQ0uVi")
+    }
+
+    #[test]
+    fn findings_point_at_the_secret_and_never_contain_it() {
+        let s = Scanner::builtin();
+        let text = format!("line one\n  let t = \"{}\";\n", token());
+        let r = s.scan("src/app.rs", text.as_bytes());
+        assert_eq!(r.findings.len(), 1);
+        let f = &r.findings[0];
+        assert_eq!((f.location.start.line, f.location.start.column), (2, 12));
+        assert!(!f.snippet.contains(&token()), "{}", f.snippet);
+        assert!(!f.message.contains(&token()), "{}", f.message);
+        assert!(f.snippet.contains("ghp_***(40 chars)"), "{}", f.snippet);
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_secret_not_the_line() {
+        let s = Scanner::builtin();
+        let a = s.scan("a", format!("x = {}\n", token()).as_bytes());
+        let b = s.scan("a", format!("\n\n\ny = {}\n", token()).as_bytes());
+        assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
+        let other = token().replace("Z3", "Y4");
+        let c = s.scan("a", format!("x = {other}\n").as_bytes());
+        assert_ne!(a.findings[0].fingerprint, c.findings[0].fingerprint);
+    }
+
+    #[test]
+    fn inline_comments_of_every_tool_suppress_a_finding() {
+        let s = Scanner::builtin();
+        for text in [
+            format!("t = {} # gitleaks:allow\n", token()),
+            format!("t = {} # pragma: allowlist secret\n", token()),
+            format!("# pragma: allowlist nextline secret\nt = {}\n", token()),
+            format!(
+                "t = {} # shipshape:ignore[github-pat-classic] rotated\n",
+                token()
+            ),
+            format!("# shipshape:ignore[secrets] test token\nt = {}\n", token()),
+            format!("// shipshape:ignore\nt = {}\n", token()),
+        ] {
+            let r = s.scan("a", text.as_bytes());
+            assert!(r.findings.is_empty(), "{text}");
+            assert_eq!(r.suppressed, 1, "{text}");
+        }
+        let mut s2 = Scanner::builtin();
+        s2.no_ignores = true;
+        assert_eq!(
+            s2.scan(
+                "a",
+                format!("t = {} # gitleaks:allow\n", token()).as_bytes()
+            )
+            .findings
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_trailing_ignore_on_the_line_above_covers_only_its_own_line() {
+        let s = Scanner::builtin();
+        let text = format!("a = 1 # shipshape:ignore\nt = {}\n", token());
+        assert_eq!(s.scan("a", text.as_bytes()).findings.len(), 1);
+    }
+
+    #[test]
+    fn an_ignore_naming_another_rule_does_not_suppress() {
+        let s = Scanner::builtin();
+        let text = format!("t = {} # shipshape:ignore[jwt]\n", token());
+        assert_eq!(s.scan("a", text.as_bytes()).findings.len(), 1);
+    }
+
+    #[test]
+    fn lockfiles_vendored_code_and_bundles_are_allowed() {
+        let s = Scanner::builtin();
+        for p in [
+            "package-lock.json",
+            "web/yarn.lock",
+            "vendor/github.com/x/y.go",
+            "static/app.min.js",
+            "static/app.js.map",
+        ] {
+            assert!(s.path_allowed(p), "{p}");
+        }
+        assert!(!s.path_allowed("src/app.js"));
+    }
+
+    #[test]
+    fn fixture_folders_cover_their_descendants_only() {
+        let dirs = vec!["tests/fixtures".to_string()];
+        assert!(in_fixture_dir("tests/fixtures/a/b.env", &dirs));
+        assert!(!in_fixture_dir("tests/fixtures-other/b.env", &dirs));
+        assert!(!in_fixture_dir("src/b.env", &dirs));
+    }
+
+    #[test]
+    fn redaction_keeps_a_short_prefix_and_the_length() {
+        assert_eq!(redact(b"abc"), "***(3 chars)");
+        assert_eq!(redact(b"abcdefghij"), "ab***(10 chars)");
+        assert_eq!(redact(token().as_bytes()), "ghp_***(40 chars)");
+    }
+}
