@@ -13,6 +13,7 @@ use crate::ctx::Ctx;
 use crate::model::{
     Ambiguity, BackingKind, Framework, Language, PackageManager, Service, ServiceRole,
 };
+use crate::stacks::add_backing;
 use crate::stacks::Found;
 
 /// What a project file says, with lines for evidence.
@@ -571,17 +572,6 @@ fn env_vars(
     }
     vars.sort_by(|a, b| a.value.cmp(&b.value));
     vars
-}
-
-fn add_backing(list: &mut Vec<Located<BackingKind>>, kind: BackingKind, ev: Evidence) {
-    match list.iter_mut().find(|b| b.value == kind) {
-        Some(b) => {
-            if !b.evidence.contains(&ev) {
-                b.evidence.push(ev);
-            }
-        }
-        None => list.push(Located::new(kind, ev)),
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::model::{
     Ambiguity, BackingKind, Framework, Language, PackageManager, Service, ServiceRole,
 };
+use crate::stacks::add_backing;
 use crate::stacks::Found;
 
 /// One `require` of a go.mod, with the line it sits on.
@@ -716,18 +717,6 @@ fn tool_versions_go(ctx: &Ctx, dir: &str) -> Option<Located<String>> {
         }
     }
     None
-}
-
-/// Add a backing service once, gathering the evidence of every dependency that implies it.
-fn add_backing(list: &mut Vec<Located<BackingKind>>, kind: BackingKind, ev: Evidence) {
-    match list.iter_mut().find(|b| b.value == kind) {
-        Some(b) => {
-            if !b.evidence.contains(&ev) {
-                b.evidence.push(ev);
-            }
-        }
-        None => list.push(Located::new(kind, ev)),
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::ctx::Ctx;
 use crate::model::{
     Ambiguity, BackingKind, Framework, Language, PackageManager, Service, ServiceRole,
 };
+use crate::stacks::add_backing;
 use crate::stacks::Found;
 
 /// A dependency of the build, with the line that declares it.
@@ -1071,17 +1072,6 @@ fn backing_of(d: &Dep) -> Vec<BackingKind> {
         _ => None,
     };
     kind.into_iter().collect()
-}
-
-fn add_backing(list: &mut Vec<Located<BackingKind>>, kind: BackingKind, ev: Evidence) {
-    match list.iter_mut().find(|b| b.value == kind) {
-        Some(b) => {
-            if !b.evidence.contains(&ev) {
-                b.evidence.push(ev);
-            }
-        }
-        None => list.push(Located::new(kind, ev)),
-    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,22 @@ pub fn candidate_roots(ctx: &Ctx) -> Vec<String> {
     roots
 }
 
+/// Record that a dependency implies `kind`, merging evidence when the kind is already known.
+pub(crate) fn add_backing(
+    list: &mut Vec<Located<crate::model::BackingKind>>,
+    kind: crate::model::BackingKind,
+    ev: shipshape_core::Evidence,
+) {
+    match list.iter_mut().find(|b| b.value == kind) {
+        Some(b) => {
+            if !b.evidence.contains(&ev) {
+                b.evidence.push(ev);
+            }
+        }
+        None => list.push(Located::new(kind, ev)),
+    }
+}
+
 type Detector = fn(&Ctx, &str) -> Option<Found>;
 
 /// Every ecosystem's detector. Order matters only for ties (see [`detect_dir`]).

@@ -12,6 +12,7 @@ use crate::ctx::Ctx;
 use crate::model::{
     Ambiguity, BackingKind, Framework, Language, PackageManager, Service, ServiceRole,
 };
+use crate::stacks::add_backing;
 use crate::stacks::Found;
 
 /// Web frameworks by crate name.
@@ -518,17 +519,6 @@ fn backing_of(dep: &Dep) -> Vec<BackingKind> {
         }
     }
     out
-}
-
-fn add_backing(list: &mut Vec<Located<BackingKind>>, kind: BackingKind, ev: Evidence) {
-    match list.iter_mut().find(|b| b.value == kind) {
-        Some(b) => {
-            if !b.evidence.contains(&ev) {
-                b.evidence.push(ev);
-            }
-        }
-        None => list.push(Located::new(kind, ev)),
-    }
 }
 
 /// Rust version: a pinned toolchain (rust-toolchain.toml / rust-toolchain, looked up from the
