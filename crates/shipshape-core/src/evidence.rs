@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::text::line_of_offset;
+
 /// A pointer into the repository: the file (relative, `/`-separated), the 1-based line when the
 /// value sits on one line, and a short note saying what was read there
 /// (`package.json > engines > node`).
@@ -62,13 +64,6 @@ impl<T> Located<T> {
             evidence: vec![evidence],
         }
     }
-}
-
-/// 1-based line number of byte `offset` in `text` (offsets past the end count as the last line).
-pub fn line_of_offset(text: &str, offset: usize) -> u32 {
-    let end = offset.min(text.len());
-    let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count();
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
 /// 1-based line of the first line of `text` that contains `needle`, if any.

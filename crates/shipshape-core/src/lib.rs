@@ -7,9 +7,12 @@ pub mod config;
 pub mod evidence;
 pub mod finding;
 pub mod inventory;
+pub mod secret_names;
+pub mod text;
 
 pub use artifact::{ArtifactKind, ManifestKind};
 pub use config::{Config, ConfigError};
 pub use evidence::{Evidence, Located};
-pub use finding::{Finding, Location, Position, Severity};
+pub use finding::{Finding, Location, Severity};
 pub use inventory::{FileEntry, Inventory, SkipReason, Skipped, WalkOptions, WorkspaceError};
+pub use text::{LineIndex, Position, Span};
