@@ -7,7 +7,8 @@ use shipshape_core::{Evidence, Located};
 use shipshape_detect::assess::Status;
 use shipshape_detect::Service;
 
-use crate::context::{AssessReport, ContextReport};
+use shipshape_cli::commands::assess::AssessReport;
+use shipshape_cli::commands::context::ContextReport;
 
 #[derive(Clone, Copy)]
 pub struct Style {

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::{classify_path, classify_yaml, ArtifactKind, Classification};
-use crate::config::{Config, ConfigError, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE};
+use crate::config::{Config, ConfigError, DEFAULT_MAX_FILE_SIZE};
 
 /// Folders that hold dependencies, caches or build output, never the repository's own code.
 /// They are left out even when no `.gitignore` says so.
@@ -166,23 +166,15 @@ pub struct Inventory {
     skipped: Mutex<Vec<Skipped>>,
     options: WalkOptions,
     config: Config,
-    config_error: Option<ConfigError>,
 }
 
 impl Inventory {
-    /// Walk `root` with the options from its `shipshape.toml` (if any).
-    ///
-    /// A malformed `shipshape.toml` is not fatal: the walk uses defaults and the error is kept
-    /// in [`Inventory::config_error`] for the caller to report.
+    /// Walk `root` with the options from its `shipshape.toml` (if any). A `shipshape.toml` that
+    /// does not parse, or names an unknown section or key, is an error: silently running with
+    /// defaults would drop the user's excludes and overrides.
     pub fn open(root: &Path) -> Result<Inventory, WorkspaceError> {
         check_root(root)?;
-        let (config, config_error) = match std::fs::read_to_string(root.join(CONFIG_FILE)) {
-            Ok(text) => match Config::parse(&text) {
-                Ok(c) => (c, None),
-                Err(e) => (Config::default(), Some(e)),
-            },
-            Err(_) => (Config::default(), None),
-        };
+        let config = Config::load(root)?;
         let options = WalkOptions {
             max_file_size: config.max_file_size(),
             threads: 0,
@@ -190,7 +182,6 @@ impl Inventory {
         };
         let mut inv = Inventory::open_with(root, options)?;
         inv.config = config;
-        inv.config_error = config_error;
         Ok(inv)
     }
 
@@ -208,7 +199,6 @@ impl Inventory {
             skipped: Mutex::new(skipped),
             options,
             config: Config::default(),
-            config_error: None,
         })
     }
 
@@ -218,10 +208,6 @@ impl Inventory {
 
     pub fn config(&self) -> &Config {
         &self.config
-    }
-
-    pub fn config_error(&self) -> Option<&ConfigError> {
-        self.config_error.as_ref()
     }
 
     /// All files, sorted by path.

@@ -9,10 +9,12 @@ mod overrides;
 pub mod repo;
 pub mod scan;
 pub mod stacks;
+pub mod summary;
 
 use shipshape_core::Inventory;
 
 pub use model::*;
+pub use summary::Summary;
 
 use crate::ctx::Ctx;
 use crate::stacks::Found;

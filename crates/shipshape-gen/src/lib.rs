@@ -8,6 +8,7 @@ pub mod docker;
 pub mod dockerignore;
 pub mod env_example;
 pub mod readme;
+pub mod report;
 pub mod verify;
 pub mod write;
 

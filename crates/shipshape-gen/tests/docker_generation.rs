@@ -132,7 +132,8 @@ fn generated_dockerfiles_have_no_shipshape_finding_at_any_severity() {
                 &file.path,
                 shipshape_core::ArtifactKind::Dockerfile,
                 &file.content,
-                true,
+                &|_| true,
+                &shipshape_audit::catalog().select_all(),
                 &shipshape_audit::AuditOptions {
                     report_unused_ignores: true,
                     ..shipshape_audit::AuditOptions::default()

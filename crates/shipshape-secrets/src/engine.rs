@@ -90,6 +90,11 @@ impl RuleSet {
         &self.rules
     }
 
+    /// Catalog entries for every rule of the set.
+    pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
+        self.rules.iter().map(Rule::info).collect()
+    }
+
     /// Every secret in `hay`, in order of position, overlaps resolved in favour of the rule
     /// listed first.
     pub fn find(&self, hay: &[u8]) -> Vec<RawMatch> {

@@ -17,9 +17,9 @@ use std::sync::Arc;
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 use rayon::prelude::*;
-use serde::Serialize;
 use shipshape_core::inventory::is_binary;
-use shipshape_core::{Finding, SkipReason, Skipped};
+use shipshape_core::{SkipReason, Skipped};
+use shipshape_diagnostics::Finding;
 
 use crate::scan::{in_fixture_dir, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 use crate::{Progress, Stage};
@@ -45,18 +45,7 @@ pub struct HistoryOptions {
     pub since: Option<String>,
 }
 
-/// Where and when a secret entered the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Provenance {
-    /// The first commit (oldest by commit time) that carries the secret.
-    pub commit: String,
-    pub path: String,
-    pub author: String,
-    /// Commit date, ISO 8601.
-    pub date: String,
-    /// How many of the scanned commits carry the secret at this path.
-    pub commits: usize,
-}
+pub use shipshape_diagnostics::Provenance;
 
 /// A finding in history.
 #[derive(Debug, Clone)]
@@ -352,7 +341,7 @@ pub fn scan_history(
 
     // Group by (rule, secret, path): one finding per secret per path, at its first commit.
     let mut groups: Vec<(usize, Finding, Vec<u32>)> = Vec::new();
-    let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut group_of: HashMap<(String, Option<u64>, String), usize> = HashMap::new();
     let mut results = results;
     results.sort_by_key(|(i, _)| *i);
     for (i, outcome) in results {
@@ -361,7 +350,7 @@ pub fn scan_history(
             BlobOutcome::Scanned(s) => {
                 out.suppressed += s.suppressed;
                 for f in s.findings {
-                    let key = (f.rule_id.clone(), f.fingerprint.clone(), o.path.clone());
+                    let key = (f.rule_id.clone(), f.secret_identity, o.path.clone());
                     match group_of.get(&key) {
                         Some(&g) => {
                             let (first, _, blobs) = &mut groups[g];
@@ -413,6 +402,7 @@ pub fn scan_history(
                 author: c.author.clone(),
                 date: c.date.clone(),
                 commits: counts.get(g).copied().unwrap_or(0),
+                in_working_tree: false,
             },
         });
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod engine;
 pub mod filter;
 pub mod history;
+pub mod report;
 pub mod rules;
 pub mod scan;
 
@@ -18,6 +19,7 @@ pub use engine::{RawMatch, RuleSet};
 pub use history::{
     scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
 };
+pub use report::{add_history, tree_report};
 pub use rules::{Rule, RuleOrigin};
 pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 
@@ -25,6 +27,8 @@ pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 pub enum SecretsError {
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Settings(#[from] shipshape_core::ConfigError),
     #[error(transparent)]
     History(#[from] history::HistoryError),
 }

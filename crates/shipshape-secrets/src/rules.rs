@@ -4,7 +4,11 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
+use std::borrow::Cow;
+
 use shipshape_core::Severity;
+use shipshape_diagnostics::redact::redact;
+use shipshape_diagnostics::{Domain, RuleDocs, RuleInfo, RuleRef};
 
 /// The built-in rules file.
 pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
@@ -13,16 +17,18 @@ pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
 /// keeps complete credential shapes out of the file so other scanners do not flag it.
 pub const EXAMPLE_SPLIT: char = '\u{b7}';
 
-/// Where a rule came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleOrigin {
-    Builtin,
-    /// `[[secrets.rules]]` in `shipshape.toml`.
-    Config,
-    /// A gitleaks configuration file.
-    Gitleaks,
-}
+pub use shipshape_diagnostics::RuleOrigin;
+
+/// What to do about a secret finding, for the people who read it.
+pub const FIX: &str =
+    "Revoke or rotate this credential at its provider first — everyone with a copy \
+of the repository has it — then remove it from the code and load it at runtime from the \
+environment or a secret manager. Removing it from history does not un-leak it.";
+
+/// Why a committed credential matters, the same for every secret rule.
+const WHY: &str = "Anyone with a copy of the repository — every clone, fork, CI cache, backup and \
+package built from it — can use the credential, and it stays in the git history after the file \
+is changed. Attackers scan public and leaked repositories for exactly these shapes within minutes.";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -167,6 +173,74 @@ fn slugify(id: &str) -> String {
         }
     }
     s.trim_matches('-').to_string()
+}
+
+impl Rule {
+    /// The catalog entry for this rule: `rules`, `explain` and SARIF read it. The example is
+    /// shown with its secret masked, as every output shows secrets.
+    pub fn info(&self) -> RuleInfo {
+        let example = self
+            .examples
+            .first()
+            .map(|e| {
+                let text = example_text(e);
+                let masked = self
+                    .regex
+                    .captures(text.as_bytes())
+                    .and_then(|c| match self.secret_group {
+                        Some(g) => c.get(g),
+                        None => (1..c.len()).find_map(|g| c.get(g)).or(c.get(0)),
+                    })
+                    .map(|m| {
+                        let mut t = text.clone();
+                        t.replace_range(m.start()..m.end(), &redact(m.as_bytes()));
+                        t
+                    })
+                    .unwrap_or_else(|| redact(text.as_bytes()));
+                format!("```\n{masked}\n```")
+            })
+            .unwrap_or_default();
+        let keywords = if self.keywords.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " It looks only where one of these words occurs: {}.",
+                self.keywords
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        RuleInfo {
+            id: Cow::Owned(self.id.clone()),
+            slug: Cow::Owned(self.slug.clone()),
+            domain: Domain::Secrets,
+            severity: self.severity,
+            title: Cow::Owned(self.description.clone()),
+            docs: RuleDocs {
+                what: Cow::Owned(format!(
+                    "Finds a {} committed in plain text, in any file of the working tree, the staged changes or the git history.{keywords}",
+                    self.description.trim_end_matches('.')
+                )),
+                why: Cow::Borrowed(WHY),
+                example: Cow::Owned(example),
+                fix: Cow::Borrowed(FIX),
+            },
+            equivalents: Vec::new(),
+            origin: self.origin,
+        }
+    }
+}
+
+impl<'a> From<&'a Rule> for RuleRef<'a> {
+    fn from(r: &'a Rule) -> RuleRef<'a> {
+        RuleRef::Parts {
+            id: &r.id,
+            slug: &r.slug,
+            severity: r.severity,
+        }
+    }
 }
 
 /// Parse a shipshape rules file (`[[rule]]` tables).

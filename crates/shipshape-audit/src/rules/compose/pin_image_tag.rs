@@ -27,27 +27,25 @@
 use shipshape_core::Severity;
 
 use super::{parse_image, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct PinImageTag;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-011",
     slug: "pin-image-tag",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Image without a version tag or with `latest`",
-    rationale: "An untagged image means `latest`, which moves: the next pull brings a different version, builds stop being reproducible and a database may upgrade its data format underneath you.",
-    fix: "Pin a version tag (`redis:7.4-alpine`), and a digest for full reproducibility.",
     equivalents: &["dclint:service-image-require-explicit-tag"],
 };
 
-impl Rule for PinImageTag {
+impl ComposeRule for PinImageTag {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             // With `build`, `image` is the name given to the built image, not one to pull.
             if service.get("build").is_some() {

@@ -384,10 +384,10 @@ pub(super) fn expose_ports(
 
 #[cfg(test)]
 pub(super) mod testing {
-    use crate::rule::{DockerfileDoc, Rule};
+    use crate::rule::{DockerfileDoc, DockerfileRule};
 
     /// The text under each diagnostic a rule reports on `src`.
-    pub fn flagged(rule: &dyn Rule, src: &str) -> Vec<String> {
+    pub fn flagged(rule: &dyn DockerfileRule, src: &str) -> Vec<String> {
         diagnostics(rule, src)
             .into_iter()
             .map(|(text, _)| text)
@@ -395,7 +395,7 @@ pub(super) mod testing {
     }
 
     /// `(underlined text, message)` of each diagnostic.
-    pub fn diagnostics(rule: &dyn Rule, src: &str) -> Vec<(String, String)> {
+    pub fn diagnostics(rule: &dyn DockerfileRule, src: &str) -> Vec<(String, String)> {
         let ast = shipshape_syntax::dockerfile::parse(src);
         let doc = DockerfileDoc {
             path: "Dockerfile",
@@ -404,7 +404,7 @@ pub(super) mod testing {
             has_dockerignore: true,
         };
         let mut out = Vec::new();
-        rule.check_dockerfile(&doc, &mut out);
+        rule.check(&doc, &mut out);
         out.into_iter()
             .map(|d| (d.span.text(src).to_string(), d.message))
             .collect()

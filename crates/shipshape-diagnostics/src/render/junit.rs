@@ -1,7 +1,8 @@
-//! JUnit XML, for CI systems that show test reports: one test case per finding (failed) and one
-//! per audited file without findings is not listed — the suite's counts say how many ran.
+//! JUnit XML, for CI systems that show test reports: one failed test case per finding; a clean
+//! run is one passing test case naming how many files were audited.
 
-use crate::engine::Report;
+use crate::catalog::Catalog;
+use crate::report::Report;
 
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -20,7 +21,7 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-pub fn junit(report: &Report) -> String {
+pub fn junit(report: &Report, catalog: &Catalog) -> String {
     let n = report.findings.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
@@ -39,6 +40,10 @@ pub fn junit(report: &Report) -> String {
     }
     for f in &report.findings {
         let l = &f.location;
+        let fix = catalog
+            .get(&f.rule_id)
+            .map(|r| r.docs.short_fix())
+            .unwrap_or_default();
         out.push_str(&format!(
             "    <testcase name=\"{} {} at {}:{}:{}\" classname=\"{}\">\n",
             xml_escape(&f.rule_id),
@@ -56,7 +61,7 @@ pub fn junit(report: &Report) -> String {
             l.start.line,
             l.start.column,
             xml_escape(&f.snippet),
-            xml_escape(&f.fix)
+            xml_escape(&fix)
         ));
         out.push_str("    </testcase>\n");
     }

@@ -1,12 +1,16 @@
 //! Baselines: accept today's findings, fail only on new ones. A finding's identity is its rule,
-//! path and fingerprint (a hash of the normalised content of the flagged line), never its line
-//! number, so a finding that moves stays matched.
+//! path and [fingerprint](crate::fingerprint), never its line number, so a finding that moves
+//! stays matched. The file holds no secret: fingerprints are computed from redacted text.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use shipshape_core::Finding;
+
+use crate::finding::Finding;
+
+/// The baseline format version; it follows the fingerprint scheme.
+pub const BASELINE_VERSION: &str = "2";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
@@ -17,6 +21,8 @@ pub enum BaselineError {
     },
     #[error("baseline {path} is not a shipshape baseline: {message}")]
     Format { path: String, message: String },
+    #[error("baseline {path} has format version {found}, this shipshape reads version {BASELINE_VERSION} (fingerprints changed); write a new one with --write-baseline")]
+    Version { path: String, found: String },
     #[error("could not write baseline {path}: {source}")]
     Write {
         path: String,
@@ -49,7 +55,7 @@ impl Baseline {
             .collect();
         entries.sort();
         Baseline {
-            schema_version: "1".into(),
+            schema_version: BASELINE_VERSION.into(),
             findings: entries,
         }
     }
@@ -60,10 +66,17 @@ impl Baseline {
             path: p.clone(),
             source,
         })?;
-        serde_json::from_str(&text).map_err(|e| BaselineError::Format {
-            path: p,
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Format {
+            path: p.clone(),
             message: e.to_string(),
-        })
+        })?;
+        if b.schema_version != BASELINE_VERSION {
+            return Err(BaselineError::Version {
+                path: p,
+                found: b.schema_version,
+            });
+        }
+        Ok(b)
     }
 
     /// Write atomically: a temporary file beside the target, then a rename.
@@ -76,8 +89,8 @@ impl Baseline {
             .map_err(|source| BaselineError::Write { path: p, source })
     }
 
-    /// Split `findings` into (new, baselined). Each baseline entry absorbs one finding, so a
-    /// second copy of an accepted problem is new.
+    /// Split `findings` into (new, number baselined). Each baseline entry absorbs one finding, so
+    /// a second copy of an accepted problem is new.
     pub fn partition(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
         let mut budget: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for e in &self.findings {
@@ -93,12 +106,17 @@ impl Baseline {
                 f.location.path.clone(),
                 f.fingerprint.clone(),
             );
-            match budget.get_mut(&key) {
+            let accepted = match budget.get_mut(&key) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
-                    matched += 1;
+                    true
                 }
-                _ => fresh.push(f),
+                _ => false,
+            };
+            if accepted {
+                matched += 1;
+            } else {
+                fresh.push(f);
             }
         }
         (fresh, matched)

@@ -3,7 +3,8 @@
 
 use shipshape_core::Severity;
 
-use crate::engine::Report;
+use crate::catalog::Catalog;
+use crate::report::Report;
 
 /// Escape a message (data) the way the runner expects.
 fn escape_data(s: &str) -> String {
@@ -17,7 +18,7 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn github(report: &Report) -> String {
+pub fn github(report: &Report, catalog: &Catalog) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let command = match f.severity {
@@ -26,6 +27,15 @@ pub fn github(report: &Report) -> String {
             Severity::Info => "notice",
         };
         let l = &f.location;
+        let fix = catalog
+            .get(&f.rule_id)
+            .map(|r| r.docs.short_fix())
+            .unwrap_or_default();
+        let message = if fix.is_empty() {
+            f.message.clone()
+        } else {
+            format!("{} (fix: {fix})", f.message)
+        };
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             escape_property(&l.path),
@@ -34,7 +44,7 @@ pub fn github(report: &Report) -> String {
             l.end.line,
             l.end.column,
             escape_property(&format!("{} {}", f.rule_id, f.slug)),
-            escape_data(&format!("{} (fix: {})", f.message, f.fix)),
+            escape_data(&message),
         ));
     }
     out

@@ -1,31 +1,15 @@
-//! The versioned JSON documents `context` and `assess` print. `context` answers the question an
-//! agent asks before touching infrastructure — target cloud, orchestrator, CI, environment
-//! strategy — in `summary`, with the full facts beside it. Its schema is
-//! `schemas/context.schema.json`; bump [`SCHEMA_VERSION`] on any breaking change.
-
-use std::path::Path;
+//! The short answer to the question an agent asks before touching infrastructure — target
+//! cloud, orchestrator, CI, environment strategy — drawn from the facts. A single value is given
+//! only when the repository points at one; otherwise it is null and the list (and the facts'
+//! ambiguities) says what was seen.
 
 use serde::Serialize;
-use shipshape_core::Inventory;
-use shipshape_detect::assess::Assessment;
-use shipshape_detect::{Facts, Orchestrator};
 
-pub const SCHEMA_VERSION: &str = "1";
-
-#[derive(Serialize)]
-pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
-}
-
-const TOOL: Tool = Tool {
-    name: "shipshape",
-    version: env!("CARGO_PKG_VERSION"),
-};
+use crate::{Facts, Orchestrator};
 
 /// The short answer. A single value is given only when the repository points at one; otherwise
 /// it is null and the list (and `facts.ambiguities`) says what was seen.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub cloud_provider: Option<String>,
     pub cloud_providers: Vec<String>,
@@ -39,16 +23,6 @@ pub struct Summary {
     pub iac: Vec<String>,
     pub services: Vec<String>,
     pub backing_services: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct ContextReport {
-    pub schema_version: &'static str,
-    pub tool: Tool,
-    pub root: String,
-    pub files_scanned: usize,
-    pub summary: Summary,
-    pub facts: Facts,
 }
 
 fn name_of<T: Serialize>(v: &T) -> String {
@@ -135,47 +109,6 @@ impl Summary {
                 .iter()
                 .map(|b| b.id.clone())
                 .collect(),
-        }
-    }
-}
-
-impl ContextReport {
-    pub fn new(root: &Path, inv: &Inventory, facts: Facts) -> ContextReport {
-        ContextReport {
-            schema_version: SCHEMA_VERSION,
-            tool: TOOL,
-            root: root.display().to_string(),
-            files_scanned: inv.files().len(),
-            summary: Summary::new(&facts),
-            facts,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct AssessReport {
-    pub schema_version: &'static str,
-    pub tool: Tool,
-    pub root: String,
-    pub files_scanned: usize,
-    pub summary: Summary,
-    pub assessment: Assessment,
-}
-
-impl AssessReport {
-    pub fn new(
-        root: &Path,
-        inv: &Inventory,
-        facts: &Facts,
-        assessment: Assessment,
-    ) -> AssessReport {
-        AssessReport {
-            schema_version: SCHEMA_VERSION,
-            tool: TOOL,
-            root: root.display().to_string(),
-            files_scanned: inv.files().len(),
-            summary: Summary::new(facts),
-            assessment,
         }
     }
 }
