@@ -77,10 +77,6 @@ impl Buildah {
         args.extend(argv.iter().cloned());
         args
     }
-
-    fn canonical_program(&self) -> Vec<PathBuf> {
-        std::fs::canonicalize(&self.program).into_iter().collect()
-    }
 }
 
 /// `buildah inspect --type image` output: one object with the configuration under `Docker`
@@ -189,7 +185,7 @@ impl ContainerEngine for Buildah {
 
     fn process_uid(&self, container: &RunningContainer) -> Option<u32> {
         let pid = container.child.as_ref()?.id();
-        process_tree_uid(pid, &self.canonical_program())
+        process_tree_uid(pid)
     }
 
     fn exec(&self, container: &RunningContainer, argv: &[String]) -> Result<i32, EngineError> {

@@ -153,7 +153,7 @@ impl ContainerEngine for Docker {
             .output()
             .ok()?;
         let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
-        (pid != 0).then(|| process_tree_uid(pid, &[])).flatten()
+        (pid != 0).then(|| process_tree_uid(pid)).flatten()
     }
 
     fn exec(&self, container: &RunningContainer, argv: &[String]) -> Result<i32, EngineError> {

@@ -198,9 +198,12 @@ pub fn parse_env_file(text: &str) -> BTreeMap<String, String> {
     env
 }
 
-/// The real UID of the first process under `root` (itself included) whose executable is not
-/// one of `skip` (an engine that re-executes itself to set a container up). Linux `/proc` only.
-pub fn process_tree_uid(root: u32, skip: &[std::path::PathBuf]) -> Option<u32> {
+/// The real UID of the deepest process under `root` (itself included). An engine that runs
+/// the container's command as our child (buildah) sits above it with helpers of its own that
+/// run as root (buildah re-executes itself from a memfd copy to set up the chroot); the image's
+/// command is the last link of that chain, and a server's workers, deeper still, run as the
+/// same user. Linux `/proc` only.
+pub fn process_tree_uid(root: u32) -> Option<u32> {
     let mut children: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -219,18 +222,17 @@ pub fn process_tree_uid(root: u32, skip: &[std::path::PathBuf]) -> Option<u32> {
             children.entry(ppid).or_default().push(pid);
         }
     }
-    let mut queue = std::collections::VecDeque::from([root]);
-    while let Some(pid) = queue.pop_front() {
-        let exe = std::fs::canonicalize(format!("/proc/{pid}/exe")).ok();
-        let skipped = exe.as_ref().is_some_and(|e| skip.contains(e));
-        if !skipped {
-            if let Some(uid) = uid_of(pid) {
-                return Some(uid);
-            }
+    let mut level = vec![root];
+    loop {
+        let next: Vec<u32> = level
+            .iter()
+            .flat_map(|pid| children.get(pid).into_iter().flatten().copied())
+            .collect();
+        if next.is_empty() {
+            return level.iter().find_map(|pid| uid_of(*pid));
         }
-        queue.extend(children.get(&pid).into_iter().flatten());
+        level = next;
     }
-    None
 }
 
 fn uid_of(pid: u32) -> Option<u32> {
@@ -373,6 +375,6 @@ mod tests {
     fn the_uid_of_this_process_is_found() {
         let me = std::process::id();
         let expected = uid_of(me).expect("own status readable");
-        assert_eq!(process_tree_uid(me, &[]), Some(expected));
+        assert_eq!(process_tree_uid(me), Some(expected));
     }
 }
