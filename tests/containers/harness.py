@@ -6,7 +6,7 @@ Two jobs, one file (Python standard library only, run as root):
 * `standins` builds the local stand-ins for the base images that generated Dockerfiles name
   (standins/standins.toml says which name maps to which recipe), once per machine: an image
   whose recipe has not changed is reused, a missing one is built, and every step is timed.
-* `run DIR` builds the Dockerfile in DIR with buildah (`--isolation chroot`, vfs storage),
+* `run DIR` builds the Dockerfile in DIR with buildah (`--isolation chroot`),
   starts the image's command as the image's USER on the host network (`buildah run`; `podman
   run` cannot set rlimits on these machines), waits for the health endpoint or the port, and
   reports: build ok + seconds, image size, the UID the process runs as, start ok, the HTTP
@@ -45,7 +45,11 @@ STANDINS = HERE / "standins"
 CACHE = Path(os.environ.get("SHIPSHAPE_CONTAINERS_CACHE", "/var/cache/shipshape-containers"))
 STANDIN_REPO = "localhost/shipshape-standin"
 LABEL = "org.shipshape.standin.recipe"
-ENGINE_ENV = {"STORAGE_DRIVER": "vfs", "BUILDAH_ISOLATION": "chroot"}
+# chroot isolation: no user namespaces or OCI runtime needed, which is what runs here. The
+# storage driver is buildah's own choice (overlay on these machines); SHIPSHAPE_STORAGE_DRIVER=vfs
+# forces vfs where overlay is unavailable (every layer is then a full copy: keep images small).
+ENGINE_ENV = {"BUILDAH_ISOLATION": "chroot"}
+GLOBAL_FLAGS = ["--storage-driver", os.environ["SHIPSHAPE_STORAGE_DRIVER"]] if os.environ.get("SHIPSHAPE_STORAGE_DRIVER") else []
 # Variables through which each client that fetches packages in a RUN step finds a CA bundle:
 # Node.js and npm, OpenSSL (Python's ssl, Go, uv), pip, requests (poetry, pipenv), cargo, git.
 # Bump when recipe_debian changes what goes into the Debian root filesystem.
@@ -60,7 +64,7 @@ def log(msg: str) -> None:
 def buildah(*args: str, check: bool = True, capture: bool = True, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, **ENGINE_ENV}
     return subprocess.run(
-        ["buildah", *args],
+        ["buildah", *GLOBAL_FLAGS, *args],
         check=check,
         env=env,
         text=True,
@@ -565,6 +569,7 @@ class Result:
     health_status: int | None = None  # HTTP status seen from the host
     health_ok: bool = False
     port_open: bool = False
+    loopback_only: bool = False  # listens on 127.0.0.1 only: unreachable through `docker run -p`
     healthcheck_exit: int | None = None  # the image's own HEALTHCHECK command, run inside
     run_seconds: float = 0.0
     stage: str = "build"  # where it stopped: build, start, health, done
@@ -579,6 +584,26 @@ def port_is_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def listen_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port` (from /proc/net/tcp and tcp6).
+    The harness runs containers on the host network, where a server bound to 127.0.0.1
+    answers; under `docker run -p` it would not, so a loopback-only listener is a failure."""
+    found: set[str] = set()
+    for table, loopback in (("/proc/net/tcp", "0100007F"), ("/proc/net/tcp6", "00000000000000000000000001000000")):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if len(parts) < 4 or parts[3] != "0A":
+                continue
+            addr, _, hexport = parts[1].partition(":")
+            if int(hexport, 16) == port:
+                found.add("loopback" if addr == loopback else "any" if set(addr) == {"0"} else addr)
+    return found
+
+
 def http_status(port: int, path: str) -> int | None:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
@@ -590,7 +615,9 @@ def http_status(port: int, path: str) -> int | None:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file; empty values are left out (unset, not empty)."""
+    """KEY=VALUE lines of a .env file. `KEY=` is kept as an empty value, as compose's
+    `env_file` passes it: the check starts the container the way `docker compose up` would
+    after `cp .env.example .env`."""
     env: dict[str, str] = {}
     if not path.is_file():
         return env
@@ -602,7 +629,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
-        if key.strip() and value:
+        if key.strip():
             env[key.strip()] = value
     return env
 
@@ -711,7 +738,7 @@ def build_and_run(
             args += ["--build-arg", f"{k}={v}"]
         t = time.monotonic()
         with open(build_log, "w") as f:
-            rc = subprocess.run(["buildah", *args, str(context)], env={**os.environ, **ENGINE_ENV}, stdout=f, stderr=subprocess.STDOUT).returncode
+            rc = subprocess.run(["buildah", *GLOBAL_FLAGS, *args, str(context)], env={**os.environ, **ENGINE_ENV}, stdout=f, stderr=subprocess.STDOUT).returncode
         res.build_seconds = round(time.monotonic() - t, 1)
         if rc != 0:
             res.error = "build failed"
@@ -736,10 +763,14 @@ def build_and_run(
             return res
         ctr = buildah("from", "--pull-never", tag).stdout.strip().splitlines()[-1]
         run_log = work / "run.log"
-        run_args = ["buildah", "run", "--isolation", "chroot", "--network", "host"]
+        run_args = ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host"]
         for k, v in env.items():
             run_args += ["-e", f"{k}={v}"]
         t = time.monotonic()
+        run_log.touch()
+        # The image's user opens /dev/stdout and /dev/stderr again (nginx does): through
+        # /proc/self/fd that needs write permission on the log file itself.
+        run_log.chmod(0o666)
         with open(run_log, "w") as f:
             proc = subprocess.Popen([*run_args, ctr, "--", *argv], env={**os.environ, **ENGINE_ENV}, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -758,11 +789,13 @@ def build_and_run(
         alive = proc.poll() is None
         if alive:
             res.uid = process_uid(proc.pid)
+        if res.port_open and res.port:
+            res.loopback_only = listen_addresses(res.port) == {"loopback"}
         res.start_ok = alive and (res.port_open or res.port is None)
-        res.health_ok = res.start_ok and (res.health_status == 200 if res.health_path else res.port_open)
+        res.health_ok = res.start_ok and not res.loopback_only and (res.health_status == 200 if res.health_path else res.port_open)
         if alive and hc_argv:
             hc = subprocess.run(
-                ["buildah", "run", "--isolation", "chroot", "--network", "host", ctr, "--", *hc_argv],
+                ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host", ctr, "--", *hc_argv],
                 env={**os.environ, **ENGINE_ENV}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30,
             )
             res.healthcheck_exit = hc.returncode
@@ -770,6 +803,8 @@ def build_and_run(
             res.error = f"the process exited with status {proc.returncode}"
         elif not res.port_open and res.port:
             res.error = f"nothing listened on port {res.port} within {timeout:.0f}s"
+        elif res.loopback_only:
+            res.error = f"the server listens on 127.0.0.1:{res.port} only: a published port cannot reach it"
         elif res.health_path and res.health_status != 200:
             res.error = f"GET {res.health_path} answered {res.health_status}"
         res.stage = "done" if res.health_ok else ("health" if res.start_ok else "start")
@@ -966,7 +1001,7 @@ def cmd_fixtures(ns) -> int:
 
 def main() -> int:
     if os.geteuid() != 0:
-        print("the harness runs buildah with vfs storage as root: run it as root", file=sys.stderr)
+        print("the harness runs buildah as root: run it as root", file=sys.stderr)
         return 2
     if shutil.which("buildah") is None:
         print("buildah is not installed: run tests/containers/setup.sh (apt-get install buildah debootstrap)", file=sys.stderr)

@@ -23,7 +23,6 @@ fn required() -> bool {
 /// The buildah engine with the stand-in base image in place, or `None` (after a loud message)
 /// when this machine cannot run the test.
 fn engine() -> Option<Box<dyn ContainerEngine>> {
-    std::env::set_var("STORAGE_DRIVER", "vfs");
     std::env::set_var("BUILDAH_ISOLATION", "chroot");
     let skip = |why: String| {
         assert!(!required(), "SHIPSHAPE_REQUIRE_CONTAINERS=1 but {why}");
@@ -89,9 +88,10 @@ fn builds_starts_as_the_image_user_and_answers_health() {
          USER 10001:10001\n\
          EXPOSE {port}\n\
          HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/index.html')\"]\n\
-         CMD [\"sh\", \"-c\", \"test \\\"$GREETING\\\" = hello && exec python -m http.server {port} --bind 127.0.0.1\"]\n"
+         CMD [\"sh\", \"-c\", \"test \\\"$GREETING\\\" = hello && exec python -m http.server {port} --bind 0.0.0.0\"]\n"
     ));
-    let check = check_service(engine.as_ref(), &request(dir.path(), "static-page")).expect("engine works");
+    let check =
+        check_service(engine.as_ref(), &request(dir.path(), "static-page")).expect("engine works");
     assert!(check.build_ok, "build failed: {:#?}", check.log_tail);
     assert_eq!(check.image_user.as_deref(), Some("10001:10001"));
     assert_eq!(check.uid, Some(10001), "{check:#?}");
@@ -113,12 +113,18 @@ fn builds_starts_as_the_image_user_and_answers_health() {
 #[test]
 fn a_failing_build_is_a_result_with_its_log() {
     let Some(engine) = engine() else { return };
-    let dir = app(&format!("FROM {BASE}\nRUN echo missing-dependency >&2 && exit 3\n"));
-    let check = check_service(engine.as_ref(), &request(dir.path(), "broken")).expect("engine works");
+    let dir = app(&format!(
+        "FROM {BASE}\nRUN echo missing-dependency >&2 && exit 3\n"
+    ));
+    let check =
+        check_service(engine.as_ref(), &request(dir.path(), "broken")).expect("engine works");
     assert!(!check.build_ok);
     assert!(!check.passed());
     assert!(
-        check.log_tail.iter().any(|l| l.contains("missing-dependency")),
+        check
+            .log_tail
+            .iter()
+            .any(|l| l.contains("missing-dependency")),
         "{:#?}",
         check.log_tail
     );
@@ -131,14 +137,39 @@ fn a_process_that_exits_is_not_healthy_and_its_output_is_kept() {
     let dir = app(&format!(
         "FROM {BASE}\nUSER 65534\nEXPOSE {port}\nCMD [\"sh\", \"-c\", \"echo cannot reach the database; exit 1\"]\n"
     ));
-    let check = check_service(engine.as_ref(), &request(dir.path(), "exits")).expect("engine works");
+    let check =
+        check_service(engine.as_ref(), &request(dir.path(), "exits")).expect("engine works");
     assert!(check.build_ok, "{:#?}", check.log_tail);
     assert!(!check.start_ok);
     let health = check.health.as_ref().expect("probed");
     assert!(!health.ok && !health.still_running, "{health:#?}");
     assert!(
-        check.log_tail.iter().any(|l| l.contains("cannot reach the database")),
+        check
+            .log_tail
+            .iter()
+            .any(|l| l.contains("cannot reach the database")),
         "{:#?}",
         check.log_tail
+    );
+}
+
+#[test]
+fn a_server_bound_to_loopback_only_is_not_healthy() {
+    let Some(engine) = engine() else { return };
+    let port = free_port();
+    let dir = app(&format!(
+        "FROM {BASE}\nUSER 65534\nEXPOSE {port}\nCMD [\"python\", \"-m\", \"http.server\", \"{port}\", \"--bind\", \"127.0.0.1\"]\n"
+    ));
+    let check =
+        check_service(engine.as_ref(), &request(dir.path(), "loopback")).expect("engine works");
+    assert!(check.start_ok, "{check:#?}");
+    let health = check.health.as_ref().expect("probed");
+    assert!(!health.ok, "{health:#?}");
+    assert!(
+        health
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("127.0.0.1")),
+        "{health:#?}"
     );
 }

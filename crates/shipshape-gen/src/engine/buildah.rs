@@ -6,7 +6,7 @@
 //! Isolation is `chroot` unless `BUILDAH_ISOLATION` says otherwise: it needs no user
 //! namespaces or OCI runtime, which is what works on machines without a container daemon
 //! (podman's and crun's `run` cannot set rlimits on some of them). The storage driver is
-//! buildah's own choice (`STORAGE_DRIVER=vfs` where overlay is unavailable).
+//! buildah's own choice (its storage.conf).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -82,12 +82,11 @@ impl Buildah {
 /// `buildah inspect --type image` output: one object with the configuration under `Docker`
 /// (Docker-format images) or `OCIv1`.
 pub fn parse_inspect(json: &str) -> Result<ImageInfo, EngineError> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| EngineError::Parse {
-            engine: EngineKind::Buildah,
-            what: "the image configuration",
-            detail: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| EngineError::Parse {
+        engine: EngineKind::Buildah,
+        what: "the image configuration",
+        detail: e.to_string(),
+    })?;
     let config = ["Docker", "OCIv1"]
         .iter()
         .find_map(|format| value.get(format)?.get("config").filter(|c| c.is_object()))
@@ -242,6 +241,12 @@ impl Buildah {
             std::process::id()
         ));
         let log = std::fs::File::create(&log_path)?;
+        // The image's user opens /dev/stdout and /dev/stderr again (nginx does): through
+        // /proc/self/fd that needs write permission on the log file itself.
+        std::fs::set_permissions(
+            &log_path,
+            std::os::unix::fs::PermissionsExt::from_mode(0o666),
+        )?;
         let mut command = self.command();
         command
             .args(self.run_args(container, request.user.as_deref(), argv))

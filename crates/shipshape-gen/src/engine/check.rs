@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BuildRequest, ContainerEngine, EngineError, EngineKind, HealthOutcome, HealthProbe,
-    RunRequest, LOG_TAIL_LINES,
+    BuildRequest, ContainerEngine, EngineError, EngineKind, HealthOutcome, HealthProbe, RunRequest,
+    LOG_TAIL_LINES,
 };
 
 /// What to check for one service.
@@ -124,6 +124,18 @@ fn run_built(
     let mut health = engine.wait_healthy(&mut container, &probe, request.timeout);
     if probe == HealthProbe::StaysUp {
         health.ok = health.still_running;
+    }
+    // buildah runs on the host network, where a server bound to 127.0.0.1 answers; published
+    // through `docker run -p` it would not.
+    if let (true, EngineKind::Buildah, HealthProbe::Http { port, .. } | HealthProbe::Tcp { port }) =
+        (health.ok, engine.kind(), &probe)
+    {
+        if super::listens_on_loopback_only(*port) {
+            health.ok = false;
+            health.detail = Some(format!(
+                "the server listens on 127.0.0.1:{port} only: a published port cannot reach it"
+            ));
+        }
     }
     result.uid = engine.process_uid(&container);
     result.start_ok = health.still_running;

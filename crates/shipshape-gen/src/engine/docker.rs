@@ -115,7 +115,9 @@ impl ContainerEngine for Docker {
         let names: Vec<String> = env.keys().cloned().collect();
         let name = format!("shipshape-verify-{}", std::process::id());
         let mut command = self.command();
-        command.args(self.run_args(request, &names, &name)).envs(&env);
+        command
+            .args(self.run_args(request, &names, &name))
+            .envs(&env);
         let out = run(&mut command)?;
         let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
         Ok(RunningContainer {

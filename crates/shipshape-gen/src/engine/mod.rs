@@ -13,8 +13,8 @@ pub use buildah::Buildah;
 pub use check::{check_service, ServiceCheck, ServiceCheckRequest};
 pub use docker::Docker;
 pub use probe::{
-    healthcheck_argv, healthcheck_url, http_status, parse_env_file, process_tree_uid, tcp_open,
-    HealthProbe,
+    healthcheck_argv, healthcheck_url, http_status, listens_on_loopback_only, parse_env_file,
+    process_tree_uid, tcp_open, HealthProbe,
 };
 
 use std::collections::BTreeMap;
@@ -150,7 +150,8 @@ impl ImageInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRequest {
     pub image: String,
-    /// A `.env` file whose non-empty values go into the container's environment.
+    /// A `.env` file whose variables go into the container's environment, as compose's
+    /// `env_file` passes them (`KEY=` as an empty value).
     pub env_file: Option<PathBuf>,
     /// More variables; these win over `env_file`.
     pub env: BTreeMap<String, String>,
@@ -378,7 +379,7 @@ pub(crate) fn round_tenths(d: Duration) -> f64 {
     (d.as_secs_f64() * 10.0).round() / 10.0
 }
 
-/// The environment for a run: the env file's non-empty values, then `request.env`.
+/// The environment for a run: the env file's variables, then `request.env`.
 pub(crate) fn effective_env(request: &RunRequest) -> Result<BTreeMap<String, String>, EngineError> {
     let mut env = match &request.env_file {
         Some(path) => parse_env_file(&std::fs::read_to_string(path)?),
@@ -498,7 +499,14 @@ mod tests {
     #[test]
     fn error_messages_hide_environment_values() {
         let mut command = Command::new("buildah");
-        command.args(["run", "-e", "DATABASE_PASSWORD=hunter2", "ctr", "--", "node"]);
+        command.args([
+            "run",
+            "-e",
+            "DATABASE_PASSWORD=hunter2",
+            "ctr",
+            "--",
+            "node",
+        ]);
         let line = describe(&command);
         assert!(!line.contains("hunter2"), "{line}");
         assert!(line.contains("DATABASE_PASSWORD=…"), "{line}");

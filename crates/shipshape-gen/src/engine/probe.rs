@@ -167,9 +167,39 @@ pub fn tcp_open(port: u16) -> bool {
     .is_ok()
 }
 
-/// `KEY=VALUE` lines of a `.env` file. Comments, blank lines and empty values are left out: an
-/// empty value in `.env.example` means "set me", and passing it on as empty would hide a
-/// default the application has.
+/// Whether the only listening TCP sockets on `port` are bound to the loopback address (from
+/// `/proc/net/tcp` and `tcp6`). An engine that runs containers on the host network (buildah)
+/// reaches such a server; `docker run -p` would not, so it counts as unreachable.
+pub fn listens_on_loopback_only(port: u16) -> bool {
+    let mut scopes = Vec::new();
+    for (table, loopback) in [
+        ("/proc/net/tcp", "0100007F"),
+        ("/proc/net/tcp6", "00000000000000000000000001000000"),
+    ] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // fields: sl, local_address, rem_address, st (0A = LISTEN), …
+            let (Some(local), Some("0A")) = (fields.get(1), fields.get(3).copied()) else {
+                continue;
+            };
+            let Some((addr, hex_port)) = local.split_once(':') else {
+                continue;
+            };
+            if u16::from_str_radix(hex_port, 16).ok() == Some(port) {
+                scopes.push(addr == loopback);
+            }
+        }
+    }
+    !scopes.is_empty() && scopes.iter().all(|&is_loopback| is_loopback)
+}
+
+/// `KEY=VALUE` lines of a `.env` file, comments and blank lines left out. `KEY=` stays, as an
+/// empty value: compose's `env_file` passes it so, and the check must start the container the
+/// way `docker compose up` would (an empty `PATH` in `.env.example` breaks a container there
+/// too, and the check must show it).
 pub fn parse_env_file(text: &str) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     for line in text.lines() {
@@ -191,7 +221,7 @@ pub fn parse_env_file(text: &str) -> BTreeMap<String, String> {
         } else if let Some(at) = value.find(" #") {
             value = value[..at].trim_end();
         }
-        if !key.is_empty() && !value.is_empty() {
+        if !key.is_empty() {
             env.insert(key.to_string(), value.to_string());
         }
     }
@@ -329,7 +359,7 @@ mod tests {
     }
 
     #[test]
-    fn env_files_keep_set_values_only() {
+    fn env_files_read_as_compose_reads_them() {
         let env = parse_env_file(
             "# comment\nPORT=8080\nexport NODE_ENV=production\nEMPTY=\nQUOTED=\"a b\"\n\
              SINGLE='x'\nTRAILING=value # note\nnot a line\n",
@@ -339,8 +369,8 @@ mod tests {
         assert_eq!(env.get("QUOTED").map(String::as_str), Some("a b"));
         assert_eq!(env.get("SINGLE").map(String::as_str), Some("x"));
         assert_eq!(env.get("TRAILING").map(String::as_str), Some("value"));
-        assert!(!env.contains_key("EMPTY"));
-        assert_eq!(env.len(), 5);
+        assert_eq!(env.get("EMPTY").map(String::as_str), Some(""));
+        assert_eq!(env.len(), 6);
     }
 
     #[test]
@@ -369,6 +399,18 @@ mod tests {
         );
         let request = server.join().expect("server thread");
         assert!(request.starts_with("GET /healthz HTTP/1.0"), "{request}");
+    }
+
+    #[test]
+    fn a_loopback_listener_is_told_apart_from_one_on_every_address() {
+        let local = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let everywhere = std::net::TcpListener::bind("0.0.0.0:0").expect("bind any");
+        assert!(listens_on_loopback_only(
+            local.local_addr().expect("addr").port()
+        ));
+        assert!(!listens_on_loopback_only(
+            everywhere.local_addr().expect("addr").port()
+        ));
     }
 
     #[test]
