@@ -50,6 +50,10 @@ LABEL = "org.shipshape.standin.recipe"
 # forces vfs where overlay is unavailable (every layer is then a full copy: keep images small).
 ENGINE_ENV = {"BUILDAH_ISOLATION": "chroot"}
 GLOBAL_FLAGS = ["--storage-driver", os.environ["SHIPSHAPE_STORAGE_DRIVER"]] if os.environ.get("SHIPSHAPE_STORAGE_DRIVER") else []
+# A separate image store (SHIPSHAPE_STORAGE_ROOT), e.g. to time a cold start without touching
+# the machine's images.
+if os.environ.get("SHIPSHAPE_STORAGE_ROOT"):
+    GLOBAL_FLAGS += ["--root", os.environ["SHIPSHAPE_STORAGE_ROOT"], "--runroot", os.environ["SHIPSHAPE_STORAGE_ROOT"] + "-run"]
 # Variables through which each client that fetches packages in a RUN step finds a CA bundle:
 # Node.js and npm, OpenSSL (Python's ssl, Go, uv), pip, requests (poetry, pipenv), cargo, git.
 # Bump when recipe_debian changes what goes into the Debian root filesystem.
@@ -809,7 +813,7 @@ def build_and_run(
             res.error = f"GET {res.health_path} answered {res.health_status}"
         res.stage = "done" if res.health_ok else ("health" if res.start_ok else "start")
         if not res.health_ok or (res.healthcheck_exit not in (0, None)):
-            res.log_tail = tail(run_log, 25)
+            res.log_tail = tail(run_log, 60)
         return res
     finally:
         if proc is not None and proc.poll() is None:
@@ -844,10 +848,43 @@ class ServiceSpec:
     port: int | None
 
 
+# The value the harness writes where the generated README tells the user to fill in a value
+# (a variable compose requires with `${NAME:?…}` and .env.example leaves empty). Letters and
+# digits only: it ends up inside connection URLs.
+PLACEHOLDER = "verify0placeholder"
+
+
+def interpolate(text: str, variables: dict[str, str]) -> str:
+    """Compose's variable interpolation: ${NAME}, ${NAME:-default}, ${NAME-default},
+    ${NAME:?error}, ${NAME?error}, $NAME and $$. A required variable that is empty gets
+    PLACEHOLDER, as the user filling in .env would give it a value."""
+
+    def one(m: re.Match) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group("braced") or m.group("bare")
+        op, arg = m.group("op") or "", m.group("arg") or ""
+        value = variables.get(name)
+        if op in (":-", "-"):
+            if value is None or (op == ":-" and value == ""):
+                return interpolate(arg, variables)
+            return value
+        if op in (":?", "?"):
+            if value is None or value == "":
+                return PLACEHOLDER
+            return value
+        if op in (":+", "+"):
+            return interpolate(arg, variables) if value else ""
+        return value or ""
+
+    pattern = r"\$\$|\$\{(?P<braced>\w+)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)"
+    return re.sub(pattern, one, text)
+
+
 def services_of(root: Path) -> list[ServiceSpec]:
     """The services to build: compose.yaml's `build:` entries when it has them, else every
     Dockerfile (context: its own folder). Environment: .env or .env.example, then compose's
-    `environment:` (which wins, as in compose)."""
+    `environment:` (which wins, as in compose), interpolated as compose does."""
     base_env = read_env_file(root / ".env") or read_env_file(root / ".env.example")
     specs: list[ServiceSpec] = []
     compose = next((root / n for n in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml") if (root / n).is_file()), None)
@@ -870,7 +907,7 @@ def services_of(root: Path) -> list[ServiceSpec]:
             environment = svc.get("environment") or {}
             if isinstance(environment, list):
                 environment = dict(e.split("=", 1) for e in environment if "=" in e)
-            env.update({k: str(v) for k, v in environment.items() if v is not None})
+            env.update({k: interpolate(str(v), base_env) for k, v in environment.items() if v is not None})
             port = None
             for p in svc.get("ports") or []:
                 m = re.search(r"(\d+)(?:/\w+)?$", str(p))
