@@ -194,6 +194,7 @@ def main() -> int:
     p.add_argument("--keep-existing", action="store_true", help="keep the apps' own Dockerfiles and compose files")
     p.add_argument("--timeout", type=float, default=90)
     p.add_argument("--json", help="write every result to this file")
+    p.add_argument("--reuse-runs", help="take build-and-run results from this earlier --json file (same shipshape commit) instead of building again")
     ns = p.parse_args()
 
     apps = tomllib.loads((HERE / "apps.toml").read_text(encoding="utf-8"))["app"]
@@ -202,6 +203,10 @@ def main() -> int:
     shipshape = Path(ns.shipshape).resolve()
     checkouts = Path(ns.checkouts)
     checkouts.mkdir(parents=True, exist_ok=True)
+    reused = {}
+    if ns.reuse_runs:
+        for row in json.loads(Path(ns.reuse_runs).read_text()):
+            reused[(row["app"], row["service"])] = row.get("run")
     rows, details = [], []
     field_right = {f: 0 for f in FIELDS}
     field_total = 0
@@ -242,6 +247,8 @@ def main() -> int:
                     row["run"] = {"error": "no Dockerfile generated for this service", "build_ok": False}
                 elif ns.no_run or not (app["reachable"] or ns.all_builds):
                     row["run"] = None
+                elif (app["name"], svc["root"]) in reused:
+                    row["run"] = reused[(app["name"], svc["root"])]
                 else:
                     r = harness.build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, spec.port, None, ns.timeout, {})
                     row["run"] = asdict(r)

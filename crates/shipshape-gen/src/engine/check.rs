@@ -54,7 +54,7 @@ impl ServiceCheck {
         self.build_ok
             && self.start_ok
             && self.health.as_ref().is_some_and(|h| h.ok)
-            && self.uid.map_or(true, |uid| uid != 0)
+            && self.uid != Some(0)
     }
 }
 
