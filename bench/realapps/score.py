@@ -245,18 +245,23 @@ def main() -> int:
                 spec = next((s for s in specs if s.dockerfile.parent.resolve() == svc_dir), None)
                 if spec is None:
                     row["run"] = {"error": "no Dockerfile generated for this service", "build_ok": False}
-                elif ns.no_run or not (app["reachable"] or ns.all_builds):
-                    row["run"] = None
                 elif (app["name"], svc["root"]) in reused:
                     row["run"] = reused[(app["name"], svc["root"])]
+                elif ns.no_run or not (app["reachable"] or ns.all_builds):
+                    row["run"] = None
                 else:
-                    r = harness.build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, spec.port, None, ns.timeout, {})
-                    row["run"] = asdict(r)
+                    try:
+                        r = harness.build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, spec.port, None, ns.timeout, {})
+                        row["run"] = asdict(r)
+                    except Exception as e:  # noqa: BLE001 - one app's trouble must not end the scoreboard
+                        row["run"] = {"error": f"harness: {type(e).__name__}: {e}", "build_ok": False}
                 if init.returncode != 0:
                     row["init_log"] = (init.stdout + init.stderr).splitlines()[-10:]
                 rows.append(row)
                 details.append(row)
                 print(summary_line(row), flush=True)
+                if ns.json:  # after every service: a crash keeps what was measured
+                    Path(ns.json).write_text(json.dumps(details, indent=1))
     total = time.monotonic() - started
     print_board(rows, field_right, field_total, total, shipshape)
     if ns.json:
@@ -267,7 +272,7 @@ def main() -> int:
 def summary_line(row: dict) -> str:
     checks = row["detect"]
     run = row.get("run")
-    status = "skipped (registry unreachable)" if run is None else (
+    status = "not built" if run is None else (
         "healthy" if run.get("health_ok") and run.get("uid") not in (0, None) else classify(run))
     return f"{row['app']}/{row['service']}: detect {sum(checks.values())}/{len(checks)}; {status}"
 
@@ -290,7 +295,8 @@ def print_board(rows, field_right, field_total, total, shipshape) -> None:
         run = row.get("run")
         compose = "—" if row["compose"] is None else ("ok" if not row["compose"] else "✗ " + "; ".join(row["compose"])[:80])
         if run is None:
-            cells = ["n/a", "n/a", "n/a", "registry unreachable here: not built"]
+            why = "not built in this run" if row["reachable"] else "registry unreachable here: not built"
+            cells = ["n/a", "n/a", "n/a", why]
         else:
             built = run.get("build_ok")
             cells = [

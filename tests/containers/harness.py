@@ -350,7 +350,7 @@ def recipe_debian(plan: StandinPlan, fingerprint: str, timings: Timings, table: 
 
 
 def bud(plan: StandinPlan, fingerprint: str, context: Path, containerfile: str, build_args: dict[str, str]) -> None:
-    args = ["bud", "--isolation", "chroot", "--format", "docker", "--network", "host", "-f", str(STANDINS / containerfile)]
+    args = ["bud", "--isolation", "chroot", "--format", "docker", "--network", "host", "--no-cache", "--force-rm", "-f", str(STANDINS / containerfile)]
     for k, v in build_args.items():
         args += ["--build-arg", f"{k}={v}"]
     args += ["--label", f"{LABEL}={fingerprint}", "--label", "org.shipshape.standin=true", "-t", plan.local_name, str(context)]
@@ -728,6 +728,9 @@ def build_and_run(
     ctr = None
     proc = None
     try:
+        if not dockerfile.is_file():
+            res.error = f"{dockerfile} does not exist (compose.yaml builds from it)"
+            return res
         try:
             plans = ensure_standins(from_images(dockerfile, build_args), timings)
             res.standin_limits = sorted({f"{p.image}: {p.limits}" for p in plans})
@@ -737,7 +740,8 @@ def build_and_run(
         finally:
             timings.save()
         build_log = work / "build.log"
-        args = ["bud", "--isolation", "chroot", "--format", "docker", "--network", "host", "-f", str(dockerfile), "-t", tag]
+        # --force-rm: a failed build leaves no working containers behind.
+        args = ["bud", "--isolation", "chroot", "--format", "docker", "--network", "host", "--no-cache", "--force-rm", "-f", str(dockerfile), "-t", tag]
         for k, v in build_args.items():
             args += ["--build-arg", f"{k}={v}"]
         t = time.monotonic()
@@ -798,11 +802,14 @@ def build_and_run(
         res.start_ok = alive and (res.port_open or res.port is None)
         res.health_ok = res.start_ok and not res.loopback_only and (res.health_status == 200 if res.health_path else res.port_open)
         if alive and hc_argv:
-            hc = subprocess.run(
-                ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host", ctr, "--", *hc_argv],
-                env={**os.environ, **ENGINE_ENV}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30,
-            )
-            res.healthcheck_exit = hc.returncode
+            try:
+                hc = subprocess.run(
+                    ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host", ctr, "--", *hc_argv],
+                    env={**os.environ, **ENGINE_ENV}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30,
+                )
+                res.healthcheck_exit = hc.returncode
+            except subprocess.TimeoutExpired:
+                res.healthcheck_exit = -1  # did not finish in 30 s: a HEALTHCHECK that hangs
         if not alive:
             res.error = f"the process exited with status {proc.returncode}"
         elif not res.port_open and res.port:
@@ -992,6 +999,54 @@ def cmd_run(ns) -> int:
     return 0 if ok else 1
 
 
+# How to regenerate each lockfile from its manifest, with the ordinary client of a reachable
+# registry (`fixtures --relock`). Fixture lockfiles are written by hand and do not resolve; with
+# --relock the harness tests the generated files against lockfiles a real project would have.
+RELOCK = {
+    "package-lock.json": [["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]],
+    "yarn.lock": [["npx", "-y", "yarn@1", "install", "--ignore-scripts", "--no-frozen-lockfile", "--silent"]],
+    "pnpm-lock.yaml": [["npx", "-y", "pnpm@9", "install", "--lockfile-only", "--ignore-scripts"]],
+    # The bun of the stand-in (oven/bun:1.3), whose lockfile format the image's bun reads.
+    "bun.lockb": [["npx", "-y", "bun@1.3", "install", "--lockfile-only", "--save-text-lockfile"]],
+    "Cargo.lock": [["cargo", "generate-lockfile"]],
+    "uv.lock": [["{tools}/uv", "lock"]],
+    "poetry.lock": [["{tools}/poetry", "lock"]],
+    "Pipfile.lock": [["{tools}/pipenv", "lock"]],
+}
+
+
+def python_tools() -> Path:
+    """A virtualenv with uv, poetry and pipenv from PyPI, made once per machine."""
+    venv = CACHE / "tools"
+    if not (venv / "bin" / "pipenv").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "uv", "poetry", "pipenv"], check=True)
+    return venv / "bin"
+
+
+def relock(app: Path) -> list[str]:
+    """Regenerate every lockfile under `app` in place; returns what was done (or failed)."""
+    done = []
+    for lock in sorted(app.rglob("*")):
+        if lock.name not in RELOCK or "node_modules" in lock.parts or not lock.is_file():
+            continue
+        folder = lock.parent
+        # Resolve from the manifest alone: the tools read an old lockfile first and keep (npm) or
+        # stop on (poetry, uv, bun) entries that never resolved.
+        lock.unlink()
+        for argv in RELOCK[lock.name]:
+            argv = [a.replace("{tools}", str(python_tools())) for a in argv]
+            if lock.name in ("uv.lock", "poetry.lock", "Pipfile.lock"):
+                env = {**os.environ, "PIPENV_IGNORE_VIRTUALENVS": "1", "PIPENV_VENV_IN_PROJECT": "0"}
+            else:
+                env = dict(os.environ)
+            out = subprocess.run(argv, cwd=folder, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+            rel = lock.relative_to(app)
+            done.append(f"{rel}: {'relocked' if out.returncode == 0 else 'relock failed: ' + (out.stdout.strip().splitlines() or [''])[-1][:120]}")
+        shutil.rmtree(folder / "node_modules", ignore_errors=True)
+    return done
+
+
 def cmd_fixtures(ns) -> int:
     """`shipshape init` on a copy of each fixture app, then `run` on what it generated."""
     table = tomllib.loads((HERE / "fixtures.toml").read_text(encoding="utf-8"))
@@ -1006,6 +1061,9 @@ def cmd_fixtures(ns) -> int:
         with tempfile.TemporaryDirectory(prefix="shipshape-fixture-") as tmp:
             app = Path(tmp) / fixture["name"]
             shutil.copytree(repo / "tests/fixtures/apps" / fixture["name"], app, symlinks=True)
+            if ns.relock:
+                for line in relock(app):
+                    log(f"[relock] {fixture['name']}/{line}")
             init = subprocess.run([str(shipshape), "init", str(app)], text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             if init.returncode != 0:
                 results.append({"fixture": fixture["name"], "service": "-", "error": "init failed", "log_tail": init.stdout.splitlines()[-15:]})
@@ -1067,6 +1125,7 @@ def main() -> int:
     f.add_argument("--shipshape", default=str(HERE.parent.parent / "target/debug/shipshape"), help="the shipshape binary")
     f.add_argument("--timeout", type=float, default=60)
     f.add_argument("--json", action="store_true")
+    f.add_argument("--relock", action="store_true", help="regenerate the fixtures' lockfiles (in the copy) with the real package managers first")
     f.set_defaults(fn=cmd_fixtures)
     ns = p.parse_args()
     return ns.fn(ns)

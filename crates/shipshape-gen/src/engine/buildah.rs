@@ -48,6 +48,10 @@ impl Buildah {
             "docker".into(),
             "--network".into(),
             "host".into(),
+            // A failed build leaves no working containers behind (buildah accepts --force-rm
+            // only together with --layers or --no-cache).
+            "--no-cache".into(),
+            "--force-rm".into(),
             "-f".into(),
             request.dockerfile.display().to_string(),
             "-t".into(),
@@ -306,7 +310,7 @@ mod tests {
         };
         assert_eq!(
             buildah().build_args(&request).join(" "),
-            "bud --isolation chroot --format docker --network host -f /repo/Dockerfile \
+            "bud --isolation chroot --format docker --network host --no-cache --force-rm -f /repo/Dockerfile \
              -t localhost/shipshape-verify/web:1 /repo"
         );
     }
