@@ -164,6 +164,8 @@ def classify(result: dict) -> str:
     if result.get("health_ok") and result.get("uid") not in (0, None):
         return ""
     text = "\n".join(result.get("log_tail") or []) + "\n" + str(result.get("error") or "")
+    if "does not exist (compose.yaml builds from it)" in str(result.get("error") or ""):
+        return "no Dockerfile generated, compose.yaml builds one"
     if str(result.get("error") or "").startswith("stand-in:"):
         return "stand-in: " + str(result["error"]).split("\n")[0][10:120]
     if any(word in text for word in UNREACHABLE):
@@ -178,7 +180,8 @@ def classify(result: dict) -> str:
 def last_error_line(lines: list[str]) -> str:
     for line in reversed(lines):
         low = line.lower()
-        if any(w in low for w in ("error", "exception", "failed", "cannot", "not found", "no such")) and "subprocess exited" not in low and not low.startswith("error: building at step"):
+        noise = ("subprocess exited", "error: building at step", "complete log of this run", "waiting for other jobs", "this error originates from a subprocess", "elifecycle")
+        if any(w in low for w in ("error", "exception", "failed", "cannot", "not found", "no such")) and not any(n in low for n in noise):
             return line.strip()[:140]
     return (lines[-1].strip()[:140] if lines else "")
 
