@@ -7,6 +7,7 @@
 //! cap, binary sniffing, UTF-8) apply at that read, so a file shipshape never needs costs nothing
 //! (the walk does not even stat it) and is never reported as skipped.
 
+use std::any::{Any, TypeId};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -144,6 +145,8 @@ pub struct FileEntry {
     /// Byte offset of the file name in `path` (name and folder are asked for constantly).
     name_start: usize,
     content: OnceLock<Result<Arc<str>, SkipReason>>,
+    /// What callers derived from the content (a parsed Dockerfile, YAML documents), one per type.
+    models: Models,
 }
 
 impl FileEntry {
@@ -155,6 +158,41 @@ impl FileEntry {
     /// The folder the file is in, relative to the root (`""` for the root).
     pub fn dir(&self) -> &str {
         &self.path[..self.name_start.saturating_sub(1)]
+    }
+}
+
+/// Models derived from one file's text, at most one per type: the first caller to ask for a
+/// type builds it, every later caller (on any thread) shares it. Each type's cell is created
+/// under a short lock and built outside it, so building one model may ask for another.
+#[derive(Default)]
+struct Models(Mutex<Vec<(TypeId, ModelCell)>>);
+
+type ModelCell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+impl Models {
+    fn get_or_build<T: Any + Send + Sync>(&self, build: impl FnOnce() -> T) -> Option<Arc<T>> {
+        let cell = {
+            let mut cells = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let id = TypeId::of::<T>();
+            match cells.iter().find(|(t, _)| *t == id) {
+                Some((_, cell)) => Arc::clone(cell),
+                None => {
+                    let cell = ModelCell::default();
+                    cells.push((id, Arc::clone(&cell)));
+                    cell
+                }
+            }
+        };
+        let model = cell.get_or_init(|| Arc::new(build()) as Arc<dyn Any + Send + Sync>);
+        // The cell was found by `T`'s type id, so it always holds a `T`.
+        Arc::clone(model).downcast::<T>().ok()
+    }
+}
+
+impl std::fmt::Debug for Models {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.0.lock().map_or(0, |cells| cells.len());
+        write!(f, "Models({count})")
     }
 }
 
@@ -294,6 +332,21 @@ impl Inventory {
             }
         }
         self.text(entry)
+    }
+
+    /// The model of type `T` of a file, built from its text by `build` the first time anyone
+    /// asks and shared by every later caller, so each file is parsed at most once per run.
+    /// `None` when the text cannot be read (the file is then listed in [`Inventory::skipped`]).
+    ///
+    /// The cache is keyed by `T` alone: every caller asking for one type must build it the same
+    /// way from the text. Parsers own a type per model (`shipshape_syntax::documents`) for that.
+    pub fn model<T: Any + Send + Sync>(
+        &self,
+        entry: &FileEntry,
+        build: impl FnOnce(&str) -> T,
+    ) -> Option<Arc<T>> {
+        let text = self.text(entry)?;
+        entry.models.get_or_build(|| build(&text))
     }
 
     /// The text of the file at `path`, if it is in the inventory and readable.
@@ -443,6 +496,7 @@ fn visit(
         path,
         kind,
         content,
+        models: Models::default(),
     }))
 }
 
@@ -661,6 +715,43 @@ mod tests {
             ]
         );
         assert_eq!(inv.files().len(), 1);
+    }
+
+    #[test]
+    fn a_model_is_built_once_however_many_callers_ask() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Lines(usize);
+        struct Words(usize);
+        let dir = tree(&[("Dockerfile", b"FROM alpine:3.20\nUSER app\n")]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = inv.get("Dockerfile").unwrap();
+        let builds = AtomicUsize::new(0);
+        let lines = |text: &str| {
+            builds.fetch_add(1, Ordering::SeqCst);
+            Lines(text.lines().count())
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| inv.model(entry, lines).unwrap());
+            let b = s.spawn(|| inv.model(entry, lines).unwrap());
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.0, 2);
+        // Another type is another model of the same file.
+        let words = inv
+            .model(entry, |t| Words(t.split_whitespace().count()))
+            .unwrap();
+        assert_eq!(words.0, 4);
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_unreadable_file_has_no_model() {
+        let dir = tree(&[("notes.txt", b"\xff\xfe bad")]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = inv.get("notes.txt").unwrap();
+        assert!(inv.model(entry, |t| t.len()).is_none());
     }
 
     #[test]
