@@ -2,6 +2,7 @@
 //! (with heredocs, directives and continuations), the shell inside `RUN`, and YAML.
 
 pub mod dockerfile;
+pub mod image;
 pub mod shell;
 pub mod span;
 pub mod yaml;
