@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use shipshape_core::evidence::line_of_offset;
-use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, Located};
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, LineIndex, Located};
+use shipshape_syntax::documents::{self, DocumentError};
+use shipshape_syntax::yaml;
 
 use crate::model::{Ambiguity, Language, Note};
 use crate::scan;
@@ -125,41 +127,44 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Parse a YAML file (first document); a parse failure becomes a note and `None`.
-    pub fn yaml(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
-        let text = self.text(path)?;
-        match serde_saphyr::from_str::<serde_json::Value>(&text) {
-            Ok(v) => Some((text, v)),
-            Err(e) => {
-                let msg = e.to_string();
-                let line = yaml_error_line(&msg);
-                let first = msg.lines().next().unwrap_or("").to_string();
+    /// The YAML documents of a file, with spans, parsed once per run for every reader; a parse
+    /// failure becomes a note (with its line) and `None`.
+    pub fn yaml_nodes(&self, path: &str) -> Option<(Arc<str>, Arc<Vec<yaml::Node>>)> {
+        let entry = self.inv.get(path)?;
+        let text = self.inv.text(entry)?;
+        match documents::yaml(self.inv, entry) {
+            Ok(docs) => Some((text, docs)),
+            Err(DocumentError::Unreadable) => None,
+            Err(DocumentError::Yaml(e)) => {
+                let at = LineIndex::new(&text).position(e.span.start);
                 self.note(
                     path,
-                    line,
-                    format!("could not parse YAML: {first} — values from this file were not used"),
+                    Some(at.line),
+                    format!(
+                        "could not parse YAML: error: line {} column {}: {} — values from this \
+                         file were not used",
+                        at.line, at.column, e.message
+                    ),
                 );
                 None
             }
         }
     }
 
-    /// Parse every document of a multi-document YAML file (Kubernetes manifests).
+    /// A YAML file's first document as a JSON value (`null` for an empty file); a parse failure
+    /// becomes a note and `None`.
+    pub fn yaml(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
+        let (text, docs) = self.yaml_nodes(path)?;
+        let first = docs
+            .first()
+            .map_or(serde_json::Value::Null, yaml::Node::to_json);
+        Some((text, first))
+    }
+
+    /// Every document of a multi-document YAML file (Kubernetes manifests) as JSON values.
     pub fn yaml_documents(&self, path: &str) -> Option<(Arc<str>, Vec<serde_json::Value>)> {
-        let text = self.text(path)?;
-        match serde_saphyr::from_multiple::<serde_json::Value>(&text) {
-            Ok(v) => Some((text, v)),
-            Err(e) => {
-                let msg = e.to_string();
-                let first = msg.lines().next().unwrap_or("").to_string();
-                self.note(
-                    path,
-                    yaml_error_line(&msg),
-                    format!("could not parse YAML: {first} — values from this file were not used"),
-                );
-                None
-            }
-        }
+        let (text, docs) = self.yaml_nodes(path)?;
+        Some((text, docs.iter().map(yaml::Node::to_json).collect()))
     }
 
     /// Files under `dir` that belong to that service: not inside a nested service root.
@@ -346,16 +351,6 @@ impl<'a> Ctx<'a> {
         }
         Some(chosen)
     }
-}
-
-/// serde-saphyr errors mention `line N` somewhere in their text.
-fn yaml_error_line(msg: &str) -> Option<u32> {
-    let idx = msg.find("line ")?;
-    let digits: String = msg[idx + 5..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
 }
 
 /// Line of the first `"key"` in a JSON text (good enough for evidence in hand-written manifests).

@@ -5,7 +5,7 @@
 
 use shipshape_core::{ArtifactKind, Evidence, FileEntry};
 
-use super::hcl::TfFile;
+use super::terraform::TfFile;
 use super::Found;
 use crate::ctx::Ctx;
 use crate::model::{CiSystem, Environments};

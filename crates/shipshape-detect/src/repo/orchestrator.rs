@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use shipshape_core::{ArtifactKind, Evidence, FileEntry};
 
-use super::hcl::TfFile;
+use super::terraform::TfFile;
 use super::Infra;
 use crate::ctx::Ctx;
 use crate::model::Orchestrator;
