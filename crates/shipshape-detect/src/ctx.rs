@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use shipshape_core::evidence::line_of_offset;
 use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, LineIndex, Located};
+use shipshape_syntax::dockerfile::{Dockerfile, Keyword};
 use shipshape_syntax::documents::{self, DocumentError};
 use shipshape_syntax::yaml;
 
@@ -289,8 +290,10 @@ impl<'a> Ctx<'a> {
             }
             match f.kind {
                 ArtifactKind::Dockerfile => {
-                    if let Some(text) = self.inv.text(f) {
-                        for (port, offset) in scan::expose_ports(&text) {
+                    if let (Some(text), Some(dockerfile)) =
+                        (self.inv.text(f), documents::dockerfile(self.inv, f))
+                    {
+                        for (port, offset) in expose_ports(&dockerfile) {
                             hints.push(Located::new(
                                 port,
                                 Evidence::at_offset(&f.path, &text, offset, "EXPOSE"),
@@ -353,6 +356,18 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The first literal port of every `EXPOSE` of a Dockerfile, any stage, with its offset.
+fn expose_ports(dockerfile: &Dockerfile) -> Vec<(u16, usize)> {
+    dockerfile
+        .instructions_of(Keyword::Expose)
+        .filter_map(|(_, expose)| {
+            let word = expose.words().first()?;
+            let port = word.value.split('/').next().unwrap_or(&word.value);
+            port.parse().ok().map(|p| (p, word.span.start))
+        })
+        .collect()
+}
+
 /// Line of the first `"key"` in a JSON text (good enough for evidence in hand-written manifests).
 pub fn json_key_line(text: &str, key: &str) -> Option<u32> {
     let needle = format!("\"{key}\"");
@@ -367,6 +382,20 @@ pub fn json_nested_line(text: &str, outer: &str, inner: &str) -> Option<u32> {
 }
 
 /// Line of the first line that contains `needle`.
-pub fn line_of(text: &str, needle: &str) -> Option<u32> {
-    text.find(needle).map(|o| line_of_offset(text, o))
+pub use shipshape_core::evidence::line_containing as line_of;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_literal_port_of_every_expose_is_a_hint() {
+        let src = "FROM x AS build\nEXPOSE 9229\nFROM y\n# EXPOSE 1\nEXPOSE 3000/tcp 9464\nEXPOSE $PORT\n";
+        let dockerfile = shipshape_syntax::dockerfile::parse(src);
+        let found: Vec<(u16, u32)> = expose_ports(&dockerfile)
+            .into_iter()
+            .map(|(port, offset)| (port, line_of_offset(src, offset)))
+            .collect();
+        assert_eq!(found, [(9229, 2), (3000, 5)]);
+    }
 }

@@ -286,13 +286,7 @@ pub(crate) fn pipes(cmd: &Command) -> bool {
 
 /// 1-based line of a byte offset, for messages that point at another place in the file.
 pub(crate) fn line_of(source: &str, offset: usize) -> usize {
-    source
-        .as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    shipshape_core::text::line_of_offset(source, offset) as usize
 }
 
 /// Whether the instruction's arguments are a JSON array (exec form).
