@@ -54,11 +54,7 @@ impl Manifest {
     }
 
     /// The section (of `sections`) that lists dependency `name`.
-    fn dep_section(
-        &self,
-        name: &str,
-        sections: &[&'static str],
-    ) -> Option<&'static str> {
+    fn dep_section(&self, name: &str, sections: &[&'static str]) -> Option<&'static str> {
         sections
             .iter()
             .find(|s| self.json.get(**s).and_then(|d| d.get(name)).is_some())

@@ -10,11 +10,7 @@ use super::manifest::Manifest;
 use super::parent_dir;
 
 /// Node version candidates of one folder, in precedence order.
-fn runtime_candidates_in(
-    ctx: &Ctx,
-    dir: &str,
-    pkg: Option<&Manifest>,
-) -> Vec<Located<String>> {
+fn runtime_candidates_in(ctx: &Ctx, dir: &str, pkg: Option<&Manifest>) -> Vec<Located<String>> {
     let mut out = Vec::new();
     if let Some(pkg) = pkg {
         if let Some(v) = pkg.str_at(&["engines", "node"]) {
