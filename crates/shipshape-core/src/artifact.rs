@@ -273,11 +273,13 @@ pub fn classify_path(path: &str) -> Classification {
 
 /// Extensions that make a `Dockerfile.<ext>` name a file of another kind: documentation about
 /// Dockerfiles (`dockerfile.md`), code that writes them (`dockerfile.go`), data and templates
-/// for other tools. Any other suffix names a variant (`Dockerfile.prod`, `Dockerfile.alpine`).
+/// for other tools, and templates a generator turns into Dockerfiles (`Dockerfile.template`,
+/// whose `FROM {{ … }}` is not yet an image). Any other suffix names a variant
+/// (`Dockerfile.prod`, `Dockerfile.alpine`).
 const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
     "md", "markdown", "mdx", "txt", "rst", "adoc", "asciidoc", "html", "htm", "json", "yaml",
     "yml", "toml", "xml", "ini", "cfg", "csv", "lock", "log", "diff", "patch", "orig", "bak",
-    "snap", "tpl", "j2", "jinja", "jinja2", "tmpl", "erb", "hbs", "mustache",
+    "snap", "template", "tpl", "j2", "jinja", "jinja2", "tmpl", "erb", "hbs", "mustache",
 ];
 
 /// Whether a lower-cased file name is a Dockerfile: `Dockerfile`, `Containerfile`, a variant
@@ -383,6 +385,8 @@ mod tests {
         assert_eq!(classify_path("dockerfile.yaml"), Classification::SniffYaml);
         assert_eq!(classify_path("mydockerfile"), Known(K::Text));
         assert_eq!(classify_path("Dockerfile."), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile-linux.template"), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile.j2"), Known(K::Text));
     }
 
     #[test]

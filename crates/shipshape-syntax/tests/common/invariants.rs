@@ -171,7 +171,12 @@ fn check_model(src: &str, df: &dockerfile::Dockerfile) {
         assert!(chain.windows(2).all(|w| w[1] < w[0]), "lineage {chain:?}");
         let _ = model.lineage_instructions(s.index);
         if let Some(image) = model.base_image(s.index) {
-            let _ = (image.normalized(), image.tag(), image.digest(), image.name());
+            let _ = (
+                image.normalized(),
+                image.tag(),
+                image.digest(),
+                image.name(),
+            );
         }
     }
     let lineage: Vec<usize> = model.final_lineage().map(|s| s.index).collect();
