@@ -23,6 +23,8 @@ pub struct ImageRef<'a> {
     text: &'a str,
     registry: Option<Span>,
     repository: Span,
+    /// The last component of the repository.
+    name: Span,
     tag: Option<Span>,
     digest: Option<Span>,
     interpolated: bool,
@@ -54,10 +56,16 @@ pub fn parse(text: &str) -> ImageRef<'_> {
         .filter(|&i| is_registry_host(&text[..i]))
         .map(|i| Span::new(0, i));
     let repository_start = registry.map_or(0, |r| r.end + 1);
+    let repository = Span::new(repository_start, name_end.max(repository_start));
+    let name_start = at(b'/')
+        .map(|(i, _)| i + 1)
+        .rfind(|&i| i > repository.start && i <= repository.end)
+        .unwrap_or(repository.start);
     ImageRef {
         text,
         registry,
-        repository: Span::new(repository_start, name_end.max(repository_start)),
+        repository,
+        name: Span::new(name_start, repository.end),
         tag,
         digest,
         interpolated: has_variable(text),
@@ -123,12 +131,10 @@ impl<'a> ImageRef<'a> {
         &self.text[self.repository.start..self.repository.end]
     }
 
-    /// The last component of the repository: `app` for `ghcr.io/team/app:1`.
+    /// The last component of the repository: `app` for `ghcr.io/team/app:1`; a whole
+    /// `${IMAGE:-…}` when a variable names the image.
     pub fn name(&self) -> &'a str {
-        let repository = self.repository();
-        repository
-            .rsplit_once('/')
-            .map_or(repository, |(_, name)| name)
+        &self.text[self.name.start..self.name.end]
     }
 
     /// The tag without its `:`.
@@ -287,6 +293,12 @@ mod tests {
         assert!(r.is_interpolated());
         let r = parse("${IMAGE:-postgres:16}");
         assert_eq!((r.repository(), r.tag()), ("${IMAGE:-postgres:16}", None));
+        let r = parse("${IMAGE-docker.io/team/app:latest}");
+        assert_eq!(
+            (r.name(), r.tag()),
+            ("${IMAGE-docker.io/team/app:latest}", None)
+        );
+        assert_eq!(parse("team/${APP}:1").name(), "${APP}");
         let r = parse("${REGISTRY}/app");
         assert_eq!((r.registry(), r.repository()), (None, "${REGISTRY}/app"));
         let r = parse("${REGISTRY:-ghcr.io}/team/app:$TAG");

@@ -153,6 +153,9 @@ pub(crate) struct ImageRef<'a> {
     /// Repository without registry host: `team/app`; Docker Hub's `library/postgres` is
     /// `postgres`.
     pub repository: &'a str,
+    /// The image's own name, the last component of the repository (a whole `${IMAGE}` when a
+    /// variable names it).
+    pub name: &'a str,
     pub tag: Option<&'a str>,
     pub digest: Option<&'a str>,
 }
@@ -161,6 +164,7 @@ pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
     let reference = shipshape_syntax::image::parse(image);
     ImageRef {
         repository: reference.familiar_repository(),
+        name: reference.name(),
         tag: reference.tag(),
         digest: reference.digest(),
     }
