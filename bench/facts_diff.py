@@ -3,10 +3,12 @@
 
 For every repository folder given, runs `shipshape context --format json` with both binaries and
 prints whether the facts are identical, and if not, every value that differs (as a JSON path with
-the old and new value). Use it before and after a change to detection or parsing, on a folder of
-real checkouts (see realworld.md for how to take them), and read every difference.
+the old and new value). With `--audit`, compares `shipshape audit --format json` instead: the
+findings only one binary reports (file, rule, line, column, message). Use it before and after a
+change to detection, parsing or rules, on a folder of real checkouts (realworld_facts.md lists
+the last run), and read every difference.
 
-    python3 bench/facts_diff.py OLD_BINARY NEW_BINARY DIR [DIR ...]
+    python3 bench/facts_diff.py [--audit] OLD_BINARY NEW_BINARY DIR [DIR ...]
 """
 
 import json
@@ -23,6 +25,26 @@ def facts(binary, root):
     if out.returncode not in (0, 1):
         return {"error": out.stderr.strip()}
     return json.loads(out.stdout)
+
+
+def findings(binary, root):
+    out = subprocess.run(
+        [binary, "audit", root, "--format", "json", "--fail-on", "error"],
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode not in (0, 1):
+        return {("error", out.stderr.strip())}
+    return {
+        (
+            f["location"]["path"],
+            f["rule_id"],
+            f["location"]["start"]["line"],
+            f["location"]["start"]["column"],
+            f["message"],
+        )
+        for f in json.loads(out.stdout)["findings"]
+    }
 
 
 def differences(old, new, path=""):
@@ -49,11 +71,24 @@ def short(value):
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    audit = "--audit" in args
+    args = [a for a in args if a != "--audit"]
+    if len(args) < 3:
         sys.exit(__doc__)
-    old_bin, new_bin, roots = sys.argv[1], sys.argv[2], sys.argv[3:]
+    old_bin, new_bin, roots = args[0], args[1], args[2:]
     same = 0
     for root in roots:
+        if audit:
+            old, new = findings(old_bin, root), findings(new_bin, root)
+            if old == new:
+                same += 1
+                continue
+            print(f"{root}: {len(old - new)} finding(s) gone, {len(new - old)} new")
+            for sign, items in (("-", old - new), ("+", new - old)):
+                for item in sorted(items, key=str):
+                    print(f"  {sign} {short(item)}")
+            continue
         diffs = differences(facts(old_bin, root), facts(new_bin, root))
         if not diffs:
             same += 1
@@ -61,7 +96,8 @@ def main():
         print(f"{root}: {len(diffs)} difference(s)")
         for path, a, b in diffs:
             print(f"  {path}\n    old: {short(a)}\n    new: {short(b)}")
-    print(f"{same} of {len(roots)} repositories: identical facts")
+    what = "findings" if audit else "facts"
+    print(f"{same} of {len(roots)} repositories: identical {what}")
 
 
 if __name__ == "__main__":
