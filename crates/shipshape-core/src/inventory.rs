@@ -8,6 +8,7 @@
 //! (the walk does not even stat it) and is never reported as skipped.
 
 use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -145,8 +146,6 @@ pub struct FileEntry {
     /// Byte offset of the file name in `path` (name and folder are asked for constantly).
     name_start: usize,
     content: OnceLock<Result<Arc<str>, SkipReason>>,
-    /// What callers derived from the content (a parsed Dockerfile, YAML documents), one per type.
-    models: Models,
 }
 
 impl FileEntry {
@@ -161,27 +160,25 @@ impl FileEntry {
     }
 }
 
-/// Models derived from one file's text, at most one per type: the first caller to ask for a
-/// type builds it, every later caller (on any thread) shares it. Each type's cell is created
-/// under a short lock and built outside it, so building one model may ask for another.
+/// Models derived from the files' texts (a parsed Dockerfile, YAML documents), at most one per
+/// file and type: the first caller to ask builds it, every later caller (on any thread) shares
+/// it. Each cell is created under a short lock and built outside it, so building one model may
+/// ask for another, and files are parsed in parallel. Kept beside the files rather than in each
+/// [`FileEntry`], so the hundred thousand files nobody parses cost nothing.
 #[derive(Default)]
-struct Models(Mutex<Vec<(TypeId, ModelCell)>>);
+struct Models(Mutex<HashMap<(usize, TypeId), ModelCell>>);
 
 type ModelCell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
 
 impl Models {
-    fn get_or_build<T: Any + Send + Sync>(&self, build: impl FnOnce() -> T) -> Option<Arc<T>> {
+    fn get_or_build<T: Any + Send + Sync>(
+        &self,
+        file: usize,
+        build: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
         let cell = {
             let mut cells = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            let id = TypeId::of::<T>();
-            match cells.iter().find(|(t, _)| *t == id) {
-                Some((_, cell)) => Arc::clone(cell),
-                None => {
-                    let cell = ModelCell::default();
-                    cells.push((id, Arc::clone(&cell)));
-                    cell
-                }
-            }
+            Arc::clone(cells.entry((file, TypeId::of::<T>())).or_default())
         };
         let model = cell.get_or_init(|| Arc::new(build()) as Arc<dyn Any + Send + Sync>);
         // The cell was found by `T`'s type id, so it always holds a `T`.
@@ -205,6 +202,7 @@ pub struct Inventory {
     options: WalkOptions,
     config: Config,
     config_error: Option<ConfigError>,
+    models: Models,
 }
 
 impl Inventory {
@@ -247,6 +245,7 @@ impl Inventory {
             options,
             config: Config::default(),
             config_error: None,
+            models: Models::default(),
         })
     }
 
@@ -346,7 +345,14 @@ impl Inventory {
         build: impl FnOnce(&str) -> T,
     ) -> Option<Arc<T>> {
         let text = self.text(entry)?;
-        entry.models.get_or_build(|| build(&text))
+        match self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&entry.path))
+        {
+            Ok(file) => self.models.get_or_build(file, || build(&text)),
+            // An entry of another inventory: built, but not kept here.
+            Err(_) => Some(Arc::new(build(&text))),
+        }
     }
 
     /// The text of the file at `path`, if it is in the inventory and readable.
@@ -496,7 +502,6 @@ fn visit(
         path,
         kind,
         content,
-        models: Models::default(),
     }))
 }
 
