@@ -11,6 +11,7 @@
 //! Base images come from `data/base_images.toml` only.
 
 mod base_images;
+mod requirement;
 mod stacks;
 
 use std::sync::OnceLock;
@@ -22,7 +23,7 @@ use shipshape_detect::{Facts, Service};
 
 use crate::{join, show_dir, Artifact, BuildContext, Category, Plan, PlannedFile};
 
-pub use base_images::Day;
+pub use base_images::{is_published, Day};
 
 /// Where the application lives inside every image the generator writes.
 pub const WORKDIR: &str = "/app";

@@ -117,10 +117,14 @@ fn detected(field: &Option<shipshape_core::Located<String>>) -> Option<&str> {
 }
 
 fn images(runtime: &str, service: &Service, today: Day) -> Result<BaseImages, Skip> {
-    base_images::resolve(runtime, detected(&service.runtime_version), today).ok_or_else(|| {
-        Skip(format!(
-            "the base-image table has no `{runtime}` entry — this is a bug in shipshape"
-        ))
+    base_images::resolve(runtime, detected(&service.runtime_version), today).map_err(|e| {
+        let from = service
+            .runtime_version
+            .as_ref()
+            .and_then(|v| v.evidence.first())
+            .map(|e| format!(" ({})", e.path))
+            .unwrap_or_default();
+        Skip(format!("{}{from}", e.0))
     })
 }
 
@@ -242,7 +246,13 @@ fn default_version_note(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     if images.detected {
-        return None;
+        return images.resolution.as_ref().map(|r| {
+            let mut r = r.clone();
+            if let Some(first) = r.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{r}.")
+        });
     }
     warnings.push(format!(
         "no {name} version is declared: the image uses {name} {}, shipshape's current default — \

@@ -48,8 +48,12 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             PackageManager::Poetry => {
-                let version = base_images::tool("poetry")
-                    .ok_or_else(|| Skip("the base-image table pins no poetry version".into()))?;
+                let version = base_images::tool("poetry", &img.version).ok_or_else(|| {
+                    Skip(format!(
+                        "no poetry release in the base-image table installs on Python {}",
+                        img.version
+                    ))
+                })?;
                 build_env.extend([
                     ("POETRY_VIRTUALENVS_IN_PROJECT", "true".to_string()),
                     ("POETRY_NO_INTERACTION", "1".to_string()),
@@ -66,8 +70,12 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             PackageManager::Pipenv => {
-                let version = base_images::tool("pipenv")
-                    .ok_or_else(|| Skip("the base-image table pins no pipenv version".into()))?;
+                let version = base_images::tool("pipenv", &img.version).ok_or_else(|| {
+                    Skip(format!(
+                        "no pipenv release in the base-image table installs on Python {}",
+                        img.version
+                    ))
+                })?;
                 build_env.push(("PIPENV_VENV_IN_PROJECT", "1".to_string()));
                 let mut m = vec!["Pipfile".to_string()];
                 let locked = has(inv, root, "Pipfile.lock");
