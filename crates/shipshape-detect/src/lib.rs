@@ -45,6 +45,9 @@ pub fn detect(inv: &Inventory) -> Facts {
             facts.monorepo = Some(Monorepo { tools, packages });
         }
     }
+    for svc in &mut facts.services {
+        stacks::processes::attach(&ctx, svc);
+    }
     unique_names(&mut facts.services);
 
     repo::detect(&ctx, &mut facts);

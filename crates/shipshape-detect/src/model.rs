@@ -63,6 +63,30 @@ pub struct Service {
     pub env_vars: Vec<Located<String>>,
     /// Other services (by name) and backing services (by id) this one talks to.
     pub depends_on: Vec<Located<String>>,
+    /// Processes of the same code besides the server: release steps (migrations) that run once
+    /// before it starts, and workers (Procfile, render.yaml, fly.toml, the framework's own
+    /// migration command).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<Process>,
+}
+
+/// A process of a service other than its server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    pub kind: ProcessKind,
+    /// Its name where a file gives one (`worker`, `release`), else what it does (`migrate`).
+    pub name: String,
+    /// The command line, as the file writes it.
+    pub command: Located<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProcessKind {
+    /// Runs to completion before the server starts (database migrations, a Procfile `release`).
+    Release,
+    /// Runs beside the server with no HTTP port (queue consumers, schedulers).
+    Worker,
 }
 
 impl Service {
@@ -87,6 +111,7 @@ impl Service {
             backing_services: Vec::new(),
             env_vars: Vec::new(),
             depends_on: Vec::new(),
+            processes: Vec::new(),
         }
     }
 }

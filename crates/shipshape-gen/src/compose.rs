@@ -15,8 +15,9 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 use shipshape_core::Inventory;
-use shipshape_detect::{BackingService, Facts, Language, ServiceRole};
+use shipshape_detect::{BackingService, Facts, Language, ProcessKind, Service, ServiceRole};
 
+use crate::docker;
 use crate::{build_targets, show_dir, Artifact, BuildTarget, Category, Plan};
 use crate::{dir_of, PlannedFile};
 
@@ -136,6 +137,22 @@ pub(crate) struct AppService<'a> {
     pub cap_drop_all: bool,
 }
 
+/// A process of an application's own code run from the same image with another command: a
+/// one-shot release step (migrations) the server waits for, or a worker beside it.
+#[derive(Debug, Clone)]
+pub(crate) struct ProcessService {
+    /// The compose service name (`web-migrate`, `web-worker`).
+    pub name: String,
+    /// The application service whose image it runs.
+    pub app: String,
+    pub kind: ProcessKind,
+    /// Exec form.
+    pub command: Vec<String>,
+    /// The Dockerfile stage to build, when the final image lacks the tool (a Node migration CLI
+    /// among the dev dependencies).
+    pub target: Option<String>,
+}
+
 /// One backing service in the compose file.
 #[derive(Debug, Clone)]
 pub(crate) struct BackingEntry<'a> {
@@ -147,6 +164,7 @@ pub(crate) struct BackingEntry<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LocalStack<'a> {
     pub apps: Vec<AppService<'a>>,
+    pub processes: Vec<ProcessService>,
     pub backing: Vec<BackingEntry<'a>>,
     pub warnings: Vec<String>,
 }
@@ -234,11 +252,14 @@ pub(crate) fn local_stack<'a>(
         };
         let summary = target.image_summary();
         if target.text.is_none() {
+            // Compose would stop on the missing file: the service stays out until it has one.
             stack.warnings.push(format!(
-                "compose.yaml builds {} from {}, which does not exist yet: run \
-                 `shipshape init --only docker` or write it",
-                name, target.dockerfile
+                "compose.yaml: {name} is left out — it has no Dockerfile ({} is neither in the \
+                 repository nor generated; see the reason above). Add one and run `shipshape \
+                 init --only compose --force`",
+                target.dockerfile
             ));
+            continue;
         }
         let reads: BTreeSet<&str> = service.env_vars.iter().map(|v| v.value.as_str()).collect();
         let uses = |b: &BackingEntry| {
@@ -294,6 +315,10 @@ pub(crate) fn local_stack<'a>(
             }
         }
 
+        let (processes, waits_for) = process_services(&name, &target, inv, &mut stack.warnings);
+        depends_on.extend(waits_for);
+        stack.processes.extend(processes);
+
         // A static site is served by a web server whatever language built it.
         let language = if service.role == ServiceRole::Static {
             Language::Html
@@ -315,6 +340,162 @@ pub(crate) fn local_stack<'a>(
         });
     }
     stack
+}
+
+/// The release and worker processes of one application, and what its server waits for.
+fn process_services(
+    app: &str,
+    target: &BuildTarget,
+    inv: &Inventory,
+    warnings: &mut Vec<String>,
+) -> (Vec<ProcessService>, Vec<(String, &'static str)>) {
+    let service = target.service;
+    let text = target.text.as_deref().unwrap_or("");
+    let final_image = final_image(text);
+    let shell = final_image
+        .as_deref()
+        .is_none_or(|i| docker::image_has_shell(i));
+    let built = |step: &str| {
+        service
+            .build_command
+            .as_ref()
+            .is_some_and(|b| b.value.contains("collectstatic"))
+            && step.contains("collectstatic")
+    };
+    let mut out = Vec::new();
+    let mut waits = Vec::new();
+
+    let release: Vec<&shipshape_detect::Process> = service
+        .processes
+        .iter()
+        .filter(|p| p.kind == ProcessKind::Release && !built(&p.command.value))
+        .collect();
+    if !release.is_empty() {
+        let steps: Vec<&str> = release.iter().map(|p| p.command.value.as_str()).collect();
+        let kind_name = if release.iter().all(|p| p.name == "migrate") {
+            "migrate"
+        } else {
+            "release"
+        };
+        let name = format!("{app}-{kind_name}");
+        match process_command(&steps, shell) {
+            Some(command) => {
+                let target_stage = dev_tool_stage(service, inv, text, &steps, warnings, app);
+                out.push(ProcessService {
+                    name: name.clone(),
+                    app: app.to_string(),
+                    kind: ProcessKind::Release,
+                    command,
+                    target: target_stage,
+                });
+                waits.push((name, "service_completed_successfully"));
+            }
+            None => warnings.push(format!(
+                "compose.yaml: {app}'s release step `{}` needs a shell, and its image has none — \
+                 run it by hand before starting {app}",
+                steps.join(" && ")
+            )),
+        }
+    }
+    for p in service
+        .processes
+        .iter()
+        .filter(|p| p.kind == ProcessKind::Worker)
+    {
+        let name = format!("{app}-{}", compose_name(&p.name));
+        match process_command(&[p.command.value.as_str()], shell) {
+            Some(command) => out.push(ProcessService {
+                name,
+                app: app.to_string(),
+                kind: ProcessKind::Worker,
+                command,
+                target: None,
+            }),
+            None => warnings.push(format!(
+                "compose.yaml: {app}'s process `{}` needs a shell, and its image has none — add \
+                 it by hand",
+                p.name
+            )),
+        }
+    }
+    (out, waits)
+}
+
+/// The image of a Dockerfile's last `FROM`.
+fn final_image(dockerfile: &str) -> Option<String> {
+    dockerfile
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            words
+                .next()
+                .filter(|w| w.eq_ignore_ascii_case("FROM"))
+                .and(words.find(|w| !w.starts_with("--")))
+        })
+        .last()
+        .map(str::to_string)
+}
+
+/// Exec form of one or more steps: a simple command as its words, anything else through `sh -c`
+/// (`None` when that needs a shell the image does not have).
+fn process_command(steps: &[&str], shell: bool) -> Option<Vec<String>> {
+    if let [one] = steps {
+        let commands = shipshape_syntax::shell::split(one, 0);
+        let simple = commands.len() == 1
+            && commands[0].redirects.is_empty()
+            && commands[0].assignments().is_empty()
+            && !one.contains('$')
+            && !one.contains('`');
+        if simple {
+            return Some(commands[0].words.iter().map(|w| w.value.clone()).collect());
+        }
+    }
+    shell.then(|| vec!["sh".to_string(), "-c".to_string(), steps.join(" && ")])
+}
+
+/// A Node release step run with `npx <tool>` needs the tool, which the final image (production
+/// dependencies only) lacks when it is a dev dependency: the build stage has it.
+fn dev_tool_stage(
+    service: &Service,
+    inv: &Inventory,
+    dockerfile: &str,
+    steps: &[&str],
+    warnings: &mut Vec<String>,
+    app: &str,
+) -> Option<String> {
+    if !matches!(
+        service.language.value,
+        Language::Javascript | Language::Typescript
+    ) {
+        return None;
+    }
+    let tool = steps
+        .iter()
+        .find_map(|s| s.strip_prefix("npx "))
+        .and_then(|rest| rest.split_whitespace().next())?;
+    let manifest = inv
+        .text_of(&crate::join(&service.root, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let in_production = manifest
+        .as_ref()
+        .and_then(|m| m.get("dependencies"))
+        .and_then(|d| d.get(tool))
+        .is_some();
+    if in_production {
+        return None;
+    }
+    let has_build_stage = dockerfile.lines().any(|l| {
+        let l = l.trim();
+        l.to_ascii_uppercase().starts_with("FROM ") && l.to_ascii_lowercase().ends_with(" as build")
+    });
+    if has_build_stage {
+        return Some("build".to_string());
+    }
+    warnings.push(format!(
+        "compose.yaml: {app}'s migrations run `npx {tool}`, a dev dependency the production image \
+         does not have — move {tool} to dependencies, or npx downloads it on every run"
+    ));
+    None
 }
 
 /// A YAML scalar: plain when that cannot be misread, double-quoted (JSON escaping, which is
@@ -358,8 +539,8 @@ fn dockerfile_in_context(dockerfile: &str, context: &str) -> String {
     }
 }
 
-fn security(out: &mut String, read_only: bool, cap_drop_all: bool, memory: &str) {
-    out.push_str("    restart: unless-stopped\n");
+fn security(out: &mut String, restart: &str, read_only: bool, cap_drop_all: bool, memory: &str) {
+    let _ = writeln!(out, "    restart: {}", scalar(restart));
     if read_only {
         out.push_str(
             "    # The app writes only to /tmp, so the rest of its file system is read-only.\n",
@@ -377,6 +558,48 @@ fn security(out: &mut String, read_only: bool, cap_drop_all: bool, memory: &str)
     );
 }
 
+/// `build:`, `env_file:` and `environment:` of a service built from the repository's code.
+fn built_from(out: &mut String, app: &AppService, stage: Option<&str>) {
+    let _ = write!(
+        out,
+        "    build:\n      context: {}\n      dockerfile: {}\n",
+        scalar(&context_path(&app.target.context)),
+        scalar(&dockerfile_in_context(
+            &app.target.dockerfile,
+            &app.target.context
+        ))
+    );
+    if let Some(stage) = stage {
+        let _ = writeln!(out, "      target: {}", scalar(stage));
+    }
+    // `.env` holds local settings and passwords; compose starts without one when nothing is
+    // required (a missing required value stops it with its own message).
+    out.push_str("    env_file:\n      - path: .env\n        required: false\n");
+    if !app.environment.is_empty() {
+        out.push_str(
+            "    # Reach the services below by their compose names; these win over .env.\n",
+        );
+        out.push_str("    environment:\n");
+        for (k, v) in &app.environment {
+            let _ = writeln!(out, "      {}: {}", scalar(k), scalar(v));
+        }
+    }
+}
+
+fn depends(out: &mut String, on: &[(String, &str)]) {
+    if on.is_empty() {
+        return;
+    }
+    out.push_str("    depends_on:\n");
+    for (name, condition) in on {
+        let _ = write!(
+            out,
+            "      {}:\n        condition: {condition}\n",
+            scalar(name)
+        );
+    }
+}
+
 /// The compose file's text.
 pub(crate) fn render(stack: &LocalStack) -> String {
     let mut out = String::new();
@@ -390,25 +613,7 @@ pub(crate) fn render(stack: &LocalStack) -> String {
     );
     for app in &stack.apps {
         let _ = writeln!(out, "  {}:", scalar(&app.name));
-        let _ = write!(
-            out,
-            "    build:\n      context: {}\n      dockerfile: {}\n",
-            scalar(&context_path(&app.target.context)),
-            scalar(&dockerfile_in_context(
-                &app.target.dockerfile,
-                &app.target.context
-            ))
-        );
-        out.push_str("    env_file: .env\n");
-        if !app.environment.is_empty() {
-            out.push_str(
-                "    # Reach the services below by their compose names; these win over .env.\n",
-            );
-            out.push_str("    environment:\n");
-            for (k, v) in &app.environment {
-                let _ = writeln!(out, "      {}: {}", scalar(k), scalar(v));
-            }
-        }
+        built_from(&mut out, app, None);
         if let Some((host, container)) = app.port {
             let _ = write!(
                 out,
@@ -416,17 +621,53 @@ pub(crate) fn render(stack: &LocalStack) -> String {
                 scalar(&format!("127.0.0.1:{host}:{container}"))
             );
         }
-        if !app.depends_on.is_empty() {
-            out.push_str("    depends_on:\n");
-            for (name, condition) in &app.depends_on {
-                let _ = write!(
-                    out,
-                    "      {}:\n        condition: {condition}\n",
-                    scalar(name)
-                );
+        depends(&mut out, &app.depends_on);
+        security(
+            &mut out,
+            "unless-stopped",
+            app.read_only,
+            app.cap_drop_all,
+            &app.memory,
+        );
+        for p in stack.processes.iter().filter(|p| p.app == app.name) {
+            let _ = writeln!(out, "  {}:", scalar(&p.name));
+            match p.kind {
+                ProcessKind::Release => {
+                    let _ = writeln!(
+                        out,
+                        "    # Runs once before {} starts; {} waits for it to exit 0.",
+                        app.name, app.name
+                    );
+                }
+                ProcessKind::Worker => {
+                    let _ = writeln!(out, "    # Same code as {}, another process.", app.name);
+                }
             }
+            built_from(&mut out, app, p.target.as_deref());
+            let command: Vec<String> = p.command.iter().map(|a| scalar(a)).collect();
+            let _ = writeln!(out, "    command: [{}]", command.join(", "));
+            let backing: Vec<(String, &str)> = app
+                .depends_on
+                .iter()
+                .filter(|(n, _)| !stack.processes.iter().any(|q| q.name == *n))
+                .cloned()
+                .collect();
+            depends(&mut out, &backing);
+            // The build stage runs as root and writes where it likes; the final image is the
+            // server's, with its limits.
+            let final_image = p.target.is_none();
+            let restart = match p.kind {
+                ProcessKind::Release => "no",
+                ProcessKind::Worker => "unless-stopped",
+            };
+            security(
+                &mut out,
+                restart,
+                final_image && app.read_only,
+                final_image && app.cap_drop_all,
+                &app.memory,
+            );
         }
-        security(&mut out, app.read_only, app.cap_drop_all, &app.memory);
     }
     for b in &stack.backing {
         let name = compose_name(&b.facts.id);
@@ -461,7 +702,7 @@ pub(crate) fn render(stack: &LocalStack) -> String {
              start_period: {HEALTH_START_PERIOD}\n",
             test.join(", ")
         );
-        security(&mut out, false, false, &b.image.memory);
+        security(&mut out, "unless-stopped", false, false, &b.image.memory);
     }
     if !stack.backing.is_empty() {
         out.push_str("volumes:\n");

@@ -90,7 +90,7 @@ fn the_monorepo_gets_a_dockerignore_per_service_and_one_compose_file_at_the_root
         "context: ./api",
         "\"127.0.0.1:5432:5432\"",
         "condition: service_healthy",
-        "env_file: .env",
+        "- path: .env",
         "postgres-data:",
     ] {
         assert!(

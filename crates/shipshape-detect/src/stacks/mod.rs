@@ -12,6 +12,7 @@ pub mod go;
 pub mod java;
 pub mod node;
 pub mod php;
+pub(crate) mod processes;
 pub mod python;
 pub mod ruby;
 pub mod rust;

@@ -265,6 +265,11 @@ fn render(service: &Service, g: &Generated, path: &str) -> Result<String, String
     Ok(tidy(&text))
 }
 
+/// Whether an image has a shell to run a command line with (distroless and chiseled ones do not).
+pub fn image_has_shell(image: &str) -> bool {
+    !(image.contains("distroless") || image.contains("chiseled"))
+}
+
 /// JSON array of `argv`, the exec form of CMD, ENTRYPOINT and HEALTHCHECK.
 pub fn exec_form(argv: &[String]) -> String {
     let quoted: Vec<String> = argv
