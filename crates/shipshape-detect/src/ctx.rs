@@ -218,6 +218,11 @@ impl<'a> Ctx<'a> {
                     .text_limited(f, SOURCE_SCAN_MAX_BYTES)
                     .map(|t| (f, t))
             })
+            // Facts come from code, never from comments (a commented-out route is no route).
+            .map(|(f, t)| match scan::without_comments(&f.path, &t) {
+                std::borrow::Cow::Borrowed(_) => (f, t),
+                std::borrow::Cow::Owned(s) => (f, Arc::from(s)),
+            })
             .collect()
     }
 

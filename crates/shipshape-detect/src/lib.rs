@@ -47,6 +47,7 @@ pub fn detect(inv: &Inventory) -> Facts {
     }
     for svc in &mut facts.services {
         stacks::processes::attach(&ctx, svc);
+        stacks::storage::attach(&ctx, svc);
     }
     unique_names(&mut facts.services);
 

@@ -68,6 +68,10 @@ pub struct Service {
     /// migration command).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub processes: Vec<Process>,
+    /// Folders where the service keeps an embedded database file (SQLite, libsql): relative to
+    /// its folder (`.` for the folder itself) or absolute. They must be writable and persist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_dirs: Vec<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -112,6 +116,7 @@ impl Service {
             env_vars: Vec::new(),
             depends_on: Vec::new(),
             processes: Vec::new(),
+            data_dirs: Vec::new(),
         }
     }
 }

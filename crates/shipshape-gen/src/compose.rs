@@ -135,6 +135,8 @@ pub(crate) struct AppService<'a> {
     pub memory: String,
     pub read_only: bool,
     pub cap_drop_all: bool,
+    /// Named volumes for the embedded database folders: `(volume, path in the container)`.
+    pub data: Vec<(String, String)>,
 }
 
 /// A process of an application's own code run from the same image with another command: a
@@ -202,6 +204,15 @@ pub(crate) fn local_stack<'a>(
     let mut stack = LocalStack::default();
 
     for b in &facts.backing_services {
+        let runs_as_process = b.used_by.iter().all(|user| {
+            facts.services.iter().any(|s| {
+                s.name == *user && s.processes.iter().any(|p| p.kind == ProcessKind::Worker)
+            })
+        });
+        if b.kind.is_worker() && runs_as_process {
+            // Its own compose service comes from the application's processes.
+            continue;
+        }
         if b.kind.is_worker() {
             stack.warnings.push(format!(
                 "compose.yaml: {} ({}) runs your own code as a second process; add it as a \
@@ -326,6 +337,47 @@ pub(crate) fn local_stack<'a>(
             service.language.value
         };
         let defaults = table.app(language);
+        let service_dir = if target.context == service.root
+            || (target.context == "." && service.root.is_empty())
+        {
+            String::new()
+        } else {
+            let prefix = if target.context == "." {
+                String::new()
+            } else {
+                format!("{}/", target.context)
+            };
+            service
+                .root
+                .strip_prefix(&prefix)
+                .unwrap_or(&service.root)
+                .to_string()
+        };
+        let mut data = Vec::new();
+        let mut data_in_app_folder = false;
+        for (i, d) in service.data_dirs.iter().enumerate() {
+            if d.value == "." {
+                // A volume there would hide the application's own files.
+                data_in_app_folder = true;
+                stack.warnings.push(format!(
+                    "compose.yaml: {name} keeps its embedded database in its own folder ({}): \
+                     the container's file system stays writable and the data is lost with the \
+                     container — point the database at a sub-folder (data/app.db) and run \
+                     `shipshape init --only compose --force` to get a volume for it",
+                    d.evidence.first().map(|e| e.path.as_str()).unwrap_or("")
+                ));
+                continue;
+            }
+            let volume = if i == 0 {
+                format!("{name}-data")
+            } else {
+                format!("{name}-data-{}", i + 1)
+            };
+            data.push((
+                volume,
+                crate::docker::container_path(&service_dir, &d.value),
+            ));
+        }
         stack.apps.push(AppService {
             name,
             environment,
@@ -334,7 +386,10 @@ pub(crate) fn local_stack<'a>(
             memory: defaults.map_or_else(|| "512M".to_string(), |d| d.memory.clone()),
             // Only images that run as an unprivileged user are known to need nothing writable
             // but /tmp; an image running as root may write anywhere.
-            read_only: defaults.is_some_and(|d| d.read_only) && summary.non_root,
+            read_only: defaults.is_some_and(|d| d.read_only)
+                && summary.non_root
+                && !data_in_app_folder,
+            data,
             cap_drop_all: summary.non_root,
             target,
         });
@@ -354,7 +409,7 @@ fn process_services(
     let final_image = final_image(text);
     let shell = final_image
         .as_deref()
-        .is_none_or(|i| docker::image_has_shell(i));
+        .is_none_or(docker::image_has_shell);
     let built = |step: &str| {
         service
             .build_command
@@ -432,7 +487,7 @@ fn final_image(dockerfile: &str) -> Option<String> {
                 .filter(|w| w.eq_ignore_ascii_case("FROM"))
                 .and(words.find(|w| !w.starts_with("--")))
         })
-        .last()
+        .next_back()
         .map(str::to_string)
 }
 
@@ -586,6 +641,20 @@ fn built_from(out: &mut String, app: &AppService, stage: Option<&str>) {
     }
 }
 
+/// The embedded database's volumes: writable, and kept across restarts and rebuilds.
+fn data_volumes(out: &mut String, data: &[(String, String)]) {
+    if data.is_empty() {
+        return;
+    }
+    out.push_str(
+        "    # The embedded database: a named volume, writable and kept across rebuilds.\n",
+    );
+    out.push_str("    volumes:\n");
+    for (volume, path) in data {
+        let _ = writeln!(out, "      - {}", scalar(&format!("{volume}:{path}")));
+    }
+}
+
 fn depends(out: &mut String, on: &[(String, &str)]) {
     if on.is_empty() {
         return;
@@ -622,6 +691,7 @@ pub(crate) fn render(stack: &LocalStack) -> String {
             );
         }
         depends(&mut out, &app.depends_on);
+        data_volumes(&mut out, &app.data);
         security(
             &mut out,
             "unless-stopped",
@@ -653,6 +723,7 @@ pub(crate) fn render(stack: &LocalStack) -> String {
                 .cloned()
                 .collect();
             depends(&mut out, &backing);
+            data_volumes(&mut out, &app.data);
             // The build stage runs as root and writes where it likes; the final image is the
             // server's, with its limits.
             let final_image = p.target.is_none();
@@ -704,8 +775,16 @@ pub(crate) fn render(stack: &LocalStack) -> String {
         );
         security(&mut out, "unless-stopped", false, false, &b.image.memory);
     }
-    if !stack.backing.is_empty() {
+    let app_volumes: Vec<&String> = stack
+        .apps
+        .iter()
+        .flat_map(|a| a.data.iter().map(|(v, _)| v))
+        .collect();
+    if !stack.backing.is_empty() || !app_volumes.is_empty() {
         out.push_str("volumes:\n");
+        for v in app_volumes {
+            let _ = writeln!(out, "  {}:", scalar(v));
+        }
         for b in &stack.backing {
             let _ = writeln!(
                 out,

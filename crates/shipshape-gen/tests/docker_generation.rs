@@ -174,7 +174,7 @@ fn a_runtime_past_end_of_life_is_warned_about() {
     assert!(
         plan.warnings
             .iter()
-            .any(|w| w.contains("node 20") && w.contains("end of life")),
+            .any(|w| w.contains("Node.js 20") && w.contains("end of life")),
         "{:?}",
         plan.warnings
     );

@@ -18,6 +18,7 @@ pub mod ruby;
 pub mod rust;
 pub(crate) mod shared;
 pub mod static_site;
+pub(crate) mod storage;
 
 /// What a folder turned out to hold.
 #[derive(Debug)]

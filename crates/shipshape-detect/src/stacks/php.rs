@@ -370,7 +370,7 @@ mod tests {
         );
         assert_eq!(
             s.runtime_version.as_ref().map(|v| v.value.as_str()),
-            Some("8.3")
+            Some(">=8.3")
         );
         assert_eq!(
             s.start_command.as_ref().map(|c| c.value.as_str()),

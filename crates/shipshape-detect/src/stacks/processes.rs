@@ -11,7 +11,7 @@ use shipshape_core::{Evidence, Located};
 use shipshape_syntax::shell::{self, Separator};
 
 use crate::ctx::Ctx;
-use crate::model::{Framework, Language, Process, ProcessKind, Service};
+use crate::model::{BackingKind, Framework, Language, Process, ProcessKind, Service};
 
 /// Fill `svc.processes`, and split a chained start command into its release steps and server.
 pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
@@ -43,6 +43,11 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
         });
     }
 
+    if !processes.iter().any(|p| p.kind == ProcessKind::Worker) {
+        if let Some(worker) = framework_worker(ctx, &dir, svc) {
+            processes.push(worker);
+        }
+    }
     if !processes.iter().any(|p| p.kind == ProcessKind::Release) {
         if let Some(migrate) = framework_migration(ctx, &dir, svc) {
             processes.push(migrate);
@@ -275,6 +280,57 @@ fn render_yaml(ctx: &Ctx, dir: &str, svc: &mut Service, out: &mut Vec<Process>) 
             });
         }
     }
+}
+
+/// The queue worker a detected worker library runs, with the same code: Celery (its app module
+/// found where `Celery(` is called), Sidekiq, Laravel queues.
+fn framework_worker(ctx: &Ctx, dir: &str, svc: &Service) -> Option<Process> {
+    let kinds: Vec<BackingKind> = svc.backing_services.iter().map(|b| b.value).collect();
+    let worker = |command: String, evidence: Evidence| {
+        Some(Process {
+            kind: ProcessKind::Worker,
+            name: "worker".to_string(),
+            command: Located::new(command, evidence),
+        })
+    };
+    if kinds.contains(&BackingKind::CeleryWorker) {
+        let prefix = if dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for (f, text) in ctx.source_texts(dir, &["py"]) {
+            let Some(at) = text.find("Celery(") else {
+                continue;
+            };
+            let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+            let module = rel.trim_end_matches(".py").replace('/', ".");
+            // `celery -A pkg` finds `pkg.celery` by itself.
+            let module = module
+                .strip_suffix(".celery")
+                .map(str::to_string)
+                .unwrap_or(module);
+            return worker(
+                format!("celery -A {module} worker --loglevel=info"),
+                Evidence::at_offset(&f.path, &text, at, "Celery app"),
+            );
+        }
+    }
+    let evidence = || {
+        svc.backing_services
+            .iter()
+            .find(|b| b.value.is_worker())
+            .and_then(|b| b.evidence.first().cloned())
+    };
+    if kinds.contains(&BackingKind::SidekiqWorker) {
+        return worker("bundle exec sidekiq".to_string(), evidence()?);
+    }
+    if kinds.contains(&BackingKind::QueueWorker)
+        && svc.framework.as_ref().map(|f| f.value) == Some(Framework::Laravel)
+    {
+        return worker("php artisan queue:work".to_string(), evidence()?);
+    }
+    None
 }
 
 /// The framework's migration command, when the repository holds migrations to apply.

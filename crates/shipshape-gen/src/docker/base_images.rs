@@ -171,6 +171,22 @@ pub fn version_prefix(detected: &str, n: usize) -> Option<String> {
     (!numbers.is_empty()).then(|| numbers.join("."))
 }
 
+/// How a runtime is named to users.
+fn display(runtime: &str) -> &str {
+    match runtime {
+        "node" => "Node.js",
+        "python" => "Python",
+        "go" => "Go",
+        "rust" => "Rust",
+        "java" => "Java",
+        "ruby" => "Ruby",
+        "php" => "PHP",
+        "dotnet" => ".NET",
+        "bun" => "Bun",
+        other => other,
+    }
+}
+
 fn line_key(line: &str) -> Vec<u64> {
     line.split('.').filter_map(|p| p.parse().ok()).collect()
 }
@@ -214,6 +230,7 @@ pub fn resolve(runtime: &str, detected: Option<&str>, today: Day) -> Result<Base
         return Ok(images_of(rt, release, &rt.default, false, None, None));
     };
     let declared = text.unwrap_or_default();
+    let name = display(runtime);
     let admitted: Vec<&Release> = rt
         .versions
         .iter()
@@ -222,9 +239,9 @@ pub fn resolve(runtime: &str, detected: Option<&str>, today: Day) -> Result<Base
     if admitted.is_empty() {
         let published: Vec<&str> = rt.versions.iter().map(|r| r.version.as_str()).collect();
         return Err(NoImage(format!(
-            "the repository asks for {runtime} `{declared}`, and no published {} image carries \
+            "the repository asks for {name} `{declared}`, and no published {} image carries \
              such a version (the lines shipshape knows are published: {}) — move the project to \
-             a supported {runtime} and declare it, or write this Dockerfile by hand",
+             a supported {name} and declare it, or write this Dockerfile by hand",
             rt.run.replace("{version}", "…"),
             published.join(", ")
         )));
@@ -260,8 +277,8 @@ pub fn resolve(runtime: &str, detected: Option<&str>, today: Day) -> Result<Base
         .then(|| {
             chosen.eol.as_deref().map(|end| {
                 format!(
-                    "{runtime} {} reached end of life on {end}: it gets no security fixes — move \
-                     to {runtime} {} (the version the repository declares selects the base image)",
+                    "{name} {} reached end of life on {end}: it gets no security fixes — move \
+                     to {name} {} (the version the repository declares selects the base image)",
                     chosen.version, rt.default
                 )
             })
@@ -271,7 +288,7 @@ pub fn resolve(runtime: &str, detected: Option<&str>, today: Day) -> Result<Base
         || version_prefix(&declared, rt.precision).as_deref() != Some(chosen.version.as_str()))
     .then(|| {
         format!(
-            "{runtime} `{declared}` is declared: {} is the newest supported release it admits",
+            "{name} `{declared}` is declared: {} is the newest supported release it admits",
             chosen.version
         )
     });

@@ -44,7 +44,7 @@ pub(super) fn aspnet(service: &Service, inv: &Inventory, today: Day) -> Result<G
     if let Some(p) = port {
         run_env.push(("ASPNETCORE_HTTP_PORTS", p.to_string()));
     }
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = health_route(service, port, &mut warnings);
     let recipe = Recipe {
         service_dir: String::new(),
         build_env: Vec::new(),
@@ -56,7 +56,7 @@ pub(super) fn aspnet(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env: env(&run_env),
         start: vec!["dotnet".to_string(), assembly],
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path.clone()),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -66,7 +66,7 @@ pub(super) fn aspnet(service: &Service, inv: &Inventory, today: Day) -> Result<G
             "build_image": img.build,
             "run_image": img.run,
             "manifests": manifests,
-            "health": health_model(None, "", &probes_instead("the chiseled ASP.NET image", port, health_path)),
+            "health": health_model(None, "", &probes_instead("the chiseled ASP.NET image", port, health_path.as_deref())),
             "health_path": health_path,
             "title": format!("{} (ASP.NET Core)", runtime_label(".NET", &img)),
         }),

@@ -294,15 +294,43 @@ fn eol_warning(images: &BaseImages, warnings: &mut Vec<String>) {
     }
 }
 
+/// The route a health check calls: one the code defines, never a guess (an API without `/`, a
+/// Laravel without `/up`). `None` means the check can only connect to the port, and a warning
+/// says so.
+fn health_route(
+    service: &Service,
+    port: Option<u16>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    if let Some(path) = detected(&service.health_path) {
+        return Some(path.to_string());
+    }
+    if let Some(p) = port {
+        warnings.push(format!(
+            "no health route was found in the code: the health check only checks that port {p} \
+             accepts connections — add a route such as GET /healthz that answers 200 when the app \
+             can serve, and run init again"
+        ));
+    }
+    None
+}
+
 /// Why there is no HEALTHCHECK in an image without a shell or HTTP client.
-fn probes_instead(image: &str, port: Option<u16>, path: &str) -> String {
-    match port {
-        Some(p) => format!(
+fn probes_instead(image: &str, port: Option<u16>, path: Option<&str>) -> String {
+    match (port, path) {
+        (Some(p), Some(path)) => format!(
             "{image} has no shell and no HTTP client to run a check with; the orchestrator's probes \
              (Kubernetes liveness/readiness, a load balancer's health check) should call GET {path} \
              on port {p} instead"
         ),
-        None => format!("{image} has no shell to run a check with, and a worker has no HTTP port"),
+        (Some(p), None) => format!(
+            "{image} has no shell and no HTTP client to run a check with, and the code defines no \
+             health route; the orchestrator's probes should check that port {p} accepts TCP \
+             connections"
+        ),
+        (None, _) => {
+            format!("{image} has no shell to run a check with, and a worker has no HTTP port")
+        }
     }
 }
 
@@ -318,13 +346,7 @@ fn default_version_note(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     if images.detected {
-        return images.resolution.as_ref().map(|r| {
-            let mut r = r.clone();
-            if let Some(first) = r.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            format!("{r}.")
-        });
+        return images.resolution.as_ref().map(|r| format!("{r}."));
     }
     warnings.push(format!(
         "no {name} version is declared: the image uses {name} {}, shipshape's current default — \

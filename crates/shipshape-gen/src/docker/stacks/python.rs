@@ -154,7 +154,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         ));
     };
     let start = bind_python_server(words(start_cmd), port);
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = health_route(service, port, &mut warnings);
     let path_env = format!("{venv}/bin:$PATH");
     build_env.push(("PATH", path_env.clone()));
     let mut run_env = vec![
@@ -166,15 +166,19 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         run_env.push(("PORT", p.to_string()));
     }
     let check = port.map(|p| {
-        vec![
-            "python".to_string(),
-            "-c".to_string(),
-            format!(
+        let program = match &health_path {
+            Some(path) => format!(
                 "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('{}', timeout=4).status == 200 else 1)",
-                health_url(p, health_path)
+                health_url(p, path)
             ),
-        ]
+            None => format!("import socket; socket.create_connection(('127.0.0.1', {p}), 4).close()"),
+        };
+        vec!["python".to_string(), "-c".to_string(), program]
     });
+    let native = super::super::native::needs(inv, root, root, "python");
+    model["build_packages"] = json!(native.build);
+    model["run_packages"] = json!(native.run);
+    model["native_why"] = json!(native.why);
     model["build_image"] = json!(img.build);
     model["run_image"] = json!(img.run);
     model["manifests"] = json!(manifests);
@@ -200,7 +204,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env: env(&run_env),
         start,
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path),
         tools,
         runtime_version: img.version.clone(),
     };
