@@ -55,8 +55,9 @@ impl<'a> Ctx<'a> {
         self.inv.contains(path)
     }
 
+    /// The text of a file; a manifest in UTF-16 or Latin-1 is decoded (see [`crate::text`]).
     pub fn text(&self, path: &str) -> Option<Arc<str>> {
-        self.inv.text_of(path)
+        crate::text::read(self.inv, path)
     }
 
     /// Record that a file could not be used.

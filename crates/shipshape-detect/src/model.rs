@@ -61,6 +61,14 @@ pub struct Service {
     pub backing_services: Vec<Located<BackingKind>>,
     /// Names (never values) of environment variables the service reads.
     pub env_vars: Vec<Located<String>>,
+    /// Of `env_vars`, those the code cannot start without (`os.environ["X"]`, a settings field
+    /// with no default, a Spring `${X}` placeholder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_required: Vec<String>,
+    /// Of `env_vars`, those every read gives a default (`os.getenv("X", "d")`, `env('X', 'd')`):
+    /// setting them empty would override that default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_defaulted: Vec<String>,
     /// Other services (by name) and backing services (by id) this one talks to.
     pub depends_on: Vec<Located<String>>,
     /// Processes of the same code besides the server: release steps (migrations) that run once
@@ -114,6 +122,8 @@ impl Service {
             health_path: None,
             backing_services: Vec::new(),
             env_vars: Vec::new(),
+            env_required: Vec::new(),
+            env_defaulted: Vec::new(),
             depends_on: Vec::new(),
             processes: Vec::new(),
             data_dirs: Vec::new(),

@@ -44,6 +44,9 @@ const HEALTH_START_PERIOD: &str = "30s";
 pub(crate) struct ServiceTable {
     pub backing: BTreeMap<String, BackingImage>,
     pub app: BTreeMap<String, AppDefaults>,
+    /// Variables a framework reads by itself, by framework and backing service id.
+    #[serde(default)]
+    pub framework: BTreeMap<String, BTreeMap<String, Vec<Connection>>>,
 }
 
 /// A backing service as compose runs it for local development.
@@ -289,6 +292,26 @@ pub(crate) fn local_stack<'a>(
             }
         }
 
+        // Names the framework reads by itself (SPRING_DATASOURCE_URL, Rails' DATABASE_URL, …).
+        let mut frameworks: Vec<String> = service
+            .framework
+            .as_ref()
+            .map(|f| shipshape_detect::value_name(&f.value))
+            .into_iter()
+            .collect();
+        if inv.contains(&crate::join(&service.root, "prisma/schema.prisma")) {
+            frameworks.push("prisma".to_string());
+        }
+        for fw in frameworks.iter().filter_map(|f| table.framework.get(f)) {
+            for b in stack.backing.iter().filter(|b| uses(b)) {
+                for c in fw.get(b.facts.kind.id()).into_iter().flatten() {
+                    if !environment.iter().any(|(n, _)| *n == c.name) {
+                        environment.push((c.name.clone(), c.value.clone()));
+                    }
+                }
+            }
+        }
+
         let container_port = summary
             .exposed
             .first()
@@ -407,9 +430,7 @@ fn process_services(
     let service = target.service;
     let text = target.text.as_deref().unwrap_or("");
     let final_image = final_image(text);
-    let shell = final_image
-        .as_deref()
-        .is_none_or(docker::image_has_shell);
+    let shell = final_image.as_deref().is_none_or(docker::image_has_shell);
     let built = |step: &str| {
         service
             .build_command

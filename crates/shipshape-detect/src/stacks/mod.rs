@@ -8,6 +8,7 @@ use crate::model::{value_name, Ambiguity, Service};
 use shipshape_core::Located;
 
 pub mod dotnet;
+pub(crate) mod env_needs;
 pub mod go;
 pub mod java;
 pub mod node;

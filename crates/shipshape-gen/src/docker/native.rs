@@ -134,7 +134,7 @@ fn manifest_texts(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str) 
     }
     paths
         .iter()
-        .filter_map(|p| inv.text_of(p))
+        .filter_map(|p| shipshape_detect::text::read(inv, p))
         .map(|t| {
             t.lines()
                 .filter(|l| !l.trim_start().starts_with('#') && !l.trim_start().starts_with("//"))
