@@ -55,6 +55,16 @@ impl<'a> Ctx<'a> {
         self.inv.contains(path)
     }
 
+    /// The text of a source file with its comments blanked out (offsets unchanged): what the
+    /// code does, not what a commented-out line once did.
+    pub fn code(&self, path: &str) -> Option<Arc<str>> {
+        let text = self.text(path)?;
+        Some(match scan::without_comments(path, &text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(s) => Arc::from(s),
+        })
+    }
+
     /// The text of a file; a manifest in UTF-16 or Latin-1 is decoded (see [`crate::text`]).
     pub fn text(&self, path: &str) -> Option<Arc<str>> {
         crate::text::read(self.inv, path)
