@@ -238,3 +238,27 @@ fn compose_does_not_require_an_env_file_that_may_not_exist() {
         assert!(compose.contains("env_file:\n      - path: .env\n        required: false\n"));
     }
 }
+
+#[test]
+fn a_dotnet_project_builds_from_its_solution_root_and_only_the_web_project_is_a_service() {
+    let inv = Inventory::open(&apps_dir().join("defect-dotnet-solution")).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let names: Vec<&str> = facts.services.iter().map(|s| s.name.as_str()).collect();
+    // The class library and the Aspire AppHost are not deployed.
+    assert_eq!(names, ["Shop.Api"]);
+    let plan = plan(&facts, &inv, &InitOptions::default());
+    let dockerfile = content(&plan, "src/Shop.Api/Dockerfile");
+    for line in [
+        "COPY src/Shop.Domain/Shop.Domain.csproj src/Shop.Domain/",
+        "COPY Directory.Build.props Directory.Packages.props ./",
+        "dotnet restore src/Shop.Api/Shop.Api.csproj",
+        "dotnet publish src/Shop.Api/Shop.Api.csproj -c Release -o out --no-restore",
+    ] {
+        assert!(dockerfile.contains(line), "missing `{line}`:\n{dockerfile}");
+    }
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("context: .\n      dockerfile: src/Shop.Api/Dockerfile"),
+        "{compose}"
+    );
+}
