@@ -262,3 +262,20 @@ fn a_dotnet_project_builds_from_its_solution_root_and_only_the_web_project_is_a_
         "{compose}"
     );
 }
+
+#[test]
+fn included_requirements_files_are_in_the_image_before_pip_reads_them() {
+    let plan = plan_for("defect-nested-requirements");
+    let dockerfile = content(&plan, "Dockerfile");
+    let copy = "COPY requirements/prod.txt requirements/base.txt requirements/";
+    let at = dockerfile
+        .find(copy)
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    assert!(
+        at < dockerfile
+            .find("pip install -r requirements.txt")
+            .unwrap_or(0)
+    );
+    // dev.txt is not included by the production requirements.
+    assert!(!dockerfile.contains("requirements/dev.txt"));
+}

@@ -94,9 +94,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             _ => {
-                let requirements = files_in(inv, root, |n| {
-                    n.starts_with("requirements") && n.ends_with(".txt")
-                });
+                let requirements = requirement_files(inv, root);
                 if has(inv, root, "requirements.txt") {
                     (
                         requirements,
@@ -268,4 +266,56 @@ pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Ve
         _ => {}
     }
     argv
+}
+
+/// The requirements files pip reads: `requirements*.txt` in the service's folder and every file
+/// they include with `-r` / `-c` (`requirements/base.txt`), so the install layer has them all.
+fn requirement_files(inv: &Inventory, root: &str) -> Vec<String> {
+    let mut files = files_in(inv, root, |n| {
+        n.starts_with("requirements") && n.ends_with(".txt")
+    });
+    let mut i = 0;
+    while i < files.len() {
+        let current = files[i].clone();
+        i += 1;
+        let Some(text) = shipshape_detect::text::read(inv, &join(root, &current)) else {
+            continue;
+        };
+        let base = crate::dir_of(&current);
+        for line in text.lines() {
+            let line = line.trim();
+            let include = [
+                "-r ",
+                "-c ",
+                "--requirement ",
+                "--requirement=",
+                "--constraint ",
+                "--constraint=",
+            ]
+            .iter()
+            .find_map(|flag| line.strip_prefix(flag));
+            let Some(target) = include.map(str::trim) else {
+                continue;
+            };
+            let joined = join(base, target);
+            let mut parts: Vec<&str> = Vec::new();
+            let mut outside = false;
+            for part in joined.split('/') {
+                match part {
+                    "" | "." => {}
+                    ".." => outside |= parts.pop().is_none(),
+                    p => parts.push(p),
+                }
+            }
+            let path = parts.join("/");
+            if !outside
+                && !path.is_empty()
+                && !files.contains(&path)
+                && inv.contains(&join(root, &path))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files
 }
