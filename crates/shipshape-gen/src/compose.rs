@@ -287,7 +287,7 @@ pub(crate) fn local_stack<'a>(
             for c in &b.image.connection {
                 if reads.contains(c.name.as_str()) && !environment.iter().any(|(n, _)| *n == c.name)
                 {
-                    environment.push((c.name.clone(), c.value.clone()));
+                    environment.push((c.name.clone(), with_driver(service, inv, &c.value)));
                 }
             }
         }
@@ -418,6 +418,44 @@ pub(crate) fn local_stack<'a>(
         });
     }
     stack
+}
+
+/// SQLAlchemy picks the database driver from the URL's scheme: `mysql://` means mysqlclient and
+/// `postgresql://` psycopg2. A Python service that ships another driver gets its scheme
+/// (`mysql+pymysql://`), or its workers die on the missing module.
+fn with_driver(service: &Service, inv: &Inventory, url: &str) -> String {
+    if service.language.value != Language::Python
+        || !docker::native::declares(inv, &service.root, "python", "sqlalchemy")
+            && !docker::native::declares(inv, &service.root, "python", "flask-sqlalchemy")
+            && !docker::native::declares(inv, &service.root, "python", "sqlmodel")
+    {
+        return url.to_string();
+    }
+    let has = |name: &str| docker::native::declares(inv, &service.root, "python", name);
+    let scheme = if let Some(rest) = url.strip_prefix("mysql://") {
+        let driver = [
+            ("pymysql", "pymysql"),
+            ("aiomysql", "aiomysql"),
+            ("asyncmy", "asyncmy"),
+        ]
+        .into_iter()
+        .find(|(package, _)| has(package))
+        .filter(|_| !has("mysqlclient"));
+        driver.map(|(_, d)| format!("mysql+{d}://{rest}"))
+    } else if let Some(rest) = url.strip_prefix("postgresql://") {
+        let driver = [
+            ("asyncpg", "asyncpg"),
+            ("psycopg", "psycopg"),
+            ("pg8000", "pg8000"),
+        ]
+        .into_iter()
+        .find(|(package, _)| has(package))
+        .filter(|_| !has("psycopg2") && !has("psycopg2-binary"));
+        driver.map(|(_, d)| format!("postgresql+{d}://{rest}"))
+    } else {
+        None
+    };
+    scheme.unwrap_or_else(|| url.to_string())
 }
 
 /// The release and worker processes of one application, and what its server waits for.

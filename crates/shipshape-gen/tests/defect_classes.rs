@@ -279,3 +279,14 @@ fn included_requirements_files_are_in_the_image_before_pip_reads_them() {
     // dev.txt is not included by the production requirements.
     assert!(!dockerfile.contains("requirements/dev.txt"));
 }
+
+#[test]
+fn a_connection_url_names_the_driver_the_app_ships() {
+    // python-flask-pip uses SQLAlchemy with PyMySQL: `mysql://` would load mysqlclient.
+    let plan = plan_for("python-flask-pip");
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("DATABASE_URL: \"mysql+pymysql://"),
+        "{compose}"
+    );
+}

@@ -11,7 +11,7 @@
 //! Base images come from `data/base_images.toml` only.
 
 mod base_images;
-mod native;
+pub(crate) mod native;
 mod requirement;
 mod stacks;
 

@@ -89,6 +89,14 @@ pub(crate) fn needs(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str
     out
 }
 
+/// Whether the service in `root` declares the package `name` (`pymysql`) in its manifests or
+/// lockfiles.
+pub(crate) fn declares(inv: &Inventory, root: &str, ecosystem: &str, name: &str) -> bool {
+    manifest_texts(inv, root, root, ecosystem)
+        .iter()
+        .any(|t| mentions(t, name))
+}
+
 /// The manifests and lockfiles that name the service's dependencies, comment lines removed.
 fn manifest_texts(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str) -> Vec<String> {
     let mut paths: Vec<String> = Vec::new();
