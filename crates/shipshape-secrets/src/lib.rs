@@ -1,13 +1,19 @@
 //! Secret scanning: provider rules kept as data ([`rules`], `data/rules.toml`), a matching
-//! engine that runs a rule's regex only where one of its keywords occurs ([`engine`]), the
-//! checks that keep placeholders out ([`filter`]), findings that never carry a whole secret
-//! ([`scan`]), and scans of the working tree, the staged changes and the whole git history
-//! ([`history`]).
+//! engine that runs a rule's regex only where one of its keywords occurs and decodes base64
+//! around encoded token prefixes ([`engine`]), credential files read as their formats
+//! ([`formats`]), structural checks of keys and tokens ([`checks`]), the filters that keep
+//! placeholders out ([`filter`]), findings that never carry a whole secret ([`scan`]), an
+//! in-process identity to group occurrences of one secret ([`identity`]), and scans of the
+//! working tree, the staged changes and the whole git history ([`history`]).
 
+pub mod base64;
+pub mod checks;
 pub mod config;
 pub mod engine;
 pub mod filter;
+pub mod formats;
 pub mod history;
+pub mod identity;
 pub mod rules;
 pub mod scan;
 
@@ -18,6 +24,7 @@ pub use engine::{RawMatch, RuleSet};
 pub use history::{
     scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
 };
+pub use identity::SecretId;
 pub use rules::{Rule, RuleOrigin};
 pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 

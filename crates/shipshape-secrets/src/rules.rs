@@ -6,6 +6,9 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use shipshape_core::Severity;
 
+use crate::checks::Check;
+use crate::formats::Parser;
+
 /// The built-in rules file.
 pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
 
@@ -41,6 +44,26 @@ pub enum RuleError {
     Duplicate { id: String },
     #[error("secret rule `{id}`: unknown severity `{severity}` (info, warning, error)")]
     Severity { id: String, severity: String },
+    #[error("secret rule `{id}` needs exactly one of `regex` and `parser`")]
+    NoMatcher { id: String },
+    #[error("secret rule `{id}`: unknown parser `{name}` (one of: {known})")]
+    Parser {
+        id: String,
+        name: String,
+        known: String,
+    },
+    #[error("secret rule `{id}`: unknown check `{name}` (one of: {known})")]
+    Check {
+        id: String,
+        name: String,
+        known: String,
+    },
+    #[error("secret rule `{id}`: path glob `{glob}` is invalid: {message}")]
+    Path {
+        id: String,
+        glob: String,
+        message: String,
+    },
 }
 
 /// A rule as written in a rules file.
@@ -51,7 +74,19 @@ pub struct RuleSpec {
     #[serde(default)]
     pub slug: Option<String>,
     pub description: String,
-    pub regex: String,
+    /// The pattern; a rule has this or a `parser`.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// A built-in credential-file parser ([`crate::formats::Parser`]) instead of a regex.
+    #[serde(default)]
+    pub parser: Option<String>,
+    /// Gitignore-style globs: the rule applies only to files whose path matches, and then to
+    /// the whole file even without a keyword.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A structural check every match must pass ([`crate::checks::Check`]).
+    #[serde(default)]
+    pub check: Option<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default)]
@@ -68,12 +103,26 @@ pub struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negatives: Vec<String>,
+    /// The path the examples and negatives are scanned at, for rules with `paths`.
+    #[serde(default)]
+    pub example_path: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rule: Vec<RuleSpec>,
+}
+
+/// How a rule finds candidates.
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    Regex {
+        regex: Regex,
+        /// The group named `name` (the assignment's name, for checks), if any.
+        name_group: Option<usize>,
+    },
+    Parser(Parser),
 }
 
 /// A compiled rule.
@@ -91,9 +140,15 @@ pub struct Rule {
     pub multiline: bool,
     pub examples: Vec<String>,
     pub negatives: Vec<String>,
+    pub example_path: Option<String>,
     pub origin: RuleOrigin,
+    /// The regex, or `parser:NAME` for a parser rule.
     pub pattern: String,
-    pub(crate) regex: Regex,
+    pub check: Option<Check>,
+    /// Path globs the rule is limited to (empty: every file).
+    pub paths: Vec<String>,
+    pub(crate) matcher: Matcher,
+    pub(crate) path_set: Option<globset::GlobSet>,
 }
 
 /// Compile a pattern the way every rule is compiled. Unicode is off: `\b`, `\w`, `\s` and `\d`
@@ -109,20 +164,35 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
 
 impl Rule {
     pub fn compile(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
-        let regex = compile_pattern(&spec.regex).map_err(|e| RuleError::Regex {
-            id: spec.id.clone(),
-            message: e.to_string(),
-        })?;
+        let (matcher, pattern) = match (&spec.regex, &spec.parser) {
+            (Some(re), None) => {
+                let regex = compile_pattern(re).map_err(|e| RuleError::Regex {
+                    id: spec.id.clone(),
+                    message: e.to_string(),
+                })?;
+                let name_group = regex.capture_names().position(|n| n == Some("name"));
+                (Matcher::Regex { regex, name_group }, re.clone())
+            }
+            (None, Some(name)) => {
+                let parser = Parser::parse_name(name).ok_or_else(|| RuleError::Parser {
+                    id: spec.id.clone(),
+                    name: name.clone(),
+                    known: Parser::NAMES.join(", "),
+                })?;
+                (Matcher::Parser(parser), format!("parser:{name}"))
+            }
+            _ => return Err(RuleError::NoMatcher { id: spec.id }),
+        };
         let keywords: Vec<String> = spec
             .keywords
             .iter()
             .map(|k| k.to_ascii_lowercase())
             .filter(|k| !k.is_empty())
             .collect();
-        if keywords.is_empty() {
+        if keywords.is_empty() && spec.paths.is_empty() {
             return Err(RuleError::NoKeywords { id: spec.id });
         }
-        if let Some(g) = spec.secret_group {
+        if let (Some(g), Matcher::Regex { regex, .. }) = (spec.secret_group, &matcher) {
             if g >= regex.captures_len() {
                 return Err(RuleError::NoSuchGroup {
                     id: spec.id,
@@ -130,6 +200,36 @@ impl Rule {
                 });
             }
         }
+        let check = match &spec.check {
+            None => None,
+            Some(name) => Some(Check::parse(name).ok_or_else(|| RuleError::Check {
+                id: spec.id.clone(),
+                name: name.clone(),
+                known: Check::NAMES.join(", "),
+            })?),
+        };
+        let path_set = if spec.paths.is_empty() {
+            None
+        } else {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &spec.paths {
+                let glob = globset::GlobBuilder::new(g)
+                    .case_insensitive(true)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| RuleError::Path {
+                        id: spec.id.clone(),
+                        glob: g.clone(),
+                        message: e.to_string(),
+                    })?;
+                b.add(glob);
+            }
+            Some(b.build().map_err(|e| RuleError::Path {
+                id: spec.id.clone(),
+                glob: spec.paths.join(", "),
+                message: e.to_string(),
+            })?)
+        };
         let severity = match &spec.severity {
             None => Severity::Error,
             Some(s) => s.parse().map_err(|_| RuleError::Severity {
@@ -150,10 +250,19 @@ impl Rule {
             multiline: spec.multiline,
             examples: spec.examples,
             negatives: spec.negatives,
+            example_path: spec.example_path,
             origin,
-            pattern: spec.regex,
-            regex,
+            pattern,
+            check,
+            paths: spec.paths,
+            matcher,
+            path_set,
         })
+    }
+
+    /// Whether the rule applies to a file at `path` (always, unless it lists `paths`).
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.path_set.as_ref().is_none_or(|s| s.is_match(path))
     }
 }
 
@@ -314,7 +423,10 @@ pub fn import_gitleaks(text: &str, source_name: &str) -> Result<GitleaksImport, 
             id: format!("gitleaks:{}", r.id),
             slug: Some(slugify(&r.id)),
             description: r.description.unwrap_or_else(|| r.id.clone()),
-            regex,
+            regex: Some(regex),
+            parser: None,
+            paths: Vec::new(),
+            check: None,
             keywords,
             secret_group: r.secret_group.filter(|g| *g > 0),
             entropy: r.entropy,
@@ -323,6 +435,7 @@ pub fn import_gitleaks(text: &str, source_name: &str) -> Result<GitleaksImport, 
             severity: None,
             examples: Vec::new(),
             negatives: Vec::new(),
+            example_path: None,
         };
         match Rule::compile(spec, RuleOrigin::Gitleaks) {
             Ok(rule) => out.rules.push(rule),
@@ -387,7 +500,10 @@ paths = ['''vendor/''']
             id: "x".into(),
             slug: None,
             description: "x".into(),
-            regex: "abc".into(),
+            regex: Some("abc".into()),
+            parser: None,
+            paths: vec![],
+            check: None,
             keywords: vec![],
             secret_group: None,
             entropy: None,
@@ -396,6 +512,7 @@ paths = ['''vendor/''']
             severity: None,
             examples: vec![],
             negatives: vec![],
+            example_path: None,
         };
         assert!(matches!(
             Rule::compile(spec, RuleOrigin::Config),

@@ -17,6 +17,7 @@ use shipshape_core::{Finding, Inventory, Location, Position, SkipReason, Skipped
 
 use crate::config::SecretsConfig;
 use crate::engine::{RawMatch, RuleSet};
+use crate::identity::SecretId;
 use crate::rules::{self, Rule, RuleOrigin};
 use crate::{Progress, SecretsError};
 
@@ -128,6 +129,9 @@ pub struct Scanner {
 #[derive(Debug, Default, Clone)]
 pub struct BlobScan {
     pub findings: Vec<Finding>,
+    /// `secret_ids[i]` is the in-process identity of the secret of `findings[i]`: equal for
+    /// every occurrence of one value, to group them. Never persisted (see [`SecretId`]).
+    pub secret_ids: Vec<SecretId>,
     /// Matches silenced by an inline comment.
     pub suppressed: usize,
 }
@@ -223,7 +227,7 @@ impl Scanner {
 
     /// Scan the content of one file or blob found at `path`.
     pub fn scan(&self, path: &str, hay: &[u8]) -> BlobScan {
-        let matches = self.rules.find(hay);
+        let matches = self.rules.find_at(path, hay);
         if matches.is_empty() {
             return BlobScan::default();
         }
@@ -237,6 +241,7 @@ impl Scanner {
             }
             out.findings
                 .push(make_finding(path, hay, rule, m, &matches, &mut lines));
+            out.secret_ids.push(m.identity);
         }
         out
     }
@@ -444,6 +449,8 @@ fn ignore_names(line: &[u8], rule: &Rule) -> bool {
 #[derive(Debug, Default, Clone)]
 pub struct TreeScan {
     pub findings: Vec<Finding>,
+    /// `secret_ids[i]` is the in-process identity of the secret of `findings[i]`.
+    pub secret_ids: Vec<SecretId>,
     pub files_scanned: usize,
     pub bytes_scanned: u64,
     pub suppressed: usize,
@@ -521,6 +528,7 @@ pub fn scan_tree(
                 out.bytes_scanned += n;
                 out.suppressed += s.suppressed;
                 out.findings.extend(s.findings);
+                out.secret_ids.extend(s.secret_ids);
             }
             FileOutcome::Skipped(s) => out.skipped.push(s),
             FileOutcome::Allowed => out.allowed += 1,
