@@ -21,6 +21,7 @@ use serde::Serialize;
 use shipshape_core::inventory::is_binary;
 use shipshape_core::{Finding, SkipReason, Skipped};
 
+use crate::identity::SecretId;
 use crate::scan::{in_fixture_dir, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 use crate::{Progress, Stage};
 
@@ -48,14 +49,20 @@ pub struct HistoryOptions {
 /// Where and when a secret entered the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Provenance {
-    /// The first commit (oldest by commit time) that carries the secret.
+    /// The first commit (oldest by commit date) that carries the secret. For a secret reachable
+    /// only from a reference that names a tree or a blob (`git tag keys HEAD^{tree}`), the
+    /// object that reference names, and `reference` says which reference it is.
     pub commit: String,
     pub path: String,
     pub author: String,
-    /// Commit date, ISO 8601.
+    /// Commit date (the committer's date, when the commit entered the history; not the author
+    /// date, which a rebase or cherry-pick keeps), ISO 8601.
     pub date: String,
     /// How many of the scanned commits carry the secret at this path.
     pub commits: usize,
+    /// The reference naming a tree or blob through which alone the secret is reachable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A finding in history.
@@ -63,6 +70,8 @@ pub struct Provenance {
 pub struct HistoryFinding {
     pub finding: Finding,
     pub provenance: Provenance,
+    /// In-process identity of the secret's value, to group occurrences (never persisted).
+    pub secret: SecretId,
 }
 
 /// The result of a history scan.
@@ -87,12 +96,15 @@ pub struct HistoryScan {
     pub errors: Vec<String>,
 }
 
+/// A commit, or a reference that names a tree or a blob (then `reference` is set and `root`
+/// is that tree or blob).
 struct CommitMeta {
     id: ObjectId,
-    tree: ObjectId,
+    root: ObjectId,
     author: String,
     date: String,
     time: i64,
+    reference: Option<String>,
 }
 
 struct Origin {
@@ -140,8 +152,11 @@ pub fn scan_history(
         ));
     }
 
-    // Tips: every reference, peeled to a commit, and HEAD.
+    // Tips: every reference peeled through its tags, and HEAD. Most name commits; a reference
+    // may also name a tree or a blob (`git tag keys HEAD^{tree}`, `refs/replace/…`), whose
+    // blobs are reachable too.
     let mut tips: Vec<ObjectId> = Vec::new();
+    let mut other_roots: Vec<(String, ObjectId, ObjectId, gix::objs::Kind)> = Vec::new();
     match repo.references() {
         Ok(platform) => match platform.all() {
             Ok(iter) => {
@@ -154,18 +169,28 @@ pub fn scan_history(
                         }
                     };
                     let name = r.name().as_bstr().to_string();
-                    match r
-                        .peel_to_id()
-                        .and_then(|id| id.object())
-                        .and_then(|o| o.peel_to_commit())
-                    {
-                        Ok(c) => tips.push(c.id),
-                        // Tags of trees or blobs carry no commits; anything else is damage.
+                    let named = r.target().try_id().map(|id| id.to_owned());
+                    let peeled = match r.peel_to_id() {
+                        Ok(id) => id.detach(),
                         Err(e) => {
-                            if !e.to_string().contains("Expected") {
-                                out.errors.push(format!("reference {name}: {e}"));
-                            }
+                            out.errors.push(format!("reference {name}: {e}"));
+                            continue;
                         }
+                    };
+                    match repo.find_header(peeled) {
+                        Ok(h) => match h.kind() {
+                            gix::objs::Kind::Commit => tips.push(peeled),
+                            kind @ (gix::objs::Kind::Tree | gix::objs::Kind::Blob) => {
+                                other_roots.push((name, named.unwrap_or(peeled), peeled, kind));
+                            }
+                            gix::objs::Kind::Tag => out
+                                .errors
+                                .push(format!("reference {name}: a tag that never ends")),
+                        },
+                        Err(e) => out.errors.push(format!(
+                            "reference {name} names {}, which could not be read: {e}",
+                            short(&peeled)
+                        )),
                     }
                 }
             }
@@ -178,6 +203,7 @@ pub fn scan_history(
     }
     tips.sort();
     tips.dedup();
+    other_roots.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut hidden: Vec<ObjectId> = Vec::new();
     let mut known_trees: HashSet<ObjectId> = HashSet::new();
@@ -250,14 +276,48 @@ pub fn scan_history(
     }
     commits.sort_by(|a, b| a.time.cmp(&b.time).then(a.id.cmp(&b.id)));
     out.commits = commits.len();
+    // References to trees and blobs come after every commit: a blob a commit also carries is
+    // attributed to that commit.
+    let real_commits = commits.len();
+    if opts.since.is_none() {
+        for (name, named, root, _) in &other_roots {
+            let (author, date, time) = tagger(&repo, *named);
+            commits.push(CommitMeta {
+                id: *named,
+                root: *root,
+                author,
+                date,
+                time,
+                reference: Some(name.clone()),
+            });
+        }
+    }
 
     // Every unique blob, with the first commit and path that reach it.
+    let blob_roots: HashSet<ObjectId> = other_roots
+        .iter()
+        .filter(|r| r.3 == gix::objs::Kind::Blob)
+        .map(|r| r.2)
+        .collect();
     let mut seen_trees = known_trees;
     let mut seen_blobs: HashMap<ObjectId, u32> = HashMap::new();
     let mut origins: Vec<Origin> = Vec::new();
     for (ci, c) in commits.iter().enumerate() {
+        if c.reference.is_some() && blob_roots.contains(&c.root) {
+            // A reference naming a blob: the blob has no path; the reference stands for it.
+            if !known_blobs.contains(&c.root) && !seen_blobs.contains_key(&c.root) {
+                seen_blobs.insert(c.root, origins.len() as u32);
+                origins.push(Origin {
+                    id: c.root,
+                    commit: ci as u32,
+                    path: c.reference.clone().unwrap_or_default(),
+                    allowed: false,
+                });
+            }
+            continue;
+        }
         let mut stack: Vec<(ObjectId, String, bool, usize)> =
-            vec![(c.tree, String::new(), false, 0)];
+            vec![(c.root, String::new(), false, 0)];
         while let Some((tid, prefix, fixture, depth)) = stack.pop() {
             if depth > MAX_DEPTH {
                 out.errors.push(format!(
@@ -319,7 +379,9 @@ pub fn scan_history(
                 }
             }
         }
-        progress.done.fetch_add(1, Ordering::Relaxed);
+        if c.reference.is_none() {
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
     }
     out.unique_blobs = origins.len();
 
@@ -351,7 +413,7 @@ pub fn scan_history(
     out.bytes_scanned = bytes.load(Ordering::Relaxed);
 
     // Group by (rule, secret, path): one finding per secret per path, at its first commit.
-    let mut groups: Vec<(usize, Finding, Vec<u32>)> = Vec::new();
+    let mut groups: Vec<(usize, Finding, Vec<u32>, SecretId)> = Vec::new();
     let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
     let mut results = results;
     results.sort_by_key(|(i, _)| *i);
@@ -360,11 +422,11 @@ pub fn scan_history(
         match outcome {
             BlobOutcome::Scanned(s) => {
                 out.suppressed += s.suppressed;
-                for f in s.findings {
+                for (f, secret) in s.findings.into_iter().zip(s.secret_ids) {
                     let key = (f.rule_id.clone(), f.fingerprint.clone(), o.path.clone());
                     match group_of.get(&key) {
                         Some(&g) => {
-                            let (first, _, blobs) = &mut groups[g];
+                            let (first, _, blobs, _) = &mut groups[g];
                             blobs.push(i as u32);
                             if origins[*first].commit > o.commit {
                                 groups[g].0 = i;
@@ -373,7 +435,7 @@ pub fn scan_history(
                         }
                         None => {
                             group_of.insert(key, groups.len());
-                            groups.push((i, f, vec![i as u32]));
+                            groups.push((i, f, vec![i as u32], secret));
                         }
                     }
                 }
@@ -400,9 +462,9 @@ pub fn scan_history(
     let counts = if groups.is_empty() {
         Vec::new()
     } else {
-        count_carrying_commits(&repo, &commits, &origins, &groups)
+        count_carrying_commits(&repo, &commits[..real_commits], &origins, &groups)
     };
-    for (g, (first, finding, _)) in groups.into_iter().enumerate() {
+    for (g, (first, finding, _, secret)) in groups.into_iter().enumerate() {
         let o = &origins[first];
         let c = &commits[o.commit as usize];
         out.findings.push(HistoryFinding {
@@ -413,7 +475,9 @@ pub fn scan_history(
                 author: c.author.clone(),
                 date: c.date.clone(),
                 commits: counts.get(g).copied().unwrap_or(0),
+                reference: c.reference.clone(),
             },
+            secret,
         });
     }
     out.findings.sort_by(|a, b| {
@@ -476,35 +540,60 @@ fn scan_blob(
     BlobOutcome::Scanned(scanner.scan(&o.path, &blob.data))
 }
 
+fn signature_text(sig: &gix::actor::SignatureRef<'_>) -> (String, String, i64) {
+    let t = sig.time().unwrap_or_default();
+    let date = t
+        .format(gix::date::time::format::ISO8601_STRICT)
+        .unwrap_or_else(|_| t.seconds.to_string());
+    (
+        format!(
+            "{} <{}>",
+            sig.name.to_string().trim(),
+            sig.email.to_string().trim()
+        ),
+        date,
+        t.seconds,
+    )
+}
+
 fn commit_meta(repo: &gix::Repository, id: ObjectId) -> Result<CommitMeta, gix::Error> {
     let commit = repo.find_commit(id)?;
     let tree = commit.tree_id()?.detach();
-    let (author, date, time) = match commit.author() {
-        Ok(sig) => {
-            let t = sig.time().unwrap_or_default();
-            let date = t
-                .format(gix::date::time::format::ISO8601_STRICT)
-                .unwrap_or_else(|_| t.seconds.to_string());
-            (
-                format!(
-                    "{} <{}>",
-                    sig.name.to_string().trim(),
-                    sig.email.to_string().trim()
-                ),
-                date,
-                t.seconds,
-            )
-        }
-        Err(_) => (String::from("unknown"), String::new(), 0),
+    let author = match commit.author() {
+        Ok(sig) => signature_text(&sig).0,
+        Err(_) => String::from("unknown"),
     };
-    let time = commit.time().map(|t| t.seconds).unwrap_or(time);
+    // The commit date orders history and dates the provenance: it is when the commit entered
+    // the history, whatever date its author wrote it on.
+    let (date, time) = match commit.committer() {
+        Ok(sig) => {
+            let (_, date, time) = signature_text(&sig);
+            (date, time)
+        }
+        Err(_) => (String::new(), 0),
+    };
     Ok(CommitMeta {
         id,
-        tree,
+        root: tree,
         author,
         date,
         time,
+        reference: None,
     })
+}
+
+/// Who tagged, and when, for an annotated tag; nothing for a lightweight one.
+fn tagger(repo: &gix::Repository, named: ObjectId) -> (String, String, i64) {
+    let Ok(obj) = repo.find_object(named) else {
+        return (String::new(), String::new(), 0);
+    };
+    if obj.kind != gix::objs::Kind::Tag {
+        return (String::new(), String::new(), 0);
+    }
+    match obj.into_tag().tagger() {
+        Ok(Some(sig)) => signature_text(&sig),
+        _ => (String::new(), String::new(), 0),
+    }
 }
 
 /// For every finding group, how many commits carry at least one of its blobs. Each tree is read
@@ -513,12 +602,12 @@ fn count_carrying_commits(
     repo: &gix::Repository,
     commits: &[CommitMeta],
     origins: &[Origin],
-    groups: &[(usize, Finding, Vec<u32>)],
+    groups: &[(usize, Finding, Vec<u32>, SecretId)],
 ) -> Vec<usize> {
     // Target blob id → the groups it belongs to.
     let mut targets: HashMap<ObjectId, u32> = HashMap::new();
     let mut target_groups: Vec<Vec<usize>> = Vec::new();
-    for (g, (_, _, blobs)) in groups.iter().enumerate() {
+    for (g, (_, _, blobs, _)) in groups.iter().enumerate() {
         for &b in blobs {
             let id = origins[b as usize].id;
             let t = *targets.entry(id).or_insert_with(|| {
@@ -532,7 +621,7 @@ fn count_carrying_commits(
     let mut counts = vec![0usize; groups.len()];
     let mut hit = vec![usize::MAX; groups.len()];
     for (ci, c) in commits.iter().enumerate() {
-        let below = targets_below(repo, c.tree, &targets, &mut memo, 0);
+        let below = targets_below(repo, c.root, &targets, &mut memo, 0);
         for &t in below.iter() {
             for &g in &target_groups[t as usize] {
                 // A commit counts once per group, however many of the group's blobs it holds.
@@ -679,6 +768,7 @@ pub fn scan_staged(root: &Path, scanner: &Scanner) -> Result<TreeScan, HistoryEr
         out.bytes_scanned += blob.data.len() as u64;
         out.suppressed += s.suppressed;
         out.findings.extend(s.findings);
+        out.secret_ids.extend(s.secret_ids);
     }
     Ok(out)
 }
