@@ -109,10 +109,14 @@ impl Check {
 /// What a check looks at.
 pub struct CheckInput<'a> {
     pub whole: &'a [u8],
+    /// The secret's bytes as the application sees them (decoded, when the file holds them
+    /// encoded).
     pub secret: &'a [u8],
     pub name: Option<&'a [u8]>,
     /// The line up to the start of the match.
     pub before: &'a [u8],
+    /// The line up to the start of the secret as it is in the file.
+    pub before_secret: &'a [u8],
 }
 
 /// The base64 body of a PEM block: between the `-----BEGIN …-----` line and `-----END`, header
@@ -331,6 +335,15 @@ const DESCRIBING_LAST_WORDS: &[&str] = &[
     "FIELD",
     "FIELDS",
     "KEYS",
+    "MANAGER",
+    // Django field lookups: `created_by__password__icontains=…`.
+    "CONTAINS",
+    "ICONTAINS",
+    "EXACT",
+    "IEXACT",
+    "STARTSWITH",
+    "ENDSWITH",
+    "ISNULL",
 ];
 
 /// Words that make the named value public by design: publishable payment keys, anonymous
@@ -343,6 +356,11 @@ const PUBLIC_NAME_WORDS: &[&str] = &[
     "ANONYMOUS",
     "SITE",
     "SITEKEY",
+    // Anti-forgery tokens are per session and published in every form.
+    "CSRF",
+    "XSRF",
+    "CSRFTOKEN",
+    "XSRFTOKEN",
 ];
 
 /// First words that make a name a switch or an action about a secret (`show_password`,
@@ -360,6 +378,20 @@ pub fn is_credential_name(name: &[u8]) -> bool {
         return false;
     }
     let words = shipshape_core::secret_names::name_words(&name);
+    // `NordPass`, `KeePassXC`: in a PascalCase name (a type, an enum member, a product), `Pass`
+    // is a brand, not a password. `DB_PASS` and `smtpPass` still count.
+    let pascal = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.contains(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if pascal
+        && words.len() > 1
+        && words.iter().any(|w| w == "PASS")
+        && !words
+            .iter()
+            .any(|w| w != "PASS" && shipshape_core::secret_names::is_secret_name(w))
+    {
+        return false;
+    }
     if words
         .iter()
         .any(|w| PUBLIC_NAME_WORDS.contains(&w.as_str()))
@@ -396,11 +428,44 @@ fn in_badge_url(before: &[u8]) -> bool {
             }))
 }
 
+/// Longest line prefix a generic assignment is taken on.
+const MINIFIED_LINE: usize = 4096;
+
 fn secret_assignment(m: &CheckInput<'_>) -> bool {
     if let Some(name) = m.name {
         if !is_credential_name(name) {
             return false;
         }
+        // `"OAuth client secret": "…"`: the last word of a quoted phrase (a translation key, a
+        // label) is not an assignment's name.
+        let name_at = memchr::memmem::find(m.whole, name).unwrap_or(0);
+        let after = m.whole.get(name_at + name.len()).copied();
+        if m.whole.first() == Some(&b' ') && matches!(after, Some(b'"' | b'\'')) {
+            return false;
+        }
+    }
+    // `label("Password:"), x.render("…")`: when the quote before a quoted value closes a string
+    // rather than opening one, the "value" is code between two strings.
+    if let Some(&q @ (b'"' | b'\'' | b'`')) = m.before_secret.last() {
+        let inside = &m.before_secret[..m.before_secret.len() - 1];
+        let mut count = 0;
+        let mut escaped = false;
+        for &b in inside {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                count += 1;
+            }
+        }
+        if count % 2 == 1 {
+            return false;
+        }
+    }
+    // Minified code: an assignment on a line this long is code, not configuration.
+    if m.before.len() > MINIFIED_LINE {
+        return false;
     }
     if in_badge_url(m.before) {
         return false;

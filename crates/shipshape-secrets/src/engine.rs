@@ -425,6 +425,7 @@ fn accepts(
             secret: value,
             name: name.map(|n| &hay[n.clone()]),
             before: &hay[line_before(hay, whole.start)],
+            before_secret: &hay[line_before(hay, secret.start)],
         };
         if !check.accepts(&input) {
             return false;
@@ -439,7 +440,27 @@ fn accepts(
     if !structural && filter::is_placeholder(value) {
         return false;
     }
+    if !structural && decoded.is_none() && inside_encoded_blob(hay, secret) {
+        return false;
+    }
     !(r.generic_value && filter::is_generic_non_secret(value))
+}
+
+/// Shortest run of base64 characters around a match that makes it a piece of embedded binary
+/// data (a font or image in a `data:` URI, a certificate) rather than a token.
+const ENCODED_BLOB: usize = 256;
+
+/// Whether the secret at `secret` is the middle of a long base64 run: a token is delimited,
+/// a string that happens to look like one inside embedded data is not.
+fn inside_encoded_blob(hay: &[u8], secret: &Range<usize>) -> bool {
+    let b64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    let before = hay[..secret.start]
+        .iter()
+        .rev()
+        .take_while(|c| b64(c))
+        .count();
+    let after = hay[secret.end..].iter().take_while(|c| b64(c)).count();
+    before > 0 && after > 0 && before + secret.len() + after >= ENCODED_BLOB
 }
 
 /// Sort by position; where secrets overlap keep the match of the earliest-listed rule, and of

@@ -259,6 +259,36 @@ fn camel_segments(value: &[u8]) -> Vec<&[u8]> {
 /// `-` or case (`app-credentials-prod`, `userPassword`), a function call or a type
 /// (`get_token()`, `VARCHAR(80)`).
 pub fn is_identifier_like(value: &[u8]) -> bool {
+    // `cssVars=`, `user.Key!`, `request.Passkeys?`: a name with a stray `=` or a null check is
+    // still a name.
+    let dotted = value.contains(&b'.');
+    let trailing = value
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'=' || (dotted && matches!(b, b'!' | b'?')))
+        .count();
+    let value = &value[..value.len() - trailing];
+    // `!isReady`, `@api_key`, `&config`, `*ptr`, `_mockKey`: code that negates, dereferences or
+    // names a (private) variable. `user?.key` and `user!.key` are attribute paths.
+    let leading = value.iter().take_while(|b| b"!@&*_".contains(b)).count();
+    let value: Vec<u8> = {
+        let v = &value[leading..];
+        let mut out = Vec::with_capacity(v.len());
+        let mut i = 0;
+        while i < v.len() {
+            if matches!(v[i], b'?' | b'!') && v.get(i + 1) == Some(&b'.') {
+                i += 1;
+                continue;
+            }
+            out.push(v[i]);
+            i += 1;
+        }
+        out
+    };
+    let value = &value[..];
+    if value.is_empty() {
+        return leading > 0;
+    }
     let upper_env = value
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
@@ -290,35 +320,120 @@ pub fn is_identifier_like(value: &[u8]) -> bool {
             return true;
         }
     }
-    // Words joined by separators: every part a word or a number.
+    // Words joined by separators (`app-credentials-prod`, `BW-GHAPP-ID,BW-GHAPP-KEY`,
+    // `pm-1234-device-auth`): every part a word, a number, or a short abbreviation (`sm`, `v2`),
+    // and at least one a word of three letters or more.
     let parts: Vec<&[u8]> = value
-        .split(|b| matches!(b, b'_' | b'-' | b'.' | b'/' | b':'))
+        .split(|b| matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b','))
         .filter(|p| !p.is_empty())
         .collect();
     let joined = parts.len() >= 2;
-    let part_is_plain = |p: &[u8]| {
-        p.iter().all(u8::is_ascii_digit)
-            || camel_segments(p).iter().all(|s| {
-                is_word(s)
-                    // `v2`, `utf8`, `sha256`: a word with a number at the end.
-                    || {
-                        let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-                        letters >= 2
-                            && is_word(&s[..letters])
-                            && s[letters..].iter().all(u8::is_ascii_digit)
-                    }
-            })
+    let word_like = |s: &[u8]| {
+        is_word(s)
+            // `utf8`, `sha256`: a word with a number at the end.
+            || {
+                let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                letters >= 2
+                    && is_word(&s[..letters])
+                    && s[letters..].iter().all(u8::is_ascii_digit)
+            }
+            || ((2..=5).contains(&s.len()) && s.iter().all(u8::is_ascii_uppercase))
     };
-    // `x-oauth-basic`, `x-api-key`: a single letter among words.
-    let single_letter = |p: &[u8]| p.len() == 1 && p[0].is_ascii_alphabetic();
+    let part_is_plain = |p: &[u8]| {
+        p.iter().all(u8::is_ascii_digit) || camel_segments(p).iter().all(|s| word_like(s))
+    };
+    // `x`, `sm`, `v2`, `pm1`: one to three letters, perhaps a short number.
+    let abbreviation = |p: &[u8]| {
+        let letters = p.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        (1..=3).contains(&letters)
+            && p.len() - letters <= 3
+            && p[letters..].iter().all(u8::is_ascii_digit)
+    };
+    let real_word =
+        |p: &[u8]| p.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 3 && part_is_plain(p);
     if joined
-        && parts.iter().all(|p| part_is_plain(p) || single_letter(p))
-        && parts.iter().any(|p| p.len() >= 3 && part_is_plain(p))
+        && parts.iter().all(|p| part_is_plain(p) || abbreviation(p))
+        && parts.iter().any(|p| real_word(p))
     {
         return true;
     }
-    // One word, or words run together in camel case (`correcthorse`, `userPassword`).
-    !joined && value.iter().all(u8::is_ascii_alphabetic) && part_is_plain(value)
+    // `checkout_pk`, `user_id2`: a lower-case snake_case name, abbreviations included.
+    let snake = value.first().is_some_and(u8::is_ascii_lowercase)
+        && value.contains(&b'_')
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && value
+            .split(|b| *b == b'_')
+            .next()
+            .is_some_and(|first| first.iter().all(u8::is_ascii_lowercase));
+    if snake {
+        return true;
+    }
+    // One word, or words run together in camel case (`correcthorse`, `userPassword`,
+    // `StrFilterLookup`, `JWTClaims`). A word and a number (`hunter22`) is left to the entropy
+    // check: it is how people make passwords.
+    !joined
+        && value[0].is_ascii_alphabetic()
+        && ((value.iter().all(u8::is_ascii_alphabetic) && part_is_plain(value))
+            || (value.iter().all(u8::is_ascii_alphanumeric) && camel_name(value)))
+}
+
+/// Whether letters in camel case read as a name: every segment a word, an acronym or a short
+/// abbreviation, at most one abbreviation without a vowel (`Str`, `Pk`), and at least one word
+/// of four letters or more. Random letters (`xQpZmKrTvLwN`, `kjHsdfUwqeRt`) have several
+/// vowel-less segments or long ones.
+fn camel_name(value: &[u8]) -> bool {
+    // Letter runs split at case changes; a short number (`Uint8Array`, `Sha256Hasher`) is
+    // neutral.
+    let mut segs: Vec<&[u8]> = Vec::new();
+    for run in value.split(u8::is_ascii_digit) {
+        if !run.is_empty() {
+            segs.extend(camel_segments(run));
+        }
+    }
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    // Words and a closing number (`SecurePass123`) is how passwords are made, not names.
+    if segs.len() < 2 || digits > 3 || value.last().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut long_words = 0;
+    let mut vowelless = 0;
+    for s in &segs {
+        let acronym = (2..=5).contains(&s.len()) && s.iter().all(u8::is_ascii_uppercase);
+        if is_word(s) {
+            if s.len() >= 4 {
+                long_words += 1;
+            }
+        } else if acronym {
+            continue;
+        } else if s.len() <= 4 {
+            vowelless += 1;
+        } else {
+            return false;
+        }
+    }
+    long_words >= 1 && vowelless <= 1
+}
+
+/// A format template: `{module}`, `{0}`, `{user.name}` somewhere in the value.
+fn has_template_field(value: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(open) = value[i..].iter().position(|b| *b == b'{') {
+        let start = i + open + 1;
+        let Some(close) = value[start..].iter().position(|b| *b == b'}') else {
+            return false;
+        };
+        let field = &value[start..start + close];
+        if field
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+        {
+            return true;
+        }
+        i = start + close + 1;
+    }
+    false
 }
 
 /// Versions, dates, times, IP addresses and plain numbers.
@@ -421,8 +536,12 @@ pub fn is_generic_non_secret(value: &[u8]) -> bool {
             return true;
         }
     }
-    // Format strings: `%s:%s`, `{}`, `{0}`.
-    if contains(&l, b"%s") || contains(&l, b"%d") || contains(&l, b"{}") || contains(&l, b"{0}") {
+    // Elided in documentation: `eyJ0eXBlIjoi...`.
+    if l.ends_with(b"...") || l.ends_with("\u{2026}".as_bytes()) {
+        return true;
+    }
+    // Format strings: `%s:%s`, `{}`, `{0}`, `{module}`.
+    if contains(&l, b"%s") || contains(&l, b"%d") || has_template_field(value) {
         return true;
     }
     if is_number_like(value) || is_identifier_like(value) || has_public_prefix(value) {
@@ -489,6 +608,27 @@ mod tests {
             "87654321",
             "text-gray-500",
             "%s:%s@%s",
+            "{module}",
+            "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50Ii...",
+            "checkout_pk",
+            "StrFilterLookup",
+            "JWTClaims",
+            "MyAppKey",
+            "Uint8Array",
+            "TrpcRouteMeta",
+            "cssVars=",
+            "!isSplitView",
+            "@api_key",
+            "@user.api_key",
+            "_mockEncryptedString",
+            "user.Key!",
+            "request.Passkeys?",
+            "_v1PrivateKey",
+            "unlockData?.MasterKeyWrappedUserKey",
+            "BW-GHAPP-ID,BW-GHAPP-KEY",
+            "sm-standalone",
+            "pm-12345-private-key-regeneration",
+            "v1-encryptedPrivateKey",
             "pk_live_51HqLyjWDarjtT1zdp7dcXkq",
             "phc_8YkQ2vL7pR4tZw2Lp5Nt9",
             "G-8YKQ2VL7PR",
@@ -512,8 +652,10 @@ mod tests {
             "hunter22",
             "mydbpass2020",
             "Tr0ub4dor&3",
+            "SecurePass123!",
             "P@ssw0rd!",
             "kjHsdfUwqeRtZmXn",
+            "xQpZmKrTvLwNbGhY",
             "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
             "3fa85f64-5717-4562-b3fc-2c963f66afa6",
             "django-insecure-8k$2&x!q9z^m@w7r#t5y(p)e+u-i=o_a4s6d",
