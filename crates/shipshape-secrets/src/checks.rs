@@ -42,6 +42,9 @@ pub enum Check {
     /// A value of a Kubernetes Secret: not under a key that names public data (`username`,
     /// `host`, `port`), and a credential by the generic-value filter.
     KubernetesSecretValue,
+    /// The regex pins a token format that itself holds a run of one character (Dropbox's
+    /// `AAAAAAAAAA`): the format is the proof, the rule's entropy minimum the guard.
+    TokenFormat,
 }
 
 impl Check {
@@ -58,6 +61,7 @@ impl Check {
             "crypt-hash" => Check::CryptHash,
             "generated-key" => Check::GeneratedKey,
             "kubernetes-secret-value" => Check::KubernetesSecretValue,
+            "token-format" => Check::TokenFormat,
             _ => return None,
         })
     }
@@ -75,6 +79,7 @@ impl Check {
         "crypt-hash",
         "generated-key",
         "kubernetes-secret-value",
+        "token-format",
     ];
 
     /// Whether the check proves the bytes are a key, so the placeholder filter (meant for
@@ -102,6 +107,7 @@ impl Check {
                     && filter::charset_entropy(m.secret) >= filter::MIN_CHARSET_ENTROPY
             }
             Check::KubernetesSecretValue => kubernetes_secret_value(m),
+            Check::TokenFormat => true,
         }
     }
 }
