@@ -29,6 +29,9 @@ const MULTILINE_WINDOW: usize = 16 * 1024;
 /// a Kubernetes Secret, holding a base64 key).
 const MAX_DECODE_DEPTH: u8 = 2;
 
+/// Characters of a literal's base64 form the keyword gate looks for.
+const ENCODED_FORM_LEN: usize = 8;
+
 /// Shortest base64 run worth decoding, and the longest followed.
 const MIN_ENCODED_RUN: usize = 16;
 const MAX_ENCODED_RUN: usize = 256 * 1024;
@@ -146,17 +149,22 @@ impl RuleSet {
             .filter(|(_, r)| r.keywords.is_empty())
             .map(|(i, _)| i)
             .collect();
-        // A first set without the encoded forms finds each rule's example secret; the forms are
-        // derived from those.
+        // The rules alone (no gate: matching one rule on its example needs none) find each
+        // rule's example secret; the encoded forms are derived from those.
         let probe = RuleSet {
-            gate: build_gate(&patterns)?,
+            gate: build_gate(&[])?,
             rules,
-            gate_entries: entries.clone(),
+            gate_entries: Vec::new(),
             path_only,
         };
-        let literals = encoded_literals(&probe.rules, &probe);
-        for lit in literals {
-            for form in base64::stable_forms(&lit) {
+        for lit in encoded_literals(&probe.rules, &probe) {
+            // A PEM header may sit anywhere in an encoded file (all three alignments); a token
+            // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
+            // distinctive enough: longer forms only grow the automaton.
+            let forms = base64::stable_forms(&lit);
+            let keep = if lit.starts_with(b"-----") { 3 } else { 1 };
+            for form in forms.into_iter().take(keep) {
+                let form: String = form.chars().take(ENCODED_FORM_LEN).collect();
                 if !patterns.contains(&form) {
                     patterns.push(form);
                     entries.push(GateEntry::Encoded);

@@ -181,8 +181,8 @@ const FILE_EXTENSIONS: &[&str] = &[
 /// Prefixes of values that are public by design or are digests, never credentials: publishable
 /// payment and analytics keys, SSH and age public keys, wallet addresses, content hashes.
 const PUBLIC_PREFIXES: &[&str] = &[
-    "pk_live_",
-    "pk_test_",
+    // Publishable keys (Stripe, Clerk, Lob, Spree): `pk_` is public by convention.
+    "pk_",
     "pk.ey",
     "phc_",
     "ssh-rsa",
@@ -393,8 +393,11 @@ fn camel_name(value: &[u8]) -> bool {
         }
     }
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
-    // Words and a closing number (`SecurePass123`) is how passwords are made, not names.
-    if segs.len() < 2 || digits > 3 || value.last().is_some_and(u8::is_ascii_digit) {
+    // Capitalised words and a closing number (`SecurePass123`) is how passwords are made;
+    // `mockEncryptedKey1` is a variable.
+    let password_shape =
+        value[0].is_ascii_uppercase() && value.last().is_some_and(u8::is_ascii_digit);
+    if segs.len() < 2 || digits > 3 || password_shape {
         return false;
     }
     let mut long_words = 0;
@@ -621,6 +624,7 @@ mod tests {
             "@api_key",
             "@user.api_key",
             "_mockEncryptedString",
+            "_mockEncryptedKey1",
             "user.Key!",
             "request.Passkeys?",
             "_v1PrivateKey",
