@@ -324,7 +324,7 @@ pub fn is_identifier_like(value: &[u8]) -> bool {
     // `pm-1234-device-auth`): every part a word, a number, or a short abbreviation (`sm`, `v2`),
     // and at least one a word of three letters or more.
     let parts: Vec<&[u8]> = value
-        .split(|b| matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b','))
+        .split(|b| matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b',' | b'='))
         .filter(|p| !p.is_empty())
         .collect();
     let joined = parts.len() >= 2;
@@ -506,6 +506,20 @@ fn classes(value: &[u8]) -> usize {
 /// value rather than a literal credential. A credential is random enough for its character
 /// classes ([`charset_entropy`]) and mixes at least two classes — or is long and random letters.
 pub fn is_generic_non_secret(value: &[u8]) -> bool {
+    // A base64 value that decodes to text (`cGFzc3dvcmQ=`) is judged by what it encodes; one
+    // that decodes to binary is a random key and judged as it is.
+    if value.len() >= 8
+        && value.len() % 4 == 0
+        && value.iter().all(|b| crate::base64::is_base64_byte(*b))
+    {
+        if let Some(text) = crate::base64::decode(value) {
+            let printable =
+                text.len() >= 4 && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+            if printable {
+                return is_generic_non_secret(&text);
+            }
+        }
+    }
     let l = lower(value);
     if STOP_WORDS.iter().any(|w| l == w.as_bytes()) {
         return true;
@@ -642,6 +656,9 @@ mod tests {
             "aaaabbbb1111",
             "Passwort",
             "contraseña1",
+            // base64 of "password" and of "min-length=12"
+            "cGFzc3dvcmQ=",
+            "bWluLWxlbmd0aD0xMg==",
         ] {
             assert!(is_generic_non_secret(v.as_bytes()), "{v}");
         }
