@@ -194,7 +194,7 @@ fn legacy_encrypted_pem(block: &[u8]) -> bool {
     if !(has(b"Proc-Type: 4,ENCRYPTED") && has(b"DEK-Info:")) {
         return false;
     }
-    pem_body(block).is_some_and(|b| b.len() >= 64 && b.len() % 8 == 0)
+    pem_body(block).is_some_and(|b| b.len() >= 64 && b.len().is_multiple_of(8))
 }
 
 const OPENSSH_MAGIC: &[u8] = b"openssh-key-v1\0";

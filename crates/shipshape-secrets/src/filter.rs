@@ -509,7 +509,7 @@ pub fn is_generic_non_secret(value: &[u8]) -> bool {
     // A base64 value that decodes to text (`cGFzc3dvcmQ=`) is judged by what it encodes; one
     // that decodes to binary is a random key and judged as it is.
     if value.len() >= 8
-        && value.len() % 4 == 0
+        && value.len().is_multiple_of(4)
         && value.iter().all(|b| crate::base64::is_base64_byte(*b))
     {
         if let Some(text) = crate::base64::decode(value) {
