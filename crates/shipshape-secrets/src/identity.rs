@@ -39,6 +39,23 @@ impl SecretId {
     }
 }
 
+/// Occurrences grouped by secret: for `ids[i]` the identity of occurrence `i` (a finding), the
+/// groups of occurrence indices that hold one value, each in the order given, groups in the
+/// order of their first occurrence. One group is one secret to rotate, however many files,
+/// commits, rules or encodings it appears in.
+pub fn group_by_secret(ids: &[SecretId]) -> Vec<Vec<usize>> {
+    let mut index: std::collections::HashMap<SecretId, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let g = *index.entry(*id).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +65,15 @@ mod tests {
         assert_eq!(SecretId::of(b"q8Zw2Lp5"), SecretId::of(b"q8Zw2Lp5"));
         assert_ne!(SecretId::of(b"q8Zw2Lp5"), SecretId::of(b"q8Zw2Lp6"));
         assert_eq!(format!("{:?}", SecretId::of(b"x")), "SecretId(..)");
+    }
+
+    #[test]
+    fn occurrences_group_by_value_in_order_of_first_appearance() {
+        let (a, b) = (SecretId::of(b"first"), SecretId::of(b"second"));
+        assert_eq!(
+            group_by_secret(&[a, b, a, a, b]),
+            [vec![0, 2, 3], vec![1, 4]]
+        );
+        assert!(group_by_secret(&[]).is_empty());
     }
 }

@@ -24,7 +24,7 @@ pub use engine::{RawMatch, RuleSet};
 pub use history::{
     scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
 };
-pub use identity::SecretId;
+pub use identity::{group_by_secret, SecretId};
 pub use rules::{Rule, RuleOrigin};
 pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 

@@ -126,3 +126,38 @@ fn huge_binary_and_non_utf8_files_are_handled() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn every_occurrence_of_one_secret_shares_an_identity_plain_or_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = format!("ghp_{}", "Q7wErTy2UiOp9AsDf4GhJk6LzXc8VbNm1Pq3");
+    let other = token.replace("Q7", "R8");
+    std::fs::write(dir.path().join("a.env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    std::fs::write(dir.path().join("b.py"), format!("TOKEN = \"{token}\"\n")).unwrap();
+    std::fs::write(
+        dir.path().join("secret.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  token: {}\n",
+            shipshape_secrets::base64::encode(token.as_bytes())
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.env"), format!("OTHER={other}\n")).unwrap();
+    let result = scan(dir.path());
+    assert_eq!(result.findings.len(), 4, "{:?}", result.findings);
+    assert_eq!(result.secret_ids.len(), result.findings.len());
+    let groups = shipshape_secrets::group_by_secret(&result.secret_ids);
+    let mut paths: Vec<Vec<&str>> = groups
+        .iter()
+        .map(|g| {
+            let mut p: Vec<&str> = g
+                .iter()
+                .map(|&i| result.findings[i].location.path.as_str())
+                .collect();
+            p.sort();
+            p
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths, [vec!["a.env", "b.py", "secret.yaml"], vec!["c.env"]]);
+}
