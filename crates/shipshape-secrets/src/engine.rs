@@ -199,6 +199,14 @@ impl RuleSet {
         resolve_overlaps(self.find_all(Some(path), hay, 0))
     }
 
+    /// Whether a rule limited to some paths applies to a file at `path`: then its content
+    /// must be scanned knowing the path ([`RuleSet::find`] leaves such rules out).
+    pub fn has_path_rules_for(&self, path: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| !r.paths.is_empty() && r.applies_to(path))
+    }
+
     fn find_all(&self, path: Option<&str>, hay: &[u8], depth: u8) -> Vec<RawMatch> {
         let applies = |r: usize| {
             let rule = &self.rules[r];

@@ -266,6 +266,7 @@ fn walk_commits(
     sync: &gix::ThreadSafeRepository,
     tips: &[ObjectId],
     hidden: Vec<ObjectId>,
+    preloaded: &HashMap<ObjectId, Box<[u8]>>,
     errors: &mut Vec<String>,
     progress: &Progress,
 ) -> Vec<CommitMeta> {
@@ -292,7 +293,13 @@ fn walk_commits(
         }
     }
     progress.total.store(ids.len() as u64, Ordering::Relaxed);
-    let metas = par_with_repo(sync, &ids, |repo, id| (*id, commit_meta(repo, *id)));
+    let metas = par_with_repo(sync, &ids, |repo, id| {
+        let read = preloaded
+            .get(id)
+            .and_then(|data| commit_meta_from_bytes(*id, data))
+            .map_or_else(|| commit_meta(repo, *id), Ok);
+        (*id, read)
+    });
     let mut commits = Vec::with_capacity(metas.len());
     for (id, m) in metas {
         match m {
@@ -317,6 +324,7 @@ impl TreeStore {
         sync: &gix::ThreadSafeRepository,
         roots: impl IntoIterator<Item = ObjectId>,
         known: &HashSet<ObjectId>,
+        mut preloaded: HashMap<ObjectId, Box<[u8]>>,
     ) -> TreeStore {
         let mut store = TreeStore {
             trees: HashMap::new(),
@@ -328,13 +336,24 @@ impl TreeStore {
         frontier.dedup();
         let mut depth = 0;
         while !frontier.is_empty() && depth <= MAX_DEPTH {
-            let read = par_with_repo(sync, &frontier, |repo, id| {
+            // Trees the packs already gave are taken as they are; the rest (loose objects,
+            // alternates) are read one by one.
+            let mut read: Vec<(ObjectId, Result<Box<[u8]>, String>)> = Vec::new();
+            let mut missing = Vec::new();
+            for id in frontier {
+                match preloaded.remove(&id) {
+                    Some(data) => read.push((id, Ok(data))),
+                    None => missing.push(id),
+                }
+            }
+            read.extend(par_with_repo(sync, &missing, |repo, id| {
                 (
                     *id,
                     repo.find_tree(*id)
-                        .map(|t| t.detach().data.into_boxed_slice()),
+                        .map(|t| t.detach().data.into_boxed_slice())
+                        .map_err(|e| e.to_string()),
                 )
-            });
+            }));
             let mut next = Vec::new();
             for (id, tree) in read {
                 match tree {
@@ -352,7 +371,7 @@ impl TreeStore {
                         store.trees.insert(id, data);
                     }
                     Err(e) => {
-                        store.failed.insert(id, e.to_string());
+                        store.failed.insert(id, e);
                     }
                 }
             }
@@ -419,7 +438,7 @@ pub fn scan_history(
         hidden.push(commit.id);
         // What the base revision already holds is not new: its trees and blobs are known.
         let tree = commit.tree_id().map_err(|e| since_err(e.to_string()))?;
-        let base = TreeStore::load(&sync, [tree.detach()], &HashSet::new());
+        let base = TreeStore::load(&sync, [tree.detach()], &HashSet::new(), HashMap::new());
         for (id, data) in &base.trees {
             known_trees.insert(*id);
             for (kind, _, oid) in entries(data).flatten() {
@@ -430,15 +449,33 @@ pub fn scan_history(
         }
     }
 
+    // A whole-history scan reads every object anyway: decode each pack once, in parallel. A scan
+    // since a revision reads few objects, one by one.
+    let mut packed = if opts.since.is_none() {
+        progress.set_stage(Stage::Blobs);
+        let p = crate::packs::read_packs(repo.objects.store_ref().path(), scanner, progress);
+        for e in &p.errors {
+            out.notes.push(format!(
+                "pack {e}; its objects were read one by one instead"
+            ));
+        }
+        p
+    } else {
+        crate::packs::PackContents::default()
+    };
+
     progress.set_stage(Stage::Commits);
+    let packed_commits = std::mem::take(&mut packed.commits);
     let mut commits = walk_commits(
         &repo,
         &sync,
         &tips.commits,
         hidden,
+        &packed_commits,
         &mut out.errors,
         progress,
     );
+    drop(packed_commits);
     out.commits = commits.len();
     // References to trees and blobs come after every commit: a blob a commit also carries is
     // attributed to that commit.
@@ -470,6 +507,7 @@ pub fn scan_history(
             .filter(|c| !blob_roots.contains(&c.root))
             .map(|c| c.root),
         &known_trees,
+        std::mem::take(&mut packed.trees),
     );
 
     // Every unique blob, with the first commit and path that reach it: commits oldest first,
@@ -571,7 +609,12 @@ pub fn scan_history(
     let scanned = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
     let mut results: Vec<(usize, BlobOutcome)> = par_with_repo(&sync, &order, |repo, &i| {
-        let outcome = scan_blob(repo, &origins[i], scanner, &scanned, &bytes, progress);
+        let o = &origins[i];
+        let outcome = match packed.blobs.get(&o.id) {
+            _ if o.allowed => BlobOutcome::Allowed,
+            Some(seen) => from_pack(repo, o, seen, scanner, &scanned, &bytes, progress),
+            None => scan_blob(repo, o, scanner, &scanned, &bytes, progress),
+        };
         progress.done.fetch_add(1, Ordering::Relaxed);
         (i, outcome)
     });
@@ -668,6 +711,44 @@ enum BlobOutcome {
     Error(String),
 }
 
+/// The outcome for a blob the pack traversal has already read: its scan without a path is
+/// redone at the blob's path when it found something, or when a rule limited to that path
+/// applies (then the blob is read again).
+fn from_pack(
+    repo: &gix::Repository,
+    o: &Origin,
+    seen: &crate::packs::BlobSeen,
+    scanner: &Scanner,
+    scanned: &AtomicUsize,
+    bytes: &AtomicU64,
+    progress: &Progress,
+) -> BlobOutcome {
+    use crate::packs::BlobSeen;
+    let count = |size: u64| {
+        scanned.fetch_add(1, Ordering::Relaxed);
+        bytes.fetch_add(size, Ordering::Relaxed);
+        progress.bytes.fetch_add(size, Ordering::Relaxed);
+    };
+    match seen {
+        BlobSeen::Binary => BlobOutcome::Binary,
+        BlobSeen::TooLarge { size } => BlobOutcome::Skipped(SkipReason::TooLarge {
+            size: *size,
+            limit: scanner.max_file_size,
+        }),
+        BlobSeen::Matched { content } => {
+            count(content.len() as u64);
+            BlobOutcome::Scanned(scanner.scan(&o.path, content))
+        }
+        BlobSeen::Clean { .. } if scanner.rules().has_path_rules_for(&o.path) => {
+            scan_blob(repo, o, scanner, scanned, bytes, progress)
+        }
+        BlobSeen::Clean { size } => {
+            count(*size);
+            BlobOutcome::Scanned(BlobScan::default())
+        }
+    }
+}
+
 fn scan_blob(
     repo: &gix::Repository,
     o: &Origin,
@@ -719,6 +800,29 @@ fn signature_text(sig: &gix::actor::SignatureRef<'_>) -> (String, String, i64) {
         date,
         t.seconds,
     )
+}
+
+/// A commit's metadata from its raw bytes (read from a pack).
+fn commit_meta_from_bytes(id: ObjectId, data: &[u8]) -> Option<CommitMeta> {
+    let commit = gix::objs::CommitRef::from_bytes(data, gix::hash::Kind::Sha1).ok()?;
+    let author = commit
+        .author()
+        .map_or_else(|_| String::from("unknown"), |sig| signature_text(&sig).0);
+    let (date, time) = match commit.committer() {
+        Ok(sig) => {
+            let (_, date, time) = signature_text(&sig);
+            (date, time)
+        }
+        Err(_) => (String::new(), 0),
+    };
+    Some(CommitMeta {
+        id,
+        root: commit.tree(),
+        author,
+        date,
+        time,
+        reference: None,
+    })
 }
 
 fn commit_meta(repo: &gix::Repository, id: ObjectId) -> Result<CommitMeta, gix::Error> {

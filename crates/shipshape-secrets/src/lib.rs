@@ -14,6 +14,7 @@ pub mod filter;
 pub mod formats;
 pub mod history;
 pub mod identity;
+mod packs;
 pub mod rules;
 pub mod scan;
 

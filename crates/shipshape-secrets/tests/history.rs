@@ -398,3 +398,36 @@ fn provenance_carries_the_commit_date_not_the_author_date() {
     assert_eq!(p.date, "2024-03-01T12:00:00+00:00");
     assert_eq!(p.author, "Ada Tester <ada@example.test>");
 }
+
+#[test]
+fn credential_files_in_packed_history_are_found_at_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_repo(d);
+    let files = common::format_files();
+    for (path, text, _, _) in &files {
+        let p = d.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "credentials"]);
+    git(d, &["rm", "-rq", "."]);
+    git(d, &["commit", "-qm", "removed"]);
+    // Everything in one pack: the scan reads it by traversing the pack.
+    git(d, &["repack", "-adq"]);
+    let h = history(d, None);
+    assert!(h.errors.is_empty(), "{:?}", h.errors);
+    let mut missing = Vec::new();
+    for (path, _, slug, line) in &files {
+        let hit = h.findings.iter().any(|f| {
+            f.provenance.path == *path
+                && f.finding.location.start.line == *line
+                && f.finding.slug == *slug
+        });
+        if !hit {
+            missing.push(format!("{slug} at {path}:{line}"));
+        }
+    }
+    assert!(missing.is_empty(), "not found:\n{}", missing.join("\n"));
+}
