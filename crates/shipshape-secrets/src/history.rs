@@ -319,6 +319,9 @@ struct TreeStore {
     failed: HashMap<ObjectId, String>,
 }
 
+/// A tree's raw bytes, or why it could not be read.
+type TreeRead = Result<Box<[u8]>, String>;
+
 impl TreeStore {
     fn load(
         sync: &gix::ThreadSafeRepository,
@@ -338,7 +341,7 @@ impl TreeStore {
         while !frontier.is_empty() && depth <= MAX_DEPTH {
             // Trees the packs already gave are taken as they are; the rest (loose objects,
             // alternates) are read one by one.
-            let mut read: Vec<(ObjectId, Result<Box<[u8]>, String>)> = Vec::new();
+            let mut read: Vec<(ObjectId, TreeRead)> = Vec::new();
             let mut missing = Vec::new();
             for id in frontier {
                 match preloaded.remove(&id) {
