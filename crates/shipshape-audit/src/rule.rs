@@ -1,57 +1,27 @@
-//! The rule contract. A rule is one struct implementing [`Rule`]: it declares its metadata once
-//! ([`RuleMeta`], from which `shipshape rules`, `shipshape explain` and the SARIF rule table are
-//! generated) and reports [`Diagnostic`]s — a byte span of the offending token and a message.
-//! It never formats output or computes lines: the engine resolves spans into findings.
+//! The rule contract. A rule is one struct implementing its domain's rule trait
+//! ([`DockerfileRule`], [`ComposeRule`], …): it declares its metadata once ([`RuleMeta`]; its
+//! prose is the rule file's doc comment) and reports [`Diagnostic`]s — a byte span of the
+//! offending token and a message. It never formats output or computes lines: the engine turns
+//! diagnostics into findings with the shared diagnostics model.
+//!
+//! A domain ([`AuditDomain`]) owns a kind of artifact: it says which files it reads, parses each
+//! once, and runs its registry (one ID-ordered table of its rules). Adding a domain adds its
+//! model, its registry, its rule files and one line in [`crate::rules::DOMAINS`]; the engine has
+//! no per-domain code.
 
-use shipshape_core::Severity;
-use shipshape_syntax::Span;
+use shipshape_core::{ArtifactKind, Inventory};
+use shipshape_diagnostics::Selection;
 
-/// Which kind of artifact a rule reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    Dockerfile,
-    Compose,
-    /// Built-in diagnostics of the engine itself (files that do not parse).
-    Engine,
-}
-
-impl Target {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Target::Dockerfile => "dockerfile",
-            Target::Compose => "compose",
-            Target::Engine => "engine",
-        }
-    }
-}
-
-/// Everything shipshape says about a rule, declared once.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// Stable ID, never reused: `SS-DOCKER-001`.
-    pub id: &'static str,
-    /// Kebab-case name: `no-latest-tag`.
-    pub slug: &'static str,
-    pub target: Target,
-    pub severity: Severity,
-    /// One line: what the rule flags.
-    pub title: &'static str,
-    /// One paragraph: why it matters.
-    pub rationale: &'static str,
-    /// How to fix it.
-    pub fix: &'static str,
-    /// The same check in other tools, as `tool:ID` (`hadolint:DL3007`, `checkov:CKV_DOCKER_7`,
-    /// `trivy:DS-0001`, `kics:<query name>`).
-    pub equivalents: &'static [&'static str],
-}
+pub use shipshape_core::text::Span;
+pub use shipshape_core::Severity;
+pub use shipshape_diagnostics::{Domain, RuleMeta};
 
 /// One problem a rule found: the exact token and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub span: Span,
     pub message: String,
-    /// Byte ranges that must never be shown (secret values): masked in snippets.
+    /// Byte ranges that must never be shown (secret values): masked wherever they appear.
     pub redact: Vec<Span>,
 }
 
@@ -64,11 +34,84 @@ impl Diagnostic {
         }
     }
 
-    /// Mask `secret` wherever this finding's snippet is shown.
+    /// Mask `secret` wherever this finding's snippet or message shows it.
     pub fn redacting(mut self, secret: Span) -> Diagnostic {
         self.redact.push(secret);
         self
     }
+
+    /// Mask a value as written in `source`, without the quotes around it: the secret itself,
+    /// so every checker that sees it masks (and recognises) the same bytes.
+    pub fn redacting_value(self, source: &str, value: Span) -> Diagnostic {
+        self.redacting(unquoted(source, value))
+    }
+}
+
+/// `span` without one pair of matching quotes around it.
+pub fn unquoted(source: &str, span: Span) -> Span {
+    let text = span.text(source);
+    let b = text.as_bytes();
+    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
+        Span::new(span.start + 1, span.end - 1)
+    } else {
+        span
+    }
+}
+
+/// A file as a domain sees it.
+pub struct AuditFile<'a> {
+    /// Repository-relative path.
+    pub path: &'a str,
+    pub source: &'a str,
+    pub kind: ArtifactKind,
+    /// The repository, when the file is one of its files (not for generated text).
+    pub inventory: Option<&'a Inventory>,
+    /// Whether a repository-relative path exists (in the repository, or in a plan being
+    /// verified): for rules that depend on a neighbouring file (a `.dockerignore`).
+    pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// What a domain reports for one file.
+#[derive(Default)]
+pub struct Sink {
+    pub(crate) raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    /// Line ranges (1-based, inclusive) of the file's statements: a suppression comment alone
+    /// on a line covers the whole statement that starts after it (a Dockerfile instruction over
+    /// several lines). Empty: it covers the next line.
+    pub(crate) statements: Vec<(u32, u32)>,
+}
+
+impl Sink {
+    pub fn push(&mut self, meta: &'static RuleMeta, d: Diagnostic) {
+        self.raw.push((meta, d));
+    }
+
+    pub fn extend(&mut self, meta: &'static RuleMeta, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.raw.extend(ds.into_iter().map(|d| (meta, d)));
+    }
+
+    /// Report that the file does not parse (`SS-PARSE-001`).
+    pub fn parse_error(&mut self, span: Span, message: impl Into<String>) {
+        self.raw.push((
+            &crate::rules::parse_error::META,
+            Diagnostic::new(span, message),
+        ));
+    }
+
+    pub fn statements(&mut self, lines: Vec<(u32, u32)>) {
+        self.statements = lines;
+    }
+}
+
+/// A kind of artifact the audit reads, with its rules.
+pub trait AuditDomain: Sync {
+    fn domain(&self) -> Domain;
+    /// The domain's rules, in ID order.
+    fn rules(&self) -> Vec<&'static RuleMeta>;
+    /// Whether files of this kind belong to the domain.
+    fn accepts(&self, kind: ArtifactKind) -> bool;
+    /// Parse `file` once and run every selected rule over it.
+    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink);
 }
 
 /// A parsed Dockerfile as rules see it.
@@ -80,18 +123,21 @@ pub struct DockerfileDoc<'a> {
     pub has_dockerignore: bool,
 }
 
-/// A parsed compose file as rules see it.
+/// A Dockerfile rule.
+pub trait DockerfileRule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>);
+}
+
+/// One YAML document of a compose file as rules see it.
 pub struct ComposeDoc<'a> {
     pub path: &'a str,
     pub source: &'a str,
     pub root: &'a shipshape_syntax::yaml::Node,
 }
 
-/// A rule. Implement the `check_*` method of the rule's [`Target`].
-pub trait Rule: Send + Sync {
+/// A compose rule.
+pub trait ComposeRule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
-
-    fn check_dockerfile(&self, _doc: &DockerfileDoc, _out: &mut Vec<Diagnostic>) {}
-
-    fn check_compose(&self, _doc: &ComposeDoc, _out: &mut Vec<Diagnostic>) {}
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>);
 }

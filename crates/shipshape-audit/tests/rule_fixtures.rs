@@ -4,37 +4,37 @@
 
 use std::path::PathBuf;
 
-use shipshape_audit::{render, rules, AuditOptions, Report, Target};
+use shipshape_audit::{rules, AuditOptions};
 use shipshape_core::Inventory;
+use shipshape_diagnostics::{render, Domain, Report};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/rules")
 }
 
-fn folder(target: Target) -> Option<&'static str> {
-    match target {
-        Target::Dockerfile => Some("docker"),
-        Target::Compose => Some("compose"),
-        Target::Engine => None,
+fn folder(domain: Domain) -> Option<&'static str> {
+    match domain {
+        Domain::Dockerfile => Some("docker"),
+        Domain::Compose => Some("compose"),
+        _ => None,
     }
 }
 
 fn audit_only(dir: &std::path::Path, id: &str) -> Report {
     let inv = Inventory::open(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let opts = AuditOptions {
-        select: vec![id.to_string()],
-        ..Default::default()
-    };
-    shipshape_audit::audit(&inv, &opts)
+    let selection = shipshape_audit::catalog()
+        .select(&[id.to_string()], &[])
+        .unwrap();
+    shipshape_audit::audit(&inv, &selection, &AuditOptions::default())
 }
 
 #[test]
 fn every_rule_flags_its_bad_fixture_and_passes_its_good_one() {
     let mut problems = Vec::new();
     let mut checked = 0;
-    for rule in rules::all() {
-        let meta = rule.meta();
-        let Some(sub) = folder(meta.target) else {
+    let catalog = shipshape_audit::catalog();
+    for meta in rules::metas() {
+        let Some(sub) = folder(meta.domain) else {
             continue;
         };
         let base = fixtures().join(sub).join(meta.slug);
@@ -77,7 +77,7 @@ fn every_rule_flags_its_bad_fixture_and_passes_its_good_one() {
         };
         insta::assert_snapshot!(
             format!("{}__{}", sub, meta.slug),
-            render::human(&only_own, false)
+            render::human(&only_own, &catalog, false)
         );
 
         let report = audit_only(&good, meta.id);
@@ -128,7 +128,7 @@ fn rule_ids_and_slugs_are_unique_and_well_formed() {
             m.slug
         );
         assert!(
-            !m.title.is_empty() && !m.rationale.is_empty() && !m.fix.is_empty(),
+            !m.title.is_empty() && rules::docs(m.id).is_some(),
             "{}",
             m.id
         );

@@ -1,24 +1,25 @@
-//! The `shipshape` command line: parses arguments, runs the libraries, renders their results and
-//! turns outcomes into the documented exit codes (0 ok, 1 check failed, 2 usage or I/O error).
+//! The `shipshape` command line: clap, the commands library, renderers and the documented exit
+//! codes (0 ok, 1 a check did not hold, 2 usage or I/O error). No command logic lives here.
 
-mod audit;
-mod context;
-mod init;
+mod init_human;
+mod progress;
 mod render;
-mod secrets;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-
-use shipshape_core::Inventory;
+use shipshape_cli::commands::{self, audit, init, rules, secrets, CommandError, Workspace};
+use shipshape_diagnostics::render as diag;
+use shipshape_diagnostics::{Baseline, Catalog, Report, Severity};
+use shipshape_gen::report::Status as InitStatus;
+use shipshape_gen::Artifact;
 
 /// Exit code for a usage or I/O error (clap uses the same for bad arguments).
-pub(crate) const EXIT_ERROR: u8 = 2;
-/// Exit code for a check that did not hold (`assess --fail-under`).
-pub(crate) const EXIT_FAILED: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+/// Exit code for a check that did not hold.
+const EXIT_FAILED: u8 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -26,11 +27,12 @@ pub(crate) const EXIT_FAILED: u8 = 1;
     version,
     about = "Assess, generate and audit the operations side of an application repository",
     long_about = "shipshape reads an application repository and tells what it is made of \
-(context), how far it is from production-grade operations (assess), and later what is wrong \
-and what is missing. Everything runs offline and deterministically.\n\n\
-Exit codes: 0 success; 1 a check did not hold (audit findings at or above --fail-on, \
-assess --fail-under); 2 usage or I/O error (a missing path, a file instead of a folder), in \
-every output format."
+(context), how far it is from production-grade operations (assess), what is wrong (audit, \
+secrets) and generates what is missing (init). Everything runs offline and deterministically.\n\n\
+Exit codes: 0 success; 1 a check did not hold (findings at or above --fail-on, \
+assess --fail-under, generated files that fail shipshape's own checks); 2 usage or I/O error \
+(a missing path, a file instead of a folder, a bad flag or shipshape.toml), in every output \
+format."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -41,25 +43,35 @@ struct Cli {
 enum Command {
     /// Describe the repository: services, stacks, cloud, orchestrator, CI and environments.
     Context(ContextArgs),
-    /// Score the repository against the production-readiness checklist.
+    /// Score the repository against the production-readiness checklist (runs every audit and
+    /// secret rule; --history adds the git history).
     Assess(AssessArgs),
-    /// Audit Dockerfiles and compose files: exact file:line:column findings.
-    Audit(audit::AuditArgs),
-    /// List every audit rule.
-    Rules(audit::RulesArgs),
+    /// Audit Dockerfiles, compose files and secrets: exact file:line:column findings.
+    Audit(AuditArgs),
+    /// List every rule (audit and secret rules).
+    Rules(RulesArgs),
     /// Print a rule's documentation.
-    Explain(audit::ExplainArgs),
+    Explain(ExplainArgs),
     /// Find hardcoded secrets in the working tree, the staged changes or the whole git history.
-    Secrets(secrets::SecretsArgs),
+    Secrets(SecretsArgs),
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
-    Init(init::InitArgs),
+    Init(InitArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum Format {
+enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FindingsFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(clap::Args)]
@@ -81,6 +93,120 @@ struct AssessArgs {
     /// Exit with 1 when the score is below this (0–100): a gate for CI.
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
     fail_under: Option<u32>,
+    /// Also scan every commit of every branch and tag for secrets ("No hardcoded secrets"
+    /// then covers credentials deleted from the files but still in history).
+    #[arg(long)]
+    history: bool,
+}
+
+#[derive(clap::Args)]
+struct AuditArgs {
+    /// Repository folders (or single files) to audit.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
+    format: FindingsFormat,
+    /// Lowest severity that makes the exit code 1: info, warning or error [default: warning].
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<Severity>,
+    /// Only these rules: IDs, slugs, ID prefixes (SS-DOCKER) or domains (dockerfile, compose,
+    /// secrets).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Leave these rules out (same keys as --select).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only findings not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the current findings as a baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore every inline suppression comment.
+    #[arg(long)]
+    no_ignores: bool,
+    /// Report suppression comments that match no finding.
+    #[arg(long)]
+    report_unused_ignores: bool,
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also list the rules a repository adds (`[[secrets.rules]]` in its shipshape.toml).
+    #[arg(long, value_name = "PATH")]
+    repository: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// Rule ID (SS-DOCKER-001) or slug.
+    rule: String,
+    /// Also know the rules a repository adds (`[[secrets.rules]]` in its shipshape.toml).
+    #[arg(long, value_name = "PATH")]
+    repository: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SecretsArgs {
+    /// Repository folder (or a single file).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Also scan every commit of every branch and tag (each distinct file version once).
+    #[arg(long)]
+    history: bool,
+    /// Scan only history after this revision (implies --history).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
+    /// Scan only what is staged (the index against HEAD): for pre-commit hooks.
+    #[arg(long, conflicts_with_all = ["history", "since"])]
+    staged: bool,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
+    format: FindingsFormat,
+    /// Lowest severity that makes the exit code 1: info, warning or error [default: warning].
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<Severity>,
+    /// Report only findings not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the current findings as a baseline file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore inline suppressions (shipshape:ignore, gitleaks:allow, pragma: allowlist secret).
+    #[arg(long)]
+    no_ignores: bool,
+    /// Add the rules of a gitleaks TOML configuration.
+    #[arg(long, value_name = "FILE")]
+    gitleaks_config: Option<PathBuf>,
+    /// Never draw a progress bar (it is drawn on stderr only when stderr is a terminal).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Repository folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Generate only these (comma-separated): docker, dockerignore, compose. Dockerfiles bring
+    /// their .dockerignore along; compose brings .env.example.
+    #[arg(long, value_delimiter = ',', value_parser = parse_artifact, value_name = "WHAT")]
+    only: Vec<Artifact>,
+    /// Write nothing; print a unified diff of every file that would change.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace files that already exist with other content (your Dockerfile included).
+    #[arg(long)]
+    force: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+fn parse_artifact(s: &str) -> Result<Artifact, String> {
+    Artifact::parse(s.trim()).ok_or_else(|| {
+        format!("`{s}` is not something init generates: use docker, dockerignore or compose")
+    })
 }
 
 fn main() -> ExitCode {
@@ -104,60 +230,256 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-pub(crate) fn open(path: &std::path::Path) -> anyhow::Result<Inventory> {
-    let inv = Inventory::open(path)?;
-    if let Some(e) = inv.config_error() {
-        eprintln!("warning: {e}; using defaults");
-    }
-    Ok(inv)
+fn color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match cli.command {
+    let code = match cli.command {
         Command::Context(args) => {
-            let inv = open(&args.path)?;
-            let facts = shipshape_detect::detect(&inv);
-            let report = context::ContextReport::new(&args.path, &inv, facts);
+            let ws = Workspace::open(&args.path)?;
+            let report = commands::context::context(&ws);
             match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &report)?;
-                    writeln!(out)?;
-                }
+                Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::context(&mut out, &report, render::Style::detect())?,
             }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Command::Assess(args) => {
-            let inv = open(&args.path)?;
-            let facts = shipshape_detect::detect(&inv);
-            let assessment = shipshape_detect::assess::assess(&inv, &facts);
-            let report = context::AssessReport::new(&args.path, &inv, &facts, assessment);
+            let ws = Workspace::open(&args.path)?;
+            let opts = commands::assess::AssessOptions {
+                history: args.history,
+            };
+            let report = commands::assess::assess(&ws, &opts)?;
             match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &report)?;
-                    writeln!(out)?;
-                }
+                Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
             }
             out.flush()?;
-            if let Some(min) = args.fail_under {
-                if report.assessment.score < min {
+            if !report.checks.history_errors.is_empty() {
+                for e in &report.checks.history_errors {
+                    eprintln!("error: git history: {e}");
+                }
+                eprintln!(
+                    "error: the git history was read only in part (see above); the assessment \
+                     covers what could be read — run `git fsck` to find the damage"
+                );
+                return Ok(ExitCode::from(EXIT_ERROR));
+            }
+            match args.fail_under {
+                Some(min) if report.assessment.score < min => {
                     eprintln!(
                         "score {} is below --fail-under {min}",
                         report.assessment.score
                     );
-                    return Ok(ExitCode::from(EXIT_FAILED));
+                    ExitCode::from(EXIT_FAILED)
+                }
+                _ => ExitCode::SUCCESS,
+            }
+        }
+        Command::Audit(args) => {
+            let opts = audit::AuditOptions {
+                select: args.select,
+                ignore: args.ignore,
+                fail_on: args.fail_on,
+                baseline: args.baseline,
+                no_baseline: args.write_baseline.is_some(),
+                no_ignores: args.no_ignores,
+                report_unused_ignores: args.report_unused_ignores,
+            };
+            let outcome = audit::audit(&args.paths, &opts)?;
+            if let Some(p) = &args.write_baseline {
+                return write_baseline(p, &outcome.report);
+            }
+            render_findings(&mut out, args.format, &outcome.report, &outcome.catalog)?;
+            if outcome.fails() {
+                ExitCode::from(EXIT_FAILED)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Rules(args) => {
+            let catalog = catalog_for(args.repository.as_deref())?;
+            match args.format {
+                Format::Json => out.write_all(diag::rules_json(&catalog).as_bytes())?,
+                Format::Human => {
+                    out.write_all(diag::rules_table(&catalog, terminal_width()).as_bytes())?
                 }
             }
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
-        Command::Audit(args) => audit::run(args, &mut out),
-        Command::Rules(args) => audit::rules(args, &mut out),
-        Command::Explain(args) => audit::explain(args, &mut out),
-        Command::Secrets(args) => secrets::run(args, &mut out),
-        Command::Init(args) => init::run(args, &mut out),
+        Command::Explain(args) => {
+            let catalog = catalog_for(args.repository.as_deref())?;
+            let rule = rules::explain(&catalog, &args.rule)?;
+            out.write_all(diag::explain(rule).as_bytes())?;
+            ExitCode::SUCCESS
+        }
+        Command::Secrets(args) => run_secrets(args, &mut out)?,
+        Command::Init(args) => run_init(args, &mut out)?,
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Columns to fit tables into: the terminal's width when stdout is one (`COLUMNS`), else none.
+fn terminal_width() -> usize {
+    if !std::io::stdout().is_terminal() {
+        return 0;
     }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+fn catalog_for(repository: Option<&std::path::Path>) -> Result<Catalog, CommandError> {
+    match repository {
+        None => Ok(rules::builtin_catalog()),
+        Some(p) => {
+            let ws = Workspace::open(p)?;
+            Ok(rules::for_workspace(&ws, None)?.0)
+        }
+    }
+}
+
+fn render_findings(
+    out: &mut impl Write,
+    format: FindingsFormat,
+    report: &Report,
+    catalog: &Catalog,
+) -> anyhow::Result<()> {
+    let text = match format {
+        FindingsFormat::Human => diag::human(report, catalog, color()),
+        FindingsFormat::Json => diag::json(report, catalog),
+        FindingsFormat::Sarif => diag::sarif(
+            report,
+            catalog,
+            &diag::SarifOptions {
+                srcroot: std::env::current_dir().ok(),
+            },
+        ),
+        FindingsFormat::Github => diag::github(report, catalog),
+        FindingsFormat::Junit => diag::junit(report, catalog),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn write_baseline(path: &std::path::Path, report: &Report) -> anyhow::Result<ExitCode> {
+    Baseline::from_findings(&report.findings).save(path)?;
+    eprintln!(
+        "wrote {} finding(s) to baseline {}",
+        report.findings.len(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_secrets(args: SecretsArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let scope = if args.staged {
+        secrets::SecretsScope::Staged
+    } else if args.history || args.since.is_some() {
+        secrets::SecretsScope::History {
+            since: args.since.clone(),
+        }
+    } else {
+        secrets::SecretsScope::Tree
+    };
+    let opts = secrets::SecretsOptions {
+        scope,
+        no_ignores: args.no_ignores,
+        gitleaks_config: args.gitleaks_config.clone(),
+        baseline: if args.write_baseline.is_some() {
+            None
+        } else {
+            args.baseline.clone()
+        },
+        fail_on: args.fail_on,
+    };
+    let progress = std::sync::Arc::new(shipshape_secrets::Progress::default());
+    let bar = progress::Bar::start(
+        std::sync::Arc::clone(&progress),
+        !args.no_progress && std::io::stderr().is_terminal(),
+    );
+    let outcome = secrets::secrets(&args.path, &opts, &progress);
+    bar.finish();
+    let outcome = outcome?;
+    if let Some(p) = &args.write_baseline {
+        return write_baseline(p, &outcome.report);
+    }
+    render_findings(out, args.format, &outcome.report, &outcome.catalog)?;
+    out.flush()?;
+    if !outcome.incomplete.is_empty() {
+        for e in &outcome.incomplete {
+            eprintln!("error: git history: {e}");
+        }
+        eprintln!(
+            "error: the git history was read only in part (see above); the working tree was \
+             scanned in full — run `git fsck` to find the damage"
+        );
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    Ok(if outcome.fails() {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open(&args.path)?;
+    let outcome = init::init(
+        &ws,
+        &init::InitOptions {
+            only: args.only.clone(),
+            dry_run: args.dry_run,
+            force: args.force,
+        },
+    );
+    let shown = args.path.display().to_string();
+    match args.format {
+        Format::Json => write_json(out, &outcome.report)?,
+        Format::Human => match outcome.report.status {
+            InitStatus::VerificationFailed => {
+                eprintln!(
+                    "error: shipshape generated files that fail its own checks — this is a bug \
+                     in shipshape, please report it (with the lines below). Nothing was written."
+                );
+                for p in &outcome.problems {
+                    eprintln!("  {p}");
+                }
+            }
+            InitStatus::WriteFailed => {}
+            status => init_human::human(
+                out,
+                &init_human::Paint::detect(),
+                &outcome.facts,
+                &shown,
+                status,
+                &outcome.outcomes,
+                &outcome.plan,
+                &outcome.report.next_steps,
+            )?,
+        },
+    }
+    out.flush()?;
+    Ok(match outcome.report.status {
+        InitStatus::VerificationFailed => ExitCode::from(EXIT_FAILED),
+        InitStatus::WriteFailed => {
+            for e in &outcome.report.errors {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+        _ => ExitCode::SUCCESS,
+    })
 }

@@ -237,19 +237,29 @@ fn malformed_manifests_become_notes_not_crashes() {
 }
 
 #[test]
-fn a_broken_shipshape_toml_warns_and_uses_defaults() {
+fn a_broken_shipshape_toml_is_an_error_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("shipshape.toml"),
-        "[repository\ncloud = 1\n",
-    )
-    .unwrap();
-    shipshape()
-        .arg("context")
-        .arg(dir.path())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("could not parse shipshape.toml:1"));
+    let write = |text: &str| fs::write(dir.path().join("shipshape.toml"), text).unwrap();
+    let fails_with = |cmd: &str, needle: &str| {
+        shipshape()
+            .arg(cmd)
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle));
+    };
+    write("[repository\ncloud = 1\n");
+    fails_with("context", "could not parse shipshape.toml:1");
+    // A misspelled section, in any command, is named with its line.
+    write("[inventory]\nexclude = [\"legacy/**\"]\n\n[secret]\nallow_paths = []\n");
+    for cmd in ["context", "assess", "audit", "secrets", "init"] {
+        fails_with(cmd, "shipshape.toml:4: unknown section `[secret]`");
+    }
+    // An unknown key in a section another crate owns is caught whatever the command.
+    write("[secrets]\nallow_path = []\n");
+    fails_with("context", "shipshape.toml:2");
+    write("[audit]\nfail_onn = \"error\"\n");
+    fails_with("audit", "fail_onn");
 }
 
 #[test]
@@ -377,7 +387,7 @@ fn assess_json_lists_every_item_with_status_and_quick_wins() {
     assert_eq!(status("fail-fast-ci"), "fail");
     assert_eq!(status("non-root-containers"), "fail");
     assert_eq!(status("private-databases"), "fail");
-    assert_eq!(status("no-hardcoded-secrets"), "not-yet-checked");
+    assert_eq!(status("no-hardcoded-secrets"), "pass");
     let wins = v["assessment"]["quick_wins"].as_array().unwrap();
     assert!(!wins.is_empty() && wins.len() <= 5);
     let score = v["assessment"]["score"].as_u64().unwrap();

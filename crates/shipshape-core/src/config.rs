@@ -15,14 +15,31 @@ pub const CONFIG_FILE: &str = "shipshape.toml";
 /// Default size cap for a file shipshape reads: 5 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+/// Top-level sections of `shipshape.toml`. Each is owned by one crate, which reads it with
+/// [`Config::section`]; a section not listed here is a typo and an error.
+pub const SECTIONS: &[&str] = &[
+    "inventory",
+    "audit",
+    "repository",
+    "services",
+    "secrets",
+    "init",
+];
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error("could not parse {path}:{line}: {message} — fix the file or remove it")]
-    Parse {
-        path: String,
+    #[error("could not parse {CONFIG_FILE}:{line}: {message} — fix the file or remove it")]
+    Parse { line: u32, message: String },
+    #[error("{CONFIG_FILE}:{line}: unknown section `[{name}]` — known sections: {}", SECTIONS.join(", "))]
+    UnknownSection { name: String, line: u32 },
+    #[error("{CONFIG_FILE}:{line}: [{section}] {message}")]
+    Section {
+        section: String,
         line: u32,
         message: String,
     },
+    #[error("could not read {path}: {message}")]
+    Read { path: String, message: String },
 }
 
 /// A parsed `shipshape.toml`. `source` keeps the text so evidence can point at lines.
@@ -89,6 +106,7 @@ pub struct ServiceOverrides {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     inventory: InventoryConfig,
@@ -98,18 +116,37 @@ struct RawConfig {
     repository: RepositoryOverrides,
     #[serde(default)]
     services: BTreeMap<String, ServiceOverrides>,
-    /// Sections owned by other commands (audit, init, …) are read by them.
-    #[serde(flatten)]
-    _other: BTreeMap<String, toml::Value>,
+    /// Sections owned by other crates are read by them with [`Config::section`].
+    #[serde(default, rename = "secrets")]
+    _secrets: Option<toml::Value>,
+    #[serde(default, rename = "init")]
+    _init: Option<toml::Value>,
 }
 
 impl Config {
-    /// Parse the text of a `shipshape.toml`.
+    /// Parse the text of a `shipshape.toml`: syntax, the known sections, and the sections core
+    /// owns. An unknown section or key is an error naming it and its line.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: CONFIG_FILE.to_string(),
+        let doc = toml::de::DeTable::parse(text).map_err(|e| ConfigError::Parse {
             line: e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1),
             message: e.message().trim().to_string(),
+        })?;
+        for (key, _) in doc.get_ref().iter() {
+            if !SECTIONS.contains(&key.get_ref().as_ref()) {
+                return Err(ConfigError::UnknownSection {
+                    name: key.get_ref().to_string(),
+                    line: line_of_offset(text, key.span().start),
+                });
+            }
+        }
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1);
+            let section = section_at(text, e.span().map_or(0, |s| s.start));
+            ConfigError::Section {
+                section,
+                line,
+                message: e.message().trim().to_string(),
+            }
         })?;
         Ok(Config {
             inventory: raw.inventory,
@@ -118,6 +155,56 @@ impl Config {
             services: raw.services,
             source: text.to_string(),
         })
+    }
+
+    /// Read `shipshape.toml` at the repository root `root`; defaults when there is none.
+    pub fn load(root: &std::path::Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError::Read {
+                path: root.join(CONFIG_FILE).display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Read the section `name` (one of [`SECTIONS`]) into its owner's type; `None` when the
+    /// file has no such section. Errors name the key and line.
+    pub fn section<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ConfigError> {
+        debug_assert!(SECTIONS.contains(&name), "unregistered section {name}");
+        if self.source.is_empty() {
+            return Ok(None);
+        }
+        let doc = toml::de::DeTable::parse(&self.source).map_err(|e| ConfigError::Parse {
+            line: e
+                .span()
+                .map(|s| line_of_offset(&self.source, s.start))
+                .unwrap_or(1),
+            message: e.message().trim().to_string(),
+        })?;
+        let Some(value) = doc.get_ref().get(name) else {
+            return Ok(None);
+        };
+        let de = toml::de::ValueDeserializer::from(value.clone());
+        T::deserialize(de)
+            .map(Some)
+            .map_err(|e| ConfigError::Section {
+                section: name.to_string(),
+                line: e
+                    .span()
+                    .map(|s| line_of_offset(&self.source, s.start))
+                    .unwrap_or_else(|| line_of_offset(&self.source, value.span().start)),
+                message: e.message().trim().to_string(),
+            })
+    }
+
+    /// The text of the file (empty when there is none).
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     pub fn max_file_size(&self) -> u64 {
@@ -134,6 +221,21 @@ impl Config {
             format!("shipshape.toml > {key} (override)"),
         )
     }
+}
+
+/// The `[section]` a byte offset falls in, for error messages.
+fn section_at(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    before
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let l = l.trim();
+            let inner = l.strip_prefix('[')?.trim_start_matches('[');
+            let name = inner.split([']', '.']).next()?.trim();
+            Some(name.to_string())
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -155,15 +257,55 @@ mod tests {
     #[test]
     fn reports_the_line_of_a_syntax_error() {
         let err = Config::parse("[repository]\ncloud = \n").unwrap_err();
-        let ConfigError::Parse { line, .. } = err;
-        assert_eq!(line, 2);
+        assert!(matches!(err, ConfigError::Parse { line: 2, .. }), "{err:?}");
     }
 
     #[test]
-    fn rejects_unknown_keys_in_known_sections() {
-        assert!(Config::parse("[repository]\nclowd = \"aws\"\n").is_err());
+    fn rejects_unknown_keys_in_known_sections_with_their_line() {
+        let err = Config::parse("[inventory]\nexclude = []\n\n[repository]\nclowd = \"aws\"\n")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Section { section, line: 5, message } if section == "repository" && message.contains("clowd")),
+            "{err:?}"
+        );
         assert!(Config::parse("[audit]\nfail_on = \"error\"\n").is_ok());
         assert!(Config::parse("[audit]\nfail_onn = \"error\"\n").is_err());
         assert!(Config::parse("[init]\nforce = true\n").is_ok());
+    }
+
+    #[test]
+    fn rejects_a_misspelled_section_with_its_line() {
+        let err = Config::parse("[audit]\n\n[secret]\nallow_paths = []\n").unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::UnknownSection {
+                name: "secret".into(),
+                line: 3
+            }
+        );
+        assert!(err.to_string().contains("shipshape.toml:3"), "{err}");
+    }
+
+    #[test]
+    fn other_crates_read_their_section_with_lines_in_errors() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct Secrets {
+            #[serde(default)]
+            allow_paths: Vec<String>,
+        }
+        let cfg = Config::parse("[audit]\n\n[secrets]\nallow_paths = [\"docs/**\"]\n").unwrap();
+        let s: Secrets = cfg.section("secrets").unwrap().unwrap();
+        assert_eq!(s.allow_paths, ["docs/**"]);
+        let cfg = Config::parse("[secrets]\nallow_path = []\n").unwrap();
+        let err = cfg.section::<Secrets>("secrets").unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Section { line: 2, .. }),
+            "{err:?}"
+        );
+        assert!(Config::default()
+            .section::<Secrets>("secrets")
+            .unwrap()
+            .is_none());
     }
 }

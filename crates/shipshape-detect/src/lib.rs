@@ -1,7 +1,6 @@
 //! Detection: from an [`Inventory`] to [`Facts`] — the services of a repository, their stacks,
 //! and the infrastructure around them, every value with its evidence.
 
-pub mod assess;
 pub mod ctx;
 mod link;
 pub mod model;
@@ -9,10 +8,12 @@ mod overrides;
 pub mod repo;
 pub mod scan;
 pub mod stacks;
+pub mod summary;
 
 use shipshape_core::Inventory;
 
 pub use model::*;
+pub use summary::Summary;
 
 use crate::ctx::Ctx;
 use crate::stacks::Found;

@@ -6,8 +6,10 @@
 pub mod compose;
 pub mod docker;
 pub mod dockerignore;
+pub mod engine;
 pub mod env_example;
 pub mod readme;
+pub mod report;
 pub mod verify;
 pub mod write;
 

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 use shipshape_audit::AuditOptions;
 use shipshape_core::{ArtifactKind, Inventory};
+use shipshape_diagnostics::Selection;
 
 use crate::env_example::is_secret_name;
 use crate::{dir_of, is_dockerfile, join, Plan, PlannedFile};
@@ -91,6 +92,8 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
         report_unused_ignores: true,
         ..AuditOptions::default()
     };
+    // Every audit rule, info included: a generated file with any finding is a bug.
+    let selection = shipshape_audit::catalog().select_all();
     for file in &plan.files {
         if let Some(problem) = unsafe_path(&file.path) {
             errors.push(whole_file(file, "unsafe-path", problem));
@@ -108,9 +111,23 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
         match kind_of(&file.path) {
             Kind::Dockerfile => {
                 let ignored = has_dockerignore(plan, &file.path, &in_repo);
-                audit(file, ArtifactKind::Dockerfile, ignored, &opts, &mut errors);
+                audit(
+                    file,
+                    ArtifactKind::Dockerfile,
+                    ignored,
+                    &selection,
+                    &opts,
+                    &mut errors,
+                );
             }
-            Kind::Compose => audit(file, ArtifactKind::Compose, false, &opts, &mut errors),
+            Kind::Compose => audit(
+                file,
+                ArtifactKind::Compose,
+                false,
+                &selection,
+                &opts,
+                &mut errors,
+            ),
             Kind::Yaml => {
                 if let Err(e) = shipshape_syntax::yaml::parse(&file.content) {
                     let (line, column) =
@@ -179,11 +196,15 @@ fn audit(
     file: &PlannedFile,
     kind: ArtifactKind,
     has_dockerignore: bool,
+    selection: &Selection,
     opts: &AuditOptions,
     errors: &mut Vec<VerifyError>,
 ) {
+    // The build context's `.dockerignore` was decided above (the plan may build from another
+    // folder than the Dockerfile's); answer the audit's question with that.
+    let exists = move |p: &str| has_dockerignore && p.ends_with(".dockerignore");
     let findings =
-        shipshape_audit::audit_text(&file.path, kind, &file.content, has_dockerignore, opts);
+        shipshape_audit::audit_text(&file.path, kind, &file.content, &exists, selection, opts);
     errors.extend(findings.into_iter().map(|f| VerifyError {
         path: file.path.clone(),
         rule: f.rule_id,

@@ -118,6 +118,7 @@ fn the_monorepo_gets_a_dockerignore_per_service_and_one_compose_file_at_the_root
 fn every_fixture_apps_compose_file_has_zero_findings_and_matches_the_compose_spec() {
     let validator = compose_validator();
     let opts = shipshape_audit::AuditOptions::default();
+    let selection = shipshape_audit::catalog().select_all();
     let mut checked = 0;
     for app in every_app() {
         let plan = plan_for(&app);
@@ -126,7 +127,8 @@ fn every_fixture_apps_compose_file_has_zero_findings_and_matches_the_compose_spe
                 &f.path,
                 ArtifactKind::Compose,
                 &f.content,
-                true,
+                &|_| true,
+                &selection,
                 &opts,
             );
             assert!(

@@ -1,5 +1,6 @@
 //! `[secrets]` in `shipshape.toml`: extra rules, rules turned off, paths allowed to hold
-//! test credentials, and a gitleaks configuration to import.
+//! test credentials, and a gitleaks configuration to import. Read through the one
+//! [`Config`](shipshape_core::Config) of the repository, so a typo is an error with its line.
 //!
 //! ```toml
 //! [secrets]
@@ -14,22 +15,10 @@
 //! keywords = ["acme_"]
 //! ```
 
-use std::path::Path;
-
 use serde::Deserialize;
+use shipshape_core::{Config, ConfigError};
 
 use crate::rules::RuleSpec;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("shipshape.toml [secrets]: {0} — fix the section or remove it")]
-    Parse(String),
-    #[error("could not read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-}
 
 /// The `[secrets]` section.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -49,30 +38,10 @@ pub struct SecretsConfig {
     pub rules: Vec<RuleSpec>,
 }
 
-#[derive(Deserialize)]
-struct Root {
-    #[serde(default)]
-    secrets: Option<SecretsConfig>,
-}
-
 impl SecretsConfig {
-    /// Parse the `[secrets]` section of a `shipshape.toml` text (other sections are ignored).
-    pub fn parse(text: &str) -> Result<SecretsConfig, ConfigError> {
-        let root: Root = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
-        Ok(root.secrets.unwrap_or_default())
-    }
-
-    /// Read `shipshape.toml` at `root`, if there is one.
-    pub fn load(root: &Path) -> Result<SecretsConfig, ConfigError> {
-        let path = root.join(shipshape_core::config::CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => SecretsConfig::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SecretsConfig::default()),
-            Err(source) => Err(ConfigError::Read {
-                path: path.display().to_string(),
-                source,
-            }),
-        }
+    /// The `[secrets]` section of the repository's configuration (defaults when absent).
+    pub fn from_config(config: &Config) -> Result<SecretsConfig, ConfigError> {
+        Ok(config.section("secrets")?.unwrap_or_default())
     }
 }
 
@@ -82,7 +51,7 @@ mod tests {
 
     #[test]
     fn reads_rules_and_allowlists_and_ignores_other_sections() {
-        let cfg = SecretsConfig::parse(
+        let cfg = Config::parse(
             r#"
 [audit]
 fail_on = "error"
@@ -99,13 +68,16 @@ keywords = ["acme_"]
 "#,
         )
         .unwrap();
+        let cfg = SecretsConfig::from_config(&cfg).unwrap();
         assert_eq!(cfg.allow_paths, ["docs/**"]);
         assert_eq!(cfg.disable, ["jwt"]);
         assert_eq!(cfg.rules[0].id, "acme-token");
     }
 
     #[test]
-    fn unknown_keys_are_errors() {
-        assert!(SecretsConfig::parse("[secrets]\nallow_path = []\n").is_err());
+    fn unknown_keys_are_errors_with_their_line() {
+        let cfg = Config::parse("[secrets]\nallow_path = []\n").unwrap();
+        let err = SecretsConfig::from_config(&cfg).unwrap_err();
+        assert!(err.to_string().contains("shipshape.toml:2"), "{err}");
     }
 }

@@ -14,12 +14,12 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use shipshape_diagnostics::secret_identity;
 
 use crate::base64::{self, EncodedRun};
 use crate::checks::{line_before, CheckInput};
 use crate::filter;
 use crate::formats::Candidate;
-use crate::identity::SecretId;
 use crate::rules::{example_text, Matcher, Rule, RuleError};
 
 /// How far past its keyword a multi-line match (a PEM block) may reach.
@@ -47,7 +47,7 @@ pub struct RawMatch {
     pub whole: Range<usize>,
     /// The identity of the secret's value (decoded, when the file holds it encoded), equal for
     /// every occurrence of the same value during this run.
-    pub identity: SecretId,
+    pub identity: u64,
 }
 
 /// What a keyword pattern of the gate stands for.
@@ -67,6 +67,8 @@ pub struct RuleSet {
     gate_entries: Vec<GateEntry>,
     /// Rules limited to some paths and with no keyword: they run on the whole file.
     path_only: Vec<usize>,
+    /// The catalog entries, made once (each masks its rule's example with the rule itself).
+    entries: std::sync::OnceLock<Vec<shipshape_diagnostics::RuleInfo>>,
 }
 
 /// The literals whose base64 forms open the decoding of the text around them: the original-case
@@ -156,6 +158,7 @@ impl RuleSet {
             rules,
             gate_entries: Vec::new(),
             path_only,
+            entries: std::sync::OnceLock::new(),
         };
         for lit in encoded_literals(&probe.rules, &probe) {
             // A PEM header may sit anywhere in an encoded file (all three alignments); a token
@@ -178,14 +181,51 @@ impl RuleSet {
         })
     }
 
-    /// The built-in rules.
+    /// The built-in rules, with their prefilter built once per process (a long-lived process
+    /// such as the MCP server would otherwise pay for it on every call); a copy shares the
+    /// compiled regexes and automaton.
     pub fn builtin() -> RuleSet {
-        RuleSet::new(crate::rules::builtin())
-            .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let set = RuleSet::new(crate::rules::builtin())
+                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+                // Made now, so every copy carries them.
+                set.catalog_entries();
+                set
+            })
+            .clone()
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Catalog entries for every rule of the set, made once. Each shows its rule's first
+    /// example with every secret the rule finds in it masked (a parser rule's too).
+    pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
+        self.entries
+            .get_or_init(|| {
+                (0..self.rules.len())
+                    .map(|i| self.rules[i].info(self.masked_example(i)))
+                    .collect()
+            })
+            .clone()
+    }
+
+    fn masked_example(&self, rule: usize) -> Option<String> {
+        let text = example_text(self.rules[rule].examples.first()?);
+        let bytes = text.as_bytes();
+        let spans: Vec<shipshape_diagnostics::Span> = self
+            .find_rule(rule, bytes)
+            .into_iter()
+            .map(|m| m.secret.into())
+            .collect();
+        Some(if spans.is_empty() {
+            shipshape_diagnostics::redact::redact(bytes)
+        } else {
+            shipshape_diagnostics::redact::mask(bytes, 0, bytes, &spans, &[])
+        })
     }
 
     /// Every secret in `hay`, in order of position, overlaps resolved in favour of the rule
@@ -360,7 +400,7 @@ impl RuleSet {
             if accepts(r, hay, &secret, &whole, name.as_ref(), None) {
                 out.push(RawMatch {
                     rule,
-                    identity: SecretId::of(&hay[secret.clone()]),
+                    identity: secret_identity(&hay[secret.clone()]),
                     secret,
                     whole,
                 });
@@ -395,7 +435,7 @@ impl RuleSet {
                 if accepts(r, hay, &secret, &whole, name.as_ref(), Some(decoded)) {
                     out.push(RawMatch {
                         rule,
-                        identity: SecretId::of(decoded),
+                        identity: secret_identity(decoded),
                         secret,
                         whole,
                     });
@@ -403,7 +443,7 @@ impl RuleSet {
             } else if accepts(r, hay, &secret, &whole, name.as_ref(), None) {
                 out.push(RawMatch {
                     rule,
-                    identity: SecretId::of(&hay[secret.clone()]),
+                    identity: secret_identity(&hay[secret.clone()]),
                     secret,
                     whole,
                 });
@@ -545,7 +585,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(slug_of(&set, &found[0]), "github-pat-classic");
         assert_eq!(&text[found[0].secret.clone()], enc);
-        assert_eq!(found[0].identity, SecretId::of(token.as_bytes()));
+        assert_eq!(found[0].identity, secret_identity(token.as_bytes()));
     }
 
     #[test]

@@ -24,11 +24,10 @@ use std::sync::Arc;
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 use rayon::prelude::*;
-use serde::Serialize;
 use shipshape_core::inventory::is_binary;
-use shipshape_core::{Finding, SkipReason, Skipped};
+use shipshape_core::{SkipReason, Skipped};
+use shipshape_diagnostics::Finding;
 
-use crate::identity::SecretId;
 use crate::scan::{in_fixture_dir, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 use crate::{Progress, Stage};
 
@@ -53,32 +52,16 @@ pub struct HistoryOptions {
     pub since: Option<String>,
 }
 
-/// Where and when a secret entered the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Provenance {
-    /// The first commit (oldest by commit date) that carries the secret. For a secret reachable
-    /// only from a reference that names a tree or a blob (`git tag keys HEAD^{tree}`), the
-    /// object that reference names, and `reference` says which reference it is.
-    pub commit: String,
-    pub path: String,
-    pub author: String,
-    /// Commit date (the committer's date, when the commit entered the history; not the author
-    /// date, which a rebase or cherry-pick keeps), ISO 8601.
-    pub date: String,
-    /// How many of the scanned commits carry the secret at this path.
-    pub commits: usize,
-    /// The reference naming a tree or blob through which alone the secret is reachable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-}
+pub use shipshape_diagnostics::Provenance;
 
 /// A finding in history.
 #[derive(Debug, Clone)]
 pub struct HistoryFinding {
     pub finding: Finding,
     pub provenance: Provenance,
-    /// In-process identity of the secret's value, to group occurrences (never persisted).
-    pub secret: SecretId,
+    /// The reference naming a tree or a blob through which alone the secret is reachable
+    /// (`git tag keys HEAD^{tree}`): then `provenance.commit` is the object it names.
+    pub reference: Option<String>,
 }
 
 /// The result of a history scan.
@@ -625,19 +608,19 @@ pub fn scan_history(
     out.bytes_scanned = bytes.load(Ordering::Relaxed);
 
     // Group by (rule, secret, path): one finding per secret per path, at its first commit.
-    let mut groups: Vec<(usize, Finding, Vec<u32>, SecretId)> = Vec::new();
-    let mut group_of: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut groups: Vec<(usize, Finding, Vec<u32>)> = Vec::new();
+    let mut group_of: HashMap<(String, Option<u64>, String), usize> = HashMap::new();
     results.sort_by_key(|(i, _)| *i);
     for (i, outcome) in results {
         let o = &origins[i];
         match outcome {
             BlobOutcome::Scanned(s) => {
                 out.suppressed += s.suppressed;
-                for (f, secret) in s.findings.into_iter().zip(s.secret_ids) {
-                    let key = (f.rule_id.clone(), f.fingerprint.clone(), o.path.clone());
+                for f in s.findings {
+                    let key = (f.rule_id.clone(), f.secret_identity, o.path.clone());
                     match group_of.get(&key) {
                         Some(&g) => {
-                            let (first, _, blobs, _) = &mut groups[g];
+                            let (first, _, blobs) = &mut groups[g];
                             blobs.push(i as u32);
                             if origins[*first].commit > o.commit {
                                 groups[g].0 = i;
@@ -646,7 +629,7 @@ pub fn scan_history(
                         }
                         None => {
                             group_of.insert(key, groups.len());
-                            groups.push((i, f, vec![i as u32], secret));
+                            groups.push((i, f, vec![i as u32]));
                         }
                     }
                 }
@@ -675,7 +658,7 @@ pub fn scan_history(
     } else {
         count_carrying_commits(&store, &commits[..real_commits], &origins, &groups)
     };
-    for (g, (first, finding, _, secret)) in groups.into_iter().enumerate() {
+    for (g, (first, finding, _)) in groups.into_iter().enumerate() {
         let o = &origins[first];
         let c = &commits[o.commit as usize];
         out.findings.push(HistoryFinding {
@@ -686,9 +669,9 @@ pub fn scan_history(
                 author: c.author.clone(),
                 date: c.date.clone(),
                 commits: counts.get(g).copied().unwrap_or(0),
-                reference: c.reference.clone(),
+                in_working_tree: false,
             },
-            secret,
+            reference: c.reference.clone(),
         });
     }
     out.findings.sort_by(|a, b| {
@@ -874,12 +857,12 @@ fn count_carrying_commits(
     store: &TreeStore,
     commits: &[CommitMeta],
     origins: &[Origin],
-    groups: &[(usize, Finding, Vec<u32>, SecretId)],
+    groups: &[(usize, Finding, Vec<u32>)],
 ) -> Vec<usize> {
     // Target blob id → the groups it belongs to.
     let mut targets: HashMap<ObjectId, u32> = HashMap::new();
     let mut target_groups: Vec<Vec<usize>> = Vec::new();
-    for (g, (_, _, blobs, _)) in groups.iter().enumerate() {
+    for (g, (_, _, blobs)) in groups.iter().enumerate() {
         for &b in blobs {
             let id = origins[b as usize].id;
             let t = *targets.entry(id).or_insert_with(|| {
@@ -1034,7 +1017,6 @@ pub fn scan_staged(root: &Path, scanner: &Scanner) -> Result<TreeScan, HistoryEr
         out.bytes_scanned += blob.data.len() as u64;
         out.suppressed += s.suppressed;
         out.findings.extend(s.findings);
-        out.secret_ids.extend(s.secret_ids);
     }
     Ok(out)
 }

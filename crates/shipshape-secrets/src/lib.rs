@@ -2,9 +2,9 @@
 //! engine that runs a rule's regex only where one of its keywords occurs and decodes base64
 //! around encoded token prefixes ([`engine`]), credential files read as their formats
 //! ([`formats`]), structural checks of keys and tokens ([`checks`]), the filters that keep
-//! placeholders out ([`filter`]), findings that never carry a whole secret ([`scan`]), an
-//! in-process identity to group occurrences of one secret ([`identity`]), and scans of the
-//! working tree, the staged changes and the whole git history ([`history`]).
+//! placeholders out ([`filter`]), findings built by the shared diagnostics model so they never
+//! carry a whole secret ([`scan`]), scans of the working tree, the staged changes and the whole
+//! git history, whose packs are decoded once ([`history`]), and one report of them ([`report`]).
 
 pub mod base64;
 pub mod checks;
@@ -13,8 +13,8 @@ pub mod engine;
 pub mod filter;
 pub mod formats;
 pub mod history;
-pub mod identity;
 mod packs;
+pub mod report;
 pub mod rules;
 pub mod scan;
 
@@ -25,7 +25,7 @@ pub use engine::{RawMatch, RuleSet};
 pub use history::{
     scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
 };
-pub use identity::{group_by_secret, SecretId};
+pub use report::{add_history, tree_report};
 pub use rules::{Rule, RuleOrigin};
 pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 
@@ -33,6 +33,8 @@ pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 pub enum SecretsError {
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Settings(#[from] shipshape_core::ConfigError),
     #[error(transparent)]
     History(#[from] history::HistoryError),
 }

@@ -4,7 +4,10 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
+use std::borrow::Cow;
+
 use shipshape_core::Severity;
+use shipshape_diagnostics::{Domain, RuleDocs, RuleInfo, RuleRef};
 
 use crate::checks::Check;
 use crate::formats::Parser;
@@ -16,16 +19,18 @@ pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
 /// keeps complete credential shapes out of the file so other scanners do not flag it.
 pub const EXAMPLE_SPLIT: char = '\u{b7}';
 
-/// Where a rule came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleOrigin {
-    Builtin,
-    /// `[[secrets.rules]]` in `shipshape.toml`.
-    Config,
-    /// A gitleaks configuration file.
-    Gitleaks,
-}
+pub use shipshape_diagnostics::RuleOrigin;
+
+/// What to do about a secret finding, for the people who read it.
+pub const FIX: &str =
+    "Revoke or rotate this credential at its provider first — everyone with a copy \
+of the repository has it — then remove it from the code and load it at runtime from the \
+environment or a secret manager. Removing it from history does not un-leak it.";
+
+/// Why a committed credential matters, the same for every secret rule.
+const WHY: &str = "Anyone with a copy of the repository — every clone, fork, CI cache, backup and \
+package built from it — can use the credential, and it stays in the git history after the file \
+is changed. Attackers scan public and leaked repositories for exactly these shapes within minutes.";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -278,6 +283,57 @@ fn slugify(id: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
+impl Rule {
+    /// The catalog entry for this rule: `rules`, `explain` and SARIF read it. `example` is the
+    /// rule's first example with its secrets masked, as every output shows secrets
+    /// ([`RuleSet::catalog_entries`](crate::RuleSet::catalog_entries) finds them with the rule).
+    pub fn info(&self, example: Option<String>) -> RuleInfo {
+        let example = example
+            .map(|masked| format!("```\n{masked}\n```"))
+            .unwrap_or_default();
+        let keywords = if self.keywords.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " It looks only where one of these words occurs: {}.",
+                self.keywords
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        RuleInfo {
+            id: Cow::Owned(self.id.clone()),
+            slug: Cow::Owned(self.slug.clone()),
+            domain: Domain::Secrets,
+            severity: self.severity,
+            title: Cow::Owned(self.description.clone()),
+            docs: RuleDocs {
+                what: Cow::Owned(format!(
+                    "Finds a {} committed in plain text, in any file of the working tree, the staged changes or the git history.{keywords}",
+                    self.description.trim_end_matches('.')
+                )),
+                why: Cow::Borrowed(WHY),
+                example: Cow::Owned(example),
+                fix: Cow::Borrowed(FIX),
+            },
+            equivalents: Vec::new(),
+            origin: self.origin,
+        }
+    }
+}
+
+impl<'a> From<&'a Rule> for RuleRef<'a> {
+    fn from(r: &'a Rule) -> RuleRef<'a> {
+        RuleRef::Parts {
+            id: &r.id,
+            slug: &r.slug,
+            severity: r.severity,
+        }
+    }
+}
+
 /// Parse a shipshape rules file (`[[rule]]` tables).
 pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, RuleError> {
     toml::from_str::<RulesFile>(text)
@@ -289,17 +345,24 @@ pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, 
 }
 
 /// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is
-/// a bug in this build, not a user error.
+/// a bug in this build, not a user error. Compiled once per process (tens of milliseconds, which
+/// a long-lived process such as the MCP server would pay on every call); a copy shares the
+/// compiled regexes.
 pub fn builtin() -> Vec<Rule> {
-    let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
-        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
-    specs
-        .into_iter()
-        .map(|s| {
-            Rule::compile(s, RuleOrigin::Builtin)
-                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+    static BUILTIN: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            specs
+                .into_iter()
+                .map(|s| {
+                    Rule::compile(s, RuleOrigin::Builtin)
+                        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// An example or negative example as it is meant to be matched (split markers removed).

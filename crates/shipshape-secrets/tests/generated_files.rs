@@ -277,6 +277,11 @@ fn every_credential_file_made_with_real_generators_is_found_at_its_secret() {
             )),
         }
     }
+    println!(
+        "credential files: {} of {} found at their secret by their rule",
+        plants.len() - failures.len(),
+        plants.len()
+    );
     assert!(
         failures.is_empty(),
         "{} of {} planted credential files missed:\n{}",

@@ -288,7 +288,7 @@ fn key_finding(
     scanner: &Scanner,
     path: &str,
     text: &str,
-) -> Result<shipshape_core::Finding, String> {
+) -> Result<shipshape_diagnostics::Finding, String> {
     let scan = scanner.scan(path, text.as_bytes());
     let keys: Vec<_> = scan
         .findings
@@ -360,6 +360,13 @@ fn check_all(keys: &[Generated]) {
             }
         }
     }
+    // The figure the acceptance quotes (`cargo test -- --nocapture`).
+    println!(
+        "{} keys, {} forms: {} reported at their line and severity",
+        keys.len(),
+        keys.len() * 3,
+        keys.len() * 3 - failures.len()
+    );
     assert!(
         failures.is_empty(),
         "{} of {} key forms wrong:\n{}",

@@ -343,7 +343,7 @@ fn references_to_trees_and_blobs_are_scanned_once_each_without_errors() {
     let mut found: Vec<(String, Option<String>)> = h
         .findings
         .iter()
-        .map(|f| (f.provenance.path.clone(), f.provenance.reference.clone()))
+        .map(|f| (f.provenance.path.clone(), f.reference.clone()))
         .collect();
     found.sort();
     assert_eq!(

@@ -1,7 +1,9 @@
-//! The registry: every rule shipshape has, in ID order. Rules live one per file under
-//! `rules/<target>/`.
+//! The registries: every audit domain, and in each domain every rule in ID order. Rules live one
+//! per file under `rules/<domain>/`; each file's doc comment is the rule's documentation.
 
-use crate::rule::{Rule, RuleMeta, Target};
+use shipshape_diagnostics::{RuleDocs, RuleInfo};
+
+use crate::rule::{AuditDomain, RuleMeta};
 
 pub mod compose;
 pub mod docker;
@@ -10,25 +12,33 @@ pub mod unused_ignore;
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
-/// The documentation comment of the rule's file (What it does / Why is this bad? / Example /
-/// Fix), if it has one.
+/// Every audit domain. A new domain adds one line here.
+pub static DOMAINS: &[&dyn AuditDomain] = &[&docker::DockerfileDomain, &compose::ComposeDomain];
+
+/// The rules of the engine itself, which every domain may report.
+pub static ENGINE_RULES: &[&RuleMeta] = &[&parse_error::META, &unused_ignore::META];
+
+/// The documentation comment of the rule's file, if it has one.
 pub fn docs(id: &str) -> Option<&'static str> {
     RULE_DOCS.iter().find(|(i, _)| *i == id).map(|(_, d)| *d)
 }
 
-/// Every rule, sorted by ID.
-pub fn all() -> Vec<&'static dyn Rule> {
-    let mut v: Vec<&'static dyn Rule> =
-        vec![&parse_error::ParseError, &unused_ignore::UnusedIgnore];
-    v.extend(docker::rules());
-    v.extend(compose::rules());
-    v.sort_by_key(|r| r.meta().id);
+/// Metadata of every audit rule (all domains and the engine), sorted by ID.
+pub fn metas() -> Vec<&'static RuleMeta> {
+    let mut v: Vec<&'static RuleMeta> = ENGINE_RULES.to_vec();
+    for d in DOMAINS {
+        v.extend(d.rules());
+    }
+    v.sort_by_key(|m| m.id);
     v
 }
 
-/// Metadata of every rule, sorted by ID.
-pub fn metas() -> Vec<&'static RuleMeta> {
-    all().into_iter().map(|r| r.meta()).collect()
+/// Catalog entries for every audit rule, with their documentation.
+pub fn catalog_entries() -> Vec<RuleInfo> {
+    metas()
+        .into_iter()
+        .map(|m| RuleInfo::from_meta(m, RuleDocs::from_markdown(docs(m.id).unwrap_or(""))))
+        .collect()
 }
 
 /// A rule by ID (`SS-DOCKER-001`, case-insensitive) or slug (`no-latest-tag`).
@@ -38,10 +48,36 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.id.eq_ignore_ascii_case(key) || m.slug == key)
 }
 
-/// Rules of one target.
-pub fn for_target(target: Target) -> Vec<&'static dyn Rule> {
-    all()
-        .into_iter()
-        .filter(|r| r.meta().target == target)
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registry_is_in_id_order_without_duplicates() {
+        for d in DOMAINS {
+            let ids: Vec<&str> = d.rules().iter().map(|m| m.id).collect();
+            let mut sorted = ids.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(ids, sorted, "registry of {}", d.domain());
+            assert!(d.rules().iter().all(|m| m.domain == d.domain()));
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_why_and_how_to_fix() {
+        for info in catalog_entries() {
+            assert!(
+                !info.docs.what.is_empty(),
+                "{}: no `## What it does`",
+                info.id
+            );
+            assert!(
+                !info.docs.why.is_empty(),
+                "{}: no `## Why is this bad?`",
+                info.id
+            );
+            assert!(!info.docs.fix.is_empty(), "{}: no `## Fix`", info.id);
+        }
+    }
 }

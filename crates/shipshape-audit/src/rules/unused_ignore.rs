@@ -10,23 +10,13 @@
 
 use shipshape_core::Severity;
 
-use crate::rule::{Rule, RuleMeta, Target};
-
-pub struct UnusedIgnore;
+use crate::rule::{Domain, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-PARSE-002",
     slug: "unused-ignore",
-    target: Target::Engine,
+    domain: Domain::Engine,
     severity: Severity::Warning,
     title: "Suppression comment matches no finding",
-    rationale: "Stale suppressions hide future problems on that line and mislead readers about why a rule is off.",
-    fix: "Delete the comment, or correct the rule it names.",
     equivalents: &[],
 };
-
-impl Rule for UnusedIgnore {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-}

@@ -31,18 +31,16 @@
 use shipshape_core::Severity;
 
 use super::{is_within, mounts, services, Database, Service};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct DatabaseDataVolume;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-014",
     slug: "database-data-volume",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Database service without a volume for its data",
-    rationale: "Without a volume the database's files live in the container: recreating the container (an image update, a changed option, `compose down`) loses them.",
-    fix: "Mount a named volume at the image's data directory (`db-data:/var/lib/postgresql/data`).",
     equivalents: &[],
 };
 
@@ -67,12 +65,12 @@ fn covers(target: &str, dir: &str) -> bool {
     !target.is_empty() && (is_within(dir, target) || is_within(target, dir))
 }
 
-impl Rule for DatabaseDataVolume {
+impl ComposeRule for DatabaseDataVolume {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(db) = service.database() else {
                 continue;

@@ -30,27 +30,25 @@
 use shipshape_core::Severity;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct DatabaseHealthcheck;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-013",
     slug: "database-healthcheck",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Database service without a healthcheck",
-    rationale: "Without a healthcheck Compose cannot tell when a database is ready or has stopped answering: dependents start too early and a hung database shows as running.",
-    fix: "Add a `healthcheck` that asks the database itself (`pg_isready`, `mysqladmin ping`, `redis-cli ping`).",
     equivalents: &["kics:Healthcheck Not Set"],
 };
 
-impl Rule for DatabaseHealthcheck {
+impl ComposeRule for DatabaseHealthcheck {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(db) = service.database() else {
                 continue;

@@ -35,27 +35,25 @@
 use shipshape_core::Severity;
 
 use super::{service, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct DependsOnHealthy;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-012",
     slug: "depends-on-healthy",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "`depends_on` does not wait for a dependency's healthcheck",
-    rationale: "Without `condition: service_healthy` Compose starts a service as soon as its dependency's container has started, not when it is ready, so the application races the dependency's start-up.",
-    fix: "Use the long form of `depends_on` with `condition: service_healthy` for dependencies that have a healthcheck.",
     equivalents: &[],
 };
 
-impl Rule for DependsOnHealthy {
+impl ComposeRule for DependsOnHealthy {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for dependent in services(doc.root) {
             let Some(depends_on) = dependent.get("depends_on") else {
                 continue;

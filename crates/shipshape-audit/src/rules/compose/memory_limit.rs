@@ -27,27 +27,25 @@
 use shipshape_core::Severity;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct MemoryLimit;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-016",
     slug: "memory-limit",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Info,
     title: "Service without a memory limit",
-    rationale: "A container without a memory limit can exhaust the host; the kernel's OOM killer then picks a victim among every process on the host instead of the container at fault.",
-    fix: "Set `deploy.resources.limits.memory` (or `mem_limit`) to what the service needs plus headroom.",
     equivalents: &["kics:Memory Not Limited"],
 };
 
-impl Rule for MemoryLimit {
+impl ComposeRule for MemoryLimit {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if service.get("mem_limit").is_some()
                 || service

@@ -4,7 +4,10 @@
 use shipshape_syntax::yaml::Node;
 use shipshape_syntax::Span;
 
-use crate::rule::Rule;
+use shipshape_core::ArtifactKind;
+use shipshape_diagnostics::Selection;
+
+use crate::rule::{AuditDomain, AuditFile, ComposeDoc, ComposeRule, Domain, RuleMeta, Sink};
 
 pub mod database_data_volume;
 pub mod database_healthcheck;
@@ -30,33 +33,78 @@ pub mod no_unconfined_security_profile;
 pub mod pin_image_tag;
 pub mod restart_policy;
 
-/// Every compose rule, in ID order.
-pub(crate) fn rules() -> Vec<&'static dyn Rule> {
-    vec![
-        &no_privileged::NoPrivileged,
-        &no_dangerous_capabilities::NoDangerousCapabilities,
-        &no_host_network::NoHostNetwork,
-        &no_host_pid::NoHostPid,
-        &no_host_ipc::NoHostIpc,
-        &no_docker_socket_mount::NoDockerSocketMount,
-        &no_sensitive_host_mount::NoSensitiveHostMount,
-        &no_unconfined_security_profile::NoUnconfinedSecurityProfile,
-        &no_hardcoded_secret_env::NoHardcodedSecretEnv,
-        &no_public_database_port::NoPublicDatabasePort,
-        &pin_image_tag::PinImageTag,
-        &depends_on_healthy::DependsOnHealthy,
-        &database_healthcheck::DatabaseHealthcheck,
-        &database_data_volume::DatabaseDataVolume,
-        &restart_policy::RestartPolicy,
-        &memory_limit::MemoryLimit,
-        &no_obsolete_version::NoObsoleteVersion,
-        &no_host_userns::NoHostUserns,
-        &no_host_uts::NoHostUts,
-        &no_host_cgroup::NoHostCgroup,
-        &no_disabled_healthcheck::NoDisabledHealthcheck,
-        &no_new_privileges::NoNewPrivileges,
-        &no_host_devices::NoHostDevices,
-    ]
+/// Every compose rule, in ID order (a test keeps it so): the registry of the domain.
+pub static RULES: &[&dyn ComposeRule] = &[
+    &no_privileged::NoPrivileged,
+    &no_dangerous_capabilities::NoDangerousCapabilities,
+    &no_host_network::NoHostNetwork,
+    &no_host_pid::NoHostPid,
+    &no_host_ipc::NoHostIpc,
+    &no_docker_socket_mount::NoDockerSocketMount,
+    &no_sensitive_host_mount::NoSensitiveHostMount,
+    &no_unconfined_security_profile::NoUnconfinedSecurityProfile,
+    &no_hardcoded_secret_env::NoHardcodedSecretEnv,
+    &no_public_database_port::NoPublicDatabasePort,
+    &pin_image_tag::PinImageTag,
+    &depends_on_healthy::DependsOnHealthy,
+    &database_healthcheck::DatabaseHealthcheck,
+    &database_data_volume::DatabaseDataVolume,
+    &restart_policy::RestartPolicy,
+    &memory_limit::MemoryLimit,
+    &no_obsolete_version::NoObsoleteVersion,
+    &no_host_userns::NoHostUserns,
+    &no_host_uts::NoHostUts,
+    &no_host_cgroup::NoHostCgroup,
+    &no_disabled_healthcheck::NoDisabledHealthcheck,
+    &no_new_privileges::NoNewPrivileges,
+    &no_host_devices::NoHostDevices,
+];
+
+/// The compose domain: `compose.yaml`, `docker-compose*.yml` and their overrides.
+pub struct ComposeDomain;
+
+impl AuditDomain for ComposeDomain {
+    fn domain(&self) -> Domain {
+        Domain::Compose
+    }
+
+    fn rules(&self) -> Vec<&'static RuleMeta> {
+        RULES.iter().map(|r| r.meta()).collect()
+    }
+
+    fn accepts(&self, kind: ArtifactKind) -> bool {
+        kind == ArtifactKind::Compose
+    }
+
+    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+        let docs = match shipshape_syntax::yaml::parse(file.source) {
+            Ok(docs) => docs,
+            Err(e) => {
+                sink.parse_error(
+                    e.span,
+                    format!(
+                        "YAML syntax: {} — shipshape skipped the rules for this file",
+                        e.message
+                    ),
+                );
+                return;
+            }
+        };
+        for root in docs.iter().filter(|d| d.is_map()) {
+            let doc = ComposeDoc {
+                path: file.path,
+                source: file.source,
+                root,
+            };
+            for rule in RULES {
+                if selection.enabled(rule.meta().id) {
+                    let mut out = Vec::new();
+                    rule.check(&doc, &mut out);
+                    sink.extend(rule.meta(), out);
+                }
+            }
+        }
+    }
 }
 
 /// One entry of the top-level `services` mapping.
@@ -150,37 +198,23 @@ pub(crate) fn host_mode(service: &Service, key: &str) -> Option<Span> {
 /// An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ImageRef<'a> {
-    /// Repository without registry host: `team/app`, `library/postgres` stays `postgres`.
+    /// Repository without registry host: `team/app`; Docker Hub's `library/postgres` is
+    /// `postgres`.
     pub repository: &'a str,
+    /// The image's own name, the last component of the repository (a whole `${IMAGE}` when a
+    /// variable names it).
+    pub name: &'a str,
     pub tag: Option<&'a str>,
     pub digest: Option<&'a str>,
 }
 
 pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
-    let (name, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    // A colon after the last slash separates the tag; one before it belongs to a registry port.
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match name[last_slash..].rfind(':') {
-        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-        None => (name, None),
-    };
-    // The first path component is a registry host when it looks like one.
-    let repository = match name.split_once('/') {
-        Some((first, rest))
-            if first.contains('.') || first.contains(':') || first == "localhost" =>
-        {
-            rest
-        }
-        _ => name,
-    };
-    let repository = repository.strip_prefix("library/").unwrap_or(repository);
+    let reference = shipshape_syntax::image::parse(image);
     ImageRef {
-        repository,
-        tag,
-        digest,
+        repository: reference.familiar_repository(),
+        name: reference.name(),
+        tag: reference.tag(),
+        digest: reference.digest(),
     }
 }
 
@@ -599,7 +633,7 @@ pub(crate) fn is_within(path: &str, dir: &str) -> bool {
 
 /// Runs one rule over a compose text and returns each finding as (underlined text, message).
 #[cfg(test)]
-pub(crate) fn findings(rule: &dyn Rule, source: &str) -> Vec<(String, String)> {
+pub(crate) fn findings(rule: &dyn ComposeRule, source: &str) -> Vec<(String, String)> {
     let docs = shipshape_syntax::yaml::parse(source).unwrap_or_else(|e| panic!("{e:?}"));
     let mut out = Vec::new();
     for root in &docs {
@@ -608,7 +642,7 @@ pub(crate) fn findings(rule: &dyn Rule, source: &str) -> Vec<(String, String)> {
             source,
             root,
         };
-        rule.check_compose(&doc, &mut out);
+        rule.check(&doc, &mut out);
     }
     out.into_iter()
         .map(|d| (d.span.text(source).to_owned(), d.message))

@@ -31,18 +31,16 @@
 use shipshape_core::Severity;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoDangerousCapabilities;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-002",
     slug: "no-dangerous-capabilities",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service adds a capability that allows escaping the container",
-    rationale: "Capabilities such as SYS_ADMIN, SYS_MODULE, SYS_PTRACE, DAC_READ_SEARCH and NET_ADMIN are the usual ways out of a container; ALL is privileged mode in all but name.",
-    fix: "Remove the capability or replace it with the narrowest one that works; start from `cap_drop: [ALL]`.",
     equivalents: &["kics:Container Capabilities Unrestricted"],
 };
 
@@ -67,12 +65,12 @@ const DANGEROUS: &[(&str, &str)] = &[
     ("SYSLOG", "reading kernel addresses from the kernel log"),
 ];
 
-impl Rule for NoDangerousCapabilities {
+impl ComposeRule for NoDangerousCapabilities {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(caps) = service.get("cap_add") else {
                 continue;

@@ -28,27 +28,25 @@
 use shipshape_core::Severity;
 
 use super::{disabled_healthcheck, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoDisabledHealthcheck;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-021",
     slug: "no-disabled-healthcheck",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Healthcheck disabled",
-    rationale: "Disabling the healthcheck also discards the image's own; Compose then reports a hung service as running and dependents cannot wait for it to be ready.",
-    fix: "Remove `disable: true` / `test: [\"NONE\"]`, or replace it with a check that fits the service.",
     equivalents: &["kics:Healthcheck Not Set"],
 };
 
-impl Rule for NoDisabledHealthcheck {
+impl ComposeRule for NoDisabledHealthcheck {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(token) = service.get("healthcheck").and_then(disabled_healthcheck) else {
                 continue;

@@ -24,18 +24,16 @@
 use shipshape_core::Severity;
 
 use super::{mounts, normalize_host_path, services, volume_device_paths, MountKind};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoDockerSocketMount;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-006",
     slug: "no-docker-socket-mount",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service mounts the container runtime socket",
-    rationale: "Access to the Docker socket is root on the host, even mounted read-only: it can start a privileged container that mounts the host's filesystem.",
-    fix: "Remove the socket mount; if the service must list containers, give it a filtering socket proxy that allows only the read-only calls it needs.",
     equivalents: &["kics:Docker Socket Mounted In Container"],
 };
 
@@ -56,12 +54,12 @@ pub(crate) fn runtime_socket(host_path: &str) -> Option<&'static str> {
         .then_some("a folder holding the container runtime socket")
 }
 
-impl Rule for NoDockerSocketMount {
+impl ComposeRule for NoDockerSocketMount {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             for mount in mounts(&service) {
                 if mount.kind != MountKind::Bind {

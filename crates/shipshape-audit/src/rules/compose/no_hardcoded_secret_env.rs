@@ -39,155 +39,29 @@ use shipshape_syntax::yaml::Node;
 use shipshape_syntax::Span;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHardcodedSecretEnv;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-009",
     slug: "no-hardcoded-secret-env",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Secret value written in a service's environment",
-    rationale: "A compose file is committed, copied and shared; a secret in it is readable by everyone with the repository and stays in its history.",
-    fix: "Interpolate the value (`${DB_PASSWORD}`) from an untracked `.env` file or `env_file`, or use a Compose secret and the image's `*_FILE` variable.",
     equivalents: &["kics:Passwords And Secrets - Generic Password"],
 };
 
-/// Name parts that mark a variable as holding a secret.
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASS",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "CREDENTIALS",
-    "CREDENTIAL",
-];
+pub(crate) use shipshape_core::secret_names::{
+    is_literal_secret_value as is_literal_secret, is_secret_name,
+};
 
-/// Adjacent name parts that mark a variable as holding a secret (`API_KEY`, `PRIVATE_KEY`).
-const SECRET_PAIRS: &[(&str, &str)] = &[
-    ("API", "KEY"),
-    ("PRIVATE", "KEY"),
-    ("ACCESS", "KEY"),
-    ("SECRET", "KEY"),
-    ("AUTH", "KEY"),
-    ("ENCRYPTION", "KEY"),
-    ("SIGNING", "KEY"),
-    ("MASTER", "KEY"),
-    ("LICENSE", "KEY"),
-];
-
-/// Name parts that make the variable about a secret rather than the secret itself
-/// (`POSTGRES_PASSWORD_FILE`, `MYSQL_ALLOW_EMPTY_PASSWORD`, `TOKEN_TTL`, `AWS_ACCESS_KEY_ID`).
-const NOT_A_SECRET: &[&str] = &[
-    "FILE",
-    "PATH",
-    "DIR",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "HOST",
-    "PORT",
-    "ID",
-    "NAME",
-    "USER",
-    "USERNAME",
-    "ALLOW",
-    "EMPTY",
-    "RANDOM",
-    "GENERATE",
-    "ENABLE",
-    "ENABLED",
-    "DISABLE",
-    "DISABLED",
-    "REQUIRED",
-    "LENGTH",
-    "MIN",
-    "MAX",
-    "TTL",
-    "EXPIRY",
-    "EXPIRES",
-    "EXPIRATION",
-    "LIFETIME",
-    "TIMEOUT",
-    "HEADER",
-    "METHOD",
-    "POLICY",
-    "TYPE",
-    "ALGORITHM",
-    "HASH",
-    "HASHER",
-    "PREFIX",
-    "COMMAND",
-    "CMD",
-];
-
-/// Values that stand in for a secret rather than being one.
-const PLACEHOLDERS: &[&str] = &[
-    "changeme",
-    "change-me",
-    "change_me",
-    "changeit",
-    "example",
-    "placeholder",
-    "secret-here",
-    "your-secret",
-    "todo",
-    "tbd",
-    "dummy",
-    "redacted",
-    "none",
-    "null",
-    "true",
-    "false",
-    "yes",
-    "no",
-];
-
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let upper = name.trim().to_ascii_uppercase();
-    let parts: Vec<&str> = upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .collect();
-    // `PWD` alone is the working directory, not a password.
-    if parts.iter().any(|p| NOT_A_SECRET.contains(p)) || parts == ["PWD"] {
-        return false;
-    }
-    parts.iter().any(|p| SECRET_WORDS.contains(p))
-        || parts
-            .windows(2)
-            .any(|w| SECRET_PAIRS.contains(&(w[0], w[1])))
-}
-
-pub(crate) fn is_literal_secret(value: &str) -> bool {
-    let value = value.trim();
-    if value.is_empty() || value.contains('$') {
-        return false;
-    }
-    let lower = value.to_ascii_lowercase();
-    let all_same = lower.chars().all(|c| c == 'x' || c == '*' || c == '.');
-    let bracketed = (lower.starts_with('<') && lower.ends_with('>'))
-        || (lower.starts_with('{') && lower.ends_with('}'));
-    !(all_same
-        || bracketed
-        || PLACEHOLDERS.contains(&lower.as_str())
-        || lower.starts_with("your_")
-        || lower.starts_with("your-")
-        || lower.starts_with("replace")
-        || lower.starts_with("change_me")
-        || lower.starts_with("changeme"))
-}
-
-impl Rule for NoHardcodedSecretEnv {
+impl ComposeRule for NoHardcodedSecretEnv {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(environment) = service.get("environment") else {
                 continue;
@@ -206,7 +80,7 @@ impl Rule for NoHardcodedSecretEnv {
                 if is_secret_name(name) && is_literal_secret(value) {
                     out.push(
                         Diagnostic::new(entry.value.span, message(name))
-                            .redacting(entry.value.span),
+                            .redacting_value(doc.source, entry.value.span),
                     );
                 }
             }
@@ -254,7 +128,8 @@ mod tests {
         assert!(!is_secret_name("PASSENGER_COUNT"));
         assert!(!is_secret_name("POSTGRES_PASSWORD_FILE"));
         assert!(!is_secret_name("MYSQL_ALLOW_EMPTY_PASSWORD"));
-        assert!(!is_secret_name("AWS_ACCESS_KEY_ID"));
+        // Half of a credential pair: flagged here as in a Dockerfile (one vocabulary).
+        assert!(is_secret_name("AWS_ACCESS_KEY_ID"));
         assert!(!is_secret_name("TOKEN_TTL"));
         assert!(!is_secret_name("PWD"));
     }

@@ -20,27 +20,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostCgroup;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-020",
     slug: "no-host-cgroup",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Service shares the host's cgroup namespace",
-    rationale: "With `cgroup: host` a container sees the host's whole cgroup hierarchy, which leaks what else runs on the machine and widens what a container escape can reach.",
-    fix: "Remove `cgroup: host`; the default private cgroup namespace is enough for almost every workload.",
     equivalents: &[],
 };
 
-impl Rule for NoHostCgroup {
+impl ComposeRule for NoHostCgroup {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "cgroup") {
                 out.push(Diagnostic::new(

@@ -24,18 +24,16 @@
 use shipshape_core::Severity;
 
 use super::{is_within, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostDevices;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-023",
     slug: "no-host-devices",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service gets raw access to host memory or disks",
-    rationale: "A container that can read and write the host's disks or physical memory can read every file and secret on the machine and rewrite the host, whatever its other restrictions.",
-    fix: "Pass only the device the service needs (a GPU, a serial port), or mount a folder or volume instead of a disk.",
     equivalents: &[],
 };
 
@@ -64,12 +62,12 @@ fn dangerous_device(host: &str) -> Option<&'static str> {
     None
 }
 
-impl Rule for NoHostDevices {
+impl ComposeRule for NoHostDevices {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             for item in service.get("devices").map_or(&[][..], |d| d.items()) {
                 // Short form `HOST[:CONTAINER[:PERMS]]`, or the long form's `source`.

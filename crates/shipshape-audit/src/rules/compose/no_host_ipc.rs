@@ -21,27 +21,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostIpc;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-005",
     slug: "no-host-ipc",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Service shares the host's IPC namespace",
-    rationale: "With the host IPC namespace a container can read and write the shared memory segments, semaphores and message queues of every process on the host.",
-    fix: "Remove `ipc: host`; to share memory between two services use `ipc: shareable` on one and `ipc: service:<name>` on the other.",
     equivalents: &["kics:Shared Host IPC Namespace"],
 };
 
-impl Rule for NoHostIpc {
+impl ComposeRule for NoHostIpc {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "ipc") {
                 out.push(Diagnostic::new(

@@ -21,27 +21,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostNetwork;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-003",
     slug: "no-host-network",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Service shares the host's network stack",
-    rationale: "With the host network a container sees every interface of the host, can bind any port on it and reach services listening only on localhost; published ports and network isolation no longer apply.",
-    fix: "Remove `network_mode: host` and publish the ports the service needs with `ports`, bound to 127.0.0.1 where only the host should reach them.",
     equivalents: &["kics:Shared Host Network Namespace"],
 };
 
-impl Rule for NoHostNetwork {
+impl ComposeRule for NoHostNetwork {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "network_mode") {
                 out.push(Diagnostic::new(

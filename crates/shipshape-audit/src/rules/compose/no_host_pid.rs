@@ -20,27 +20,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostPid;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-004",
     slug: "no-host-pid",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service shares the host's process namespace",
-    rationale: "With the host PID namespace a container sees every process of the host and, as root, can signal, trace or read the memory and environment (secrets) of any of them.",
-    fix: "Remove `pid: host`; tools that inspect host processes belong on the host, not beside the application.",
     equivalents: &["kics:Host Namespace is Shared"],
 };
 
-impl Rule for NoHostPid {
+impl ComposeRule for NoHostPid {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "pid") {
                 out.push(Diagnostic::new(

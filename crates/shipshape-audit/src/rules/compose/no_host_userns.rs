@@ -21,27 +21,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostUserns;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-018",
     slug: "no-host-userns",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service opts out of user-namespace remapping",
-    rationale: "When the Docker daemon remaps users, `userns_mode: host` turns it off for this service: root in the container is root on the host again.",
-    fix: "Remove `userns_mode: host` and fix file ownership with a `user:` or volume permissions instead.",
     equivalents: &["kics:Shared Host User Namespace"],
 };
 
-impl Rule for NoHostUserns {
+impl ComposeRule for NoHostUserns {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "userns_mode") {
                 out.push(Diagnostic::new(

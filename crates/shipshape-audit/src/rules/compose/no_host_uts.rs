@@ -20,27 +20,25 @@
 use shipshape_core::Severity;
 
 use super::{host_mode, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoHostUts;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-019",
     slug: "no-host-uts",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Service shares the host's UTS namespace",
-    rationale: "With the host UTS namespace a container can change the host's hostname and domain name, which other services, logs and certificates rely on.",
-    fix: "Remove `uts: host` and set `hostname:` on the service if it needs a particular name.",
     equivalents: &[],
 };
 
-impl Rule for NoHostUts {
+impl ComposeRule for NoHostUts {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(span) = host_mode(&service, "uts") {
                 out.push(Diagnostic::new(

@@ -26,18 +26,16 @@
 use shipshape_core::Severity;
 
 use super::{is_true, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoNewPrivileges;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-022",
     slug: "no-new-privileges",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Info,
     title: "Service may gain privileges through setuid binaries",
-    rationale: "Without `no-new-privileges`, a process in the container can become root through setuid or setcap binaries; with it, code running as the application user stays that user.",
-    fix: "Add `security_opt: [\"no-new-privileges:true\"]`.",
     equivalents: &["kics:No New Privileges Not Set"],
 };
 
@@ -53,12 +51,12 @@ fn enables_no_new_privileges(option: &str) -> bool {
     }
 }
 
-impl Rule for NoNewPrivileges {
+impl ComposeRule for NoNewPrivileges {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if service.get("privileged").is_some_and(is_true) {
                 continue;

@@ -19,27 +19,25 @@
 
 use shipshape_core::Severity;
 
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoObsoleteVersion;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-017",
     slug: "no-obsolete-version",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Info,
     title: "Obsolete top-level `version`",
-    rationale: "The Compose Specification ignores `version` and Compose warns about it on every run; it also suggests feature limits that do not exist.",
-    fix: "Delete the `version` line.",
     equivalents: &["dclint:no-version-field"],
 };
 
-impl Rule for NoObsoleteVersion {
+impl ComposeRule for NoObsoleteVersion {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         if let Some(entry) = doc.root.entry("version") {
             out.push(Diagnostic::new(
                 entry.key.span.to(entry.value.span),

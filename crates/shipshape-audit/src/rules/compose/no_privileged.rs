@@ -26,27 +26,25 @@
 use shipshape_core::Severity;
 
 use super::{is_true, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoPrivileged;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-001",
     slug: "no-privileged",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service runs privileged",
-    rationale: "A privileged container gets every Linux capability, every host device and no seccomp, AppArmor or SELinux confinement; a process that escapes the application owns the host.",
-    fix: "Remove `privileged: true` and add only the capabilities (`cap_add`) or `devices` the service needs.",
     equivalents: &["kics:Privileged Containers Enabled"],
 };
 
-impl Rule for NoPrivileged {
+impl ComposeRule for NoPrivileged {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(value) = service.get("privileged").filter(|v| is_true(v)) {
                 out.push(Diagnostic::new(

@@ -34,30 +34,28 @@
 use shipshape_core::Severity;
 
 use super::{database_for_port, is_all_interfaces, port_mappings, port_range, services, Database};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoPublicDatabasePort;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-010",
     slug: "no-public-database-port",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Database port published on all interfaces",
-    rationale: "A port without a host IP listens on every interface and Docker's publishing bypasses host firewalls; a database meant for local tools becomes reachable from the network.",
-    fix: "Bind it to the loopback interface (`127.0.0.1:5432:5432`), or remove `ports`: other services reach the database by its service name.",
     equivalents: &[
         "kics:Container Traffic Not Bound To Host Interface",
         "dclint:no-unbound-port-interfaces",
     ],
 };
 
-impl Rule for NoPublicDatabasePort {
+impl ComposeRule for NoPublicDatabasePort {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let image_db = service.database();
             for mapping in port_mappings(&service) {

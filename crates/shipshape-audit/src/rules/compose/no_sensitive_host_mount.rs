@@ -36,18 +36,16 @@
 use shipshape_core::Severity;
 
 use super::{is_within, mounts, normalize_host_path, services, volume_device_paths, MountKind};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoSensitiveHostMount;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-007",
     slug: "no-sensitive-host-mount",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Service mounts a sensitive host path",
-    rationale: "Host folders such as /etc, /root, /proc, /var/lib/docker or ~/.ssh hold the host's configuration, kernel interfaces, other containers' data and users' keys; mounted, they let a compromised container read credentials or change the host.",
-    fix: "Mount only the file the service needs, read-only (`:ro`), or pass credentials as Compose secrets.",
     equivalents: &["kics:Volume Has Sensitive Host Directory"],
 };
 
@@ -103,12 +101,12 @@ fn sensitivity(path: &str) -> Option<&'static str> {
         .then_some("a sensitive host path")
 }
 
-impl Rule for NoSensitiveHostMount {
+impl ComposeRule for NoSensitiveHostMount {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             for mount in mounts(&service) {
                 if mount.kind != MountKind::Bind {

@@ -24,18 +24,16 @@
 use shipshape_core::Severity;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoUnconfinedSecurityProfile;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-008",
     slug: "no-unconfined-security-profile",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Error,
     title: "Service disables seccomp, AppArmor or SELinux confinement",
-    rationale: "The default seccomp, AppArmor and SELinux profiles block the system calls and writes most container escapes rely on; turning them off removes that layer.",
-    fix: "Remove the option; if a system call is missing, extend a copy of the default seccomp profile and reference it (`seccomp:./seccomp.json`).",
     equivalents: &["kics:Default Seccomp Profile Disabled"],
 };
 
@@ -51,12 +49,12 @@ const UNCONFINED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-impl Rule for NoUnconfinedSecurityProfile {
+impl ComposeRule for NoUnconfinedSecurityProfile {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             let Some(options) = service.get("security_opt") else {
                 continue;

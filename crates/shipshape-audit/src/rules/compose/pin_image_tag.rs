@@ -27,27 +27,25 @@
 use shipshape_core::Severity;
 
 use super::{parse_image, services};
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct PinImageTag;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-011",
     slug: "pin-image-tag",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Warning,
     title: "Image without a version tag or with `latest`",
-    rationale: "An untagged image means `latest`, which moves: the next pull brings a different version, builds stop being reproducible and a database may upgrade its data format underneath you.",
-    fix: "Pin a version tag (`redis:7.4-alpine`), and a digest for full reproducibility.",
     equivalents: &["dclint:service-image-require-explicit-tag"],
 };
 
-impl Rule for PinImageTag {
+impl ComposeRule for PinImageTag {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             // With `build`, `image` is the name given to the built image, not one to pull.
             if service.get("build").is_some() {
@@ -56,15 +54,11 @@ impl Rule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
+            let reference = parse_image(image);
             // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
-            if image
-                .rsplit('/')
-                .next()
-                .is_some_and(|last| last.contains('$'))
-            {
+            if reference.name.contains('$') {
                 continue;
             }
-            let reference = parse_image(image);
             if reference.digest.is_some() {
                 continue;
             }
@@ -101,6 +95,8 @@ services:
     image: app:${TAG:-1.0}
   d:
     image: ${REGISTRY}/app
+  e:
+    image: ${IMAGE-docker.io/team/app:latest}
 "#;
         let tokens: Vec<String> = findings(&PinImageTag, yaml)
             .into_iter()

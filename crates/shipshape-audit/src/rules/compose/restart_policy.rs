@@ -24,27 +24,25 @@
 use shipshape_core::Severity;
 
 use super::services;
-use crate::rule::{ComposeDoc, Diagnostic, Rule, RuleMeta, Target};
+use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct RestartPolicy;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-015",
     slug: "restart-policy",
-    target: Target::Compose,
+    domain: Domain::Compose,
     severity: Severity::Info,
     title: "Service without a restart policy",
-    rationale: "Without a restart policy a service that crashes, or whose host reboots, stays down until someone notices.",
-    fix: "Set `restart: unless-stopped` (or `on-failure`), or `restart: \"no\"` for one-off tasks.",
     equivalents: &["kics:Restart Policy On Failure Not Set To 5"],
 };
 
-impl Rule for RestartPolicy {
+impl ComposeRule for RestartPolicy {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_compose(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if service.get("restart").is_some()
                 || service.path(&["deploy", "restart_policy"]).is_some()

@@ -28,27 +28,25 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{is_absolute, with_triggers};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AbsoluteWorkdir;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-001",
     slug: "absolute-workdir",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "WORKDIR path is relative",
-    rationale: "A relative WORKDIR resolves against whatever the previous WORKDIR was (in this stage, a parent stage or the base image), so moving an instruction or changing the base image silently moves where files land and commands run. `~` is not expanded.",
-    fix: "Write the full path from `/`, e.g. `WORKDIR /app`.",
     equivalents: &["hadolint:DL3000", "checkov:CKV_DOCKER_10", "trivy:DS-0009"],
 };
 
-impl Rule for AbsoluteWorkdir {
+impl DockerfileRule for AbsoluteWorkdir {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for instr in with_triggers(doc.ast).filter(|i| i.keyword == Keyword::Workdir) {
             let Some(path) = instr.words().first() else {
                 continue;

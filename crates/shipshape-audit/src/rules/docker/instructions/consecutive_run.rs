@@ -30,18 +30,16 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::{Instruction, Keyword};
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ConsecutiveRun;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-020",
     slug: "consecutive-run",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Consecutive RUN instructions could be one layer",
-    rationale: "Every RUN makes a layer: short steps in a row add layers and pull time for nothing, and files removed in a later RUN still ship in the earlier layer.",
-    fix: "Join the commands into one RUN with `&&` (or a heredoc script).",
     equivalents: &["hadolint:DL3059"],
 };
 
@@ -66,12 +64,12 @@ fn command_count(instr: &Instruction) -> usize {
         .count()
 }
 
-impl Rule for ConsecutiveRun {
+impl DockerfileRule for ConsecutiveRun {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let mut previous: Option<&Instruction> = None;
         for instr in &doc.ast.instructions {
             if instr.keyword != Keyword::Run {

@@ -28,27 +28,28 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ConstantPlatform;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-011",
     slug: "constant-platform",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "FROM --platform with a fixed value",
-    rationale: "A constant platform pins the stage to one architecture whatever the build asks for: arm64 hosts build and run it under emulation, and multi-platform builds ship the wrong architecture under the right label.",
-    fix: "Remove `--platform` and choose the platform at build time, or use `$BUILDPLATFORM` for a cross-compiling stage.",
-    equivalents: &["hadolint:DL3029", "buildkit:FromPlatformFlagConstDisallowed"],
+    equivalents: &[
+        "hadolint:DL3029",
+        "buildkit:FromPlatformFlagConstDisallowed",
+    ],
 };
 
-impl Rule for ConstantPlatform {
+impl DockerfileRule for ConstantPlatform {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::From) {
             let Some(flag) = instr.flag("platform") else {
                 continue;

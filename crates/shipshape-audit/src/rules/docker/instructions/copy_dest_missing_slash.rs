@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 
 use super::util::{copy_parts, is_copy_or_add};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyDestMissingSlash;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-006",
     slug: "copy-dest-missing-slash",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "COPY with several sources needs a destination ending in `/`",
-    rationale: "With more than one source the destination must be a directory, and Docker only knows that from a trailing slash: the build fails, late, in CI.",
-    fix: "End the destination with `/`, e.g. `COPY a.json b.json /app/`.",
     equivalents: &["hadolint:DL3021", "trivy:DS-0011"],
 };
 
-impl Rule for CopyDestMissingSlash {
+impl DockerfileRule for CopyDestMissingSlash {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for (index, instr) in ast.instructions.iter().enumerate() {
             if !is_copy_or_add(instr) {

@@ -28,27 +28,25 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
 use super::util::{from_target, mount_froms, FromTarget};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyFromOwnStage;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-008",
     slug: "copy-from-own-stage",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "COPY --from refers to its own stage",
-    rationale: "A stage cannot read from itself while it is being built; Docker fails with a circular dependency. Usually a stage was renamed or the wrong name pasted.",
-    fix: "Copy from an earlier stage, or use this stage's files directly.",
     equivalents: &["hadolint:DL3023", "trivy:DS-0006"],
 };
 
-impl Rule for CopyFromOwnStage {
+impl DockerfileRule for CopyFromOwnStage {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         for (index, instr) in ast.instructions.iter().enumerate() {

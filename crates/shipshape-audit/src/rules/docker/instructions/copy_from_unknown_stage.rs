@@ -37,27 +37,25 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
 use super::util::{from_target, mount_froms, FromTarget};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyFromUnknownStage;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-007",
     slug: "copy-from-unknown-stage",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "COPY --from names no stage of this Dockerfile",
-    rationale: "Docker treats an unknown --from name as an image to pull: a typo like `--from=buidler` pulls `docker.io/library/buidler:latest`, which fails at best and at worst copies files out of a stranger's image.",
-    fix: "Name an existing stage (or index); to copy from an image, write the full reference with a tag.",
     equivalents: &["hadolint:DL3022"],
 };
 
-impl Rule for CopyFromUnknownStage {
+impl DockerfileRule for CopyFromUnknownStage {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         let names: Vec<String> = stages

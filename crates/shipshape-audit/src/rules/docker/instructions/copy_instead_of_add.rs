@@ -26,18 +26,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{copy_parts, with_triggers};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyInsteadOfAdd;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-005",
     slug: "copy-instead-of-add",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "ADD used for local files where COPY would do",
-    rationale: "ADD also unpacks local archives and fetches URLs; used for plain files it hides that behaviour from readers, and a source renamed to an archive later silently turns a copy into an extraction.",
-    fix: "Replace `ADD` with `COPY`; keep `ADD` only to unpack a local archive.",
     equivalents: &["hadolint:DL3020", "checkov:CKV_DOCKER_4", "trivy:DS-0005"],
 };
 
@@ -74,12 +72,12 @@ fn is_remote_or_archive(source: &str) -> bool {
     remote || ARCHIVES.iter().any(|ext| lower.ends_with(ext))
 }
 
-impl Rule for CopyInsteadOfAdd {
+impl DockerfileRule for CopyInsteadOfAdd {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for instr in with_triggers(doc.ast).filter(|i| i.keyword == Keyword::Add) {
             let Some((sources, _)) = copy_parts(instr) else {
                 continue;

@@ -29,27 +29,25 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{copy_parts, is_absolute, is_copy_or_add, lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyRelativeWithoutWorkdir;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-019",
     slug: "copy-relative-without-workdir",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "COPY to a relative destination without WORKDIR",
-    rationale: "Without a WORKDIR, a relative destination means the base image's working directory, usually `/`: files land in the image root, or move when the base image changes, and later instructions look for them elsewhere.",
-    fix: "Set `WORKDIR /app` before the copy, or copy to an absolute path.",
     equivalents: &["hadolint:DL3045"],
 };
 
-impl Rule for CopyRelativeWithoutWorkdir {
+impl DockerfileRule for CopyRelativeWithoutWorkdir {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         for stage in &stages {

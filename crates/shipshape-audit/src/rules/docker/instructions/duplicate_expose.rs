@@ -28,27 +28,25 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::span::line_col;
 
 use super::util::{chain_instructions, expose_ports, lineage, parse_port, PortSpec};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct DuplicateExpose;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-029",
     slug: "duplicate-expose",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Port exposed twice",
-    rationale: "A second EXPOSE of the same port changes nothing and is usually what is left after a port was changed in one place only: readers can no longer tell which port the application uses.",
-    fix: "Keep one declaration per port.",
     equivalents: &[],
 };
 
-impl Rule for DuplicateExpose {
+impl DockerfileRule for DuplicateExpose {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         for stage in &stages {

@@ -24,27 +24,30 @@
 use shipshape_core::Severity;
 use shipshape_syntax::span::line_col;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct DuplicateStageName;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-009",
     slug: "duplicate-stage-name",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "Two stages have the same name",
-    rationale: "Docker refuses a Dockerfile with duplicate stage names; tools that accept it resolve `COPY --from` and `FROM` by picking one of the stages silently.",
-    fix: "Give every stage its own name.",
-    equivalents: &["hadolint:DL3024", "checkov:CKV_DOCKER_11", "trivy:DS-0012", "buildkit:DuplicateStageName"],
+    equivalents: &[
+        "hadolint:DL3024",
+        "checkov:CKV_DOCKER_11",
+        "trivy:DS-0012",
+        "buildkit:DuplicateStageName",
+    ],
 };
 
-impl Rule for DuplicateStageName {
+impl DockerfileRule for DuplicateStageName {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for (_, instr) in doc
             .ast

@@ -30,27 +30,25 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
 use super::util::var_refs;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct EnvSelfReference;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-018",
     slug: "env-self-reference",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "ENV refers to a variable defined in the same ENV",
-    rationale: "Docker expands all values of an ENV before assigning any of them, so a reference to a variable defined in the same instruction sees its old value (usually empty): the image builds and the program later looks in the wrong place.",
-    fix: "Define the variable in an earlier `ENV` instruction.",
     equivalents: &["hadolint:DL3044"],
 };
 
-impl Rule for EnvSelfReference {
+impl DockerfileRule for EnvSelfReference {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         // Like hadolint, anything defined earlier in the file counts as defined: the reference
         // then sees a value, even if not the new one.
         let mut defined: HashSet<String> = HashSet::new();

@@ -28,27 +28,25 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ExecFormCmd;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-010",
     slug: "exec-form-cmd",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "CMD or ENTRYPOINT in shell form",
-    rationale: "Shell form runs the command under `/bin/sh -c`: the shell is PID 1 and does not forward SIGTERM, so stops wait out the grace period and kill the process uncleanly. A shell-form ENTRYPOINT also ignores CMD and `docker run` arguments, and images without a shell cannot run it.",
-    fix: "Use the JSON exec form, e.g. `CMD [\"node\", \"server.js\"]`; put shell logic in a script that ends with `exec`.",
     equivalents: &["hadolint:DL3025", "buildkit:JSONArgsRecommended"],
 };
 
-impl Rule for ExecFormCmd {
+impl DockerfileRule for ExecFormCmd {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for instr in &doc.ast.instructions {
             if !matches!(instr.keyword, Keyword::Cmd | Keyword::Entrypoint) {
                 continue;

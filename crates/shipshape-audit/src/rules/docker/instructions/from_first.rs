@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct FromFirst;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-021",
     slug: "from-first",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "Instruction before the first FROM",
-    rationale: "Only ARG may precede the first FROM (to declare variables for FROM lines); Docker refuses anything else, which usually belongs to a stage and was moved by mistake.",
-    fix: "Move the instruction below the `FROM` of the stage it belongs to.",
     equivalents: &["hadolint:DL3061"],
 };
 
-impl Rule for FromFirst {
+impl DockerfileRule for FromFirst {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for instr in doc.ast.preamble() {
             // Unknown keywords are already syntax errors.
             if matches!(instr.keyword, Keyword::Arg | Keyword::Unknown) {

@@ -29,27 +29,29 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{expose_ports, parse_port, PortError};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct InvalidExposePort;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-012",
     slug: "invalid-expose-port",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "EXPOSE with an invalid port",
-    rationale: "Ports range from 0 to 65535 and EXPOSE takes container ports only: anything else fails the build (or, for host mappings, is deprecated) and misleads whoever runs the image.",
-    fix: "Write `port`, `port/tcp|udp|sctp` or `first-last` between 0 and 65535; publish host ports with `docker run -p` or compose `ports:`.",
-    equivalents: &["hadolint:DL3011", "trivy:DS-0008", "buildkit:ExposeInvalidFormat"],
+    equivalents: &[
+        "hadolint:DL3011",
+        "trivy:DS-0008",
+        "buildkit:ExposeInvalidFormat",
+    ],
 };
 
-impl Rule for InvalidExposePort {
+impl DockerfileRule for InvalidExposePort {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (index, instr) in doc.ast.instructions_of(Keyword::Expose) {
             for (word, port) in expose_ports(doc.ast, index, instr) {
                 let problem = match parse_port(&port) {

@@ -26,18 +26,16 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct InvalidLabelKey;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-022",
     slug: "invalid-label-key",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "LABEL key does not follow Docker's key format",
-    rationale: "Tools match label keys exactly, so `Version` or `org.opencontainers.image.Source` are not the labels registries and scanners read; lower-case reverse-DNS keys also avoid collisions with other tools.",
-    fix: "Use lower-case reverse-DNS keys, preferably `org.opencontainers.image.*`.",
     equivalents: &["hadolint:DL3048"],
 };
 
@@ -65,12 +63,12 @@ fn problem(key: &str) -> Option<&'static str> {
     }
 }
 
-impl Rule for InvalidLabelKey {
+impl DockerfileRule for InvalidLabelKey {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::Label) {
             for pair in instr.key_values() {
                 if pair.key.contains('$') {

@@ -23,27 +23,25 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct LegacyKeyValueFormat;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-030",
     slug: "legacy-key-value-format",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "ENV or LABEL in the legacy `key value` form",
-    rationale: "The space-separated form sets one key to everything after the first space (`ENV A 1 B 2` sets A to `1 B 2`); Docker deprecates it and warns on every build.",
-    fix: "Write `key=value`, quoting values with spaces.",
     equivalents: &["buildkit:LegacyKeyValueFormat"],
 };
 
-impl Rule for LegacyKeyValueFormat {
+impl DockerfileRule for LegacyKeyValueFormat {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for instr in &doc.ast.instructions {
             if !matches!(instr.keyword, Keyword::Env | Keyword::Label) {
                 continue;

@@ -37,18 +37,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::{Instruction, Keyword};
 
 use super::util::{chain_instructions, lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MissingHealthcheck;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-023",
     slug: "missing-healthcheck",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Serving image without HEALTHCHECK",
-    rationale: "Without a health check, Docker, Compose and Swarm only know the process is alive, not that it answers: a deadlocked server or failed start-up stays 'running' and keeps receiving traffic. Kubernetes uses its own probes instead.",
-    fix: "Add a `HEALTHCHECK` that asks the application, with a tool the image has; without a shell use the app binary, e.g. `HEALTHCHECK CMD [\"/app\", \"healthcheck\"]`.",
     equivalents: &["checkov:CKV_DOCKER_2", "trivy:DS-0026", "hadolint:DL3057"],
 };
 
@@ -82,12 +80,12 @@ fn starts_server(instr: &Instruction) -> Option<String> {
     })
 }
 
-impl Rule for MissingHealthcheck {
+impl DockerfileRule for MissingHealthcheck {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         let Some(last) = stages.last() else { return };

@@ -37,18 +37,16 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::shell::Command;
 
 use super::util::lineage;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MissingWorkdir;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-024",
     slug: "missing-workdir",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Build command runs without WORKDIR",
-    rationale: "Without a WORKDIR, project tools such as `npm ci` or `go build` run in the base image's working directory, usually `/`: they miss the project copied elsewhere or fill the image root with dependencies and build output.",
-    fix: "Set `WORKDIR` to the project directory (e.g. `WORKDIR /app`) before building.",
     equivalents: &[],
 };
 
@@ -91,12 +89,12 @@ fn uses_cwd(cmd: &Command) -> bool {
     }
 }
 
-impl Rule for MissingWorkdir {
+impl DockerfileRule for MissingWorkdir {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         for stage in &stages {

@@ -7,8 +7,6 @@
 //! missing `USER` and `EXPOSE 22` are checked by the `own` group (`missing-user`,
 //! `ssh-port-exposed`).
 
-use crate::rule::Rule;
-
 mod util;
 
 pub mod absolute_workdir;
@@ -41,42 +39,6 @@ pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod untagged_base_image;
 pub mod unused_stage;
-
-/// Every rule of this group, in ID order.
-pub(crate) fn rules() -> Vec<&'static dyn Rule> {
-    vec![
-        &absolute_workdir::AbsoluteWorkdir,
-        &no_root_user::NoRootUser,
-        &untagged_base_image::UntaggedBaseImage,
-        &no_latest_tag::NoLatestTag,
-        &copy_instead_of_add::CopyInsteadOfAdd,
-        &copy_dest_missing_slash::CopyDestMissingSlash,
-        &copy_from_unknown_stage::CopyFromUnknownStage,
-        &copy_from_own_stage::CopyFromOwnStage,
-        &duplicate_stage_name::DuplicateStageName,
-        &exec_form_cmd::ExecFormCmd,
-        &constant_platform::ConstantPlatform,
-        &invalid_expose_port::InvalidExposePort,
-        &no_maintainer::NoMaintainer,
-        &multiple_cmd::MultipleCmd,
-        &multiple_entrypoint::MultipleEntrypoint,
-        &multiple_healthcheck::MultipleHealthcheck,
-        &env_self_reference::EnvSelfReference,
-        &copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
-        &consecutive_run::ConsecutiveRun,
-        &from_first::FromFirst,
-        &invalid_label_key::InvalidLabelKey,
-        &missing_healthcheck::MissingHealthcheck,
-        &missing_workdir::MissingWorkdir,
-        &unused_stage::UnusedStage,
-        &undefined_arg_in_from::UndefinedArgInFrom,
-        &reserved_stage_name::ReservedStageName,
-        &stage_name_casing::StageNameCasing,
-        &duplicate_expose::DuplicateExpose,
-        &legacy_key_value_format::LegacyKeyValueFormat,
-        &redundant_target_platform::RedundantTargetPlatform,
-    ]
-}
 
 #[cfg(test)]
 mod tests {
@@ -136,9 +98,9 @@ mod tests {
                 ast: &ast,
                 has_dockerignore: false,
             };
-            for rule in super::rules() {
+            for rule in super::super::RULES {
                 let mut out = Vec::new();
-                rule.check_dockerfile(&doc, &mut out);
+                rule.check(&doc, &mut out);
                 for d in out {
                     assert!(
                         src.get(d.span.start..d.span.end).is_some(),

@@ -28,27 +28,29 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::span::line_col;
 
 use super::util::overridden;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MultipleCmd;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-014",
     slug: "multiple-cmd",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "More than one CMD in a stage",
-    rationale: "Only the last CMD of a stage takes effect; the earlier ones are dead code that readers take for the command the container runs.",
-    fix: "Keep one CMD per stage, the one the container should run.",
-    equivalents: &["hadolint:DL4003", "trivy:DS-0016", "buildkit:MultipleInstructionsDisallowed"],
+    equivalents: &[
+        "hadolint:DL4003",
+        "trivy:DS-0016",
+        "buildkit:MultipleInstructionsDisallowed",
+    ],
 };
 
-impl Rule for MultipleCmd {
+impl DockerfileRule for MultipleCmd {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (earlier, last) in overridden(doc.ast, Keyword::Cmd) {
             let (line, _) = line_col(doc.source, last.keyword_span.start);
             out.push(Diagnostic::new(

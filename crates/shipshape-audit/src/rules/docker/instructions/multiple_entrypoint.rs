@@ -26,27 +26,29 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::span::line_col;
 
 use super::util::overridden;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MultipleEntrypoint;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-015",
     slug: "multiple-entrypoint",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "More than one ENTRYPOINT in a stage",
-    rationale: "Only the last ENTRYPOINT of a stage takes effect; an earlier one (often an init such as tini) silently does nothing, which readers do not expect.",
-    fix: "Keep one ENTRYPOINT per stage; chain programs inside it, e.g. `[\"tini\", \"--\", \"/app\"]`.",
-    equivalents: &["hadolint:DL4004", "trivy:DS-0007", "buildkit:MultipleInstructionsDisallowed"],
+    equivalents: &[
+        "hadolint:DL4004",
+        "trivy:DS-0007",
+        "buildkit:MultipleInstructionsDisallowed",
+    ],
 };
 
-impl Rule for MultipleEntrypoint {
+impl DockerfileRule for MultipleEntrypoint {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (earlier, last) in overridden(doc.ast, Keyword::Entrypoint) {
             let (line, _) = line_col(doc.source, last.keyword_span.start);
             out.push(Diagnostic::new(

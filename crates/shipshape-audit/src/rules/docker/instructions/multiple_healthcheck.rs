@@ -26,27 +26,29 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::span::line_col;
 
 use super::util::overridden;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MultipleHealthcheck;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-016",
     slug: "multiple-healthcheck",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "More than one HEALTHCHECK in a stage",
-    rationale: "Only the last HEALTHCHECK of a stage takes effect; an earlier probe, or a HEALTHCHECK NONE meant to disable one, silently does nothing.",
-    fix: "Keep one HEALTHCHECK per stage.",
-    equivalents: &["hadolint:DL3012", "trivy:DS-0023", "buildkit:MultipleInstructionsDisallowed"],
+    equivalents: &[
+        "hadolint:DL3012",
+        "trivy:DS-0023",
+        "buildkit:MultipleInstructionsDisallowed",
+    ],
 };
 
-impl Rule for MultipleHealthcheck {
+impl DockerfileRule for MultipleHealthcheck {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (earlier, last) in overridden(doc.ast, Keyword::Healthcheck) {
             let (line, _) = line_col(doc.source, last.keyword_span.start);
             out.push(Diagnostic::new(

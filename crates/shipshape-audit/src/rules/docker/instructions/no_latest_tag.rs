@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 
 use super::util::{image_ref, pulled_images, span_in};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct NoLatestTag;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-004",
     slug: "no-latest-tag",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Base image uses the `latest` tag",
-    rationale: "`latest` is whatever was pushed last under that name: builds stop being reproducible, a new major version can arrive between two CI runs, and nobody can tell which image a container came from.",
-    fix: "Replace `latest` with a version tag, ideally plus a digest (`image:1.2.3@sha256:…`).",
     equivalents: &["hadolint:DL3007", "checkov:CKV_DOCKER_7", "trivy:DS-0001"],
 };
 
-impl Rule for NoLatestTag {
+impl DockerfileRule for NoLatestTag {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let stages = doc.ast.stages();
         for image in pulled_images(doc.ast, &stages) {
             let parts = image_ref(&image.resolved);

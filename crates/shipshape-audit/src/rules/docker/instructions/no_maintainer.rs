@@ -23,27 +23,30 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct NoMaintainer;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-013",
     slug: "no-maintainer",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "MAINTAINER is deprecated",
-    rationale: "MAINTAINER has been deprecated since Docker 1.13 and sets a legacy field registries and scanners do not read; the OCI label `org.opencontainers.image.authors` is the standard place.",
-    fix: "Replace it with `LABEL org.opencontainers.image.authors=\"…\"`.",
-    equivalents: &["hadolint:DL4000", "checkov:CKV_DOCKER_6", "trivy:DS-0022", "buildkit:MaintainerDeprecated"],
+    equivalents: &[
+        "hadolint:DL4000",
+        "checkov:CKV_DOCKER_6",
+        "trivy:DS-0022",
+        "buildkit:MaintainerDeprecated",
+    ],
 };
 
-impl Rule for NoMaintainer {
+impl DockerfileRule for NoMaintainer {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::Maintainer) {
             out.push(Diagnostic::new(
                 instr.keyword_span,

@@ -33,18 +33,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{chain_instructions, lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct NoRootUser;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-002",
     slug: "no-root-user",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "The final image runs as root",
-    rationale: "A process running as root in the container is root on the host's kernel, one container escape or writable host mount away from owning the node. Switching to root for installation steps is fine; the image must switch back before it ships.",
-    fix: "End the final stage with `USER <non-root user>`, e.g. `USER 10001` after creating that user.",
     equivalents: &["hadolint:DL3002", "checkov:CKV_DOCKER_8", "trivy:DS-0002"],
 };
 
@@ -54,12 +52,12 @@ pub(super) fn is_root(user: &str) -> bool {
     name == "root" || name == "0"
 }
 
-impl Rule for NoRootUser {
+impl DockerfileRule for NoRootUser {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         let Some(last) = stages.last() else { return };

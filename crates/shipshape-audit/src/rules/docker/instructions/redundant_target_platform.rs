@@ -21,27 +21,25 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct RedundantTargetPlatform;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-031",
     slug: "redundant-target-platform",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "FROM --platform=$TARGETPLATFORM is the default",
-    rationale: "Stages are built for the target platform anyway; the flag adds nothing and is easily mistaken for the `$BUILDPLATFORM` of a cross-compiling stage.",
-    fix: "Remove the flag, or use `$BUILDPLATFORM` if the stage should run natively on the build host.",
     equivalents: &["buildkit:RedundantTargetPlatform"],
 };
 
-impl Rule for RedundantTargetPlatform {
+impl DockerfileRule for RedundantTargetPlatform {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::From) {
             let Some(flag) = instr.flag("platform") else {
                 continue;

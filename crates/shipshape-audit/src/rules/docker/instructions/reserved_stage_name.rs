@@ -22,29 +22,27 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ReservedStageName;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-027",
     slug: "reserved-stage-name",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Stage uses a reserved name",
-    rationale: "BuildKit reserves `scratch` (the empty image) and `context` (the build context): a stage with either name makes later `FROM` and `COPY --from` references ambiguous, and `docker build` warns about it.",
-    fix: "Rename the stage and its references.",
     equivalents: &["buildkit:ReservedStageName"],
 };
 
 const RESERVED: &[&str] = &["scratch", "context"];
 
-impl Rule for ReservedStageName {
+impl DockerfileRule for ReservedStageName {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::From) {
             let Some(alias) = instr.from().and_then(|f| f.alias) else {
                 continue;

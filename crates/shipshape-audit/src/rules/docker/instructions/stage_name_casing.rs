@@ -22,27 +22,25 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct StageNameCasing;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-028",
     slug: "stage-name-casing",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Stage name is not lower case",
-    rationale: "Docker lower-cases stage names while image references must be lower case: mixed-case names blur stages and images, and older builders reject `FROM Builder`.",
-    fix: "Write stage names in lower case.",
     equivalents: &["buildkit:StageNameCasing"],
 };
 
-impl Rule for StageNameCasing {
+impl DockerfileRule for StageNameCasing {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, instr) in doc.ast.instructions_of(Keyword::From) {
             let Some(alias) = instr.from().and_then(|f| f.alias) else {
                 continue;

@@ -28,18 +28,16 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
 use super::util::var_refs;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct UndefinedArgInFrom;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-026",
     slug: "undefined-arg-in-from",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "FROM uses a variable no global ARG declares",
-    rationale: "FROM only sees ARGs declared before the first FROM; anything else expands to nothing, which breaks the reference or, like `${REGISTRY}/app`, silently pulls a different image.",
-    fix: "Declare the variable with `ARG NAME=default` before the first `FROM`.",
     equivalents: &["buildkit:UndefinedArgInFrom"],
 };
 
@@ -55,12 +53,12 @@ const PREDEFINED: &[&str] = &[
     "TARGETVARIANT",
 ];
 
-impl Rule for UndefinedArgInFrom {
+impl DockerfileRule for UndefinedArgInFrom {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let globals: Vec<String> = ast
             .preamble()

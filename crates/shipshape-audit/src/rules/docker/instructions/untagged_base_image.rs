@@ -26,27 +26,25 @@
 use shipshape_core::Severity;
 
 use super::util::{image_ref, pulled_images};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct UntaggedBaseImage;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-003",
     slug: "untagged-base-image",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Base image has no tag",
-    rationale: "An image without a tag means `:latest`, whatever the publisher pushed last: the same Dockerfile builds a different image next week, major versions arrive unannounced, and a broken build cannot be reproduced.",
-    fix: "Pin a version tag, ideally with a digest (`image:1.2.3@sha256:…`) kept current by Renovate or Dependabot.",
     equivalents: &["hadolint:DL3006", "checkov:CKV_DOCKER_7", "trivy:DS-0001"],
 };
 
-impl Rule for UntaggedBaseImage {
+impl DockerfileRule for UntaggedBaseImage {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let stages = doc.ast.stages();
         for image in pulled_images(doc.ast, &stages) {
             let parts = image_ref(&image.resolved);

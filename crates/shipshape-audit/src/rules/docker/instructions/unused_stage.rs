@@ -36,27 +36,25 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{from_target, mount_froms, parent, FromTarget};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct UnusedStage;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-025",
     slug: "unused-stage",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Build stage is never used",
-    rationale: "A stage that is not the final one and that no COPY --from, RUN --mount from= or FROM uses is dead code: BuildKit skips it, readers maintain it, and it often hides a COPY --from that names the wrong stage.",
-    fix: "Delete the stage or use it where it was meant to be; if it is a `--target` for CI, suppress the finding on its FROM line.",
     equivalents: &[],
 };
 
-impl Rule for UnusedStage {
+impl DockerfileRule for UnusedStage {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         let mut used = vec![false; stages.len()];

@@ -14,17 +14,11 @@ pub(super) struct ImageRef {
 }
 
 pub(super) fn image_ref(text: &str) -> ImageRef {
-    let (body_end, digest) = match text.find('@') {
-        Some(at) => (at, Some(at + 1..text.len())),
-        None => (text.len(), None),
-    };
-    let body = &text[..body_end];
-    // A colon before the last `/` belongs to a registry port (`localhost:5000/app`), not a tag.
-    let last_segment = body.rfind('/').map_or(0, |i| i + 1);
-    let tag = body[last_segment..]
-        .find(':')
-        .map(|c| last_segment + c + 1..body_end);
-    ImageRef { tag, digest }
+    let reference = shipshape_syntax::image::parse(text);
+    ImageRef {
+        tag: reference.tag_span().map(|s| s.start..s.end),
+        digest: reference.digest_span().map(|s| s.start..s.end),
+    }
 }
 
 /// The source span of `range` within a word's value: exact when the word is written as it reads
@@ -384,10 +378,10 @@ pub(super) fn expose_ports(
 
 #[cfg(test)]
 pub(super) mod testing {
-    use crate::rule::{DockerfileDoc, Rule};
+    use crate::rule::{DockerfileDoc, DockerfileRule};
 
     /// The text under each diagnostic a rule reports on `src`.
-    pub fn flagged(rule: &dyn Rule, src: &str) -> Vec<String> {
+    pub fn flagged(rule: &dyn DockerfileRule, src: &str) -> Vec<String> {
         diagnostics(rule, src)
             .into_iter()
             .map(|(text, _)| text)
@@ -395,7 +389,7 @@ pub(super) mod testing {
     }
 
     /// `(underlined text, message)` of each diagnostic.
-    pub fn diagnostics(rule: &dyn Rule, src: &str) -> Vec<(String, String)> {
+    pub fn diagnostics(rule: &dyn DockerfileRule, src: &str) -> Vec<(String, String)> {
         let ast = shipshape_syntax::dockerfile::parse(src);
         let doc = DockerfileDoc {
             path: "Dockerfile",
@@ -404,7 +398,7 @@ pub(super) mod testing {
             has_dockerignore: true,
         };
         let mut out = Vec::new();
-        rule.check_dockerfile(&doc, &mut out);
+        rule.check(&doc, &mut out);
         out.into_iter()
             .map(|d| (d.span.text(src).to_string(), d.message))
             .collect()

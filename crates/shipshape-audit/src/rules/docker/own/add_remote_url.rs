@@ -33,21 +33,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::copy_sources;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AddRemoteUrl;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-085",
     slug: "add-remote-url",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "ADD downloads a URL without a checksum",
-    rationale: "Whatever the server returns at build time goes into the image unchecked: a compromised \
-                host, a moved release or a man in the middle changes the image silently, and builds are \
-                not reproducible.",
-    fix: "Pin the download with `ADD --checksum=sha256:…` (BuildKit), or download it in a RUN with \
-          `curl -fsSLo` and verify it with `sha256sum -c`.",
     equivalents: &["checkov:CKV_DOCKER_4", "kics:Curl or Wget Instead of Add"],
 };
 
@@ -61,12 +56,12 @@ fn is_git_repository(s: &str) -> bool {
     path.ends_with(".git") || path.ends_with(".git/")
 }
 
-impl Rule for AddRemoteUrl {
+impl DockerfileRule for AddRemoteUrl {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for (index, inst) in ast.instructions_of(Keyword::Add) {
             if inst.flag("checksum").is_some() {

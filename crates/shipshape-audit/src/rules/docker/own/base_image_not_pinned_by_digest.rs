@@ -28,31 +28,25 @@
 use shipshape_core::Severity;
 
 use super::util::is_stage_alias;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct BaseImageNotPinnedByDigest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-095",
     slug: "base-image-not-pinned-by-digest",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "A base image is not pinned by digest (@sha256:…)",
-    rationale: "A tag is a pointer the publisher moves: the same Dockerfile builds different images on \
-                different days, a new base can break the build or the application without a change in \
-                the repository, and a compromised tag slips into the next build. A digest names exactly \
-                one image.",
-    fix: "Append the digest (`FROM node:22-slim@sha256:…`; `docker buildx imagetools inspect` prints it) \
-          and let Dependabot or Renovate propose updates.",
     equivalents: &[],
 };
 
-impl Rule for BaseImageNotPinnedByDigest {
+impl DockerfileRule for BaseImageNotPinnedByDigest {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let stages = ast.stages();
         for stage in &stages {

@@ -52,21 +52,16 @@ use shipshape_syntax::shell::Command;
 use super::util::{
     apk_virtual_group, final_lineage, installed_packages, package_name, removed_packages,
 };
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct BuildToolsInFinalImage;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-092",
     slug: "build-tools-in-final-image",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Compilers, headers or dev dependencies are installed in the final image",
-    rationale: "Build tools and development dependencies are not needed at run time but make the image \
-                larger and slower to pull, add CVEs to patch, and hand an intruder a compiler and test \
-                tooling.",
-    fix: "Use a multi-stage build: compile in a build stage and copy only the results (binaries, wheels, \
-          production node_modules) into a slim final stage.",
     equivalents: &[],
 };
 
@@ -219,12 +214,12 @@ fn node_env_is_production(ast: &Dockerfile, stage: &Stage) -> bool {
     ast.resolve_arg("${NODE_ENV}", Some(stage.index)) == "production"
 }
 
-impl Rule for BuildToolsInFinalImage {
+impl DockerfileRule for BuildToolsInFinalImage {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for stage in final_lineage(ast) {
             let node_env_production = node_env_is_production(ast, &stage);

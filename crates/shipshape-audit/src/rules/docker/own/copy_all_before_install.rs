@@ -37,20 +37,17 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::shell::Command;
 
 use super::util::whole_context_source;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyAllBeforeInstall;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-093",
     slug: "copy-all-before-install",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
-    title: "`COPY . .` comes before the dependency install, so any code change re-installs everything",
-    rationale: "A cached layer is reused only while everything before it is unchanged: with the whole \
-                source copied first, every edit invalidates the dependency install after it and each \
-                build downloads and installs all dependencies again.",
-    fix: "Copy the dependency manifests and lock files first, install, then copy the rest of the source.",
+    title:
+        "`COPY . .` comes before the dependency install, so any code change re-installs everything",
     equivalents: &[],
 };
 
@@ -94,12 +91,12 @@ pub(crate) fn dependency_install(raw: &Command) -> Option<String> {
     Some(shown.join(" "))
 }
 
-impl Rule for CopyAllBeforeInstall {
+impl DockerfileRule for CopyAllBeforeInstall {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for stage in ast.stages() {
             let mut copied_all = None;

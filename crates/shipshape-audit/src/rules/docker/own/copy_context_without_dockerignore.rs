@@ -35,30 +35,25 @@
 use shipshape_core::Severity;
 
 use super::util::whole_context_source;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyContextWithoutDockerignore;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-094",
     slug: "copy-context-without-dockerignore",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "The whole build context is copied but there is no .dockerignore",
-    rationale: "Without a .dockerignore, `COPY . .` takes everything: .git history, .env files and local \
-                credentials, node_modules built for another platform, build output. Secrets land in \
-                the image, it grows, and every touched file invalidates the cache.",
-    fix: "Add a .dockerignore listing .git, .env*, dependency folders and build output — or copy only the \
-          paths the image needs.",
     equivalents: &[],
 };
 
-impl Rule for CopyContextWithoutDockerignore {
+impl DockerfileRule for CopyContextWithoutDockerignore {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         if doc.has_dockerignore {
             return;
         }

@@ -37,21 +37,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::{KeyValue, Keyword};
 
 use super::util::{has_reference, is_placeholder, is_secret_name, token_shape, url_password};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct HardcodedSecret;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-082",
     slug: "hardcoded-secret",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "A literal secret is set in ENV or ARG",
-    rationale: "The Dockerfile is committed, so the secret stays in the repository's history; an ENV value \
-                is also stored in the image configuration for anyone who can pull the image, and an ARG \
-                default is recorded in the build history and provenance.",
-    fix: "Remove the value and rotate the credential. Pass build-time secrets with \
-          `RUN --mount=type=secret,id=…` and runtime secrets through the orchestrator's secret store.",
     equivalents: &[
         "checkov:CKV_DOCKER_1005",
         "trivy:DS-0031",
@@ -77,12 +72,12 @@ pub(crate) fn literal_secret(kv: &KeyValue) -> Option<String> {
     None
 }
 
-impl Rule for HardcodedSecret {
+impl DockerfileRule for HardcodedSecret {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
             let kind = match inst.keyword {
                 Keyword::Env => {
@@ -96,9 +91,16 @@ impl Rule for HardcodedSecret {
                 .iter()
                 .filter_map(|kv| literal_secret(kv).map(|why| (kv, why)))
                 .collect();
-            // Every secret of the instruction is masked in each finding, since they share lines.
-            let secrets: Vec<_> = flagged.iter().filter_map(|(kv, _)| kv.value_span).collect();
+            // Every secret of the instruction is masked in each finding, since they share lines;
+            // the pair's own value first (it is the finding's secret).
             for (kv, why) in &flagged {
+                let mut secrets: Vec<_> = kv.value_span.into_iter().collect();
+                secrets.extend(
+                    flagged
+                        .iter()
+                        .filter(|(o, _)| !std::ptr::eq(*o, *kv))
+                        .filter_map(|(o, _)| o.value_span),
+                );
                 let mut d = Diagnostic::new(
                     kv.key_span,
                     format!(
@@ -108,7 +110,7 @@ impl Rule for HardcodedSecret {
                     ),
                 );
                 for s in &secrets {
-                    d = d.redacting(*s);
+                    d = d.redacting_value(doc.source, *s);
                 }
                 out.push(d);
             }
@@ -126,8 +128,11 @@ mod tests {
         let src = "FROM a\nENV DB_PASSWORD=hunter2-prod API_TOKEN=tok-0123456789 MODE=x\n";
         let found = check(&HardcodedSecret, src);
         assert_eq!(found.len(), 2);
-        for d in &found {
-            let masked: Vec<&str> = d.redact.iter().map(|s| s.text(src)).collect();
+        for (d, own) in found.iter().zip(["hunter2-prod", "tok-0123456789"]) {
+            let mut masked: Vec<&str> = d.redact.iter().map(|s| s.text(src)).collect();
+            // The finding's own secret comes first.
+            assert_eq!(masked[0], own);
+            masked.sort();
             assert_eq!(masked, ["hunter2-prod", "tok-0123456789"]);
         }
     }

@@ -39,23 +39,21 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{effective, final_lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct MissingUser;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-080",
     slug: "missing-user",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "The final stage never sets USER, so the container runs as root",
-    rationale: "Without a USER instruction the main process runs as uid 0, the default of nearly every \
-                base image: a bug in the application runs with root's rights inside the container and \
-                is one kernel or runtime flaw away from root on the host. Orchestrators enforcing \
-                runAsNonRoot refuse such images.",
-    fix: "Add `USER <uid>:<gid>` (for example `USER 10001:10001`) to the final stage after the steps \
-          that need root, or build on an image that already runs as non-root (distroless `:nonroot`).",
-    equivalents: &["checkov:CKV_DOCKER_3", "trivy:DS-0002", "kics:Missing User Instruction"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_3",
+        "trivy:DS-0002",
+        "kics:Missing User Instruction",
+    ],
 };
 
 /// Whether a base image says in its tag that it runs unprivileged (distroless `:nonroot`,
@@ -68,12 +66,12 @@ fn base_sets_non_root(image: &str) -> bool {
         .any(|part| part == "nonroot" || part == "rootless")
 }
 
-impl Rule for MissingUser {
+impl DockerfileRule for MissingUser {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let lineage = final_lineage(ast);
         let (Some(last), Some(root)) = (lineage.first(), lineage.last()) else {

@@ -33,20 +33,16 @@ use shipshape_syntax::shell::Command;
 use shipshape_syntax::Span;
 
 use super::util::{effective, final_lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct NpmStartCommand;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-091",
     slug: "npm-start-command",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "The container starts through `npm start` / `yarn start` / `pnpm start`",
-    rationale: "The package manager becomes the main process and runs the application as a child through \
-                another shell: SIGTERM reaches npm, not the application, which is then killed without a \
-                graceful shutdown; the package manager also costs memory and start-up time.",
-    fix: "Run what the start script runs directly, in exec form: `CMD [\"node\", \"server.js\"]`.",
     equivalents: &[],
 };
 
@@ -76,12 +72,12 @@ fn package_script(cmd: &Command) -> Option<(Span, String)> {
     Some((name.span.to(last.span), text))
 }
 
-impl Rule for NpmStartCommand {
+impl DockerfileRule for NpmStartCommand {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let lineage = final_lineage(ast);
         for keyword in [Keyword::Entrypoint, Keyword::Cmd] {

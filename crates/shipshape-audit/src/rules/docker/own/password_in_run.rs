@@ -32,21 +32,16 @@ use shipshape_syntax::shell::{Command, Separator};
 use shipshape_syntax::Span;
 
 use super::util::has_reference;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PasswordInRun;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-099",
     slug: "password-in-run",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "A RUN sets an account password (chpasswd, passwd --stdin, useradd -p)",
-    rationale: "The password is in the Dockerfile, in the image history and in /etc/shadow of every \
-                container from the image — the same everywhere and known to anyone who can read the \
-                repository or pull the image; a build-argument password is recorded in the history too.",
-    fix: "Leave container accounts without a password (locked); if one is needed at run time, set it \
-          in the entrypoint from a mounted secret.",
     equivalents: &["checkov:CKV2_DOCKER_17"],
 };
 
@@ -133,12 +128,12 @@ fn check_commands(source: &str, cmds: &[Command], out: &mut Vec<Diagnostic>) {
     }
 }
 
-impl Rule for PasswordInRun {
+impl DockerfileRule for PasswordInRun {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
             check_commands(doc.source, &inst.run_commands(), out);
         }

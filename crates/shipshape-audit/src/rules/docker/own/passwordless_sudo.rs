@@ -31,21 +31,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PasswordlessSudo;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-098",
     slug: "passwordless-sudo",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A sudoers rule with NOPASSWD lets the image's user become root",
-    rationale: "A non-root USER protects nothing if it can become root without a password: any code that \
-                runs as the application user is root in one step, and the risk is hidden from reviewers \
-                and scanners.",
-    fix: "Do the root work in RUN steps before USER and install no sudo rules; operators can use \
-          `docker exec -u 0` or `kubectl debug`.",
     equivalents: &[],
 };
 
@@ -57,12 +52,12 @@ fn markers(text: &str, base: usize) -> impl Iterator<Item = Span> + '_ {
         .map(move |(at, m)| Span::new(base + at, base + at + m.len()))
 }
 
-impl Rule for PasswordlessSudo {
+impl DockerfileRule for PasswordlessSudo {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let message =
             "`NOPASSWD` lets this user run anything as root without a password — a non-root \
                        USER then protects nothing";

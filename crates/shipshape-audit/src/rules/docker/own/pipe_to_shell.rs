@@ -32,21 +32,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::shell::{Command, Separator};
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PipeToShell;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-086",
     slug: "pipe-to-shell",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A download is piped straight into a shell (`curl … | sh`)",
-    rationale: "The downloaded script runs as root at build time without anyone having seen or verified \
-                it: whoever controls the server or the network path decides what runs, a truncated \
-                download can run half a script, and the build is not reproducible.",
-    fix: "Download the script to a file, verify its checksum or signature, then run it — or install from \
-          a package repository or a pinned release artifact.",
     equivalents: &[],
 };
 
@@ -139,12 +134,12 @@ fn check_commands(cmds: &[Command], out: &mut Vec<Diagnostic>) {
     }
 }
 
-impl Rule for PipeToShell {
+impl DockerfileRule for PipeToShell {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
             check_commands(&inst.run_commands(), out);
         }

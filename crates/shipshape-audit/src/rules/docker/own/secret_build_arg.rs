@@ -37,30 +37,25 @@ use shipshape_syntax::dockerfile::Keyword;
 
 use super::hardcoded_secret::literal_secret;
 use super::util::is_secret_name;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SecretBuildArg;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-083",
     slug: "secret-build-arg",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A build ARG is named like a token or password",
-    rationale: "Build arguments are not secret: their values are recorded in the history of every RUN \
-                that sees them, in provenance attestations and in the build cache, where anyone who can \
-                pull the image or read the cache finds them.",
-    fix: "Use a secret mount instead: `RUN --mount=type=secret,id=NAME,env=VAR …` with \
-          `docker build --secret id=NAME,…`.",
     equivalents: &["buildkit:SecretsUsedInArgOrEnv", "trivy:DS-0031"],
 };
 
-impl Rule for SecretBuildArg {
+impl DockerfileRule for SecretBuildArg {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for (index, inst) in ast.instructions_of(Keyword::Arg) {
             // A global ARG only feeds `FROM` lines; it reaches a build step only when a stage

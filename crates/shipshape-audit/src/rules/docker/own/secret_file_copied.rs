@@ -35,20 +35,16 @@
 use shipshape_core::Severity;
 
 use super::util::copy_sources;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SecretFileCopied;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-084",
     slug: "secret-file-copied",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "A credential file (.env, private key, .npmrc, .aws/, …) is copied into the image",
-    rationale: "Every file copied into a layer stays in the image even if a later step deletes it; anyone \
-                who can pull the image can extract registry tokens, cloud keys or private keys from it.",
-    fix: "Mount the file only for the step that needs it (`RUN --mount=type=secret,id=…,target=…`), pass \
-          runtime configuration through the orchestrator's secrets, and list such files in .dockerignore.",
     equivalents: &["trivy:DS-0031"],
 };
 
@@ -134,12 +130,12 @@ fn is_certificate_name(stem: &str) -> bool {
     certish && !keyish
 }
 
-impl Rule for SecretFileCopied {
+impl DockerfileRule for SecretFileCopied {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
             for source in copy_sources(inst) {
                 if let Some(what) = secret_kind(&source.value) {

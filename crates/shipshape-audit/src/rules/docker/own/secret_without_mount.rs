@@ -37,21 +37,16 @@ use shipshape_syntax::dockerfile::{Dockerfile, Keyword};
 use shipshape_syntax::Span;
 
 use super::util::{has_secret_mount, is_secret_name, parent_stage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SecretWithoutMount;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-096",
     slug: "secret-without-mount",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A RUN uses a credential from ARG/ENV instead of `--mount=type=secret`",
-    rationale: "Build arguments a RUN sees are recorded in the image history and provenance, ENV values in \
-                the image configuration, and files written with the value stay in the layer; a secret \
-                mount exists only while the one command runs.",
-    fix: "Drop the ARG/ENV and add `--mount=type=secret,id=NAME,env=VAR` to the RUN that needs it, with \
-          `docker build --secret id=NAME,…`.",
     equivalents: &["trivy:DS-0031"],
 };
 
@@ -116,12 +111,12 @@ fn inherited_secrets(ast: &Dockerfile, stage_index: usize) -> BTreeSet<String> {
     names
 }
 
-impl Rule for SecretWithoutMount {
+impl DockerfileRule for SecretWithoutMount {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for stage in ast.stages() {
             let mut declared = inherited_secrets(ast, stage.index);

@@ -31,20 +31,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::mode_argument;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SetuidBitSet;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-090",
     slug: "setuid-bit-set",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A file is given the setuid/setgid bit (`chmod u+s`, `chmod 4755`)",
-    rationale: "A setuid program runs with its owner's rights, usually root, whoever starts it: a flaw in it \
-                lets the unprivileged application user become root, undoing the non-root USER.",
-    fix: "Run the program as the application user or grant one capability (`setcap …+ep`) instead; strip \
-          existing bits with `chmod a-s`.",
     equivalents: &[],
 };
 
@@ -76,12 +72,12 @@ pub(crate) fn adds_setuid(mode: &str) -> bool {
     adds
 }
 
-impl Rule for SetuidBitSet {
+impl DockerfileRule for SetuidBitSet {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
             match inst.keyword {
                 Keyword::Run => {

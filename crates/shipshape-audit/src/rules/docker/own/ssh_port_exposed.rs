@@ -27,21 +27,21 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SshPortExposed;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-088",
     slug: "ssh-port-exposed",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "EXPOSE 22: the image offers SSH",
-    rationale: "An SSH server in a container is an extra way in that bypasses the orchestrator's access \
-                control and audit trail, usually with credentials baked into the image; docker/kubectl \
-                exec already give operators a shell.",
-    fix: "Remove port 22 and the SSH server; use `docker exec` or `kubectl exec` for interactive access.",
-    equivalents: &["checkov:CKV_DOCKER_1", "trivy:DS-0004", "kics:Exposing Port 22 (SSH)"],
+    equivalents: &[
+        "checkov:CKV_DOCKER_1",
+        "trivy:DS-0004",
+        "kics:Exposing Port 22 (SSH)",
+    ],
 };
 
 /// Whether an `EXPOSE` entry (`22`, `22/tcp`, `20-25/tcp`) includes port 22.
@@ -56,12 +56,12 @@ fn includes_ssh(entry: &str) -> bool {
     }
 }
 
-impl Rule for SshPortExposed {
+impl DockerfileRule for SshPortExposed {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         for (index, inst) in ast.instructions_of(Keyword::Expose) {
             for word in inst.words() {

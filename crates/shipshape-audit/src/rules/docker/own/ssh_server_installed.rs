@@ -29,21 +29,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{installed_packages, package_name};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SshServerInstalled;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-097",
     slug: "ssh-server-installed",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "An SSH server (openssh-server, dropbear) is installed in the image",
-    rationale: "An SSH daemon is a second way into the container that needs baked-in keys or passwords, \
-                usually runs as root, bypasses the orchestrator's access control and audit trail, and is \
-                one more service to patch.",
-    fix: "Remove the SSH server; use `docker exec`, `kubectl exec` or `kubectl debug` for interactive \
-          access, and install only the SSH client if the application connects out.",
     equivalents: &[],
 };
 
@@ -51,12 +46,12 @@ fn is_ssh_server(manager: &str, package: &str) -> bool {
     matches!(package, "openssh-server" | "dropbear") || (manager == "apk" && package == "openssh")
 }
 
-impl Rule for SshServerInstalled {
+impl DockerfileRule for SshServerInstalled {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
             for cmd in inst.run_commands() {
                 let Some((manager, packages)) = installed_packages(&cmd) else {

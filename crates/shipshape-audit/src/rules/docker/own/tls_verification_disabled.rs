@@ -48,22 +48,16 @@ use shipshape_syntax::shell::{is_assignment, Command};
 use shipshape_syntax::Span;
 
 use super::util::{flag_word, is_falsy};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct TlsVerificationDisabled;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-087",
     slug: "tls-verification-disabled",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "TLS certificate or package signature verification is turned off",
-    rationale: "Verification is what makes a download trustworthy: without it anyone on the network path \
-                can substitute packages, scripts or dependencies and the build installs them silently. \
-                Set in ENV, the setting also stays active for the application at run time.",
-    fix: "Remove the option. Behind a TLS-intercepting proxy, install its root certificate in the image \
-          (update-ca-certificates, NODE_EXTRA_CA_CERTS, PIP_CERT) instead; for unsigned packages, import \
-          the vendor's signing key.",
     equivalents: &[
         "checkov:CKV2_DOCKER_2",
         "checkov:CKV2_DOCKER_3",
@@ -360,12 +354,12 @@ fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
     }
 }
 
-impl Rule for TlsVerificationDisabled {
+impl DockerfileRule for TlsVerificationDisabled {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
             match inst.keyword {
                 Keyword::Env | Keyword::Arg => {

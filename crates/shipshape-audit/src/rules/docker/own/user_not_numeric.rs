@@ -34,29 +34,25 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
 use super::util::{effective, final_lineage};
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct UserNotNumeric;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-081",
     slug: "user-not-numeric",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "The image's USER is a name, not a numeric UID",
-    rationale: "Kubernetes checks `runAsNonRoot` against the image's user before starting the container; \
-                a user name cannot be verified without the image's /etc/passwd, so the pod is refused \
-                unless runAsUser is set too. A numeric UID also works in images without a passwd entry.",
-    fix: "Create the user with a fixed UID and write `USER 10001` or `USER 10001:10001`.",
     equivalents: &[],
 };
 
-impl Rule for UserNotNumeric {
+impl DockerfileRule for UserNotNumeric {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
         let lineage = final_lineage(ast);
         let Some(index) = effective(ast, &lineage, Keyword::User) else {

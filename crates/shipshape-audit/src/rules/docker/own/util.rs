@@ -6,32 +6,16 @@ use shipshape_syntax::dockerfile::{Dockerfile, Instruction, Keyword, Stage, Word
 use shipshape_syntax::shell::Command;
 
 /// The index of the earlier stage a stage builds on (`FROM builder AS app`), if any. Only earlier
-/// stages can be named, so following parents always terminates.
-pub(crate) fn parent_stage(ast: &Dockerfile, stages: &[Stage], stage: &Stage) -> Option<usize> {
-    let image = ast.resolve_arg(&stage.image.value, None);
-    stages
-        .get(..stage.index)?
-        .iter()
-        .rev()
-        .find(|s| {
-            s.alias
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(&image))
-        })
-        .map(|s| s.index)
+/// stages can be named, so following parents always terminates. (The stage's
+/// [`Stage::parent`], computed once per file.)
+pub(crate) fn parent_stage(ast: &Dockerfile, _stages: &[Stage], stage: &Stage) -> Option<usize> {
+    ast.model().parent(stage.index).map(|s| s.index)
 }
 
 /// The final stage followed by the stages it builds on, nearest first: everything in them ends
-/// up in the image.
+/// up in the image. (A copy of the model's `final_lineage`.)
 pub(crate) fn final_lineage(ast: &Dockerfile) -> Vec<Stage> {
-    let stages = ast.stages();
-    let mut out = Vec::new();
-    let mut cur = stages.last();
-    while let Some(stage) = cur {
-        out.push(stage.clone());
-        cur = parent_stage(ast, &stages, stage).and_then(|p| stages.get(p));
-    }
-    out
+    ast.model().final_lineage().cloned().collect()
 }
 
 /// The instruction with this keyword that is in effect in the image: the last one of the final
@@ -55,188 +39,9 @@ pub(crate) fn is_stage_alias(stages: &[Stage], stage: &Stage, image: &str) -> bo
     })
 }
 
-/// Splits a variable name into upper-case words: `npmAuthToken` → `NPM AUTH TOKEN`,
-/// `DB_PASSWORD` → `DB PASSWORD`.
-fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_uppercase());
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
-}
-
-/// Words that make a variable name a secret on their own.
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASS",
-    "PWD",
-    "SECRET",
-    "SECRETS",
-    "TOKEN",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "APIKEY",
-    "PRIVATEKEY",
-    "ACCESSKEY",
-];
-
-/// The word before `KEY` that makes `…_KEY` a secret (`API_KEY`, `PRIVATE_KEY`); a bare `KEY`
-/// is too often a public key ID (`GPG_KEY` in the official images) to count.
-const KEY_QUALIFIERS: &[&str] = &[
-    "API",
-    "PRIVATE",
-    "ACCESS",
-    "SECRET",
-    "AUTH",
-    "ENCRYPTION",
-    "SIGNING",
-    "MASTER",
-    "LICENSE",
-    "SERVICE",
-];
-
-/// Last words that make the variable describe a secret rather than hold one: `PASSWORD_FILE`
-/// points at a file, `TOKEN_URL` at an endpoint, `PASSWORD_MIN_LENGTH` is a policy.
-const NOT_A_VALUE: &[&str] = &[
-    "FILE",
-    "PATH",
-    "DIR",
-    "URL",
-    "URI",
-    "HOST",
-    "ENDPOINT",
-    "NAME",
-    "USER",
-    "USERNAME",
-    "LENGTH",
-    "LEN",
-    "TYPE",
-    "ENABLED",
-    "ENABLE",
-    "DISABLED",
-    "HEADER",
-    "TTL",
-    "EXPIRY",
-    "EXPIRES",
-    "TIMEOUT",
-    "ID",
-    "MOUNT",
-    "POLICY",
-    "LIFETIME",
-    "VERSION",
-    "REGION",
-    "ALGORITHM",
-];
-
-/// Whether a variable name says it holds a password, token, API key or other credential.
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let words = name_words(name);
-    let Some(last) = words.last() else {
-        return false;
-    };
-    // `PWD` alone is the working directory every shell sets.
-    if words.len() == 1 && (last == "PWD" || last == "PASS") {
-        return false;
-    }
-    // The AWS key ID is half of a credential pair even though it ends in `ID`.
-    let access_key_id = words.windows(3).any(|w| w == ["ACCESS", "KEY", "ID"]);
-    if NOT_A_VALUE.contains(&last.as_str()) && !access_key_id {
-        return false;
-    }
-    words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
-        || words
-            .windows(2)
-            .any(|w| w[1] == "KEY" && KEY_QUALIFIERS.contains(&w[0].as_str()))
-}
-
-/// Whether a value is a reference to another variable (`$TOKEN`, `${TOKEN:-}`) rather than a
-/// literal: then the secret comes from outside the Dockerfile.
-pub(crate) fn has_reference(value: &str) -> bool {
-    let b = value.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c == b'$'
-            && b.get(i + 1)
-                .is_some_and(|&n| n == b'{' || n == b'_' || n.is_ascii_alphabetic())
-    })
-}
-
-/// Whether a value is obviously not a real secret: empty, a placeholder to be replaced, or a
-/// switch (`ALLOW_EMPTY_PASSWORD=yes`).
-pub(crate) fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    if v.is_empty() {
-        return true;
-    }
-    let lower = v.to_ascii_lowercase();
-    const SWITCHES: &[&str] = &[
-        "yes",
-        "no",
-        "true",
-        "false",
-        "on",
-        "off",
-        "none",
-        "null",
-        "nil",
-        "undefined",
-        "empty",
-        "unset",
-        "disabled",
-        "enabled",
-    ];
-    if SWITCHES.contains(&lower.as_str()) {
-        return true;
-    }
-    // Short numbers are flags or sizes, not credentials.
-    if v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    // `xxx`, `***`, `...`, `<token>`, `{{ token }}`.
-    if v.chars()
-        .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_' | '#'))
-    {
-        return true;
-    }
-    if (v.starts_with('<') && v.ends_with('>')) || (v.starts_with("{{") && v.ends_with("}}")) {
-        return true;
-    }
-    const MARKERS: &[&str] = &[
-        "changeme",
-        "change-me",
-        "change_me",
-        "replace",
-        "placeholder",
-        "your-",
-        "your_",
-        "example",
-        "dummy",
-        "redacted",
-        "todo",
-        "fixme",
-        "set-me",
-        "set_me",
-        "not-set",
-        "notset",
-    ];
-    MARKERS.iter().any(|m| lower.contains(m))
-}
+pub(crate) use shipshape_core::secret_names::{
+    has_reference, is_placeholder_value as is_placeholder, is_secret_name,
+};
 
 /// A well-known credential shape: a fixed prefix followed by at least `min` characters of a
 /// token alphabet.
@@ -695,10 +500,10 @@ mod tests {
 /// Running a rule on Dockerfile text, for the unit tests of this group.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::rule::{Diagnostic, DockerfileDoc, Rule};
+    use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule};
 
     /// The diagnostics `rule` reports for `source` (with a `.dockerignore` present).
-    pub(crate) fn check(rule: &dyn Rule, source: &str) -> Vec<Diagnostic> {
+    pub(crate) fn check(rule: &dyn DockerfileRule, source: &str) -> Vec<Diagnostic> {
         let ast = shipshape_syntax::dockerfile::parse(source);
         let doc = DockerfileDoc {
             path: "Dockerfile",
@@ -707,12 +512,12 @@ pub(crate) mod testing {
             has_dockerignore: true,
         };
         let mut out = Vec::new();
-        rule.check_dockerfile(&doc, &mut out);
+        rule.check(&doc, &mut out);
         out
     }
 
     /// The source text each diagnostic points at.
-    pub(crate) fn flagged(rule: &dyn Rule, source: &str) -> Vec<String> {
+    pub(crate) fn flagged(rule: &dyn DockerfileRule, source: &str) -> Vec<String> {
         check(rule, source)
             .iter()
             .map(|d| d.span.text(source).to_string())

@@ -33,21 +33,16 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::shell::Command;
 
 use super::util::mode_argument;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct WorldWritablePermissions;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-089",
     slug: "world-writable-permissions",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Files are made world-writable (`chmod 777`, `a+rwx`)",
-    rationale: "A world-writable file can be changed by any process in the container whatever its user: \
-                an attacker with an unprivileged foothold can replace code, configuration or scripts \
-                that run later, which defeats the point of a non-root user.",
-    fix: "Give the files to the user that writes them (`chown`, `COPY --chown`) and keep modes like 755 \
-          for folders and 644 for files; use 1777 only for shared scratch folders.",
     equivalents: &[],
 };
 
@@ -98,12 +93,12 @@ fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
     }
 }
 
-impl Rule for WorldWritablePermissions {
+impl DockerfileRule for WorldWritablePermissions {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
             match inst.keyword {
                 Keyword::Run => {

@@ -28,29 +28,27 @@ use shipshape_core::Severity;
 
 use super::apk_unpinned::APK_VALUE_OPTIONS;
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ApkCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-052",
     slug: "apk-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "apk add without `--no-cache`",
-    rationale: "Without --no-cache apk keeps the repository indexes in /var/cache/apk, megabytes no container reads. Not reported when the same RUN deletes them, when the cache is a BuildKit cache mount, or in stages only copied from.",
-    fix: "Use `apk add --no-cache` and drop `apk update` / `--update`.",
     equivalents: &["hadolint:DL3019", "trivy:DS-0025"],
 };
 
 const CACHE: &[&str] = &["/var/cache/apk", "/etc/apk/cache"];
 
-impl Rule for ApkCacheKept {
+impl DockerfileRule for ApkCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {

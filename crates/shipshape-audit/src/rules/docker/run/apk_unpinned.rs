@@ -27,18 +27,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ApkUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-051",
     slug: "apk-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "apk add without a package version",
-    rationale: "Without a version each build installs whatever the Alpine mirror serves that day, so the image changes without a change to the Dockerfile. A pin makes builds reproducible and makes a silent change fail loudly.",
-    fix: "Pin each package as `name=version`, or `name~version` to accept patch releases.",
     equivalents: &["hadolint:DL3018"],
 };
 
@@ -56,12 +54,12 @@ pub(crate) const APK_VALUE_OPTIONS: &[&str] = &[
     "--repositories-file",
 ];
 
-impl Rule for ApkUnpinned {
+impl DockerfileRule for ApkUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["apk"]) {

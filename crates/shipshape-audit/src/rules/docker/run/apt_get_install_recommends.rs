@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptGetInstallRecommends;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-046",
     slug: "apt-get-install-recommends",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "apt-get install without `--no-install-recommends`",
-    rationale: "By default apt also installs every recommended package (documentation, optional tools, sometimes whole runtimes), making the image larger and its attack surface wider without being needed.",
-    fix: "Add `--no-install-recommends` and list explicitly any recommended package you need.",
     equivalents: &["hadolint:DL3015", "trivy:DS-0029"],
 };
 
-impl Rule for AptGetInstallRecommends {
+impl DockerfileRule for AptGetInstallRecommends {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             if util::earlier_run_mentions(doc, run.index, &["APT::Install-Recommends", "apt.conf"])
             {

@@ -28,18 +28,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptGetMissingYes;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-045",
     slug: "apt-get-missing-yes",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "apt-get install without `-y`",
-    rationale: "A build has no terminal to answer apt's confirmation prompt: apt-get aborts and the build fails, or passes until a new dependency makes apt ask. `-y` makes the command non-interactive.",
-    fix: "Add `-y` (or `--yes`) to the apt-get command.",
     equivalents: &["hadolint:DL3014", "trivy:DS-0021"],
 };
 
@@ -57,12 +55,12 @@ const PROMPTING: &[&str] = &[
     "satisfy",
 ];
 
-impl Rule for AptGetMissingYes {
+impl DockerfileRule for AptGetMissingYes {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             if util::earlier_run_mentions(doc, run.index, &["APT::Get::Assume-Yes", "apt.conf"]) {
                 continue;

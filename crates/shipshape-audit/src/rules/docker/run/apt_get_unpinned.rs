@@ -32,27 +32,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptGetUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-043",
     slug: "apt-get-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "apt-get install without a package version",
-    rationale: "Without a version each build installs whatever the mirror serves that day: the image changes without a change to the Dockerfile, and new releases can break the build. Pinned versions make builds reproducible and upgrades reviewable.",
-    fix: "Pin each package as `name=version` (see `apt-cache policy name`) and let a dependency bot propose upgrades.",
     equivalents: &["hadolint:DL3008"],
 };
 
-impl Rule for AptGetUnpinned {
+impl DockerfileRule for AptGetUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some((i, _)) = util::apt_get(cmd, &["install"]) else {

@@ -30,29 +30,27 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptGetUpgrade;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-042",
     slug: "apt-get-upgrade",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`apt-get upgrade` or `dist-upgrade` in RUN",
-    rationale: "Upgrading every installed package makes the image depend on the build date instead of the Dockerfile, so builds of the same commit differ and cached layers hide what was upgraded; it also copies much of the base image into a new layer. Newer base images carry these fixes.",
-    fix: "Use a more recent, pinned base image and install only the packages you need, with pinned versions.",
     equivalents: &["trivy:DS-0024"],
 };
 
 const UPGRADES: &[&str] = &["upgrade", "dist-upgrade", "full-upgrade"];
 
-impl Rule for AptGetUpgrade {
+impl DockerfileRule for AptGetUpgrade {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["apt-get", "apt"]) {

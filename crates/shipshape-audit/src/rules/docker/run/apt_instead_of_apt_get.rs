@@ -23,27 +23,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptInsteadOfAptGet;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-047",
     slug: "apt-instead-of-apt-get",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`apt` used instead of `apt-get`",
-    rationale: "`apt` is the interactive front end and warns that it has no stable command-line interface for scripts; its output and behaviour can change between releases. `apt-get` and `apt-cache` are the stable interfaces.",
-    fix: "Replace `apt` with `apt-get` (or `apt-cache` for search and show).",
     equivalents: &["hadolint:DL3027", "checkov:CKV_DOCKER_9"],
 };
 
-impl Rule for AptInsteadOfAptGet {
+impl DockerfileRule for AptInsteadOfAptGet {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["apt"]) {

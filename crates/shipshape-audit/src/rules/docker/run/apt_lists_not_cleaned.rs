@@ -41,29 +41,27 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct AptListsNotCleaned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-044",
     slug: "apt-lists-not-cleaned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "apt package lists left in the image",
-    rationale: "`apt-get update` downloads tens of megabytes of indexes into /var/lib/apt/lists; unless the same RUN deletes them (a later RUN cannot shrink an earlier layer) or keeps them in a cache mount, they ship in the image and are stale anyway. Stages only copied from are not checked.",
-    fix: "End the RUN with `rm -rf /var/lib/apt/lists/*`, or mount /var/lib/apt (or /var/lib/apt/lists) with `--mount=type=cache`.",
     equivalents: &["hadolint:DL3009"],
 };
 
 const LISTS: &[&str] = &["/var/lib/apt/lists"];
 
-impl Rule for AptListsNotCleaned {
+impl DockerfileRule for AptListsNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(LISTS) {

@@ -33,27 +33,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CdInsteadOfWorkdir;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-040",
     slug: "cd-instead-of-workdir",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`cd` in RUN used to set the working directory",
-    rationale: "A `cd` lasts only until the end of its RUN: `RUN cd /app` alone changes nothing for later instructions, and `cd dir && …` in every RUN hides where each command runs. WORKDIR states the directory once and applies to every later instruction. A `cd` inside a subshell or command substitution, or as the last command, is not reported.",
-    fix: "Set the directory with WORKDIR, scope a temporary change to a subshell (`(cd build && make)`), or use the command's own option (`make -C build`, `tar -C /opt`).",
     equivalents: &["hadolint:DL3003", "trivy:DS-0013"],
 };
 
-impl Rule for CdInsteadOfWorkdir {
+impl DockerfileRule for CdInsteadOfWorkdir {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for script in run.scripts() {
                 // Commands in `( … )` or `$( … )` cannot change the script's directory.

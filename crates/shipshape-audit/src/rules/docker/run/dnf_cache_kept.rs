@@ -27,18 +27,16 @@ use shipshape_core::Severity;
 
 use super::dnf_missing_yes::DNF;
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct DnfCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-062",
     slug: "dnf-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`dnf clean all` missing after dnf install",
-    rationale: "dnf keeps repository metadata in /var/cache/dnf (microdnf: /var/cache/yum, dnf5: /var/cache/libdnf5), tens of megabytes no container uses; only a clean in the same RUN, after the install, keeps it out of the layer. Not reported with a cache mount or in stages only copied from.",
-    fix: "End the RUN with `dnf clean all` (or `microdnf clean all`), or mount the cache directory with `--mount=type=cache`.",
     equivalents: &["hadolint:DL3040", "trivy:DS-0019", "trivy:DS-0027"],
 };
 
@@ -55,12 +53,12 @@ const INSTALLS: &[&str] = &[
 ];
 const CACHE: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
 
-impl Rule for DnfCacheKept {
+impl DockerfileRule for DnfCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {

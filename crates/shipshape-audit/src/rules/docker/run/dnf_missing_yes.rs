@@ -25,29 +25,27 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct DnfMissingYes;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-061",
     slug: "dnf-missing-yes",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "dnf install without `-y`",
-    rationale: "A build has no terminal to answer dnf's confirmation prompt: dnf reads end of input, answers no, and the build fails.",
-    fix: "Add `-y` (or `--assumeyes`) to the dnf or microdnf command.",
     equivalents: &["hadolint:DL3038"],
 };
 
 pub(crate) const DNF: &[&str] = &["dnf", "dnf5", "microdnf"];
 
-impl Rule for DnfMissingYes {
+impl DockerfileRule for DnfMissingYes {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/dnf"]) {
                 continue;

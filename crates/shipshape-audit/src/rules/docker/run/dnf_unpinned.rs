@@ -28,27 +28,25 @@ use shipshape_core::Severity;
 
 use super::dnf_missing_yes::DNF;
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct DnfUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-063",
     slug: "dnf-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "dnf install without a package version",
-    rationale: "Without a version each build installs whatever the repositories serve that day, so the image changes without a change to the Dockerfile.",
-    fix: "Pin each package as `name-version` and each module as `name:stream`.",
     equivalents: &["hadolint:DL3041"],
 };
 
-impl Rule for DnfUnpinned {
+impl DockerfileRule for DnfUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some((packages, modules)) = util::rpm_install_packages(cmd, DNF) else {

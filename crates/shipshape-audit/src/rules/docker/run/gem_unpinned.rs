@@ -25,18 +25,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct GemUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-053",
     slug: "gem-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "gem install without a version",
-    rationale: "Without a version each build installs the newest release that day, so the image changes without a change to the repository and a new major release can break the build.",
-    fix: "Pin each gem as `name:version` (or `-v version`), or install from a Gemfile.lock with `bundle install`.",
     equivalents: &["hadolint:DL3028"],
 };
 
@@ -58,12 +56,12 @@ const GEM_VALUE_OPTIONS: &[&str] = &[
     "--build-root",
 ];
 
-impl Rule for GemUnpinned {
+impl DockerfileRule for GemUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["gem"]) {

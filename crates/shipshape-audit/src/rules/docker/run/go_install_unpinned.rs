@@ -29,18 +29,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct GoInstallUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-072",
     slug: "go-install-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "go install of a remote module at a moving version",
-    rationale: "`@latest`, `@upgrade`, a branch name, or `go get` without a version resolve to whatever the repository holds on the day of the build, so the image changes without a change to the repository. Installing without `@` inside a module uses the go.mod pin and is fine.",
-    fix: "Use an exact version (`@v1.2.3` or a commit hash), or add the tool to go.mod and install it without a version.",
     equivalents: &["hadolint:DL3062"],
 };
 
@@ -66,12 +64,12 @@ const GO_VALUE_OPTIONS: &[&str] = &[
     "-compiler",
 ];
 
-impl Rule for GoInstallUnpinned {
+impl DockerfileRule for GoInstallUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["go"]) {

@@ -27,27 +27,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct LnBinSh;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-068",
     slug: "ln-bin-sh",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`/bin/sh` replaced with `ln` to change the shell",
-    rationale: "Replacing /bin/sh changes the shell of every program in the image that calls it, not only of later RUN instructions, and hides the change in a RUN line. SHELL changes the shell of RUN visibly and nothing else.",
-    fix: "Remove the link and declare the shell with `SHELL [\"/bin/bash\", \"-c\"]`.",
     equivalents: &["hadolint:DL4005"],
 };
 
-impl Rule for LnBinSh {
+impl DockerfileRule for LnBinSh {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["ln"]) {

@@ -2,8 +2,6 @@
 //! scripts, `ONBUILD RUN` included): package managers, downloads, shell options, and commands
 //! that have no place in a build.
 
-use crate::rule::Rule;
-
 mod util;
 
 pub mod apk_cache_kept;
@@ -39,42 +37,3 @@ pub mod zypper_cache_kept;
 pub mod zypper_dist_upgrade;
 pub mod zypper_missing_non_interactive;
 pub mod zypper_unpinned;
-
-/// Every rule of this group, in ID order.
-pub(crate) fn rules() -> Vec<&'static dyn Rule> {
-    vec![
-        &cd_instead_of_workdir::CdInsteadOfWorkdir,
-        &sudo_in_run::SudoInRun,
-        &apt_get_upgrade::AptGetUpgrade,
-        &apt_get_unpinned::AptGetUnpinned,
-        &apt_lists_not_cleaned::AptListsNotCleaned,
-        &apt_get_missing_yes::AptGetMissingYes,
-        &apt_get_install_recommends::AptGetInstallRecommends,
-        &apt_instead_of_apt_get::AptInsteadOfAptGet,
-        &pip_unpinned::PipUnpinned,
-        &pip_cache_kept::PipCacheKept,
-        &npm_unpinned::NpmUnpinned,
-        &apk_unpinned::ApkUnpinned,
-        &apk_cache_kept::ApkCacheKept,
-        &gem_unpinned::GemUnpinned,
-        &yum_missing_yes::YumMissingYes,
-        &yum_cache_kept::YumCacheKept,
-        &yum_unpinned::YumUnpinned,
-        &zypper_missing_non_interactive::ZypperMissingNonInteractive,
-        &zypper_dist_upgrade::ZypperDistUpgrade,
-        &zypper_cache_kept::ZypperCacheKept,
-        &zypper_unpinned::ZypperUnpinned,
-        &dnf_missing_yes::DnfMissingYes,
-        &dnf_cache_kept::DnfCacheKept,
-        &dnf_unpinned::DnfUnpinned,
-        &useradd_high_uid::UseraddHighUid,
-        &wget_without_progress::WgetWithoutProgress,
-        &yarn_cache_kept::YarnCacheKept,
-        &wget_and_curl::WgetAndCurl,
-        &ln_bin_sh::LnBinSh,
-        &pipe_without_pipefail::PipeWithoutPipefail,
-        &pointless_command::PointlessCommand,
-        &package_update_alone::PackageUpdateAlone,
-        &go_install_unpinned::GoInstallUnpinned,
-    ]
-}

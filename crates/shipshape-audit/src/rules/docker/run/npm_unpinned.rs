@@ -27,18 +27,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct NpmUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-050",
     slug: "npm-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "npm install of a named package without a version",
-    rationale: "A named package without a version (or with `@latest`) resolves to whatever is newest on the day of the build, so the image changes without a change to the repository. Installing from package.json and the lock file is fine.",
-    fix: "Pin each package as `name@version`, or add it to package.json and run `npm ci`.",
     equivalents: &["hadolint:DL3016"],
 };
 
@@ -58,12 +56,12 @@ const NPM_VALUE_OPTIONS: &[&str] = &[
     "--scope",
 ];
 
-impl Rule for NpmUnpinned {
+impl DockerfileRule for NpmUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["npm"]) {

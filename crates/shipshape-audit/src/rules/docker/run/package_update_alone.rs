@@ -28,18 +28,16 @@ use shipshape_core::Severity;
 use shipshape_syntax::shell::Word;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PackageUpdateAlone;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-071",
     slug: "package-update-alone",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Package index update without an install in the same RUN",
-    rationale: "The build cache reuses a lone `RUN apt-get update` forever, so a later install runs against an index that may be months old: packages 404 or come out outdated. Updating and installing in one RUN refreshes the index whenever the package list changes.",
-    fix: "Update the index in the same RUN as the install (for Alpine, use `apk add --no-cache`).",
     equivalents: &["checkov:CKV_DOCKER_5", "trivy:DS-0017"],
 };
 
@@ -110,12 +108,12 @@ const MANAGERS: &[Manager] = &[
     },
 ];
 
-impl Rule for PackageUpdateAlone {
+impl DockerfileRule for PackageUpdateAlone {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for m in MANAGERS {
                 let sub = |c: &shipshape_syntax::shell::Command, names: &[&str]| -> Option<Word> {

@@ -35,29 +35,27 @@ use shipshape_core::Severity;
 use shipshape_syntax::shell::Word;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PipCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-049",
     slug: "pip-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "pip install keeps its download cache in the image",
-    rationale: "pip keeps every downloaded wheel in ~/.cache/pip; in an image the cache is dead weight, often as large as the packages. Not reported when the cache is a BuildKit cache mount, when PIP_NO_CACHE_DIR is set, or in stages only copied from.",
-    fix: "Add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or mount the cache with `--mount=type=cache,target=/root/.cache/pip`.",
     equivalents: &["hadolint:DL3042"],
 };
 
 const TRUTHY: &[&str] = &["1", "true", "on", "yes"];
 
-impl Rule for PipCacheKept {
+impl DockerfileRule for PipCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run)

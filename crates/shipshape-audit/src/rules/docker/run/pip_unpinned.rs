@@ -35,27 +35,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PipUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-048",
     slug: "pip-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "pip install without a package version",
-    rationale: "Without a version each build installs the newest release that day: the image changes with no change to the Dockerfile, and a new major release can break the application. Requirements files, constraint files and local paths are fine.",
-    fix: "Pin each package as `name==version`, or install from a requirements or lock file (`pip install -r requirements.txt`).",
     equivalents: &["hadolint:DL3013"],
 };
 
-impl Rule for PipUnpinned {
+impl DockerfileRule for PipUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some(pip) = util::pip_install(cmd) else {

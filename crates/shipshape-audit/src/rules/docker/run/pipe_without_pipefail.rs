@@ -36,18 +36,16 @@ use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::shell::Word;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PipeWithoutPipefail;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-069",
     slug: "pipe-without-pipefail",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Pipe in RUN without `set -o pipefail`",
-    rationale: "A pipeline's status is that of its last command: in `curl … | sh` a failed download feeds sh an empty script and the build goes on without what it was meant to install. pipefail makes the pipeline fail when any command fails. Exec form, non-POSIX shells and a SHELL with `-o pipefail` are exempt.",
-    fix: "Declare `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or /bin/ash on Alpine) before the RUN, or start the script with `set -o pipefail &&`.",
     equivalents: &["hadolint:DL4006", "trivy:DS-0032"],
 };
 
@@ -62,12 +60,12 @@ enum Shell {
     NonPosix,
 }
 
-impl Rule for PipeWithoutPipefail {
+impl DockerfileRule for PipeWithoutPipefail {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let stages = doc.ast.stages();
         // The shell each stage ends with, for the stages built `FROM` it.
         let mut final_shell: Vec<Shell> = Vec::with_capacity(stages.len());

@@ -28,18 +28,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PointlessCommand;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-070",
     slug: "pointless-command",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Command that makes no sense in a build step",
-    rationale: "A build step runs once, without a terminal, and keeps only files: services it starts are gone in the next step, interactive tools wait forever, process and memory listings describe the build container, and mount or ifconfig need privileges a build lacks.",
-    fix: "Remove the command, or move it to the entrypoint if it must run when the container starts.",
     equivalents: &["hadolint:DL3001"],
 };
 
@@ -47,12 +45,12 @@ const POINTLESS: &[&str] = &[
     "ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig",
 ];
 
-impl Rule for PointlessCommand {
+impl DockerfileRule for PointlessCommand {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some(name) = util::program(cmd).filter(|p| POINTLESS.contains(p)) else {

@@ -30,27 +30,25 @@ use shipshape_core::Severity;
 use shipshape_syntax::shell::is_assignment;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct SudoInRun;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-041",
     slug: "sudo-in-run",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Error,
     title: "`sudo` used in RUN",
-    rationale: "RUN already executes as the current USER. As root, sudo adds nothing but a package and unpredictable TTY and signal behaviour; as another user, it only works if the image grants password-less sudo, which hands root back to anything running in the container.",
-    fix: "Run privileged steps before switching to the unprivileged USER (or switch with `USER root` and back) and drop sudo; use gosu or su-exec to change user at runtime.",
     equivalents: &["hadolint:DL3004", "checkov:CKV2_DOCKER_1", "trivy:DS-0010"],
 };
 
-impl Rule for SudoInRun {
+impl DockerfileRule for SudoInRun {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             // The commands as written: `wrapped()` would look through the very sudo we want.
             for cmd in run.instruction.run_commands() {

@@ -23,30 +23,28 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct UseraddHighUid;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-064",
     slug: "useradd-high-uid",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "useradd with a high UID and without `-l`",
-    rationale: "useradd reserves a record indexed by UID in /var/log/lastlog and faillog; layers store these sparse files in full, so a six-digit UID adds tens of megabytes, and larger ones gigabytes.",
-    fix: "Add `-l` (`--no-log-init`) to useradd, or use a smaller UID.",
     equivalents: &["hadolint:DL3046"],
 };
 
 /// UIDs from here on (six digits, as in hadolint) make the log files noticeably large.
 const HIGH_UID: u64 = 100_000;
 
-impl Rule for UseraddHighUid {
+impl DockerfileRule for UseraddHighUid {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             let stage = doc.ast.stage_of(run.index);
             for cmd in run.commands {

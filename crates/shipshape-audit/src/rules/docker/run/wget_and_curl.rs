@@ -27,27 +27,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct WgetAndCurl;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-067",
     slug: "wget-and-curl",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "Both wget and curl used in one stage",
-    rationale: "wget and curl do the same job here; keeping both makes the image larger and gives an attacker one more tool. Each stage is judged on its own.",
-    fix: "Pick one of curl and wget for the stage (or use `ADD <url>` with `--checksum`).",
     equivalents: &["hadolint:DL4001", "trivy:DS-0014"],
 };
 
-impl Rule for WgetAndCurl {
+impl DockerfileRule for WgetAndCurl {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         // Uses per stage (`None`: before any FROM, or ONBUILD), in source order.
         let mut uses: Vec<(Option<usize>, &'static str, shipshape_syntax::Span)> = Vec::new();
         for run in util::runs(doc) {

@@ -26,27 +26,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct WgetWithoutProgress;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-065",
     slug: "wget-without-progress",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "wget without `--progress` or `-q`",
-    rationale: "Without a terminal, wget's default progress display prints a line of dots every few kilobytes, so a large download floods the build log and hides the output that matters.",
-    fix: "Add `--progress=dot:giga`, or `-q` / `-nv` (BusyBox wget has no --progress).",
     equivalents: &["hadolint:DL3047"],
 };
 
-impl Rule for WgetWithoutProgress {
+impl DockerfileRule for WgetWithoutProgress {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["wget"]) {

@@ -30,27 +30,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct YarnCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-066",
     slug: "yarn-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "`yarn cache clean` missing after yarn install",
-    rationale: "Yarn keeps a copy of every downloaded package in its global cache, often hundreds of megabytes beside node_modules; only a clean in the same RUN, after the install, keeps it out of the layer. Not reported with a cache mount or in stages only copied from.",
-    fix: "End the RUN with `yarn cache clean`, mount the cache with `--mount=type=cache`, or install in a build stage and copy only the result.",
     equivalents: &["hadolint:DL3060"],
 };
 
-impl Rule for YarnCacheKept {
+impl DockerfileRule for YarnCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) {

@@ -27,18 +27,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct YumCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-055",
     slug: "yum-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`yum clean all` missing after yum install",
-    rationale: "yum keeps repository metadata and packages in /var/cache/yum, tens to hundreds of megabytes no container uses; only a clean in the same RUN, after the install, keeps them out of the layer. Not reported with a cache mount or in stages only copied from.",
-    fix: "End the RUN with `yum clean all`, or mount /var/cache/yum with `--mount=type=cache`.",
     equivalents: &["hadolint:DL3032", "trivy:DS-0015"],
 };
 
@@ -52,12 +50,12 @@ const INSTALLS: &[&str] = &[
 ];
 const CACHE: &[&str] = &["/var/cache/yum"];
 
-impl Rule for YumCacheKept {
+impl DockerfileRule for YumCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {

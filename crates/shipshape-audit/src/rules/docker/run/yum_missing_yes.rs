@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct YumMissingYes;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-054",
     slug: "yum-missing-yes",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "yum install without `-y`",
-    rationale: "A build has no terminal to answer yum's confirmation prompt: yum reads end of input, answers no, and the build fails.",
-    fix: "Add `-y` (or `--assumeyes`) to the yum command.",
     equivalents: &["hadolint:DL3030"],
 };
 
-impl Rule for YumMissingYes {
+impl DockerfileRule for YumMissingYes {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/yum"]) {
                 continue;

@@ -26,18 +26,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ZypperCacheKept;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-059",
     slug: "zypper-cache-kept",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`zypper clean` missing after zypper install",
-    rationale: "zypper keeps repository metadata and packages in /var/cache/zypp, tens of megabytes no container uses; only a clean in the same RUN, after the install, keeps them out of the layer. Not reported with a cache mount or in stages only copied from.",
-    fix: "End the RUN with `zypper clean --all`, or mount /var/cache/zypp with `--mount=type=cache`.",
     equivalents: &["hadolint:DL3036", "trivy:DS-0020"],
 };
 
@@ -54,12 +52,12 @@ const INSTALLS: &[&str] = &[
 ];
 const CACHE: &[&str] = &["/var/cache/zypp"];
 
-impl Rule for ZypperCacheKept {
+impl DockerfileRule for ZypperCacheKept {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
         for run in util::runs(doc) {
             if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {

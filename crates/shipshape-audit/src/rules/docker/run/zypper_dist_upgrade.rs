@@ -23,27 +23,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ZypperDistUpgrade;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-058",
     slug: "zypper-dist-upgrade",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "`zypper dist-upgrade` in RUN",
-    rationale: "A distribution upgrade can move every package of the base image to another release: the image no longer matches its FROM line, builds differ from day to day, and the layer duplicates much of the base image.",
-    fix: "Use a base image of the release you want and install only the packages you need.",
     equivalents: &["hadolint:DL3035"],
 };
 
-impl Rule for ZypperDistUpgrade {
+impl DockerfileRule for ZypperDistUpgrade {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 if let Some((_, sub)) = util::zypper(cmd, &["dist-upgrade", "dup"]) {

@@ -26,18 +26,16 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ZypperMissingNonInteractive;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-057",
     slug: "zypper-missing-non-interactive",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "zypper install without a non-interactive switch",
-    rationale: "A build has no terminal to answer zypper's confirmation prompt: zypper reads end of input and the build fails or hangs.",
-    fix: "Add `--non-interactive` (or `-n`) before the zypper command, or `-y` (`--no-confirm`) after it.",
     equivalents: &["hadolint:DL3034"],
 };
 
@@ -55,12 +53,12 @@ const PROMPTING: &[&str] = &[
     "dup",
 ];
 
-impl Rule for ZypperMissingNonInteractive {
+impl DockerfileRule for ZypperMissingNonInteractive {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some((i, sub)) = util::zypper(cmd, PROMPTING) else {

@@ -25,27 +25,25 @@
 use shipshape_core::Severity;
 
 use super::util;
-use crate::rule::{Diagnostic, DockerfileDoc, Rule, RuleMeta, Target};
+use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct ZypperUnpinned;
 
 pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-060",
     slug: "zypper-unpinned",
-    target: Target::Dockerfile,
+    domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "zypper install without a package version",
-    rationale: "Without a version each build installs whatever the repositories serve that day, so the image changes without a change to the Dockerfile.",
-    fix: "Pin each package as `name=version`.",
     equivalents: &["hadolint:DL3037"],
 };
 
-impl Rule for ZypperUnpinned {
+impl DockerfileRule for ZypperUnpinned {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_dockerfile(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for cmd in run.commands {
                 let Some((i, _)) = util::zypper(cmd, &["install", "in"]) else {

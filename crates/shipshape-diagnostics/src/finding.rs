@@ -1,0 +1,361 @@
+//! Findings: what a checker reports. A finding names its rule, says what is wrong and where — the
+//! exact start and end line and column of the offending token — shows the source line with every
+//! secret on it masked, and carries a fingerprint that stays the same when the finding moves.
+//! A finding from git history also says where the problem first appeared ([`Provenance`]).
+//!
+//! Checkers never build findings by hand: [`FindingBuilder`] applies the redaction policy and the
+//! fingerprint scheme, the same for every checker.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use shipshape_core::text::{LineIndex, Position, Span};
+use shipshape_core::Severity;
+
+use crate::fingerprint;
+use crate::redact;
+use crate::rule::{RuleInfo, RuleMeta};
+
+/// Where a finding is: the file and the exact range of the offending token.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    pub path: String,
+    pub start: Position,
+    /// Exclusive end.
+    pub end: Position,
+}
+
+/// Where a finding seen in git history comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The first commit (oldest by commit time) that carries the problem.
+    pub commit: String,
+    /// The path it had in that commit.
+    pub path: String,
+    pub author: String,
+    /// Commit date (committer time), ISO 8601.
+    pub date: String,
+    /// How many of the scanned commits carry it at this path.
+    pub commits: usize,
+    /// Whether the working tree still has it (false: it is in history only).
+    #[serde(default)]
+    pub in_working_tree: bool,
+}
+
+impl Provenance {
+    /// One sentence for human output.
+    pub fn describe(&self) -> String {
+        let commit: String = self.commit.chars().take(12).collect();
+        let place = if self.in_working_tree {
+            "still in the working tree"
+        } else {
+            "in git history only"
+        };
+        format!(
+            "{place}; first committed in {commit} by {} on {}, in {} commit(s)",
+            self.author, self.date, self.commits
+        )
+    }
+}
+
+/// One thing wrong, ready to render. Holds no secret: snippet and message are redacted when the
+/// finding is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub slug: String,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// The source lines the location covers, every secret on them masked.
+    pub snippet: String,
+    /// Stable identity: see [`fingerprint`](crate::fingerprint).
+    pub fingerprint: String,
+    /// Where a finding from git history first appeared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+    /// Byte ranges of the secrets this finding masks, in its file (never serialised): lets one
+    /// secret seen by two checkers be reported once.
+    #[serde(skip)]
+    pub secret_spans: Vec<Span>,
+    /// The underlined bytes of `snippet` (after masking), for the human renderer.
+    #[serde(skip)]
+    pub underline: Option<(usize, usize)>,
+    /// A per-process keyed hash of the secret value (never serialised, never stable across runs):
+    /// recognises the same secret in the working tree and in history.
+    #[serde(skip)]
+    pub secret_identity: Option<u64>,
+}
+
+impl Finding {
+    /// Sort key: path, position, rule.
+    pub fn sort_key(&self) -> (&str, Position, &str) {
+        (&self.location.path, self.location.start, &self.rule_id)
+    }
+
+    /// Whether this finding masks a secret.
+    pub fn holds_secret(&self) -> bool {
+        !self.secret_spans.is_empty() || self.secret_identity.is_some()
+    }
+}
+
+/// A keyed hash of a secret value, with a key drawn once per process: equal values get equal
+/// identities within one run, and nothing about the value can be learnt from it afterwards.
+pub fn secret_identity(value: &[u8]) -> u64 {
+    static KEY: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    let mut h = KEY
+        .get_or_init(std::collections::hash_map::RandomState::new)
+        .build_hasher();
+    h.write(value);
+    h.finish()
+}
+
+/// The rule a finding is made for: a static declaration or a catalog entry.
+#[derive(Debug, Clone, Copy)]
+pub enum RuleRef<'a> {
+    Meta(&'a RuleMeta),
+    Info(&'a RuleInfo),
+    /// A rule known by its parts (a data rule before it is in a catalog).
+    Parts {
+        id: &'a str,
+        slug: &'a str,
+        severity: Severity,
+    },
+}
+
+impl RuleRef<'_> {
+    fn id(&self) -> &str {
+        match self {
+            RuleRef::Meta(m) => m.id,
+            RuleRef::Info(i) => &i.id,
+            RuleRef::Parts { id, .. } => id,
+        }
+    }
+    fn slug(&self) -> &str {
+        match self {
+            RuleRef::Meta(m) => m.slug,
+            RuleRef::Info(i) => &i.slug,
+            RuleRef::Parts { slug, .. } => slug,
+        }
+    }
+    fn severity(&self) -> Severity {
+        match self {
+            RuleRef::Meta(m) => m.severity,
+            RuleRef::Info(i) => i.severity,
+            RuleRef::Parts { severity, .. } => *severity,
+        }
+    }
+}
+
+impl<'a> From<&'a RuleMeta> for RuleRef<'a> {
+    fn from(m: &'a RuleMeta) -> Self {
+        RuleRef::Meta(m)
+    }
+}
+
+impl<'a> From<&'a RuleInfo> for RuleRef<'a> {
+    fn from(i: &'a RuleInfo) -> Self {
+        RuleRef::Info(i)
+    }
+}
+
+/// Makes findings for one file: resolves byte spans to lines and columns once per file (one
+/// [`LineIndex`]), cuts the snippet, masks secrets, and computes the fingerprint. Works on bytes,
+/// so git blobs that are not valid UTF-8 are served too.
+pub struct FindingBuilder<'a> {
+    path: &'a str,
+    source: &'a [u8],
+    lines: LineIndex<'a>,
+}
+
+impl<'a> FindingBuilder<'a> {
+    pub fn new(path: &'a str, source: &'a str) -> FindingBuilder<'a> {
+        FindingBuilder::from_bytes(path, source.as_bytes())
+    }
+
+    pub fn from_bytes(path: &'a str, source: &'a [u8]) -> FindingBuilder<'a> {
+        FindingBuilder {
+            path,
+            source,
+            lines: LineIndex::from_bytes(source),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    pub fn lines(&self) -> &LineIndex<'a> {
+        &self.lines
+    }
+
+    /// A span kept inside the source and, where the source is text, on character boundaries.
+    fn clamp(&self, s: Span) -> Span {
+        match std::str::from_utf8(self.source) {
+            Ok(text) => s.clamp(text),
+            Err(_) => {
+                let a = s.start.min(self.source.len());
+                Span::new(a, s.end.min(self.source.len()).max(a))
+            }
+        }
+    }
+
+    /// A finding of `rule` at `span` saying `message`, with the bytes in `secrets` masked wherever
+    /// they appear in the snippet and the message. The snippet is the lines `span` touches, or only
+    /// its first line when the span covers a secret (a private key is not shown line by line).
+    pub fn finding<'r>(
+        &self,
+        rule: impl Into<RuleRef<'r>>,
+        span: Span,
+        message: &str,
+        secrets: &[Span],
+    ) -> Finding {
+        self.finding_masking(rule, span, message, secrets, &[])
+    }
+
+    /// Like [`FindingBuilder::finding`], also masking `others`: secrets of other findings that
+    /// share the snippet's line (they are not this finding's own).
+    pub fn finding_masking<'r>(
+        &self,
+        rule: impl Into<RuleRef<'r>>,
+        span: Span,
+        message: &str,
+        secrets: &[Span],
+        others: &[Span],
+    ) -> Finding {
+        let rule = rule.into();
+        let span = self.clamp(span);
+        let secrets: Vec<Span> = secrets.iter().map(|s| self.clamp(*s)).collect();
+        let start = self.lines.position(span.start);
+        let end = self.lines.position(span.end);
+        let first = self.lines.line(span.start);
+        let snippet_span = if secrets.is_empty() {
+            self.lines.lines_of(span)
+        } else {
+            Span::new(self.lines.line_start(first), self.lines.line_end(first))
+        };
+        let text = &self.source[snippet_span.start..snippet_span.end];
+        let values: Vec<&[u8]> = secrets
+            .iter()
+            .map(|s| &self.source[s.start..s.end])
+            .filter(|v| !v.is_empty())
+            .collect();
+        let mut masked = secrets.clone();
+        masked.extend(others.iter().map(|s| self.clamp(*s)));
+        let (snippet, cuts) = if masked.is_empty() {
+            (String::from_utf8_lossy(text).into_owned(), Vec::new())
+        } else {
+            redact::mask_mapped(text, snippet_span.start, self.source, &masked, &[])
+        };
+        let rel = |o: usize| o.clamp(snippet_span.start, snippet_span.end) - snippet_span.start;
+        let underline = (!cuts.is_empty()).then(|| {
+            let a = redact::map_offset(&cuts, rel(span.start), false).min(snippet.len());
+            let b = redact::map_offset(&cuts, rel(span.end), true).min(snippet.len());
+            (a, b.max(a))
+        });
+        let message = redact::mask_values(message, &values);
+        let token = if secrets.is_empty() {
+            String::from_utf8_lossy(&self.source[span.start..span.end]).into_owned()
+        } else {
+            String::new()
+        };
+        let fingerprint = fingerprint::fingerprint(rule.id(), self.path, &snippet, &token);
+        let secret_identity = values.first().map(|v| secret_identity(v));
+        Finding {
+            rule_id: rule.id().to_string(),
+            slug: rule.slug().to_string(),
+            severity: rule.severity(),
+            message,
+            location: Location {
+                path: self.path.to_string(),
+                start,
+                end,
+            },
+            snippet,
+            fingerprint,
+            provenance: None,
+            secret_spans: secrets,
+            underline,
+            secret_identity,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Domain;
+
+    static META: RuleMeta = RuleMeta {
+        id: "SS-TEST-001",
+        slug: "test-rule",
+        domain: Domain::Engine,
+        severity: Severity::Warning,
+        title: "t",
+        equivalents: &[],
+    };
+
+    #[test]
+    fn fingerprints_ignore_line_moves_and_whitespace() {
+        let a = FindingBuilder::new("Dockerfile", "FROM x\nUSER  root\n").finding(
+            &META,
+            Span::new(13, 17),
+            "x",
+            &[],
+        );
+        let b = FindingBuilder::new("Dockerfile", "# moved\n\nFROM x\nUSER root\n").finding(
+            &META,
+            Span::new(21, 25),
+            "x",
+            &[],
+        );
+        assert_eq!(a.location.start.line, 2);
+        assert_eq!(b.location.start.line, 4);
+        assert_eq!(a.fingerprint, b.fingerprint);
+    }
+
+    #[test]
+    fn secrets_never_reach_the_snippet_or_the_message() {
+        let src = "services:\n  db:\n    environment:\n      DB_PASSWORD: s3cr3t-Value-123 # old: s3cr3t-Value-123\n";
+        let at = src.find("s3cr3t").unwrap();
+        let f = FindingBuilder::new("compose.yaml", src).finding(
+            &META,
+            Span::new(at - 13, at - 2),
+            "value s3cr3t-Value-123 is hardcoded",
+            &[Span::new(at, at + 16)],
+        );
+        assert!(!f.snippet.contains("s3cr3t-Value-123"), "{}", f.snippet);
+        assert!(!f.message.contains("s3cr3t-Value-123"), "{}", f.message);
+        assert!(f.snippet.contains("s3cr***(16 chars)"), "{}", f.snippet);
+        assert!(f.holds_secret());
+    }
+
+    #[test]
+    fn spans_outside_the_source_are_clamped() {
+        let f = FindingBuilder::new("x", "ab").finding(&META, Span::new(5, 9), "m", &[]);
+        assert_eq!(f.location.start.line, 1);
+    }
+
+    #[test]
+    fn a_multi_line_secret_shows_only_its_first_line() {
+        let src = "key: |\n  -----BEGIN X-----\n  abcdefghijklmnop\n  -----END X-----\n";
+        let a = src.find("-----BEGIN").unwrap();
+        let b = src.rfind("-----").unwrap() + 5;
+        let f = FindingBuilder::new("k.yaml", src).finding(
+            &META,
+            Span::new(a, b),
+            "key",
+            &[Span::new(a, b)],
+        );
+        assert!(!f.snippet.contains('\n'));
+        assert!(!f.snippet.contains("abcdefghijklmnop"));
+        assert_eq!(f.location.end.line, 4);
+    }
+
+    #[test]
+    fn equal_secrets_share_an_identity_within_a_run() {
+        assert_eq!(secret_identity(b"abc"), secret_identity(b"abc"));
+        assert_ne!(secret_identity(b"abc"), secret_identity(b"abd"));
+    }
+}

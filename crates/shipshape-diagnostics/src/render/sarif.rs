@@ -1,0 +1,337 @@
+//! SARIF 2.1.0, for GitHub code scanning and other consumers: our own small serde structs (the
+//! format is large; we emit the part consumers read). The run's `rules` are exactly the catalog
+//! entries its results reference, so every `ruleIndex` points at the descriptor with the same
+//! `ruleId`. Descriptors carry `helpUri`, `tags` and GitHub's `security-severity`;
+//! `partialFingerprints` carry the line-independent fingerprint so code scanning tracks a finding
+//! across commits.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use shipshape_core::Severity;
+
+use crate::catalog::Catalog;
+use crate::fingerprint;
+use crate::report::Report;
+use crate::rule::{Domain, RuleInfo};
+use crate::{TOOL_NAME, TOOL_VERSION};
+
+/// Where relative result paths are rooted.
+#[derive(Debug, Clone, Default)]
+pub struct SarifOptions {
+    /// Absolute path of the folder result paths are relative to (`%SRCROOT%`); `None` leaves the
+    /// base undeclared, which consumers such as GitHub resolve against the repository root.
+    pub srcroot: Option<std::path::PathBuf>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<SarifResult>,
+    column_kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BTreeMap<&'static str, BaseUri>>,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Markdown {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Markdown,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+    properties: DescriptorProperties,
+}
+
+#[derive(Serialize)]
+struct DescriptorProperties {
+    tags: Vec<String>,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    equivalents: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    snippet: Text,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative path as a URI reference: each byte outside the unreserved set percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// An absolute folder as a `file://` URI ending in `/`.
+fn folder_uri(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let s = s.trim_end_matches('/');
+    if s.is_empty() {
+        return "file:///".to_string();
+    }
+    let lead = if s.starts_with('/') { "" } else { "/" };
+    format!("file://{lead}{}/", uri(s))
+}
+
+/// GitHub ranks security alerts by this score (0–10): secrets highest, then errors, warnings.
+fn security_severity(rule: &RuleInfo) -> Option<String> {
+    let score = match (rule.domain, rule.severity) {
+        (Domain::Engine, _) => return None,
+        (_, Severity::Info) => return None,
+        (Domain::Secrets, Severity::Error) => 9.0,
+        (Domain::Secrets, Severity::Warning) => 7.0,
+        (_, Severity::Error) => 7.5,
+        (_, Severity::Warning) => 5.0,
+    };
+    Some(format!("{score:.1}"))
+}
+
+fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
+    let security = security_severity(rule);
+    let mut tags = vec![rule.domain.name().to_string()];
+    if security.is_some() {
+        tags.push("security".into());
+    }
+    let mut help = String::new();
+    for (h, t) in [
+        ("What it does", &rule.docs.what),
+        ("Why is this bad?", &rule.docs.why),
+        ("Example", &rule.docs.example),
+        ("Fix", &rule.docs.fix),
+    ] {
+        if !t.is_empty() {
+            help.push_str(&format!("## {h}\n{t}\n\n"));
+        }
+    }
+    ReportingDescriptor {
+        id: rule.id.to_string(),
+        name: rule.slug.to_string(),
+        short_description: Text {
+            text: rule.title.to_string(),
+        },
+        full_description: Text {
+            text: if rule.docs.why.is_empty() {
+                rule.title.to_string()
+            } else {
+                rule.docs.short_why()
+            },
+        },
+        help: Markdown {
+            text: rule.docs.short_fix(),
+            markdown: help.trim_end().to_string(),
+        },
+        help_uri: rule.help_uri(),
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: DescriptorProperties {
+            tags,
+            security_severity: security,
+            equivalents: rule.equivalents.iter().map(|e| e.to_string()).collect(),
+        },
+    }
+}
+
+pub fn sarif(report: &Report, catalog: &Catalog, options: &SarifOptions) -> String {
+    // The descriptors are the rules the results reference, in catalog (ID) order.
+    let mut referenced: Vec<usize> = report
+        .findings
+        .iter()
+        .filter_map(|f| catalog.index_of(&f.rule_id))
+        .collect();
+    referenced.sort_unstable();
+    referenced.dedup();
+    let position: BTreeMap<usize, usize> = referenced
+        .iter()
+        .enumerate()
+        .map(|(pos, &cat)| (cat, pos))
+        .collect();
+    let descriptors = referenced
+        .iter()
+        .map(|&i| descriptor(&catalog.rules()[i]))
+        .collect();
+    let results = report
+        .findings
+        .iter()
+        .filter_map(|f| {
+            // A finding whose rule is not in the catalog would get a wrong index: leave it out
+            // rather than point it at another rule (the catalog is built from the same checkers,
+            // so this does not happen; a test guards it).
+            let rule_index = *position.get(&catalog.index_of(&f.rule_id)?)?;
+            let mut message = f.message.clone();
+            if let Some(p) = &f.provenance {
+                message.push_str(&format!(" ({})", p.describe()));
+            }
+            Some(SarifResult {
+                rule_index,
+                rule_id: f.rule_id.clone(),
+                level: level(f.severity),
+                message: Text { text: message },
+                locations: vec![Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: uri(&f.location.path),
+                            uri_base_id: "%SRCROOT%",
+                        },
+                        region: Region {
+                            start_line: f.location.start.line,
+                            start_column: f.location.start.column,
+                            end_line: f.location.end.line,
+                            end_column: f.location.end.column,
+                            snippet: Text {
+                                text: f.snippet.clone(),
+                            },
+                        },
+                    },
+                }],
+                partial_fingerprints: BTreeMap::from([(
+                    fingerprint::SARIF_KEY,
+                    f.fingerprint.clone(),
+                )]),
+            })
+        })
+        .collect();
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: TOOL_NAME,
+                    version: TOOL_VERSION,
+                    semantic_version: TOOL_VERSION,
+                    information_uri: "https://github.com/shipshape-dev/shipshape",
+                    rules: descriptors,
+                },
+            },
+            results,
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: options.srcroot.as_ref().map(|root| {
+                BTreeMap::from([(
+                    "%SRCROOT%",
+                    BaseUri {
+                        uri: folder_uri(root),
+                    },
+                )])
+            }),
+        }],
+    };
+    serde_json::to_string_pretty(&log).expect("SARIF serialises") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_uris_are_absolute_and_end_in_a_slash() {
+        assert_eq!(
+            folder_uri(std::path::Path::new("/work/my repo")),
+            "file:///work/my%20repo/"
+        );
+        assert_eq!(folder_uri(std::path::Path::new("/")), "file:///");
+    }
+}
