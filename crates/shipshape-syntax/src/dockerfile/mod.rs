@@ -41,7 +41,26 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// Everything that could not be parsed cleanly.
     pub errors: Vec<ParseError>,
+    /// Stages and variables, derived once: rules ask for them per instruction, and a file of
+    /// thousands of `RUN`s must stay linear.
+    #[serde(skip)]
+    pub(crate) derived: Derived,
 }
+
+/// A memo of views derived from the instructions. Not part of a Dockerfile's identity.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Derived {
+    stages: std::sync::OnceLock<Vec<Stage>>,
+    vars: std::sync::OnceLock<resolve::ScopedVars>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Derived {}
 
 /// `# name=value` at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -306,15 +325,23 @@ pub struct KeyValue {
 impl Dockerfile {
     /// The build stages, in order.
     pub fn stages(&self) -> Vec<Stage> {
-        resolve::stages(self)
+        self.stage_list().to_vec()
+    }
+
+    /// The build stages, computed once.
+    pub fn stage_list(&self) -> &[Stage] {
+        self.derived.stages.get_or_init(|| resolve::stages(self))
     }
 
     /// The index of the stage an instruction belongs to (`None` before the first `FROM`).
     pub fn stage_of(&self, instruction: usize) -> Option<usize> {
-        self.stages()
-            .iter()
-            .find(|s| s.instructions.contains(&instruction))
-            .map(|s| s.index)
+        let stages = self.stage_list();
+        let after = stages.partition_point(|s| s.from <= instruction);
+        let stage = stages.get(after.checked_sub(1)?)?;
+        stage
+            .instructions
+            .contains(&instruction)
+            .then_some(stage.index)
     }
 
     /// The instructions before the first `FROM` (global `ARG`s, normally).

@@ -106,13 +106,26 @@ fn pair(w: &Word) -> KeyValue {
 /// A variable's state: declared with a value, or declared without one (expands to nothing).
 type Vars = HashMap<String, Option<String>>;
 
+/// The variables of the global scope and of every stage, computed once per file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScopedVars {
+    globals: Vars,
+    stages: Vec<Vars>,
+}
+
 pub(super) fn resolve(df: &Dockerfile, value: &str, stage: Option<usize>) -> String {
-    let globals = global_args(df);
+    let scoped = df.derived.vars.get_or_init(|| scoped_vars(df));
     let vars = match stage {
-        None => globals,
-        Some(index) => stage_vars(df, &globals, index),
+        None => &scoped.globals,
+        Some(index) => scoped.stages.get(index).unwrap_or(&scoped.globals),
     };
-    substitute(value, &vars, 0)
+    substitute(value, vars, 0)
+}
+
+fn scoped_vars(df: &Dockerfile) -> ScopedVars {
+    let globals = global_args(df);
+    let stages = stage_vars(df, &globals);
+    ScopedVars { globals, stages }
 }
 
 fn global_args(df: &Dockerfile) -> Vars {
@@ -128,13 +141,13 @@ fn global_args(df: &Dockerfile) -> Vars {
     vars
 }
 
-/// The variables visible in a stage: its `ARG`s and `ENV`s, on top of the `ENV`s of the stage it
-/// builds on.
-fn stage_vars(df: &Dockerfile, globals: &Vars, index: usize) -> Vars {
-    let stages = stages(df);
+/// The variables visible in each stage: its `ARG`s and `ENV`s, on top of the `ENV`s of the stage
+/// it builds on.
+fn stage_vars(df: &Dockerfile, globals: &Vars) -> Vec<Vars> {
+    let stages = df.stage_list();
     let mut envs: Vec<Vars> = Vec::with_capacity(stages.len());
     let mut all: Vec<Vars> = Vec::with_capacity(stages.len());
-    for stage in stages.iter().take(index + 1) {
+    for stage in stages {
         let image = substitute(&stage.image.value, globals, 0);
         let parent = stages[..stage.index]
             .iter()
@@ -171,7 +184,7 @@ fn stage_vars(df: &Dockerfile, globals: &Vars, index: usize) -> Vars {
         envs.push(env);
         all.push(vars);
     }
-    all.pop().unwrap_or_default()
+    all
 }
 
 /// Nested defaults (`${A:-${B}}`) are expanded a few levels deep, then left as written.
