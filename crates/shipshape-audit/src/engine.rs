@@ -4,12 +4,15 @@
 //! that does not parse yields one parse-error finding; the rest of the repository is still
 //! audited. Baselines are applied by the caller, after every checker has reported.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use shipshape_core::{ArtifactKind, FileEntry, Inventory, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
 use shipshape_diagnostics::{Catalog, Finding, FindingBuilder, Report, Selection};
 
-use crate::rule::{AuditDomain, AuditFile, RuleMeta, Sink};
+use crate::repository::Repository;
+use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
 use crate::rules;
 
 /// How to run.
@@ -38,14 +41,21 @@ fn domains_for(kind: ArtifactKind, selection: &Selection) -> Vec<&'static dyn Au
 
 /// Audit every artifact of the inventory that a selected domain reads.
 pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Report {
+    let repo = Repository::of(inv);
+    let exists = |p: &str| inv.contains(p);
+    let read = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    // With `only`, the file itself, and the compose projects it belongs to (led by another
+    // file): the project is audited and the findings in the file kept.
     let targets: Vec<&FileEntry> = inv
         .files()
         .iter()
-        .filter(|f| opts.only.as_ref().is_none_or(|o| *o == f.path))
         .filter(|f| !domains_for(f.kind, selection).is_empty())
+        .filter(|f| match &opts.only {
+            None => true,
+            Some(o) => *o == f.path || repo.projects_of(o).contains(&f.path),
+        })
         .collect();
-    let exists = |p: &str| inv.contains(p);
-    let per_file: Vec<Option<(Vec<Finding>, usize)>> = targets
+    let units: Vec<Option<Unit>> = targets
         .par_iter()
         .map(|f| {
             let source = inv.text(f)?;
@@ -55,19 +65,25 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
                 kind: f.kind,
                 inventory: Some(inv),
                 exists: &exists,
+                read: &read,
+                repo: &repo,
             };
-            Some(audit_file(&file, selection, opts))
+            Some(check_file(&file, selection, source.to_string()))
         })
         .collect();
+    let audited = units.iter().flatten().count();
+    let texts = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    let (mut findings, suppressed) = finish(units.into_iter().flatten().collect(), &texts, opts);
+    if let Some(only) = &opts.only {
+        findings.retain(|f| f.location.path == *only);
+    }
     let mut report = Report {
         rules_run: selection.count_in_audit(),
         ..Report::default()
     };
-    for (f, s) in per_file.into_iter().flatten() {
-        report.findings.extend(f);
-        report.suppressed += s;
-        report.files_audited += 1;
-    }
+    report.findings = findings;
+    report.suppressed = suppressed;
+    report.files_audited = audited;
     // Files a domain would have read but could not: listed, never silently passed over.
     let unreadable: Vec<Skipped> = inv
         .skipped()
@@ -89,52 +105,129 @@ pub fn audit_text(
     selection: &Selection,
     opts: &AuditOptions,
 ) -> Vec<Finding> {
+    let repo = Repository::empty();
+    let own = |p: &str| (p == path).then(|| source.to_string());
     let file = AuditFile {
         path,
         source,
         kind,
         inventory: None,
         exists,
+        read: &own,
+        repo: &repo,
     };
-    audit_file(&file, selection, opts).0
+    let unit = check_file(&file, selection, source.to_string());
+    finish(vec![unit], &own, opts).0
 }
 
-/// Audit one file: `(findings after suppression, number suppressed)`.
-fn audit_file(
-    file: &AuditFile<'_>,
-    selection: &Selection,
-    opts: &AuditOptions,
-) -> (Vec<Finding>, usize) {
+/// What the domains reported for one audited file (and, for a compose project, its other
+/// files).
+struct Unit {
+    path: String,
+    source: String,
+    sink: Sink,
+}
+
+fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Unit {
     let mut sink = Sink::default();
     for d in domains_for(file.kind, selection) {
         d.check(file, selection, &mut sink);
     }
-    let Sink {
-        mut raw,
-        statements,
-    } = sink;
+    Unit {
+        path: file.path.to_string(),
+        source,
+        sink,
+    }
+}
 
+/// Turns every unit's diagnostics into findings, file by file: line and column, redacted
+/// snippet, inline suppressions of the file the finding is in. A problem reported by two units
+/// (a base compose file in two projects) is reported once. Returns the findings and how many
+/// were suppressed.
+fn finish(
+    units: Vec<Unit>,
+    texts: &(dyn Fn(&str) -> Option<String> + Sync),
+    opts: &AuditOptions,
+) -> (Vec<Finding>, usize) {
+    struct FileWork {
+        source: Option<String>,
+        raw: Vec<(&'static RuleMeta, Diagnostic)>,
+        statements: Vec<(u32, u32)>,
+    }
+    let mut files: BTreeMap<String, FileWork> = BTreeMap::new();
+    for unit in units {
+        let Sink { raw, statements } = unit.sink;
+        let own = files.entry(unit.path.clone()).or_insert_with(|| FileWork {
+            source: None,
+            raw: Vec::new(),
+            statements: Vec::new(),
+        });
+        own.source = Some(unit.source);
+        if !statements.is_empty() {
+            own.statements = statements;
+        }
+        for (meta, d) in raw {
+            let path = d.path.clone().unwrap_or_else(|| unit.path.clone());
+            files
+                .entry(path)
+                .or_insert_with(|| FileWork {
+                    source: None,
+                    raw: Vec::new(),
+                    statements: Vec::new(),
+                })
+                .raw
+                .push((meta, d));
+        }
+    }
+    let work: Vec<(String, FileWork)> = files.into_iter().collect();
+    let done: Vec<(Vec<Finding>, usize)> = work
+        .into_par_iter()
+        .map(|(path, mut w)| {
+            let Some(source) = w.source.take().or_else(|| texts(&path)) else {
+                return (Vec::new(), 0);
+            };
+            finish_file(&path, &source, w.raw, &w.statements, opts)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    for (f, s) in done {
+        findings.extend(f);
+        suppressed += s;
+    }
+    (findings, suppressed)
+}
+
+/// The findings of one file after its inline suppressions.
+fn finish_file(
+    path: &str,
+    source: &str,
+    mut raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    statements: &[(u32, u32)],
+    opts: &AuditOptions,
+) -> (Vec<Finding>, usize) {
     let mut sups = if opts.no_ignores {
         Vec::new()
     } else {
-        suppress::parse(file.source, CommentStyle::Hash)
+        suppress::parse(source, CommentStyle::Hash)
     };
     // A comment alone on its line covers the whole statement that starts after it.
     if !statements.is_empty() {
         for s in sups.iter_mut().filter(|s| s.own_line) {
             if let Scope::Lines(next, _) = s.scope {
-                if let Some(&(a, b)) = statements.iter().find(|(a, _)| *a >= next) {
+                let at = statements.partition_point(|(a, _)| *a < next);
+                if let Some(&(a, b)) = statements.get(at) {
                     s.scope = Scope::Lines(a, b);
                 }
             }
         }
     }
 
-    // A problem inside a shared YAML anchor is reported by every service that merges it, at the
-    // same span: report it once.
+    // A problem inside a shared YAML anchor is reported by every service that merges it, and a
+    // compose file in two projects by both, at the same span: report it once.
     raw.sort_by(|(ma, a), (mb, b)| (ma.id, a.span, &a.message).cmp(&(mb.id, b.span, &b.message)));
     raw.dedup_by(|(ma, a), (mb, b)| ma.id == mb.id && a.span == b.span);
-    let builder = FindingBuilder::new(file.path, file.source);
+    let builder = FindingBuilder::new(path, source);
     let mut findings = Vec::new();
     let mut suppressed = 0;
     for (meta, d) in raw {

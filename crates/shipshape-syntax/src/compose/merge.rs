@@ -252,25 +252,32 @@ fn assignment_name(node: &Node) -> Option<String> {
 
 /// A list item `KEY=value` as a mapping entry; key and value both point at the item.
 fn assignment_entry(item: &Node) -> Option<Entry> {
-    let text = item.as_str()?;
-    let (key, value) = match text.find(['=', ':']) {
-        Some(i) => (&text[..i], Some(&text[i + 1..])),
-        None => (text, None),
+    let split = |t: &str| match t.find(['=', ':']) {
+        Some(i) => (t[..i].to_string(), Some(t[i + 1..].to_string())),
+        None => (t.to_string(), None),
     };
-    let scalar = |t: &str| Scalar {
-        text: t.to_string(),
-        written: t.to_string(),
+    let (key, value) = split(item.as_str()?);
+    let (_, written) = split(item.written()?);
+    let key = Scalar {
+        text: key.trim().to_string(),
+        written: key.trim().to_string(),
+        quoted: false,
+        unresolved: false,
+    };
+    let value = value.map(|v| Scalar {
+        text: v,
+        written: written.unwrap_or_default(),
         quoted: false,
         unresolved: item.is_unresolved(),
-    };
+    });
     Some(Entry {
         key: Node {
-            value: Value::Scalar(scalar(key.trim())),
+            value: Value::Scalar(key),
             file: item.file,
             span: item.span,
         },
         value: Node {
-            value: value.map_or(Value::Null, |v| Value::Scalar(scalar(v))),
+            value: value.map_or(Value::Null, Value::Scalar),
             file: item.file,
             span: item.span,
         },

@@ -97,8 +97,8 @@ impl ComposeRule for DatabaseDataVolume {
             if mounted || tmpfs {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            out.push(doc.at(
+                &service.key,
                 format!(
                     "{} service `{}` has no volume at {}: its data is lost when the container \
                      is recreated",

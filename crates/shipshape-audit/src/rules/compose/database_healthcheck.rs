@@ -57,8 +57,8 @@ impl ComposeRule for DatabaseHealthcheck {
             if service.get("healthcheck").is_some() {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            out.push(doc.at(
+                &service.key,
                 format!(
                     "{} service `{}` has no healthcheck",
                     db.name,

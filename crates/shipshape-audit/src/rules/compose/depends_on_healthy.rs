@@ -70,7 +70,7 @@ impl ComposeRule for DependsOnHealthy {
             for item in depends_on.items() {
                 let Some(name) = item.as_str() else { continue };
                 if has_healthcheck(name) {
-                    out.push(Diagnostic::new(item.span, message(name, "only to start")));
+                    out.push(doc.at(&item, message(name, "only to start")));
                 }
             }
             for entry in depends_on.entries() {
@@ -83,11 +83,11 @@ impl ComposeRule for DependsOnHealthy {
                 if waits_for_health || !has_healthcheck(name) {
                     continue;
                 }
-                let (span, how) = match condition {
-                    Some(c) => (c.span, "with a weaker condition"),
-                    None => (entry.key.span, "only to start"),
+                let (node, how) = match condition {
+                    Some(c) => (c, "with a weaker condition"),
+                    None => (&entry.key, "only to start"),
                 };
-                out.push(Diagnostic::new(span, message(name, how)));
+                out.push(doc.at(node, message(name, how)));
             }
         }
     }

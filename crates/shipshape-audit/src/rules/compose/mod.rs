@@ -1,13 +1,19 @@
 //! Compose rules, one per file, and the compose vocabulary they share: services, image
 //! references, port and volume syntax (short and long form), and the table of database images.
+//!
+//! Rules read a project's effective model — its files merged as Compose merges them, values
+//! interpolated — and point each finding at the file and line that set the value. A compose
+//! file that belongs to a project led by another file (an override, an overlay, an extended
+//! file) is audited with that project, never alone.
 
-use shipshape_syntax::yaml::Node;
-use shipshape_syntax::Span;
+use shipshape_syntax::compose::{self, Node, Project};
 
 use shipshape_core::ArtifactKind;
 use shipshape_diagnostics::Selection;
 
-use crate::rule::{AuditDomain, AuditFile, ComposeDoc, ComposeRule, Domain, RuleMeta, Sink};
+use crate::rule::{
+    AuditDomain, AuditFile, ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta, Sink,
+};
 
 pub mod database_data_volume;
 pub mod database_healthcheck;
@@ -77,31 +83,52 @@ impl AuditDomain for ComposeDomain {
     }
 
     fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
-        let docs = match shipshape_syntax::yaml::parse(file.source) {
-            Ok(docs) => docs,
-            Err(e) => {
-                sink.parse_error(
-                    e.span,
-                    format!(
-                        "YAML syntax: {} — shipshape skipped the rules for this file",
-                        e.message
-                    ),
-                );
-                return;
+        let alone;
+        let project: &Project = match file.repo.project_led_by(file.path) {
+            Some(p) => p,
+            // Audited with the project that reads it.
+            None if !file.repo.projects_of(file.path).is_empty() => return,
+            None => {
+                alone = compose::load(&[file.path.to_string()], file.read);
+                &alone
             }
         };
-        for root in docs.iter().filter(|d| d.is_map()) {
-            let doc = ComposeDoc {
-                path: file.path,
-                source: file.source,
-                root,
-            };
-            for rule in RULES {
-                if selection.enabled(rule.meta().id) {
-                    let mut out = Vec::new();
-                    rule.check(&doc, &mut out);
-                    sink.extend(rule.meta(), out);
+        let sources: Vec<String> = project
+            .files
+            .iter()
+            .map(|f| {
+                if f.path == file.path {
+                    file.source.to_string()
+                } else {
+                    (file.read)(&f.path).unwrap_or_default()
                 }
+            })
+            .collect();
+        for e in project
+            .errors
+            .iter()
+            .filter(|e| e.message.starts_with("YAML"))
+        {
+            let path = &project.files[e.file].path;
+            sink.push(
+                &crate::rules::parse_error::META,
+                Diagnostic::new(
+                    e.span,
+                    format!("{} — shipshape skipped the rules for this file", e.message),
+                )
+                .in_file(path.clone()),
+            );
+        }
+        let doc = ComposeDoc {
+            project,
+            root: &project.model,
+            sources: &sources,
+        };
+        for rule in RULES {
+            if selection.enabled(rule.meta().id) {
+                let mut out = Vec::new();
+                rule.check(&doc, &mut out);
+                sink.extend(rule.meta(), out);
             }
         }
     }
@@ -190,9 +217,9 @@ pub(crate) fn is_true(node: &Node) -> bool {
 }
 
 /// A scalar whose value is exactly `host` (namespace sharing: `network_mode`, `pid`, `ipc`…).
-pub(crate) fn host_mode(service: &Service, key: &str) -> Option<Span> {
+pub(crate) fn host_mode<'a>(service: &Service<'a>, key: &str) -> Option<&'a Node> {
     let value = service.get(key)?;
-    (value.as_str()? == "host").then_some(value.span)
+    (value.as_str()? == "host").then_some(value)
 }
 
 /// An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`.
@@ -648,16 +675,17 @@ pub(crate) fn is_within(path: &str, dir: &str) -> bool {
 /// Runs one rule over a compose text and returns each finding as (underlined text, message).
 #[cfg(test)]
 pub(crate) fn findings(rule: &dyn ComposeRule, source: &str) -> Vec<(String, String)> {
-    let docs = shipshape_syntax::yaml::parse(source).unwrap_or_else(|e| panic!("{e:?}"));
+    let read = |p: &str| (p == "compose.yaml").then(|| source.to_string());
+    let project = compose::load(&["compose.yaml".to_string()], &read);
+    assert!(project.errors.is_empty(), "{:?}", project.errors);
+    let sources = vec![source.to_string()];
+    let doc = ComposeDoc {
+        project: &project,
+        root: &project.model,
+        sources: &sources,
+    };
     let mut out = Vec::new();
-    for root in &docs {
-        let doc = crate::rule::ComposeDoc {
-            path: "compose.yaml",
-            source,
-            root,
-        };
-        rule.check(&doc, &mut out);
-    }
+    rule.check(&doc, &mut out);
     out.into_iter()
         .map(|d| (d.span.text(source).to_owned(), d.message))
         .collect()

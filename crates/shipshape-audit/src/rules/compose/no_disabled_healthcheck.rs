@@ -51,8 +51,8 @@ impl ComposeRule for NoDisabledHealthcheck {
             let Some(token) = service.get("healthcheck").and_then(disabled_healthcheck) else {
                 continue;
             };
-            out.push(Diagnostic::new(
-                token.span,
+            out.push(doc.at(
+                &token,
                 format!("service `{}` disables its healthcheck", service.name()),
             ));
         }

@@ -35,7 +35,7 @@
 //! ```
 
 use shipshape_core::Severity;
-use shipshape_syntax::yaml::Node;
+use shipshape_syntax::compose::Node;
 use shipshape_syntax::Span;
 
 use super::services;
@@ -73,25 +73,26 @@ impl ComposeRule for NoHardcodedSecretEnv {
                     service.name()
                 )
             };
+            // The value as written decides: `${DB_PASSWORD}` is no literal, whatever `.env` holds.
             for entry in environment.entries() {
-                let (Some(name), Some(value)) = (entry.key.as_str(), entry.value.as_str()) else {
+                let (Some(name), Some(value)) = (entry.key.as_str(), entry.value.written()) else {
                     continue;
                 };
                 if is_secret_name(name) && is_literal_secret(value) {
                     out.push(
-                        Diagnostic::new(entry.value.span, message(name))
-                            .redacting_value(doc.source, entry.value.span),
+                        doc.at(&entry.value, message(name))
+                            .redacting_value(doc.source_of(&entry.value), entry.value.span),
                     );
                 }
             }
             for item in environment.items() {
-                let Some((name, value)) = item.as_str().and_then(|t| t.split_once('=')) else {
+                let Some((name, value)) = item.written().and_then(|t| t.split_once('=')) else {
                     continue;
                 };
                 if is_secret_name(name) && is_literal_secret(value) {
                     out.push(
-                        Diagnostic::new(item.span, message(name.trim()))
-                            .redacting(list_value_span(doc.source, item)),
+                        doc.at(item, message(name.trim()))
+                            .redacting(list_value_span(doc.source_of(item), item)),
                     );
                 }
             }
@@ -151,7 +152,8 @@ mod tests {
     fn masks_only_the_value_of_a_list_item() {
         let source = "env:\n  - \"API_TOKEN=abc123\"\n";
         let item = Node {
-            value: shipshape_syntax::yaml::Value::Null,
+            value: shipshape_syntax::compose::Value::Null,
+            file: 0,
             span: Span::new(source.find('"').unwrap_or(0), source.len() - 1),
         };
         assert_eq!(list_value_span(source, &item).text(source), "abc123");

@@ -68,8 +68,8 @@ impl ComposeRule for NoPublicDatabasePort {
                 let Some(db) = database_on(container, image_db) else {
                     continue;
                 };
-                out.push(Diagnostic::new(
-                    mapping.node.span,
+                out.push(doc.at(
+                    &mapping.node,
                     format!(
                         "{} port {container} of service `{}` is published on all interfaces; \
                          bind it to 127.0.0.1 (`127.0.0.1:{container}:{container}`)",

@@ -71,8 +71,8 @@ impl ComposeRule for PinImageTag {
                 Some(tag) if tag.eq_ignore_ascii_case("latest") => "uses the moving `latest` tag",
                 Some(_) => continue,
             };
-            out.push(Diagnostic::new(
-                node.span,
+            out.push(doc.at(
+                &node,
                 format!(
                     "image `{image}` of service `{}` {problem}; pin a version",
                     service.name()

@@ -6,7 +6,9 @@ use shipshape_core::text::LineIndex;
 use shipshape_core::ArtifactKind;
 use shipshape_diagnostics::Selection;
 
-use crate::rule::{AuditDomain, AuditFile, DockerfileDoc, DockerfileRule, Domain, RuleMeta, Sink};
+use crate::rule::{
+    AuditDomain, AuditFile, BuildContext, DockerfileDoc, DockerfileRule, Domain, RuleMeta, Sink,
+};
 
 pub mod instructions;
 pub mod own;
@@ -132,11 +134,14 @@ impl AuditDomain for DockerfileDomain {
                 })
                 .collect(),
         );
+        let is_target = |stage: &str| file.repo.is_target(stage);
         let doc = DockerfileDoc {
             path: file.path,
             source: file.source,
             ast: &ast,
-            has_dockerignore: has_dockerignore(file),
+            contexts: build_contexts(file),
+            is_target: &is_target,
+            read: file.read,
         };
         for rule in RULES {
             if selection.enabled(rule.meta().id) {
@@ -148,13 +153,51 @@ impl AuditDomain for DockerfileDomain {
     }
 }
 
-/// Whether the Dockerfile's folder (its usual build context) has a `.dockerignore`, shared or
-/// its own (`Dockerfile.prod.dockerignore`).
-fn has_dockerignore(file: &AuditFile<'_>) -> bool {
-    let (dir, name) = match file.path.rsplit_once('/') {
-        Some((d, n)) => (format!("{d}/"), n),
-        None => (String::new(), file.path),
-    };
-    (file.exists)(&format!("{dir}.dockerignore"))
-        || (file.exists)(&format!("{dir}{name}.dockerignore"))
+/// Whether a command only reports on the tool (`yarn --version`, `npm -v`, `pip --help`): it
+/// installs and changes nothing, whatever rules about installs would read into it.
+pub(crate) fn only_reports(cmd: &shipshape_syntax::shell::Command) -> bool {
+    let args = cmd.args();
+    let first = args.iter().find(|w| !w.value.is_empty());
+    match first.map(|w| w.value.as_str()) {
+        Some("--version" | "--help") => true,
+        // Short spellings mean something else for many tools (`go get -v` is verbose): only a
+        // lone `-v`/`-V`/`-h` is taken as a question.
+        Some("-v" | "-V" | "-h") => args.len() == 1,
+        _ => false,
+    }
+}
+
+/// The build contexts of a Dockerfile: those compose and bake files build it with, else its
+/// own folder; each with the ignore file BuildKit would use.
+fn build_contexts(file: &AuditFile<'_>) -> Vec<BuildContext> {
+    let own = shipshape_syntax::compose::parent(file.path).to_string();
+    let uses = file.repo.builds_of(file.path);
+    let mut dirs: Vec<(String, Option<String>)> = uses
+        .iter()
+        .map(|u| (u.context.clone(), Some(u.declared_in.clone())))
+        .collect();
+    if dirs.is_empty() {
+        dirs.push((own, None));
+    }
+    dirs.sort();
+    dirs.dedup_by(|a, b| a.0 == b.0);
+    dirs.into_iter()
+        .map(|(dir, declared_in)| {
+            // A Dockerfile-specific ignore file beside the Dockerfile wins over the context's.
+            let specific = format!("{}.dockerignore", file.path);
+            let shared = shipshape_syntax::compose::join(&dir, ".dockerignore");
+            let dockerignore = [specific, shared]
+                .into_iter()
+                .find(|p| (file.exists)(p))
+                .map(|p| {
+                    let text = (file.read)(&p).unwrap_or_default();
+                    (p, text)
+                });
+            BuildContext {
+                dir,
+                dockerignore,
+                declared_in,
+            }
+        })
+        .collect()
 }

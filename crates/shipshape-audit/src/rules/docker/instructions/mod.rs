@@ -92,12 +92,7 @@ mod tests {
         );
         for src in &sources {
             let ast = shipshape_syntax::dockerfile::parse(src);
-            let doc = DockerfileDoc {
-                path: "Dockerfile",
-                source: src,
-                ast: &ast,
-                has_dockerignore: false,
-            };
+            let doc = DockerfileDoc::alone("Dockerfile", src, &ast, None);
             for rule in super::super::RULES {
                 let mut out = Vec::new();
                 rule.check(&doc, &mut out);

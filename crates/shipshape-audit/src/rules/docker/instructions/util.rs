@@ -397,12 +397,7 @@ pub(super) mod testing {
     /// `(underlined text, message)` of each diagnostic.
     pub fn diagnostics(rule: &dyn DockerfileRule, src: &str) -> Vec<(String, String)> {
         let ast = shipshape_syntax::dockerfile::parse(src);
-        let doc = DockerfileDoc {
-            path: "Dockerfile",
-            source: src,
-            ast: &ast,
-            has_dockerignore: true,
-        };
+        let doc = DockerfileDoc::alone("Dockerfile", src, &ast, Some(""));
         let mut out = Vec::new();
         rule.check(&doc, &mut out);
         out.into_iter()

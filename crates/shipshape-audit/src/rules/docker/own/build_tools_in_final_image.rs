@@ -50,7 +50,8 @@ use shipshape_syntax::dockerfile::{Dockerfile, Keyword, Stage};
 use shipshape_syntax::shell::Command;
 
 use super::util::{
-    apk_virtual_group, final_lineage, installed_packages, package_name, removed_packages,
+    apk_virtual_group, apt_auto_removal, final_lineage, installed_packages, package_name,
+    removed_packages,
 };
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
@@ -120,6 +121,9 @@ fn installs_dev_dependencies(
 ) -> Option<shipshape_syntax::Span> {
     let name = cmd.name_word()?;
     let program = name.value.rsplit('/').next().unwrap_or(&name.value);
+    if crate::rules::docker::only_reports(cmd) {
+        return None;
+    }
     let ops = cmd.operands();
     let sub = ops.first();
     let installs = match program {
@@ -229,15 +233,26 @@ impl DockerfileRule for BuildToolsInFinalImage {
                 }
                 let commands = inst.run_commands();
                 let removed = removed_packages(&commands);
+                let auto_removal = apt_auto_removal(&commands);
                 for raw in &commands {
                     let cmd = raw.wrapped();
                     if let Some((manager, packages)) = installed_packages(raw) {
                         if apk_virtual_group(raw).is_some_and(|g| removed.contains(&g)) {
                             continue;
                         }
+                        // Installed before `apt-mark auto` and purged with `--auto-remove`.
+                        let auto_removed = |name: &str| {
+                            manager.starts_with("apt")
+                                && auto_removal.as_ref().is_some_and(|(at, kept)| {
+                                    raw.span.start < *at && !kept.iter().any(|k| k == name)
+                                })
+                        };
                         for p in packages {
                             let name = package_name(&p.value);
-                            if is_build_package(name) && !removed.iter().any(|r| r == name) {
+                            if is_build_package(name)
+                                && !removed.iter().any(|r| r == name)
+                                && !auto_removed(name)
+                            {
                                 out.push(Diagnostic::new(
                                     p.span,
                                     format!(
@@ -279,6 +294,26 @@ mod tests {
     fn packages_removed_in_the_same_run_pass() {
         let src = "FROM a\nRUN apk add --virtual .deps gcc musl-dev && make && apk del .deps\n\
                    RUN apt-get install -y make && make && apt-get purge -y make\n";
+        assert!(check(&BuildToolsInFinalImage, src).is_empty());
+    }
+
+    /// The official python, ruby, php and postgres images.
+    #[test]
+    fn the_apt_mark_auto_purge_idiom_removes_build_dependencies() {
+        let src = "FROM debian:12\nRUN set -eux; savedAptMark=\"$(apt-mark showmanual)\"; \\\n\
+                   apt-get update; apt-get install -y --no-install-recommends gcc make libssl-dev; \\\n\
+                   make install; apt-mark auto '.*' > /dev/null; \\\n\
+                   [ -z \"$savedAptMark\" ] || apt-mark manual $savedAptMark; apt-mark manual make; \\\n\
+                   apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n";
+        // `make` is marked manual again by name, so it stays.
+        assert_eq!(flagged(&BuildToolsInFinalImage, src), ["make"]);
+        let without_purge = "FROM debian:12\nRUN apt-get install -y gcc && apt-mark auto '.*'\n";
+        assert_eq!(flagged(&BuildToolsInFinalImage, without_purge), ["gcc"]);
+    }
+
+    #[test]
+    fn version_checks_install_nothing() {
+        let src = "FROM node:22\nRUN yarn --version && npm --version && yarn -v\n";
         assert!(check(&BuildToolsInFinalImage, src).is_empty());
     }
 

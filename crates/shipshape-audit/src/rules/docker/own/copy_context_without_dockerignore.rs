@@ -54,7 +54,7 @@ impl DockerfileRule for CopyContextWithoutDockerignore {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        if doc.has_dockerignore {
+        if doc.has_dockerignore() {
             return;
         }
         for inst in &doc.ast.instructions {

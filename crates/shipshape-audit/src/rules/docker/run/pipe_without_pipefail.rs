@@ -90,7 +90,9 @@ impl DockerfileRule for PipeWithoutPipefail {
                 if instr.keyword != Keyword::Run || shell != Shell::Plain || util::is_exec(instr) {
                     continue;
                 }
-                if let Some(run) = runs.iter().find(|r| r.index == index && !r.onbuild) {
+                // `runs` is in instruction order: a binary search keeps long files linear.
+                let at = runs.partition_point(|r| r.index < index);
+                if let Some(run) = runs.get(at).filter(|r| r.index == index && !r.onbuild) {
                     check_run(doc, run, out);
                 }
             }
