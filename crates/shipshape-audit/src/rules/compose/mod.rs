@@ -259,20 +259,22 @@ pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
     }
 }
 
-/// A database or broker that keeps state and listens on well-known ports.
+/// A database or broker that keeps state.
 #[derive(Debug)]
 pub(crate) struct Database {
     pub name: &'static str,
     /// Image repositories (without registry) that run it; a trailing `*` matches a prefix.
     pub images: &'static [&'static str],
-    pub ports: &'static [u16],
+    /// Those of `images` that declare a `VOLUME` at the data directory (the official images
+    /// and images built on them): without a mount, the data goes to an anonymous volume.
+    pub volume_images: &'static [&'static str],
     /// Where the official image keeps its data; empty for in-memory caches.
     pub data_dirs: &'static [&'static str],
     /// Environment variable that moves the data directory (`PGDATA`).
     pub data_dir_env: Option<&'static str>,
 }
 
-/// The databases shipshape recognises by image, their ports and data directories.
+/// The databases shipshape recognises by image, and their data directories.
 pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "PostgreSQL",
@@ -284,7 +286,12 @@ pub(crate) static DATABASES: &[Database] = &[
             "pgvector/pgvector",
             "supabase/postgres",
         ],
-        ports: &[5432],
+        volume_images: &[
+            "postgres",
+            "postgis/postgis",
+            "timescale/timescaledb*",
+            "pgvector/pgvector",
+        ],
         data_dirs: &[
             "/var/lib/postgresql/data",
             "/var/lib/postgresql",
@@ -295,14 +302,14 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "MySQL",
         images: &["mysql", "mysql/mysql-server", "bitnami/mysql", "percona*"],
-        ports: &[3306, 33060],
+        volume_images: &["mysql"],
         data_dirs: &["/var/lib/mysql", "/bitnami/mysql"],
         data_dir_env: None,
     },
     Database {
         name: "MariaDB",
         images: &["mariadb", "bitnami/mariadb"],
-        ports: &[3306],
+        volume_images: &["mariadb"],
         data_dirs: &["/var/lib/mysql", "/bitnami/mariadb"],
         data_dir_env: None,
     },
@@ -313,7 +320,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "mongodb/mongodb-community-server",
             "bitnami/mongodb",
         ],
-        ports: &[27017],
+        volume_images: &["mongo"],
         data_dirs: &["/data/db", "/bitnami/mongodb"],
         data_dir_env: None,
     },
@@ -326,7 +333,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "valkey/valkey",
             "eqalpha/keydb",
         ],
-        ports: &[6379],
+        volume_images: &["redis"],
         data_dirs: &["/data", "/bitnami/redis/data"],
         data_dir_env: None,
     },
@@ -337,7 +344,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "elasticsearch/elasticsearch",
             "opensearchproject/opensearch",
         ],
-        ports: &[9200, 9300],
+        volume_images: &[],
         data_dirs: &[
             "/usr/share/elasticsearch/data",
             "/usr/share/opensearch/data",
@@ -347,14 +354,14 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "Memcached",
         images: &["memcached", "bitnami/memcached"],
-        ports: &[11211],
+        volume_images: &[],
         data_dirs: &[],
         data_dir_env: None,
     },
     Database {
         name: "RabbitMQ",
         images: &["rabbitmq", "bitnami/rabbitmq"],
-        ports: &[5672, 15672],
+        volume_images: &["rabbitmq"],
         data_dirs: &["/var/lib/rabbitmq", "/bitnami/rabbitmq"],
         data_dir_env: None,
     },
@@ -366,7 +373,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "bitnami/kafka",
             "redpandadata/redpanda",
         ],
-        ports: &[9092],
+        volume_images: &[],
         data_dirs: &[
             "/var/lib/kafka/data",
             "/var/lib/kafka",
@@ -379,21 +386,21 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "SQL Server",
         images: &["mssql/server", "azure-sql-edge"],
-        ports: &[1433],
+        volume_images: &[],
         data_dirs: &["/var/opt/mssql"],
         data_dir_env: None,
     },
     Database {
         name: "CouchDB",
         images: &["couchdb", "bitnami/couchdb"],
-        ports: &[5984],
+        volume_images: &[],
         data_dirs: &["/opt/couchdb/data", "/bitnami/couchdb"],
         data_dir_env: None,
     },
     Database {
         name: "Cassandra",
         images: &["cassandra", "bitnami/cassandra", "scylladb/scylla"],
-        ports: &[9042],
+        volume_images: &[],
         data_dirs: &[
             "/var/lib/cassandra",
             "/var/lib/scylla",
@@ -404,7 +411,7 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "Neo4j",
         images: &["neo4j"],
-        ports: &[7687, 7474],
+        volume_images: &[],
         data_dirs: &["/data"],
         data_dir_env: None,
     },
@@ -415,41 +422,39 @@ pub(crate) static DATABASES: &[Database] = &[
             "clickhouse",
             "yandex/clickhouse-server",
         ],
-        ports: &[8123, 9000],
+        volume_images: &[],
         data_dirs: &["/var/lib/clickhouse"],
         data_dir_env: None,
     },
     Database {
         name: "InfluxDB",
         images: &["influxdb"],
-        ports: &[8086],
+        volume_images: &[],
         data_dirs: &["/var/lib/influxdb2", "/var/lib/influxdb"],
         data_dir_env: None,
     },
     Database {
         name: "CockroachDB",
         images: &["cockroachdb/cockroach"],
-        ports: &[26257],
+        volume_images: &[],
         data_dirs: &["/cockroach/cockroach-data"],
         data_dir_env: None,
     },
 ];
 
 pub(crate) fn database_for_image(image: &str) -> Option<&'static Database> {
-    let repository = parse_image(image).repository.to_ascii_lowercase();
-    DATABASES.iter().find(|db| {
-        db.images
-            .iter()
-            .any(|pattern| match pattern.strip_suffix('*') {
-                Some(prefix) => repository.starts_with(prefix),
-                None => repository == *pattern,
-            })
-    })
+    DATABASES.iter().find(|db| matches_any(db.images, image))
 }
 
-/// Whether a container port belongs to a well-known database or broker.
-pub(crate) fn database_for_port(port: u16) -> Option<&'static Database> {
-    DATABASES.iter().find(|db| db.ports.contains(&port))
+/// Whether an image's repository matches one of `patterns` (a trailing `*` is a prefix).
+pub(crate) fn matches_any(patterns: &[&str], image: &str) -> bool {
+    let repository = parse_image(image).repository.to_ascii_lowercase();
+    patterns
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => repository.starts_with(prefix),
+            None => repository == *pattern,
+        })
 }
 
 /// Splits on `:` outside `${…}` interpolations and `[…]` IPv6 brackets.
@@ -532,15 +537,6 @@ fn unbracket(ip: &str) -> String {
 /// Whether a host IP means every interface.
 pub(crate) fn is_all_interfaces(ip: Option<&str>) -> bool {
     matches!(ip, None | Some("0.0.0.0" | "::" | ""))
-}
-
-/// The ports a container-port spec covers: `5432`, `9200-9300` (interpolations give none).
-pub(crate) fn port_range(spec: &str) -> Option<(u16, u16)> {
-    let spec = spec.trim();
-    match spec.split_once('-') {
-        Some((a, b)) => Some((a.trim().parse().ok()?, b.trim().parse().ok()?)),
-        None => spec.parse().ok().map(|p| (p, p)),
-    }
 }
 
 /// A volume of a service, short (`"./data:/var/lib/x:ro"`) or long syntax.

@@ -13,6 +13,7 @@ use crate::rule::{
 pub mod instructions;
 pub mod own;
 pub mod run;
+pub(crate) mod runtime;
 
 /// Every Dockerfile rule, in ID order (a test keeps it so): the registry of the domain.
 pub static RULES: &[&dyn DockerfileRule] = &[
@@ -99,6 +100,7 @@ pub static RULES: &[&dyn DockerfileRule] = &[
     &own::ssh_server_installed::SshServerInstalled,
     &own::passwordless_sudo::PasswordlessSudo,
     &own::password_in_run::PasswordInRun,
+    &own::privileges_dropped_at_start::PrivilegesDroppedAtStart,
 ];
 
 /// The Dockerfile domain: `Dockerfile`, `Containerfile` and their variants.

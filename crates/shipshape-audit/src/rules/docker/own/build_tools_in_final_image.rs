@@ -13,6 +13,11 @@
 //! - `pip install -r requirements-dev.txt` (test/dev requirement files) and `.[dev]`/`[test]`
 //!   extras.
 //!
+//! It stays silent for images that are not a service's runtime image: base and toolchain images
+//! (no start command of their own, or a shell or interpreter prompt: `golang`, `buildpack-deps`,
+//! the full `python` image ship compilers on purpose) and development, test and CI images (the
+//! Dockerfile or its final stage is named `dev`, `test`, `ci`, `debug`, `e2e`, …).
+//!
 //! ## Why is this bad?
 //! Build tools and development dependencies are not needed to run the application but make the
 //! image larger, slower to pull and start, and give anyone who gets into the container a
@@ -54,6 +59,7 @@ use super::util::{
     removed_packages,
 };
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
+use crate::rules::docker::runtime::runs_a_service;
 
 pub struct BuildToolsInFinalImage;
 
@@ -214,6 +220,41 @@ fn pip_dev_install(cmd: &Command) -> Option<&shipshape_syntax::dockerfile::Word>
     None
 }
 
+/// Words in a Dockerfile's name or its final stage's name that mark an image for development,
+/// tests or CI, where compilers and devDependencies are the point.
+const DEVELOPMENT: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+    "e2e",
+    "cypress",
+    "lint",
+    "devcontainer",
+    "local",
+    "tools",
+    "toolchain",
+    "builder",
+    "sdk",
+];
+
+fn is_development_image(path: &str, last: Option<&Stage>) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stage = last
+        .and_then(|s| s.alias.as_deref())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [file, stage].iter().any(|name| {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| DEVELOPMENT.contains(&w))
+    })
+}
+
 fn node_env_is_production(ast: &Dockerfile, stage: &Stage) -> bool {
     ast.resolve_arg("${NODE_ENV}", Some(stage.index)) == "production"
 }
@@ -225,7 +266,11 @@ impl DockerfileRule for BuildToolsInFinalImage {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
-        for stage in final_lineage(ast) {
+        let lineage = final_lineage(ast);
+        if !runs_a_service(ast) || is_development_image(doc.path, lineage.first()) {
+            return;
+        }
+        for stage in lineage {
             let node_env_production = node_env_is_production(ast, &stage);
             for inst in ast.instructions[stage.instructions.clone()].iter() {
                 if inst.keyword != Keyword::Run {
@@ -304,11 +349,23 @@ mod tests {
                    apt-get update; apt-get install -y --no-install-recommends gcc make libssl-dev; \\\n\
                    make install; apt-mark auto '.*' > /dev/null; \\\n\
                    [ -z \"$savedAptMark\" ] || apt-mark manual $savedAptMark; apt-mark manual make; \\\n\
-                   apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n";
+                   apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n\
+                   CMD [\"app\"]\n";
         // `make` is marked manual again by name, so it stays.
         assert_eq!(flagged(&BuildToolsInFinalImage, src), ["make"]);
-        let without_purge = "FROM debian:12\nRUN apt-get install -y gcc && apt-mark auto '.*'\n";
+        let without_purge =
+            "FROM debian:12\nRUN apt-get install -y gcc && apt-mark auto '.*'\nCMD [\"app\"]\n";
         assert_eq!(flagged(&BuildToolsInFinalImage, without_purge), ["gcc"]);
+    }
+
+    #[test]
+    fn toolchain_and_development_images_are_not_runtime_images() {
+        let toolchain = "FROM buildpack-deps:bookworm-scm\nRUN apt-get install -y gcc make\n";
+        assert!(check(&BuildToolsInFinalImage, toolchain).is_empty());
+        let prompt = "FROM debian:12\nRUN apt-get install -y gcc\nCMD [\"python3\"]\n";
+        assert!(check(&BuildToolsInFinalImage, prompt).is_empty());
+        let dev = "FROM node:22 AS dev\nRUN npm install\nCMD [\"npm\", \"run\", \"dev\"]\n";
+        assert!(check(&BuildToolsInFinalImage, dev).is_empty());
     }
 
     #[test]
@@ -319,7 +376,7 @@ mod tests {
 
     #[test]
     fn only_stages_that_end_up_in_the_image_count() {
-        let src = "FROM a AS build\nRUN apt-get install -y gcc\nFROM a AS base\nRUN apk add g++\nFROM base\nRUN npm install\n";
+        let src = "FROM a AS build\nRUN apt-get install -y gcc\nFROM a AS base\nRUN apk add g++\nFROM base\nRUN npm install\nCMD [\"node\", \"s.js\"]\n";
         let mut found = flagged(&BuildToolsInFinalImage, src);
         found.sort();
         assert_eq!(found, ["g++", "npm install"]);
