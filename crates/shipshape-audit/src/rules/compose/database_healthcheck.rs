@@ -38,7 +38,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-013",
     slug: "database-healthcheck",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Database service without a healthcheck",
     equivalents: &["kics:Healthcheck Not Set"],
 };

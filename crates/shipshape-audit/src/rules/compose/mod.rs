@@ -457,6 +457,18 @@ pub(crate) fn matches_any(patterns: &[&str], image: &str) -> bool {
         })
 }
 
+/// The text of a short-syntax spec: after interpolation, or as written when it depends on a
+/// variable the project does not set (`$HOME/.ssh:/root/.ssh` stays readable, where the
+/// interpolated `/.ssh:/root/.ssh` would mislead).
+fn spec_text(item: &Node) -> Option<&str> {
+    let text = if item.is_unresolved() {
+        item.written()?
+    } else {
+        item.as_str()?
+    };
+    Some(text.trim())
+}
+
 /// Splits on `:` outside `${…}` interpolations and `[…]` IPv6 brackets.
 pub(crate) fn split_colons(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -509,7 +521,7 @@ pub(crate) fn port_mappings<'a>(service: &Service<'a>) -> Vec<PortMapping<'a>> {
                     node: anchor,
                 });
             }
-            let text = item.as_str()?.trim();
+            let text = spec_text(item)?;
             let parts = split_colons(text);
             let (host_ip, container) = match parts.as_slice() {
                 [container] => (None, *container),
@@ -584,7 +596,7 @@ pub(crate) fn mounts<'a>(service: &Service<'a>) -> Vec<Mount<'a>> {
                     node: source.or(item.get("target")).unwrap_or(item),
                 });
             }
-            let text = item.as_str()?.trim();
+            let text = spec_text(item)?;
             let parts = split_volume(text);
             let (source, target, mode) = match parts.as_slice() {
                 [target] => (None, *target, ""),

@@ -36,7 +36,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-021",
     slug: "no-disabled-healthcheck",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Healthcheck disabled",
     equivalents: &["kics:Healthcheck Not Set"],
 };

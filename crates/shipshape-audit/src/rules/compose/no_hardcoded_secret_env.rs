@@ -47,7 +47,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-009",
     slug: "no-hardcoded-secret-env",
     domain: Domain::Compose,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "Secret value written in a service's environment",
     equivalents: &["kics:Passwords And Secrets - Generic Password"],
 };

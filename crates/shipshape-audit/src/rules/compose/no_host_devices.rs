@@ -32,7 +32,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-023",
     slug: "no-host-devices",
     domain: Domain::Compose,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "Service gets raw access to host memory or disks",
     equivalents: &[],
 };

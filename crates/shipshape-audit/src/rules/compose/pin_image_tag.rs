@@ -54,14 +54,22 @@ impl ComposeRule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
-            // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
-            if image
-                .rsplit('/')
-                .next()
-                .is_some_and(|last| last.contains('$'))
-            {
-                continue;
-            }
+            // A name that depends on a variable the project does not set is read as written:
+            // `${REGISTRY}/app` still has no tag, `${APP_IMAGE}` and `app:${TAG}` are decided
+            // where the variable is set.
+            let image = if node.is_unresolved() {
+                let written = node.written().unwrap_or(image);
+                if written
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('$'))
+                {
+                    continue;
+                }
+                written
+            } else {
+                image
+            };
             let reference = parse_image(image);
             if reference.digest.is_some() {
                 continue;

@@ -36,7 +36,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-001",
     slug: "absolute-workdir",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "WORKDIR path is relative",
     equivalents: &["hadolint:DL3000", "checkov:CKV_DOCKER_10", "trivy:DS-0009"],
 };

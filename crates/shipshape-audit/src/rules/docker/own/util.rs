@@ -46,6 +46,17 @@ pub(crate) fn effective(ast: &Dockerfile, lineage: &[Stage], keyword: Keyword) -
     })
 }
 
+/// Every instruction with its index, and the instruction an `ONBUILD` triggers right after the
+/// `ONBUILD` itself (same index): `ONBUILD ENV`/`ONBUILD ARG` run in every image built from this
+/// one, so what holds for an `ENV` holds for them.
+pub(crate) fn instructions_and_triggers(
+    ast: &Dockerfile,
+) -> impl Iterator<Item = (usize, &Instruction)> {
+    ast.instructions.iter().enumerate().flat_map(|(i, inst)| {
+        std::iter::once((i, inst)).chain(inst.onbuild.as_deref().map(|t| (i, t)))
+    })
+}
+
 /// Whether the name of a stage's base image refers to an earlier stage of the same file.
 pub(crate) fn is_stage_alias(stages: &[Stage], stage: &Stage, image: &str) -> bool {
     stages.iter().take(stage.index).any(|s| {

@@ -44,7 +44,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-069",
     slug: "pipe-without-pipefail",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Pipe in RUN without `set -o pipefail`",
     equivalents: &["hadolint:DL4006", "trivy:DS-0032"],
 };
