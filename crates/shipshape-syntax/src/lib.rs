@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod shell;
 pub mod span;
 pub mod yaml;
