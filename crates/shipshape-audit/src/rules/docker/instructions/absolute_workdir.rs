@@ -38,7 +38,12 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "WORKDIR path is relative",
-    equivalents: &["hadolint:DL3000", "checkov:CKV_DOCKER_10", "trivy:DS-0009"],
+    equivalents: &[
+        "hadolint:DL3000",
+        "checkov:CKV_DOCKER_10",
+        "trivy:DS-0009",
+        "buildkit:WorkdirRelativePath",
+    ],
 };
 
 impl DockerfileRule for AbsoluteWorkdir {

@@ -51,7 +51,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     title: "A literal secret is set in ENV or ARG",
     equivalents: &[
-        "checkov:CKV_DOCKER_1005",
+        "hadolint:DL3064",
         "trivy:DS-0031",
         "buildkit:SecretsUsedInArgOrEnv",
         "kics:Beta - ENV Instruction Contains Secret",

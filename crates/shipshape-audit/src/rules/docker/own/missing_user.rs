@@ -64,6 +64,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     title: "The final stage never sets USER, so the container runs as root",
     equivalents: &[
+        "hadolint:DL3063",
         "checkov:CKV_DOCKER_3",
         "trivy:DS-0002",
         "kics:Missing User Instruction",

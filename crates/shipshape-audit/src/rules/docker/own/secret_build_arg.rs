@@ -49,7 +49,11 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::Dockerfile,
     severity: Severity::Warning,
     title: "A build ARG is named like a token or password",
-    equivalents: &["buildkit:SecretsUsedInArgOrEnv", "trivy:DS-0031"],
+    equivalents: &[
+        "hadolint:DL3064",
+        "buildkit:SecretsUsedInArgOrEnv",
+        "trivy:DS-0031",
+    ],
 };
 
 impl DockerfileRule for SecretBuildArg {

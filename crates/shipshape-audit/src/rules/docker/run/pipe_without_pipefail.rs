@@ -46,7 +46,7 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "Pipe in RUN without `set -o pipefail`",
-    equivalents: &["hadolint:DL4006", "trivy:DS-0032"],
+    equivalents: &["hadolint:DL4006"],
 };
 
 /// What the `SHELL` of a stage does about pipes.
