@@ -5,6 +5,7 @@ pub mod engine;
 pub mod repository;
 pub mod rule;
 pub mod rules;
+pub mod sniff;
 
 pub use engine::{audit, audit_text, catalog, AuditOptions};
 pub use repository::Repository;

@@ -97,6 +97,8 @@ pub struct Sink {
     /// on a line covers the whole statement that starts after it (a Dockerfile instruction over
     /// several lines). Empty: it covers the next line.
     pub(crate) statements: Vec<(u32, u32)>,
+    /// Why the file was not audited after all (its content is not what its name says).
+    pub(crate) skipped: Option<String>,
 }
 
 impl Sink {
@@ -118,6 +120,11 @@ impl Sink {
 
     pub fn statements(&mut self, lines: Vec<(u32, u32)>) {
         self.statements = lines;
+    }
+
+    /// The file is not audited: its content is not what its name says.
+    pub fn skip(&mut self, why: impl Into<String>) {
+        self.skipped = Some(why.into());
     }
 }
 

@@ -64,7 +64,7 @@ impl DockerfileRule for UnusedStage {
             *last = true;
         }
         // A stage chosen at build time: every stage its pattern could name is used.
-        let mut mark_pattern = |used: &mut Vec<bool>, value: &str| {
+        let mark_pattern = |used: &mut Vec<bool>, value: &str| {
             let pattern = variable_pattern(value);
             for s in &stages {
                 if s.alias
