@@ -106,6 +106,10 @@ def wanted(path, compose_dirs):
         return True
     if path.startswith(".github/workflows/") or path.startswith(".gitlab-ci"):
         return True
+    # Where builds are scripted (`docker build -f … <context>`, `--target`) and the entrypoint
+    # scripts an image starts with.
+    if base in ("Makefile", "Justfile") or low.endswith((".mk", ".sh", ".hcl")) or "entrypoint" in low:
+        return True
     if low.endswith((".yml", ".yaml")) and os.path.dirname(path) in compose_dirs:
         return True
     return False
@@ -184,7 +188,7 @@ def classify_files():
             if DOCKERFILE_NAME.match(name) and not NOT_A_DOCKERFILE.search(name):
                 real = FROM_LINE.search(text) and not TEMPLATE_LINE.search(text)
                 kinds[rel] = "dockerfile" if real else "other"
-            elif COMPOSE_NAME.match(name) and SERVICES_KEY.search(text):
+            elif (COMPOSE_NAME.match(name) or name.endswith((".yml", ".yaml"))) and SERVICES_KEY.search(text):
                 kinds[rel] = "compose"
             else:
                 kinds[rel] = "other"
@@ -220,7 +224,9 @@ def instruction_ranges(text):
         while True:
             if keyword in ("RUN", "COPY", "ADD", "ONBUILD"):
                 heredocs += [(m.group(3), m.group(1) == "-") for m in HEREDOC.finditer(lines[end])]
-            if not lines[end].rstrip().endswith(escape):
+            # BuildKit: a trailing escape continues the line unless it is itself escaped.
+            stripped = lines[end].rstrip()
+            if not stripped.endswith(escape) or (stripped != escape and stripped[:-1].endswith(escape)):
                 break
             nxt = end + 1
             while nxt < len(lines) and blank(lines[nxt]):

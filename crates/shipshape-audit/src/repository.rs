@@ -31,12 +31,21 @@ pub struct Repository {
     builds: BTreeMap<String, Vec<BuildUse>>,
     /// Stage names built as targets anywhere.
     targets: BTreeSet<String>,
+    /// Image names (without tag) the repository builds itself: a compose service's `image` next
+    /// to its `build`, a `-t` on a scripted build.
+    built_images: BTreeSet<String>,
 }
 
 impl Repository {
     /// Nothing known: for text audited outside a repository (generated files).
     pub fn empty() -> Repository {
         Repository::default()
+    }
+
+    /// A shared empty repository.
+    pub fn none() -> &'static Repository {
+        static NONE: std::sync::OnceLock<Repository> = std::sync::OnceLock::new();
+        NONE.get_or_init(Repository::default)
     }
 
     /// Reads the compose files, bake files, CI configurations and scripts of `inv`.
@@ -67,6 +76,14 @@ impl Repository {
             }
             let Some(text) = inv.text(file) else { continue };
             repo.targets.extend(command_line_targets(&text));
+            repo.built_images.extend(tagged_images(&text));
+            let workflow = matches!(
+                file.kind,
+                ArtifactKind::GithubWorkflow | ArtifactKind::GithubAction
+            );
+            for (dockerfile, build) in scripted_builds(&file.path, &text, workflow) {
+                repo.builds.entry(dockerfile).or_default().push(build);
+            }
             if bake {
                 for (dockerfile, build) in bake_targets(&file.path, &text) {
                     if let Some(t) = &build.target {
@@ -122,6 +139,11 @@ impl Repository {
             if let Some(t) = &target {
                 self.targets.insert(t.clone());
             }
+            if let Some(image) = service.get("image").filter(|i| !i.is_unresolved()) {
+                if let Some(name) = image.as_str() {
+                    self.built_images.insert(without_tag(name));
+                }
+            }
             self.builds
                 .entry(dockerfile_path)
                 .or_default()
@@ -148,6 +170,11 @@ impl Repository {
     /// its own folder as context).
     pub fn builds_of(&self, dockerfile: &str) -> &[BuildUse] {
         self.builds.get(dockerfile).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether an image (by name, any tag) is built by the repository itself.
+    pub fn builds_image(&self, image: &str) -> bool {
+        self.built_images.contains(&without_tag(image))
     }
 
     /// Whether a stage name is built as a target somewhere in the repository.
@@ -282,6 +309,138 @@ fn adds_to(overlay: &Project, base: &Project) -> bool {
     false
 }
 
+/// Builds a script, Makefile or CI configuration runs: `docker build -f <Dockerfile> … <context>`
+/// (any builder spelled with `build` and `-f`/`--file`), and the `file`/`context` inputs of
+/// GitHub's `docker/build-push-action`. Paths are relative to the file's folder, for workflows
+/// to the repository root. A context given by a variable is left out.
+fn scripted_builds(path: &str, text: &str, workflow: bool) -> Vec<(String, BuildUse)> {
+    let base = if workflow { "" } else { compose::parent(path) };
+    let mut out = Vec::new();
+    let joined = text.replace("\\\n", " ");
+    for line in joined.lines() {
+        if !line.to_ascii_lowercase().contains("build") {
+            continue;
+        }
+        // The command the `-f` belongs to: up to the next `&&`, `;` or `|`.
+        let command = line
+            .split("&&")
+            .flat_map(|c| c.split(';'))
+            .flat_map(|c| c.split('|'))
+            .find(|c| c.contains(" -f ") || c.contains("--file"));
+        let Some(command) = command else { continue };
+        let words: Vec<&str> = command
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .collect();
+        let Some(at) = words.iter().position(|w| *w == "-f" || *w == "--file") else {
+            continue;
+        };
+        let Some(dockerfile) = words.get(at + 1) else {
+            continue;
+        };
+        let Some(context) = words.last().filter(|w| {
+            at + 1 < words.len() - 1 && !w.starts_with('-') && !w.contains(['$', '=', '`', '{'])
+        }) else {
+            continue;
+        };
+        if dockerfile.contains(['$', '`', '{']) {
+            continue;
+        }
+        let context = compose::join(base, context);
+        out.push((
+            compose::join(base, dockerfile),
+            BuildUse {
+                context,
+                target: None,
+                declared_in: path.to_string(),
+            },
+        ));
+    }
+    if workflow {
+        out.extend(build_push_action_inputs(path, text));
+    }
+    out
+}
+
+/// The `context` and `file` inputs of `docker/build-push-action` steps.
+fn build_push_action_inputs(path: &str, text: &str) -> Vec<(String, BuildUse)> {
+    let Ok(docs) = shipshape_syntax::yaml::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for doc in &docs {
+        let Some(jobs) = doc.get("jobs") else {
+            continue;
+        };
+        for job in jobs.entries() {
+            for step in job.value.get("steps").map_or(&[][..], |s| s.items()) {
+                let uses = step.get("uses").and_then(|u| u.as_str()).unwrap_or("");
+                if !uses.starts_with("docker/build-push-action") {
+                    continue;
+                }
+                let with = step.get("with");
+                let input = |k: &str| {
+                    with.and_then(|w| w.get(k))
+                        .and_then(|v| v.as_str())
+                        .filter(|v| !v.contains("${{"))
+                        .map(str::to_string)
+                };
+                let Some(context) = input("context") else {
+                    continue;
+                };
+                let context = compose::join("", &context);
+                let dockerfile = input("file").map_or_else(
+                    || compose::join(&context, "Dockerfile"),
+                    |f| compose::join("", &f),
+                );
+                out.push((
+                    dockerfile,
+                    BuildUse {
+                        context,
+                        target: input("target"),
+                        declared_in: path.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// An image reference without its tag or digest, lower-cased.
+fn without_tag(image: &str) -> String {
+    let name = image.split('@').next().unwrap_or(image);
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let name = match name[last_slash..].rfind(':') {
+        Some(i) => &name[..last_slash + i],
+        None => name,
+    };
+    name.to_ascii_lowercase()
+}
+
+/// Image names given to `-t`/`--tag` of a build on a command line.
+fn tagged_images(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if !line.to_ascii_lowercase().contains("build") {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            let value = match *w {
+                "-t" | "--tag" => words.get(i + 1).copied(),
+                _ => w.strip_prefix("--tag="),
+            };
+            if let Some(v) = value.map(|v| v.trim_matches(['"', '\''])) {
+                if !v.is_empty() && !v.contains(['$', '`', '{']) {
+                    out.push(without_tag(v));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Stage names given to `--target` on a command line (`docker build --target test .`,
 /// `--target=prod`) or as a `target:` input (GitHub's build-push-action).
 fn command_line_targets(text: &str) -> Vec<String> {
@@ -378,6 +537,27 @@ mod tests {
     fn reads_targets_from_command_lines_and_workflow_inputs() {
         let text = "docker build --target test .\nrun: docker buildx build --target=release -t x .\n  target: e2e\n--target \"$STAGE\"\n";
         assert_eq!(command_line_targets(text), ["test", "release", "e2e"]);
+    }
+
+    #[test]
+    fn reads_the_context_of_scripted_builds() {
+        let make = "image:\n\t$(OCI_BUILD) -t $(IMAGE) -f cmd/logcli/Dockerfile .\n\
+                    other:\n\tcd x && docker build --file Dockerfile.prod -t y ../ctx && echo ok\n\
+                    skip:\n\tdocker build -f $(DOCKERFILE) .\n";
+        let found = scripted_builds("Makefile", make, false);
+        let pairs: Vec<(String, String)> = found.into_iter().map(|(d, b)| (d, b.context)).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("cmd/logcli/Dockerfile".to_string(), "".to_string()),
+                ("Dockerfile.prod".to_string(), "../ctx".to_string()),
+            ]
+        );
+        let workflow = "jobs:\n  build:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./app\n          file: ./app/docker/Dockerfile\n          target: runtime\n";
+        let found = scripted_builds(".github/workflows/ci.yml", workflow, true);
+        assert_eq!(found[0].0, "app/docker/Dockerfile");
+        assert_eq!(found[0].1.context, "app");
+        assert_eq!(found[0].1.target.as_deref(), Some("runtime"));
     }
 
     #[test]

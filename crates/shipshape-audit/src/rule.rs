@@ -147,9 +147,8 @@ pub struct DockerfileDoc<'a> {
     /// The build contexts the Dockerfile is built with: its own folder, unless compose or bake
     /// files say otherwise.
     pub contexts: Vec<BuildContext>,
-    /// Whether a stage name is built as a target somewhere in the repository (compose, bake,
-    /// CI, scripts).
-    pub is_target: &'a (dyn Fn(&str) -> bool + Sync),
+    /// What the repository says about how its images are built (targets, images built here).
+    pub repo: &'a Repository,
     /// The text of another repository file (an entrypoint script in the build context).
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
@@ -164,10 +163,6 @@ pub struct BuildContext {
     pub dockerignore: Option<(String, String)>,
     /// Where this context is declared (`compose.yaml`), `None` for the Dockerfile's own folder.
     pub declared_in: Option<String>,
-}
-
-fn no_target(_: &str) -> bool {
-    false
 }
 
 fn no_file(_: &str) -> Option<String> {
@@ -194,7 +189,7 @@ impl<'a> DockerfileDoc<'a> {
                 dockerignore: dockerignore.map(|t| (ignore_path, t.to_string())),
                 declared_in: None,
             }],
-            is_target: &no_target,
+            repo: Repository::none(),
             read: &no_file,
         }
     }

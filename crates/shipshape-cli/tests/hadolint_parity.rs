@@ -193,7 +193,13 @@ fn instruction_ranges(source: &str) -> Vec<(usize, usize)> {
         let t = l.trim_start();
         t.is_empty() || t.starts_with('#')
     };
-    let continues = |l: &str| l.trim_end().ends_with(escape);
+    // BuildKit's rule: a trailing escape that is not itself escaped (`\\` at the end of a
+    // Windows path does not continue the line).
+    let continues = |l: &str| {
+        l.trim_end()
+            .strip_suffix(escape)
+            .is_some_and(|before| before.is_empty() || !before.ends_with(escape))
+    };
 
     let mut ranges = Vec::new();
     let mut i = 0;

@@ -697,3 +697,18 @@ fn an_empty_flag_value_before_a_continuation_stays_inside_the_flag() {
     );
     assert_eq!(f.span.text(src), "--platform=");
 }
+
+/// The official mongo Windows images: `C:\\Windows\\System32\\` ends with an escaped escape,
+/// which does not continue the line (BuildKit: `([^\\])\\[ \t]*$`).
+#[test]
+fn an_escaped_escape_at_the_end_of_a_line_does_not_continue_it() {
+    let src = "FROM x\nCOPY --from=y \\\n\tC:\\\\a.dll \\\n\tC:\\\\Windows\\\\System32\\\\\n\nENV MONGO_VERSION 8.0.26\n";
+    let df = parse(src);
+    let keywords: Vec<Keyword> = df.instructions.iter().map(|i| i.keyword).collect();
+    assert_eq!(keywords, [Keyword::From, Keyword::Copy, Keyword::Env]);
+    let copy = &df.instructions[1];
+    assert_eq!(
+        values(copy.words()),
+        ["C:\\a.dll", "C:\\Windows\\System32\\"]
+    );
+}

@@ -119,7 +119,7 @@ fn instruction(src: &str, lines: &[Line], first: usize, df: &mut Dockerfile) -> 
         let trimmed = content.trim_end_matches(is_ws);
         end = seg_start + trimmed.len();
         next = k + 1;
-        let Some(before_escape) = trimmed.strip_suffix(escape) else {
+        let Some(before_escape) = lex::continued(trimmed, escape) else {
             pieces.push(seg_start..end);
             break;
         };

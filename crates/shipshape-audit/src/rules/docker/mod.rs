@@ -148,13 +148,12 @@ impl AuditDomain for DockerfileDomain {
                 })
                 .collect(),
         );
-        let is_target = |stage: &str| file.repo.is_target(stage);
         let doc = DockerfileDoc {
             path: file.path,
             source: file.source,
             ast: &ast,
             contexts: build_contexts(file),
-            is_target: &is_target,
+            repo: file.repo,
             read: file.read,
         };
         for rule in RULES {

@@ -104,9 +104,25 @@ pub(crate) fn is_interactive(command: &[String]) -> bool {
 }
 
 /// Whether the image runs a program when started: the file sets a start command that is not a
-/// shell or an interpreter's prompt.
+/// shell or an interpreter's prompt, nor a question to a tool (`dotnet --info`, `go version`).
 pub(crate) fn runs_a_service(ast: &Dockerfile) -> bool {
-    start_command(ast).is_some_and(|c| !c.is_empty() && !is_interactive(&c))
+    start_command(ast).is_some_and(|c| !c.is_empty() && !is_interactive(&c) && !only_asks(&c))
+}
+
+/// A command that only prints information about the tool.
+fn only_asks(command: &[String]) -> bool {
+    let rest: Vec<&String> = command
+        .iter()
+        .skip_while(|w| is_entrypoint_script(w))
+        .skip(1)
+        .collect();
+    !rest.is_empty()
+        && rest.iter().all(|a| {
+            matches!(
+                a.as_str(),
+                "--info" | "--version" | "version" | "--help" | "-h" | "-v"
+            )
+        })
 }
 
 /// Programs that switch to an unprivileged user before running the command they are given.
@@ -163,11 +179,21 @@ pub(crate) fn privilege_drop(doc: &DockerfileDoc) -> Option<String> {
             for cmd in instr.run_commands_wrapped() {
                 let mentions = cmd.words.iter().any(|w| {
                     let v = w.value.rsplit('/').next().unwrap_or(&w.value);
-                    v == "gosu" || v == "su-exec" || v.starts_with("gosu-")
+                    v == "gosu" || v == "su-exec" || v == "s6-setuidgid" || v.starts_with("gosu-")
                 });
                 if mentions {
                     return Some("`gosu`/`su-exec`, installed for its entrypoint".to_string());
                 }
+            }
+            // A package list kept in an ARG or ENV (`ARG RUNTIME_PACKAGES="… gosu …"`).
+            if matches!(instr.keyword, Keyword::Arg | Keyword::Env)
+                && instr.key_values().iter().any(|kv| {
+                    kv.value.as_deref().is_some_and(|v| {
+                        v.split_whitespace().any(|w| w == "gosu" || w == "su-exec")
+                    })
+                })
+            {
+                return Some("`gosu`/`su-exec`, installed for its entrypoint".to_string());
             }
         }
     }
@@ -254,12 +280,13 @@ pub(crate) fn windows(ast: &Dockerfile, lineage: &[Stage]) -> Option<Windows> {
 }
 
 /// Base images known to run as an unprivileged user unless told otherwise: `(pattern, user)`.
-/// A pattern matches the repository (registry included, `*` at the end for a prefix) or, when
-/// it starts with `:`, a part of the tag.
+/// A pattern is `repository[:tag-part]`: the repository with its registry (`*` at the end for a
+/// prefix, empty for any) and a part of the tag between `-`, `_` or `.` (`:nonroot`).
 const NON_ROOT_IMAGES: &[(&str, &str)] = &[
     (":nonroot", "nonroot (65532)"),
     (":rootless", "rootless"),
     (":chiseled", "app (1654)"),
+    ("mcr.microsoft.com/dotnet/*:distroless", "app (1654)"),
     ("cgr.dev/chainguard/*", "nonroot (65532)"),
     ("bitnami/*", "1001"),
     ("docker.io/bitnami/*", "1001"),
@@ -283,24 +310,24 @@ pub(crate) fn known_non_root(image: &str) -> Option<&'static str> {
         Some(i) => (&name[..last_slash + i], &name[last_slash + i + 1..]),
         None => (name, ""),
     };
+    let tag_parts: Vec<&str> = tag.split(['-', '_', '.']).collect();
+    // Chainguard's `-dev` variants run as root.
+    let dev = tag_parts.contains(&"dev");
     NON_ROOT_IMAGES.iter().find_map(|(pattern, user)| {
-        let hit = match pattern.strip_prefix(':') {
-            Some(part) => {
-                tag
-                .split(['-', '_', '.'])
-                .any(|p| p == part)
-                // Chainguard's and Google's `-dev`/`debug` variants run as root.
-                && !tag.split(['-', '_', '.']).any(|p| p == "dev")
-            }
-            None => match pattern.strip_suffix('*') {
-                Some(prefix) => {
-                    repository.starts_with(prefix)
-                        && !tag.split(['-', '_', '.']).any(|p| p == "dev")
-                }
-                None => repository == *pattern,
-            },
+        let (repo_pattern, tag_part) = match pattern.split_once(':') {
+            Some((r, t)) => (r, Some(t)),
+            None => (*pattern, None),
         };
-        hit.then_some(*user)
+        let repo_hit = if repo_pattern.is_empty() {
+            true
+        } else {
+            match repo_pattern.strip_suffix('*') {
+                Some(prefix) => repository.starts_with(prefix),
+                None => repository == repo_pattern,
+            }
+        };
+        let tag_hit = tag_part.is_none_or(|t| tag_parts.contains(&t));
+        (repo_hit && tag_hit && !dev).then_some(*user)
     })
 }
 
@@ -329,6 +356,8 @@ mod tests {
             "postgres"
         ])));
         assert!(!is_interactive(&words(&["node", "server.js"])));
+        assert!(only_asks(&words(&["/usr/bin/dotnet", "--info"])));
+        assert!(!only_asks(&words(&["dotnet", "app.dll"])));
     }
 
     #[test]
@@ -342,5 +371,11 @@ mod tests {
         assert!(known_non_root("registry:5000/nonroot").is_none());
         assert!(known_non_root("node:22").is_none());
         assert!(known_non_root("grafana/grafana-oss:11.0.0").is_some());
+        assert!(known_non_root(
+            "mcr.microsoft.com/dotnet/runtime-deps:8.0-azurelinux3.0-distroless"
+        )
+        .is_some());
+        assert!(known_non_root("mcr.microsoft.com/dotnet/runtime-deps:8.0-alpine").is_none());
+        assert!(known_non_root("gcr.io/distroless/static-debian12").is_none());
     }
 }

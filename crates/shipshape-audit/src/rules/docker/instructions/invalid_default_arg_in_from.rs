@@ -9,6 +9,9 @@
 //! valid without it (`alpine:3.20${VARIANT}`) passes; an undeclared variable is
 //! `undefined-arg-in-from`'s business.
 //!
+//! The finding is `info`: the build fails loudly without the argument, nothing goes wrong
+//! silently, and images always built by a pipeline that passes it are common.
+//!
 //! ## Why is this bad?
 //! The Dockerfile cannot be built as it is: `docker build .` fails with "invalid reference
 //! format", and only callers who know which `--build-arg` to pass can use it. IDEs, scanners
@@ -40,7 +43,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-034",
     slug: "invalid-default-arg-in-from",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "An ARG's default leaves a FROM without a valid image",
     equivalents: &["buildkit:InvalidDefaultArgInFrom"],
 };

@@ -84,7 +84,10 @@ impl DockerfileRule for NoEmptyContinuation {
                         continue;
                     }
                 }
-                if trimmed.ends_with(escape) {
+                let escaped = trimmed
+                    .strip_suffix(escape)
+                    .is_some_and(|b| b.is_empty() || !b.ends_with(escape));
+                if escaped {
                     let at = pos + trimmed.len() - escape.len_utf8();
                     continued_at = Some(Span::new(at, at + escape.len_utf8()));
                 } else {

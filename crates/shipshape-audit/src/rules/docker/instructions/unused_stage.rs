@@ -83,7 +83,11 @@ impl DockerfileRule for UnusedStage {
             if stage.image.value.contains('$') {
                 mark_pattern(&mut used, &stage.image.value);
             }
-            if stage.alias.as_deref().is_some_and(|a| (doc.is_target)(a)) {
+            if stage
+                .alias
+                .as_deref()
+                .is_some_and(|a| doc.repo.is_target(a))
+            {
                 used[stage.index] = true;
             }
         }

@@ -353,6 +353,10 @@ mod tests {
                    CMD [\"app\"]\n";
         // `make` is marked manual again by name, so it stays.
         assert_eq!(flagged(&BuildToolsInFinalImage, src), ["make"]);
+        // The postgres images: `apt-mark showmanual | xargs apt-mark auto`.
+        let xargs = "FROM debian:12\nRUN apt-get install -y dpkg-dev && apt-mark showmanual | xargs apt-mark auto \\\n\
+                     && apt-get purge -y --auto-remove\nCMD [\"postgres\"]\n";
+        assert!(check(&BuildToolsInFinalImage, xargs).is_empty());
         let without_purge =
             "FROM debian:12\nRUN apt-get install -y gcc && apt-mark auto '.*'\nCMD [\"app\"]\n";
         assert_eq!(flagged(&BuildToolsInFinalImage, without_purge), ["gcc"]);

@@ -405,7 +405,27 @@ pub(crate) fn removed_packages(cmds: &[Command]) -> Vec<String> {
 /// manual again by name (returned as the second element). Returns the offset of the
 /// `apt-mark auto` command.
 pub(crate) fn apt_auto_removal(cmds: &[Command]) -> Option<(usize, Vec<String>)> {
-    let wrapped: Vec<Command> = cmds.iter().map(Command::wrapped).collect();
+    // `apt-mark auto …`, also as `xargs apt-mark auto` (postgres: `apt-mark showmanual |
+    // xargs apt-mark auto`).
+    let wrapped: Vec<Command> = cmds
+        .iter()
+        .map(|c| {
+            let w = c.wrapped();
+            match w.name() {
+                Some("xargs") => {
+                    let at = w.words.iter().position(|x| x.value == "apt-mark");
+                    match at {
+                        Some(i) => Command {
+                            words: w.words[i..].to_vec(),
+                            ..w
+                        },
+                        None => w,
+                    }
+                }
+                _ => w,
+            }
+        })
+        .collect();
     let auto = wrapped.iter().find(|c| {
         c.name() == Some("apt-mark") && c.operands().first().is_some_and(|w| w.value == "auto")
     })?;
