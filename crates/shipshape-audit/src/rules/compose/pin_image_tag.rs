@@ -71,6 +71,10 @@ impl ComposeRule for PinImageTag {
                 image
             };
             let reference = parse_image(image);
+            // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
+            if reference.name.contains('$') {
+                continue;
+            }
             if reference.digest.is_some() {
                 continue;
             }
@@ -107,6 +111,8 @@ services:
     image: app:${TAG:-1.0}
   d:
     image: ${REGISTRY}/app
+  e:
+    image: ${IMAGE-docker.io/team/app:latest}
 "#;
         let tokens: Vec<String> = findings(&PinImageTag, yaml)
             .into_iter()

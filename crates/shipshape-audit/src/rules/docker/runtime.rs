@@ -257,15 +257,7 @@ pub(crate) fn windows(ast: &Dockerfile, lineage: &[Stage]) -> Option<Windows> {
     if base.contains("nanoserver") {
         return Some(Windows::NanoServer);
     }
-    if [
-        "servercore",
-        "windows/server",
-        "mcr.microsoft.com/windows",
-        "ltsc20",
-    ]
-    .iter()
-    .any(|w| base.contains(w))
-    {
+    if is_windows_image(&base) {
         return Some(Windows::ServerCore);
     }
     let windows_shell = lineage.iter().any(|s| {
@@ -277,6 +269,20 @@ pub(crate) fn windows(ast: &Dockerfile, lineage: &[Stage]) -> Option<Windows> {
         })
     });
     windows_shell.then_some(Windows::ServerCore)
+}
+
+/// Whether an image reference (lower-cased) names a Windows image: Nano Server, Server Core,
+/// the `mcr.microsoft.com/windows` family or an LTSC tag.
+pub(crate) fn is_windows_image(image: &str) -> bool {
+    [
+        "nanoserver",
+        "servercore",
+        "windows/server",
+        "mcr.microsoft.com/windows",
+        "ltsc20",
+    ]
+    .iter()
+    .any(|w| image.contains(w))
 }
 
 /// Base images known to run as an unprivileged user unless told otherwise: `(pattern, user)`.
