@@ -13,7 +13,7 @@ use crate::ctx::{line_of, Ctx};
 use crate::model::{value_name, BackingKind, Facts, Orchestrator};
 
 /// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Pass,
@@ -74,7 +74,7 @@ fn outcome(status: Status, summary: impl Into<String>, evidence: Vec<Evidence>) 
 }
 
 /// One assessed item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub id: &'static str,
     pub title: &'static str,
@@ -82,7 +82,9 @@ pub struct Item {
     /// One line on what was found.
     pub summary: String,
     pub evidence: Vec<Evidence>,
+    #[schemars(range(min = 1, max = 3))]
     pub impact: u8,
+    #[schemars(range(min = 1, max = 3))]
     pub effort: u8,
     /// What would make it pass (empty when it passes).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,9 +92,10 @@ pub struct Item {
 }
 
 /// The whole assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// 0–100: impact-weighted share of the checked items that pass (partial counts half).
+    #[schemars(range(max = 100))]
     pub score: u32,
     pub grade: &'static str,
     pub counts: Counts,
@@ -101,7 +104,7 @@ pub struct Assessment {
     pub quick_wins: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     pub pass: usize,
     pub partial: usize,

@@ -217,6 +217,9 @@ pub fn scan_history(
         {
             Ok(walk) => {
                 for info in walk {
+                    if progress.is_cancelled() {
+                        break;
+                    }
                     let info = match info {
                         Ok(i) => i,
                         Err(e) => {
@@ -245,6 +248,9 @@ pub fn scan_history(
     let mut seen_blobs: HashMap<ObjectId, u32> = HashMap::new();
     let mut origins: Vec<Origin> = Vec::new();
     for (ci, c) in commits.iter().enumerate() {
+        if progress.is_cancelled() {
+            break;
+        }
         let mut stack: Vec<(ObjectId, String, bool, usize)> =
             vec![(c.tree, String::new(), false, 0)];
         while let Some((tid, prefix, fixture, depth)) = stack.pop() {
@@ -330,12 +336,24 @@ pub fn scan_history(
                 r
             },
             |repo, (i, o)| {
+                // Once cancelled, the blobs not yet started are left.
+                if progress.is_cancelled() {
+                    return None;
+                }
                 let outcome = scan_blob(repo, o, scanner, &scanned, &bytes, progress);
                 progress.done.fetch_add(1, Ordering::Relaxed);
-                (i, outcome)
+                Some((i, outcome))
             },
         )
+        .flatten()
         .collect();
+    if progress.is_cancelled() {
+        out.errors.push(format!(
+            "the scan was cancelled: {} of {} distinct file versions scanned",
+            results.len(),
+            origins.len()
+        ));
+    }
     out.blobs_scanned = scanned.load(Ordering::Relaxed);
     out.bytes_scanned = bytes.load(Ordering::Relaxed);
 

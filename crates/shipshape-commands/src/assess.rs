@@ -8,7 +8,7 @@ use super::{Tool, Workspace, TOOL};
 
 pub const SCHEMA_VERSION: &str = "1";
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct AssessReport {
     pub schema_version: &'static str,
     pub tool: Tool,
