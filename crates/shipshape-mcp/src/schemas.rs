@@ -5,7 +5,8 @@
 //!
 //! Generation describes what `Serialize` writes, then tightens what the types cannot say by
 //! themselves: objects are closed (a report never has fields its schema does not name), a field
-//! left out when empty is never `null`, and `schema_version` and the tool name are constants.
+//! left out when empty is never `null`, `schema_version` and the tool name are constants, and
+//! schemars' names for Rust number types (`format: uint32`), which validators do not know, go.
 
 use std::sync::OnceLock;
 
@@ -193,6 +194,15 @@ fn tighten(schema: &mut Value, in_flattened: bool) {
     let Value::Object(obj) = schema else {
         return;
     };
+    // schemars names Rust's number types as formats (`uint32`, `double`): no JSON Schema
+    // validator knows them, and some warn about each one. The bounds say what matters.
+    if obj
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|f| RUST_NUMBER_FORMATS.contains(&f))
+    {
+        obj.remove("format");
+    }
     let has_properties = obj.contains_key("properties");
     let has_branches = ["oneOf", "anyOf", "allOf"]
         .iter()
@@ -249,6 +259,11 @@ fn tighten(schema: &mut Value, in_flattened: bool) {
         }
     }
 }
+
+const RUST_NUMBER_FORMATS: &[&str] = &[
+    "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+    "float", "double",
+];
 
 /// `anyOf: [X, {type: null}]` → X; `type: [T, "null"]` → T.
 fn drop_null(prop: &mut Value) {
