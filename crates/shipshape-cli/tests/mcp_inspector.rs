@@ -76,6 +76,8 @@ fn inspect(inspector: &Path, config: &Path, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("mcp-inspector-cli {args:?} printed no JSON ({e}):\n{stdout}"))
 }
 
+type Case<'a> = (&'a str, Vec<&'a str>, Option<Vec<&'a str>>);
+
 fn shop() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo_root().join("examples/shop"), dir.path());
@@ -112,7 +114,8 @@ fn the_inspector_lists_the_tools_and_calls_each_one_with_results_valid_against_t
         |name: &str| tools.iter().find(|t| t["name"] == name).unwrap()["outputSchema"].clone();
 
     let dir = repo.path();
-    let cases: Vec<(&str, Vec<&str>, Option<Vec<&str>>)> = vec![
+    // (tool, its arguments as the inspector takes them, the same call to the CLI)
+    let cases: Vec<Case> = vec![
         (
             "context",
             vec![],
