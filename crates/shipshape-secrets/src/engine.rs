@@ -32,6 +32,8 @@ pub struct RuleSet {
     gate: AhoCorasick,
     /// For each keyword pattern of `gate`, the rules that listed it.
     gate_rules: Vec<Vec<u32>>,
+    /// The catalog entries, made once (each masks its rule's example with the rule's regex).
+    entries: std::sync::OnceLock<Vec<shipshape_diagnostics::RuleInfo>>,
 }
 
 impl RuleSet {
@@ -77,13 +79,22 @@ impl RuleSet {
             rules,
             gate,
             gate_rules,
+            entries: std::sync::OnceLock::new(),
         })
     }
 
-    /// The built-in rules.
+    /// The built-in rules, with their prefilter built once per process.
     pub fn builtin() -> RuleSet {
-        RuleSet::new(crate::rules::builtin())
-            .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let set = RuleSet::new(crate::rules::builtin())
+                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+                // Made now, so every copy carries them.
+                set.catalog_entries();
+                set
+            })
+            .clone()
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -92,7 +103,9 @@ impl RuleSet {
 
     /// Catalog entries for every rule of the set.
     pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
-        self.rules.iter().map(Rule::info).collect()
+        self.entries
+            .get_or_init(|| self.rules.iter().map(Rule::info).collect())
+            .clone()
     }
 
     /// Every secret in `hay`, in order of position, overlaps resolved in favour of the rule

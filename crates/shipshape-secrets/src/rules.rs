@@ -254,17 +254,24 @@ pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, 
 }
 
 /// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is
-/// a bug in this build, not a user error.
+/// a bug in this build, not a user error. Compiled once per process (tens of milliseconds, which
+/// a long-lived process such as the MCP server would pay on every call); a copy shares the
+/// compiled regexes.
 pub fn builtin() -> Vec<Rule> {
-    let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
-        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
-    specs
-        .into_iter()
-        .map(|s| {
-            Rule::compile(s, RuleOrigin::Builtin)
-                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+    static BUILTIN: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            specs
+                .into_iter()
+                .map(|s| {
+                    Rule::compile(s, RuleOrigin::Builtin)
+                        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// An example or negative example as it is meant to be matched (split markers removed).

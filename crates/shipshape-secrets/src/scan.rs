@@ -201,8 +201,13 @@ impl Scanner {
             user.extend(imp.rules.into_iter().filter(|r| !disabled(r)));
             path_regexes = imp.allow_path_patterns;
         }
-        user.append(&mut all);
-        let rules = RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?;
+        // Exactly the built-in rules (the usual case): their prefilter is already built.
+        let rules = if user.is_empty() && cfg.disable.is_empty() {
+            RuleSet::builtin()
+        } else {
+            user.append(&mut all);
+            RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?
+        };
         let allow = PathAllowlist::new(&cfg.allow_paths, &path_regexes)?;
         Ok((
             Scanner {
