@@ -43,7 +43,8 @@ struct Cli {
 enum Command {
     /// Describe the repository: services, stacks, cloud, orchestrator, CI and environments.
     Context(ContextArgs),
-    /// Score the repository against the production-readiness checklist.
+    /// Score the repository against the production-readiness checklist (runs every audit and
+    /// secret rule; --history adds the git history).
     Assess(AssessArgs),
     /// Audit Dockerfiles, compose files and secrets: exact file:line:column findings.
     Audit(AuditArgs),
@@ -94,6 +95,10 @@ struct AssessArgs {
     /// Exit with 1 when the score is below this (0–100): a gate for CI.
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
     fail_under: Option<u32>,
+    /// Also scan every commit of every branch and tag for secrets ("No hardcoded secrets"
+    /// then covers credentials deleted from the files but still in history).
+    #[arg(long)]
+    history: bool,
 }
 
 #[derive(clap::Args)]
@@ -257,10 +262,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Assess(args) => {
             let ws = Workspace::open(&args.path)?;
-            let report = commands::assess::assess(&ws);
+            let opts = commands::assess::AssessOptions {
+                history: args.history,
+            };
+            let report =
+                commands::assess::assess(&ws, &opts, &shipshape_secrets::Progress::default())?;
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
+            }
+            out.flush()?;
+            if !report.checks.history_errors.is_empty() {
+                for e in &report.checks.history_errors {
+                    eprintln!("error: git history: {e}");
+                }
+                eprintln!(
+                    "error: the git history was read only in part (see above); the assessment \
+                     covers what could be read — run `git fsck` to find the damage"
+                );
+                return Ok(ExitCode::from(EXIT_ERROR));
             }
             match args.fail_under {
                 Some(min) if report.assessment.score < min => {

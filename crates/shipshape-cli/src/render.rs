@@ -3,8 +3,8 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use shipshape_assess::Status;
 use shipshape_core::{Evidence, Located};
-use shipshape_detect::assess::Status;
 use shipshape_detect::Service;
 
 use shipshape_cli::commands::assess::AssessReport;
@@ -319,6 +319,20 @@ pub fn assess(out: &mut impl Write, r: &AssessReport, st: Style) -> io::Result<(
         a.counts.not_applicable,
         a.counts.not_yet_checked
     )?;
+    let c = &r.checks;
+    let history = if c.git_history {
+        "working tree and git history scanned for secrets"
+    } else {
+        "git history not scanned (--history)"
+    };
+    writeln!(
+        out,
+        "{}",
+        st.dim(&format!(
+            "Read with {} rules over {} files: {} finding(s) (shipshape audit lists them); {history}",
+            c.rules_run, c.files_audited, c.findings
+        ))
+    )?;
     writeln!(out)?;
     for item in &a.items {
         writeln!(
@@ -334,10 +348,25 @@ pub fn assess(out: &mut impl Write, r: &AssessReport, st: Style) -> io::Result<(
                     Some(l) => format!("{}:{l}", e.path),
                     None => e.path.clone(),
                 };
+                let rule = e
+                    .rule
+                    .as_ref()
+                    .map(|r| format!(" [{r}]"))
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "               {}",
-                    st.dim(&format!("{at} — {}", e.note))
+                    st.dim(&format!("{at} — {}{rule}", e.note))
+                )?;
+            }
+            if item.evidence.len() > 3 {
+                writeln!(
+                    out,
+                    "               {}",
+                    st.dim(&format!(
+                        "… {} more with --format json",
+                        item.evidence.len() - 3
+                    ))
                 )?;
             }
         }
@@ -352,8 +381,10 @@ pub fn assess(out: &mut impl Write, r: &AssessReport, st: Style) -> io::Result<(
         for (i, id) in a.quick_wins.iter().enumerate() {
             if let Some(item) = a.items.iter().find(|it| it.id == *id) {
                 writeln!(out, "  {}. {}", i + 1, st.bold(item.title))?;
-                if let Some(fix) = item.fix {
-                    writeln!(out, "     {fix}")?;
+                match (&item.fix_command, item.fix) {
+                    (Some(command), _) => writeln!(out, "     run: {}", st.bold(command))?,
+                    (None, Some(fix)) => writeln!(out, "     {fix}")?,
+                    (None, None) => {}
                 }
             }
         }

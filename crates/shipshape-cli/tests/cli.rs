@@ -387,7 +387,7 @@ fn assess_json_lists_every_item_with_status_and_quick_wins() {
     assert_eq!(status("fail-fast-ci"), "fail");
     assert_eq!(status("non-root-containers"), "fail");
     assert_eq!(status("private-databases"), "fail");
-    assert_eq!(status("no-hardcoded-secrets"), "not-yet-checked");
+    assert_eq!(status("no-hardcoded-secrets"), "pass");
     let wins = v["assessment"]["quick_wins"].as_array().unwrap();
     assert!(!wins.is_empty() && wins.len() <= 5);
     let score = v["assessment"]["score"].as_u64().unwrap();

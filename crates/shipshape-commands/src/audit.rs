@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shipshape_diagnostics::{Baseline, Catalog, Domain, Report, Severity};
-use shipshape_secrets::{scan_tree, Progress};
+use shipshape_diagnostics::{Baseline, Catalog, Domain, Report, Selection, Severity};
+use shipshape_secrets::history::HistoryError;
+use shipshape_secrets::{scan_history, scan_tree, HistoryOptions, Progress, Scanner};
 
 use super::{rules, CommandError, Workspace};
 
@@ -112,23 +113,16 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
             report_unused_ignores: opts.report_unused_ignores,
             only: only.clone(),
         };
-        let mut report = shipshape_audit::audit(ws.inventory(), &selection, &audit_opts);
+        scanner.no_ignores = opts.no_ignores;
+        let mut report = check(
+            &ws,
+            &selection,
+            &scanner,
+            &audit_opts,
+            None,
+            &Progress::default(),
+        )?;
         report.notes.extend(notes);
-        if selection.any_in(Domain::Secrets) {
-            scanner.no_ignores = opts.no_ignores;
-            let tree = scan_tree(
-                ws.inventory(),
-                &scanner,
-                only.as_deref(),
-                &Progress::default(),
-            );
-            let mut secrets =
-                shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
-            secrets.findings.retain(|f| selection.enabled(&f.rule_id));
-            // Files the secret scan passes over (binaries, huge files) are not audit targets.
-            secrets.skipped.clear();
-            report.absorb(secrets);
-        }
         report.prefix_paths(&display_prefix(&root));
         total.extend(report);
         catalogs.push(catalog);
@@ -142,6 +136,42 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
         catalog: rules::union(catalogs),
         fail_on: fail_on.unwrap_or(Severity::Warning),
     })
+}
+
+/// Every selected audit domain and secret rule over one workspace: one report, paths relative to
+/// its root. With `history`, the secret scan covers the git history too (a secret still in the
+/// working tree carries where it entered the history). One secret is one finding, whichever
+/// checker saw it first. A history that cannot be read at all (not a git repository) is an
+/// error; objects that cannot be read are listed in the report's history statistics. The secret
+/// scans advance `progress` and stop early when it is cancelled.
+pub(crate) fn check(
+    ws: &Workspace,
+    selection: &Selection,
+    scanner: &Scanner,
+    opts: &shipshape_audit::AuditOptions,
+    history: Option<&HistoryOptions>,
+    progress: &Progress,
+) -> Result<Report, HistoryError> {
+    let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
+    if selection.any_in(Domain::Secrets) {
+        let tree = scan_tree(
+            ws.inventory(),
+            scanner,
+            opts.only.as_deref(),
+            progress,
+        );
+        let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
+        if let Some(h) = history {
+            let scan = scan_history(ws.root(), scanner, h, progress)?;
+            secrets.notes.extend(scan.notes.iter().cloned());
+            shipshape_secrets::add_history(&mut secrets, scan);
+        }
+        secrets.findings.retain(|f| selection.enabled(&f.rule_id));
+        // Files the secret scan passes over (binaries, huge files) are not audit targets.
+        secrets.skipped.clear();
+        report.absorb(secrets);
+    }
+    Ok(report)
 }
 
 /// The folder the user named, as the prefix of finding paths (none for `.`).

@@ -151,17 +151,12 @@ pub fn classify_path(path: &str) -> Classification {
     let lower = name.to_ascii_lowercase();
     let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
 
-    // Dockerfiles: Dockerfile, Dockerfile.prod, prod.Dockerfile, Containerfile.
-    if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.")
-    {
-        return Known(K::Dockerfile);
-    }
+    // `Dockerfile.dockerignore` is the ignore file BuildKit reads for that Dockerfile.
     if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
         return Known(K::Dockerignore);
+    }
+    if is_dockerfile_name(&lower) {
+        return Known(K::Dockerfile);
     }
 
     let manifest = match lower.as_str() {
@@ -276,6 +271,47 @@ pub fn classify_path(path: &str) -> Classification {
     Known(K::Text)
 }
 
+/// Extensions that make a `Dockerfile.<ext>` name a file of another kind: documentation about
+/// Dockerfiles (`dockerfile.md`), code that writes them (`dockerfile.go`), data and templates
+/// for other tools, and templates a generator turns into Dockerfiles (`Dockerfile.template`,
+/// whose `FROM {{ … }}` is not yet an image). Any other suffix names a variant
+/// (`Dockerfile.prod`, `Dockerfile.alpine`).
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "md", "markdown", "mdx", "txt", "rst", "adoc", "asciidoc", "html", "htm", "json", "yaml",
+    "yml", "toml", "xml", "ini", "cfg", "csv", "lock", "log", "diff", "patch", "orig", "bak",
+    "snap", "template", "tpl", "j2", "jinja", "jinja2", "tmpl", "erb", "hbs", "mustache",
+];
+
+/// Whether a lower-cased file name is a Dockerfile: `Dockerfile`, `Containerfile`, a variant
+/// (`Dockerfile.prod`, `Dockerfile-dev`, `Dockerfile_prod`, `Containerfile.x`) or a prefixed one
+/// (`prod.Dockerfile`, `api.Containerfile`). A variant whose suffix is a known source,
+/// documentation, data or binary extension is that kind of file instead.
+fn is_dockerfile_name(lower: &str) -> bool {
+    for base in ["dockerfile", "containerfile"] {
+        if lower == base || lower.strip_suffix(base).is_some_and(|p| p.ends_with('.')) {
+            return true;
+        }
+        let Some(rest) = lower.strip_prefix(base) else {
+            continue;
+        };
+        let Some(variant) = rest.strip_prefix(['.', '-', '_']) else {
+            continue;
+        };
+        if variant.is_empty() {
+            return false;
+        }
+        let ext = variant.rsplit_once('.').map_or(
+            // `Dockerfile.md`: the whole suffix is the extension.
+            if rest.starts_with('.') { variant } else { "" },
+            |(_, e)| e,
+        );
+        return !(NOT_DOCKERFILE_EXTENSIONS.contains(&ext)
+            || SOURCE_EXTENSIONS.contains(&ext)
+            || BINARY_EXTENSIONS.contains(&ext));
+    }
+    false
+}
+
 fn is_requirements_file(lower: &str, parent: &str) -> bool {
     (lower.starts_with("requirements") && lower.ends_with(".txt"))
         || ((parent == "requirements" || parent.ends_with("/requirements"))
@@ -321,16 +357,49 @@ mod tests {
     use Classification::Known;
 
     #[test]
-    fn classifies_dockerfiles_by_name() {
+    fn classifies_dockerfiles_and_their_variants_by_name() {
         for p in [
             "Dockerfile",
             "api/Dockerfile.prod",
+            "Dockerfile.dev",
+            "Dockerfile.alpine",
+            "Dockerfile-dev",
+            "Dockerfile_prod",
             "build/prod.Dockerfile",
             "Containerfile",
+            "Containerfile.x",
+            "api.Containerfile",
+            "dockerfile",
         ] {
             assert_eq!(classify_path(p), Known(K::Dockerfile), "{p}");
         }
-        assert_eq!(classify_path("docs/dockerfile.md"), Known(K::Dockerfile));
+    }
+
+    #[test]
+    fn files_about_dockerfiles_are_not_dockerfiles() {
+        assert_eq!(classify_path("docs/dockerfile.md"), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile.txt"), Known(K::Text));
+        assert_eq!(classify_path("pkg/build/dockerfile.go"), Known(K::Source));
+        assert_eq!(classify_path("gen/dockerfile_test.py"), Known(K::Source));
+        assert_eq!(classify_path("dockerfile-lint.json"), Known(K::Text));
+        assert_eq!(classify_path("dockerfile.yaml"), Classification::SniffYaml);
+        assert_eq!(classify_path("mydockerfile"), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile."), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile-linux.template"), Known(K::Text));
+        assert_eq!(classify_path("Dockerfile.j2"), Known(K::Text));
+    }
+
+    #[test]
+    fn a_dockerfiles_own_ignore_file_is_a_dockerignore() {
+        assert_eq!(
+            classify_path("Dockerfile.dockerignore"),
+            Known(K::Dockerignore)
+        );
+        assert_eq!(
+            classify_path("api/prod.Dockerfile.dockerignore"),
+            Known(K::Dockerignore)
+        );
+        assert_eq!(classify_path(".dockerignore"), Known(K::Dockerignore));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! cap, binary sniffing, UTF-8) apply at that read, so a file shipshape never needs costs nothing
 //! (the walk does not even stat it) and is never reported as skipped.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -158,6 +160,39 @@ impl FileEntry {
     }
 }
 
+/// Models derived from the files' texts (a parsed Dockerfile, YAML documents), at most one per
+/// file and type: the first caller to ask builds it, every later caller (on any thread) shares
+/// it. Each cell is created under a short lock and built outside it, so building one model may
+/// ask for another, and files are parsed in parallel. Kept beside the files rather than in each
+/// [`FileEntry`], so the hundred thousand files nobody parses cost nothing.
+#[derive(Default)]
+struct Models(Mutex<HashMap<(usize, TypeId), ModelCell>>);
+
+type ModelCell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+impl Models {
+    fn get_or_build<T: Any + Send + Sync>(
+        &self,
+        file: usize,
+        build: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let cell = {
+            let mut cells = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(cells.entry((file, TypeId::of::<T>())).or_default())
+        };
+        let model = cell.get_or_init(|| Arc::new(build()) as Arc<dyn Any + Send + Sync>);
+        // The cell was found by `T`'s type id, so it always holds a `T`.
+        Arc::clone(model).downcast::<T>().ok()
+    }
+}
+
+impl std::fmt::Debug for Models {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.0.lock().map_or(0, |cells| cells.len());
+        write!(f, "Models({count})")
+    }
+}
+
 /// Every file of a repository, classified.
 #[derive(Debug)]
 pub struct Inventory {
@@ -166,6 +201,7 @@ pub struct Inventory {
     skipped: Mutex<Vec<Skipped>>,
     options: WalkOptions,
     config: Config,
+    models: Models,
 }
 
 impl Inventory {
@@ -199,6 +235,7 @@ impl Inventory {
             skipped: Mutex::new(skipped),
             options,
             config: Config::default(),
+            models: Models::default(),
         })
     }
 
@@ -280,6 +317,28 @@ impl Inventory {
             }
         }
         self.text(entry)
+    }
+
+    /// The model of type `T` of a file, built from its text by `build` the first time anyone
+    /// asks and shared by every later caller, so each file is parsed at most once per run.
+    /// `None` when the text cannot be read (the file is then listed in [`Inventory::skipped`]).
+    ///
+    /// The cache is keyed by `T` alone: every caller asking for one type must build it the same
+    /// way from the text. Parsers own a type per model (`shipshape_syntax::documents`) for that.
+    pub fn model<T: Any + Send + Sync>(
+        &self,
+        entry: &FileEntry,
+        build: impl FnOnce(&str) -> T,
+    ) -> Option<Arc<T>> {
+        let text = self.text(entry)?;
+        match self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&entry.path))
+        {
+            Ok(file) => self.models.get_or_build(file, || build(&text)),
+            // An entry of another inventory: built, but not kept here.
+            Err(_) => Some(Arc::new(build(&text))),
+        }
     }
 
     /// The text of the file at `path`, if it is in the inventory and readable.
@@ -647,6 +706,43 @@ mod tests {
             ]
         );
         assert_eq!(inv.files().len(), 1);
+    }
+
+    #[test]
+    fn a_model_is_built_once_however_many_callers_ask() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Lines(usize);
+        struct Words(usize);
+        let dir = tree(&[("Dockerfile", b"FROM alpine:3.20\nUSER app\n")]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = inv.get("Dockerfile").unwrap();
+        let builds = AtomicUsize::new(0);
+        let lines = |text: &str| {
+            builds.fetch_add(1, Ordering::SeqCst);
+            Lines(text.lines().count())
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| inv.model(entry, lines).unwrap());
+            let b = s.spawn(|| inv.model(entry, lines).unwrap());
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.0, 2);
+        // Another type is another model of the same file.
+        let words = inv
+            .model(entry, |t| Words(t.split_whitespace().count()))
+            .unwrap();
+        assert_eq!(words.0, 4);
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_unreadable_file_has_no_model() {
+        let dir = tree(&[("notes.txt", b"\xff\xfe bad")]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = inv.get("notes.txt").unwrap();
+        assert!(inv.model(entry, |t| t.len()).is_none());
     }
 
     #[test]

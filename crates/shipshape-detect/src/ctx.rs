@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use shipshape_core::evidence::line_of_offset;
-use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, Located};
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, LineIndex, Located};
+use shipshape_syntax::dockerfile::{Dockerfile, Keyword};
+use shipshape_syntax::documents::{self, DocumentError};
+use shipshape_syntax::yaml;
 
 use crate::model::{Ambiguity, Language, Note};
 use crate::scan;
@@ -125,41 +128,44 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Parse a YAML file (first document); a parse failure becomes a note and `None`.
-    pub fn yaml(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
-        let text = self.text(path)?;
-        match serde_saphyr::from_str::<serde_json::Value>(&text) {
-            Ok(v) => Some((text, v)),
-            Err(e) => {
-                let msg = e.to_string();
-                let line = yaml_error_line(&msg);
-                let first = msg.lines().next().unwrap_or("").to_string();
+    /// The YAML documents of a file, with spans, parsed once per run for every reader; a parse
+    /// failure becomes a note (with its line) and `None`.
+    pub fn yaml_nodes(&self, path: &str) -> Option<(Arc<str>, Arc<Vec<yaml::Node>>)> {
+        let entry = self.inv.get(path)?;
+        let text = self.inv.text(entry)?;
+        match documents::yaml(self.inv, entry) {
+            Ok(docs) => Some((text, docs)),
+            Err(DocumentError::Unreadable) => None,
+            Err(DocumentError::Yaml(e)) => {
+                let at = LineIndex::new(&text).position(e.span.start);
                 self.note(
                     path,
-                    line,
-                    format!("could not parse YAML: {first} — values from this file were not used"),
+                    Some(at.line),
+                    format!(
+                        "could not parse YAML: error: line {} column {}: {} — values from this \
+                         file were not used",
+                        at.line, at.column, e.message
+                    ),
                 );
                 None
             }
         }
     }
 
-    /// Parse every document of a multi-document YAML file (Kubernetes manifests).
+    /// A YAML file's first document as a JSON value (`null` for an empty file); a parse failure
+    /// becomes a note and `None`.
+    pub fn yaml(&self, path: &str) -> Option<(Arc<str>, serde_json::Value)> {
+        let (text, docs) = self.yaml_nodes(path)?;
+        let first = docs
+            .first()
+            .map_or(serde_json::Value::Null, yaml::Node::to_json);
+        Some((text, first))
+    }
+
+    /// Every document of a multi-document YAML file (Kubernetes manifests) as JSON values.
     pub fn yaml_documents(&self, path: &str) -> Option<(Arc<str>, Vec<serde_json::Value>)> {
-        let text = self.text(path)?;
-        match serde_saphyr::from_multiple::<serde_json::Value>(&text) {
-            Ok(v) => Some((text, v)),
-            Err(e) => {
-                let msg = e.to_string();
-                let first = msg.lines().next().unwrap_or("").to_string();
-                self.note(
-                    path,
-                    yaml_error_line(&msg),
-                    format!("could not parse YAML: {first} — values from this file were not used"),
-                );
-                None
-            }
-        }
+        let (text, docs) = self.yaml_nodes(path)?;
+        Some((text, docs.iter().map(yaml::Node::to_json).collect()))
     }
 
     /// Files under `dir` that belong to that service: not inside a nested service root.
@@ -284,8 +290,10 @@ impl<'a> Ctx<'a> {
             }
             match f.kind {
                 ArtifactKind::Dockerfile => {
-                    if let Some(text) = self.inv.text(f) {
-                        for (port, offset) in scan::expose_ports(&text) {
+                    if let (Some(text), Some(dockerfile)) =
+                        (self.inv.text(f), documents::dockerfile(self.inv, f))
+                    {
+                        for (port, offset) in expose_ports(&dockerfile) {
                             hints.push(Located::new(
                                 port,
                                 Evidence::at_offset(&f.path, &text, offset, "EXPOSE"),
@@ -348,14 +356,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// serde-saphyr errors mention `line N` somewhere in their text.
-fn yaml_error_line(msg: &str) -> Option<u32> {
-    let idx = msg.find("line ")?;
-    let digits: String = msg[idx + 5..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
+/// The first literal port of every `EXPOSE` of a Dockerfile, any stage, with its offset.
+fn expose_ports(dockerfile: &Dockerfile) -> Vec<(u16, usize)> {
+    dockerfile
+        .instructions_of(Keyword::Expose)
+        .filter_map(|(_, expose)| {
+            let word = expose.words().first()?;
+            let port = word.value.split('/').next().unwrap_or(&word.value);
+            port.parse().ok().map(|p| (p, word.span.start))
+        })
+        .collect()
 }
 
 /// Line of the first `"key"` in a JSON text (good enough for evidence in hand-written manifests).
@@ -372,6 +382,20 @@ pub fn json_nested_line(text: &str, outer: &str, inner: &str) -> Option<u32> {
 }
 
 /// Line of the first line that contains `needle`.
-pub fn line_of(text: &str, needle: &str) -> Option<u32> {
-    text.find(needle).map(|o| line_of_offset(text, o))
+pub use shipshape_core::evidence::line_containing as line_of;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_literal_port_of_every_expose_is_a_hint() {
+        let src = "FROM x AS build\nEXPOSE 9229\nFROM y\n# EXPOSE 1\nEXPOSE 3000/tcp 9464\nEXPOSE $PORT\n";
+        let dockerfile = shipshape_syntax::dockerfile::parse(src);
+        let found: Vec<(u16, u32)> = expose_ports(&dockerfile)
+            .into_iter()
+            .map(|(port, offset)| (port, line_of_offset(src, offset)))
+            .collect();
+        assert_eq!(found, [(9229, 2), (3000, 5)]);
+    }
 }

@@ -1,7 +1,6 @@
 //! Detection: from an [`Inventory`] to [`Facts`] — the services of a repository, their stacks,
 //! and the infrastructure around them, every value with its evidence.
 
-pub mod assess;
 pub mod ctx;
 mod link;
 pub mod model;

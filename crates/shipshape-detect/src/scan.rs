@@ -169,20 +169,6 @@ pub fn ports_in_command(text: &str) -> Vec<(u16, usize)> {
         .collect()
 }
 
-static EXPOSE_RX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?mi)^\s*EXPOSE\s+(\d{1,5})").expect("built-in pattern"));
-
-/// Ports in Dockerfile `EXPOSE` instructions (the first port of each).
-pub fn expose_ports(text: &str) -> Vec<(u16, usize)> {
-    EXPOSE_RX
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(1)?;
-            m.as_str().parse().ok().map(|p| (p, m.start()))
-        })
-        .collect()
-}
-
 /// `PORT=NNNN` in a dotenv file: `(port, line)`.
 pub fn dotenv_port(text: &str) -> Option<(u16, u32)> {
     dotenv_pairs(text)
@@ -283,11 +269,10 @@ mod tests {
     }
 
     #[test]
-    fn finds_ports_in_commands_and_dockerfiles() {
+    fn finds_ports_in_commands_and_env_files() {
         let procfile = "web: gunicorn app:app -b 0.0.0.0:8000\n";
         assert_eq!(ports_in_command(procfile)[0].0, 8000);
         assert_eq!(ports_in_command("uvicorn main:app --port 9000")[0].0, 9000);
-        assert_eq!(expose_ports("FROM x\nEXPOSE 3000/tcp\n")[0].0, 3000);
         assert_eq!(dotenv_port("# c\nPORT=4000\n"), Some((4000, 2)));
     }
 

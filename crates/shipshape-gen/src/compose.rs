@@ -542,7 +542,7 @@ mod tests {
     fn the_data_table_parses_and_every_backing_image_is_pinned() {
         let table = table().unwrap_or_else(|e| panic!("{e}"));
         for (id, b) in &table.backing {
-            let tag = b.image.rsplit_once(':').map(|(_, t)| t).unwrap_or("");
+            let tag = shipshape_syntax::image::parse(&b.image).tag().unwrap_or("");
             assert!(
                 !tag.is_empty() && tag != "latest" && tag.contains(|c: char| c.is_ascii_digit()),
                 "{id}: `{}` is not pinned to a version",

@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod docker;
 pub mod dockerignore;
+pub mod engine;
 pub mod env_example;
 pub mod readme;
 pub mod report;

@@ -18,6 +18,20 @@ pub struct PathParams {
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct AssessParams {
+    /// Folder inside the repository root, relative to it (`.`, `services/api`). Default: the
+    /// root.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Also scan every commit of every branch and tag for secrets ("No hardcoded secrets" then
+    /// covers credentials deleted from the files but still in history): long on big histories;
+    /// sends progress notifications and stops when cancelled.
+    #[serde(default)]
+    pub history: bool,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// Folders or single files inside the repository root, relative to it. Default: the root.
     #[serde(default)]

@@ -69,13 +69,15 @@ before touching infrastructure; a value the repository does not settle is null, 
         description: "The production-readiness checklist (secrets, fail-fast CI, multi-stage \
 non-root images, least privilege, zero-downtime rollouts, IaC, environment separation, logs, \
 metrics, probes, autoscaling, alerting, backups, CVE scanning, …): each item pass, partial, fail, \
-not-applicable or not-yet-checked with its evidence, a score, and the quick wins with the most \
-impact for the least effort.",
+not-applicable or not-yet-checked with its evidence (a file and line, and the audit or secret rule \
+whose finding decided it), a score, and the quick wins with the most impact for the least effort, \
+each with the `init` command that fixes it when one does. Runs every audit and secret rule; \
+`history` adds the git history to the secret scan (progress notifications; stops when cancelled).",
         read_only: true,
         destructive: false,
         idempotent: true,
-        progress: false,
-        input: schema_for_input::<PathParams>,
+        progress: true,
+        input: schema_for_input::<AssessParams>,
         output: "assess.schema.json",
     },
     ToolSpec {
@@ -195,7 +197,11 @@ impl ToolSpec {
 
     /// Whether a call may run long enough to need the long time limit.
     pub fn is_long(&self, args: &Value) -> bool {
-        self.name == "secrets" && args.get("scope") == Some(&json!("history"))
+        match self.name {
+            "secrets" => args.get("scope") == Some(&json!("history")),
+            "assess" => args.get("history") == Some(&json!(true)),
+            _ => false,
+        }
     }
 }
 
@@ -292,9 +298,22 @@ fn run_context(p: PathParams, call: &Call) -> Result<Output, String> {
     Ok(Output::of(to_json(&context::context(&ws))?))
 }
 
-fn run_assess(p: PathParams, call: &Call) -> Result<Output, String> {
+fn run_assess(p: AssessParams, call: &Call) -> Result<Output, String> {
     let ws = Workspace::open(&folder(call, &p.path)?).map_err(failed)?;
-    Ok(Output::of(to_json(&assess::assess(&ws))?))
+    let opts = assess::AssessOptions { history: p.history };
+    let report = assess::assess(&ws, &opts, call.progress).map_err(failed)?;
+    let mut out = Output::of(to_json(&report)?);
+    if !report.checks.history_errors.is_empty() {
+        out.meta.insert(
+            "shipshape/incomplete".into(),
+            json!(report.checks.history_errors),
+        );
+        out.notes.push(format!(
+            "the git history was read only in part; the assessment covers what could be read: {}",
+            report.checks.history_errors.join("; ")
+        ));
+    }
+    Ok(out)
 }
 
 fn run_audit(p: AuditParams, call: &Call) -> Result<Output, String> {

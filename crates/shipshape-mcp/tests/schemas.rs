@@ -117,7 +117,9 @@ fn every_report_of_every_fixture_validates_against_its_schema() {
         let ws = Workspace::open(dir).unwrap();
         let v = serde_json::to_value(context::context(&ws)).unwrap();
         assert_valid("context.schema.json", &what, &v);
-        let v = serde_json::to_value(assess::assess(&ws)).unwrap();
+        let progress = shipshape_secrets::Progress::default();
+        let v = serde_json::to_value(assess::assess(&ws, &Default::default(), &progress).unwrap())
+            .unwrap();
         assert_valid("assess.schema.json", &what, &v);
         let dry_run = init::InitOptions {
             dry_run: true,
@@ -129,7 +131,6 @@ fn every_report_of_every_fixture_validates_against_its_schema() {
         let outcome = audit::audit(std::slice::from_ref(dir), &Default::default()).unwrap();
         let v = json_of(&diag::json(&outcome.report, &outcome.catalog));
         assert_valid("audit.schema.json", &what, &v);
-        let progress = shipshape_secrets::Progress::default();
         let outcome = secrets::secrets(dir, &Default::default(), &progress).unwrap();
         let v = json_of(&diag::json(&outcome.report, &outcome.catalog));
         assert_valid("secrets.schema.json", &what, &v);

@@ -1,7 +1,13 @@
-//! Parsers that keep byte spans, so every finding can point at the exact token: Dockerfiles
-//! (with heredocs, directives and continuations), the shell inside `RUN`, and YAML.
+//! Parsers that keep byte spans, so every finding can point at the exact token, and the typed
+//! models built on them once per file: Dockerfiles (with heredocs, directives and continuations,
+//! and a semantic model of stages, lineage and `RUN` commands), image references, the shell
+//! inside `RUN`, YAML (with a JSON view), and an outline of HCL. [`documents`] parses each file
+//! of an inventory at most once per run.
 
 pub mod dockerfile;
+pub mod documents;
+pub mod hcl;
+pub mod image;
 pub mod shell;
 pub mod span;
 pub mod yaml;

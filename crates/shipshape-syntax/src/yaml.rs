@@ -127,6 +127,32 @@ impl Node {
 }
 
 impl Node {
+    /// The node as a JSON value, for readers that want values rather than spans. Plain scalars
+    /// are typed by the YAML 1.2 core schema ([`Scalar::to_json`]); merge keys are already
+    /// resolved in the tree. JSON keys are strings: a scalar key is its text (`null` for a null
+    /// key), any other key its JSON text. Of duplicate keys the last wins, as in JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Scalar(s) => s.to_json(),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|e| {
+                        let key = match &e.key.value {
+                            Value::Scalar(s) => s.text.clone(),
+                            Value::Null => "null".to_string(),
+                            _ => e.key.to_json().to_string(),
+                        };
+                        (key, e.value.to_json())
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
     /// The scalar of a plain or quoted scalar node.
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.value {
@@ -134,6 +160,78 @@ impl Node {
             _ => None,
         }
     }
+}
+
+impl Scalar {
+    /// The scalar's value under the YAML 1.2 core schema: a quoted or block scalar is a string;
+    /// a plain one is a boolean (`true`, `True`, `TRUE`, and `false` likewise), an integer
+    /// (`12`, `-3`, `0o17`, `0x1F`), a float (`1.5`, `1e3`, `.5`) or else a string. YAML 1.1
+    /// spellings (`yes`, `on`, `0777` as octal, `1_000`) are strings and numbers as the 1.2 core
+    /// schema reads them, and infinities and NaN, which JSON cannot hold, stay text.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        if self.quoted {
+            return Json::String(self.text.clone());
+        }
+        let t = self.text.as_str();
+        match t {
+            "true" | "True" | "TRUE" => return Json::Bool(true),
+            "false" | "False" | "FALSE" => return Json::Bool(false),
+            _ => {}
+        }
+        if let Some(n) = core_schema_number(t) {
+            return n;
+        }
+        Json::String(self.text.clone())
+    }
+}
+
+/// An integer or finite float in the YAML 1.2 core schema's notation.
+fn core_schema_number(t: &str) -> Option<serde_json::Value> {
+    use serde_json::Value as Json;
+    let radix = |digits: &str, radix: u32| {
+        (!digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)))
+            .then(|| u64::from_str_radix(digits, radix).ok())
+            .flatten()
+    };
+    if let Some(octal) = t.strip_prefix("0o") {
+        return radix(octal, 8).map(Json::from);
+    }
+    if let Some(hex) = t.strip_prefix("0x") {
+        return radix(hex, 16).map(Json::from);
+    }
+    let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        // Too large for 64 bits: a float, as JSON readers do.
+        return Some(
+            match (t.parse::<i64>(), t.trim_start_matches('+').parse::<u64>()) {
+                (Ok(i), _) => Json::from(i),
+                (_, Ok(u)) => Json::from(u),
+                _ => serde_json::Number::from_f64(t.parse::<f64>().ok()?).map(Json::Number)?,
+            },
+        );
+    }
+    if !is_core_schema_float(unsigned) {
+        return None;
+    }
+    let f: f64 = t.parse().ok()?;
+    serde_json::Number::from_f64(f).map(Json::Number)
+}
+
+/// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`, without the sign.
+fn is_core_schema_float(t: &str) -> bool {
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
 }
 
 impl std::fmt::Display for YamlError {
@@ -256,9 +354,11 @@ impl<'s> TreeBuilder<'s> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
         match event {
             Event::DocumentEnd => self.anchors.clear(),
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
                 let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                let quoted = !matches!(style, ScalarStyle::Plain);
+                // `!!str 123` is text, just like `'123'`.
+                let quoted = !matches!(style, ScalarStyle::Plain)
+                    || tag.is_some_and(|t| t.is_yaml_core_schema_tag("str"));
                 let span = if block {
                     self.block_scalar_span(span)
                 } else {

@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use shipshape_core::{ArtifactKind, Evidence, FileEntry};
 
-use super::hcl::TfFile;
 use super::orchestrator::Manifest;
+use super::terraform::TfFile;
 use super::{find_line, is_comment, Infra};
 use crate::ctx::{json_key_line, Ctx};
 use crate::model::{CloudProvider, IacTool, Orchestrator};

@@ -3,9 +3,10 @@
 //! Compose overrides and Pulumi stacks. Names are kept as written (`prod` and `production` are
 //! two names), one entry per name with every place it appears.
 
-use shipshape_core::{ArtifactKind, Evidence, FileEntry};
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, LineIndex};
+use shipshape_syntax::yaml::Node;
 
-use super::hcl::TfFile;
+use super::terraform::TfFile;
 use super::Found;
 use crate::ctx::Ctx;
 use crate::model::{CiSystem, Environments};
@@ -226,84 +227,60 @@ fn pulumi_stack(f: &FileEntry, c: &mut Collect) {
     }
 }
 
-/// The environment a job declares: `environment: prod` or `environment: {name: prod}`.
-/// Names built from expressions (`${{ inputs.env }}`, `review/$CI_COMMIT_REF_SLUG`) are not
-/// known until run time and are left out.
-fn job_environment(job: &serde_json::Value) -> Option<String> {
+/// The environment a CI job deploys to (`environment: prod` or `environment: { name: prod }`)
+/// and the node holding the name, whose line is the evidence. Names built from expressions
+/// (`${{ inputs.env }}`, `review/$CI_COMMIT_REF_SLUG`) are not known until run time and are
+/// left out.
+fn job_environment(job: &Node) -> Option<(String, &Node)> {
     let env = job.get("environment")?;
-    let name = env
-        .as_str()
-        .or_else(|| env.get("name").and_then(|n| n.as_str()))?;
-    let name = name.trim();
-    (!name.is_empty() && !name.contains('$')).then(|| name.to_string())
+    let node = if env.is_map() { env.get("name")? } else { env };
+    let name = node.as_str()?.trim();
+    (!name.is_empty() && !name.contains('$')).then(|| (name.to_string(), node))
+}
+
+/// The jobs of a workflow (under `jobs:`) or of a GitLab pipeline (every top-level mapping).
+fn ci_environments(
+    ctx: &Ctx,
+    f: &FileEntry,
+    jobs: fn(&Node) -> Option<&Node>,
+) -> Vec<(String, String, u32)> {
+    let Some((text, docs)) = ctx.yaml_nodes(&f.path) else {
+        return Vec::new();
+    };
+    let lines = LineIndex::new(&text);
+    let Some(jobs) = docs.first().and_then(jobs) else {
+        return Vec::new();
+    };
+    jobs.entries()
+        .iter()
+        .filter_map(|job| {
+            let id = job.key.as_str()?;
+            let (env, node) = job_environment(&job.value)?;
+            Some((id.to_string(), env, lines.line(node.span.start)))
+        })
+        .collect()
 }
 
 fn github_environments(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
-    let Some((text, doc)) = ctx.yaml(&f.path) else {
-        return;
-    };
-    let Some(jobs) = doc.get("jobs").and_then(|j| j.as_object()) else {
-        return;
-    };
-    let mut found: Vec<(String, Evidence)> = Vec::new();
-    for (id, job) in jobs {
-        if let Some(env) = job_environment(job) {
-            let line = environment_line(&text, id, &env, true);
-            let ev = Evidence::new(&f.path, line, format!("{} > jobs.{id}.environment", f.path));
-            found.push((env, ev));
-        }
+    for (id, env, line) in ci_environments(ctx, f, |root| root.get("jobs")) {
+        let note = format!("{} > jobs.{id}.environment", f.path);
+        c.add(
+            &env,
+            "ci-environments",
+            Evidence::new(&f.path, Some(line), note),
+        );
     }
-    add_in_file_order(found, c);
 }
 
 fn gitlab_environments(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
-    let Some((text, doc)) = ctx.yaml(&f.path) else {
-        return;
-    };
-    let Some(jobs) = doc.as_object() else { return };
-    let mut found: Vec<(String, Evidence)> = Vec::new();
-    for (id, job) in jobs {
-        if let Some(env) = job_environment(job) {
-            let line = environment_line(&text, id, &env, false);
-            let ev = Evidence::new(&f.path, line, format!("{} > {id}.environment", f.path));
-            found.push((env, ev));
-        }
+    for (id, env, line) in ci_environments(ctx, f, |root| Some(root)) {
+        let note = format!("{} > {id}.environment", f.path);
+        c.add(
+            &env,
+            "ci-environments",
+            Evidence::new(&f.path, Some(line), note),
+        );
     }
-    add_in_file_order(found, c);
-}
-
-/// Parsed jobs come out sorted by name; evidence reads better in the order of the file.
-fn add_in_file_order(mut found: Vec<(String, Evidence)>, c: &mut Collect) {
-    found.sort_by_key(|(_, ev)| ev.line);
-    for (env, ev) in found {
-        c.add(&env, "ci-environments", ev);
-    }
-}
-
-/// The line of a job's environment name: the `environment:` line when the name is on it, else
-/// the `name:` line below it. GitHub jobs sit under `jobs:` (indented); GitLab jobs at column 0.
-fn environment_line(text: &str, job: &str, env: &str, indented: bool) -> Option<u32> {
-    let lines: Vec<&str> = text.lines().collect();
-    let is_job_key = |l: &str| {
-        let t = l.trim_start();
-        let at_col0 = t.len() == l.len();
-        let key = t.trim_end().trim_end_matches(':').trim_matches(['"', '\'']);
-        t.trim_end().ends_with(':') && key == job && (indented != at_col0)
-    };
-    let start = lines.iter().position(|l| is_job_key(l))?;
-    let env_at = start
-        + lines[start..]
-            .iter()
-            .position(|l| l.trim_start().starts_with("environment:"))?;
-    let found = if lines[env_at].contains(env) {
-        env_at
-    } else {
-        env_at
-            + lines[env_at..]
-                .iter()
-                .position(|l| l.trim_start().starts_with("name:") && l.contains(env))?
-    };
-    u32::try_from(found + 1).ok()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use regex::Regex;
 use shipshape_core::{Evidence, FileEntry};
 
 use super::deps::{Dep, Eco};
-use super::hcl::TfFile;
+use super::terraform::TfFile;
 use super::{find_line, is_comment, Infra};
 use crate::ctx::{json_key_line, Ctx};
 use crate::model::{CloudProvider as C, CloudProvider, IacTool};

@@ -8,10 +8,10 @@ mod containers;
 mod deploy;
 mod deps;
 mod environments;
-mod hcl;
 mod iac;
 mod observability;
 mod orchestrator;
+mod terraform;
 
 use std::collections::BTreeMap;
 
@@ -103,7 +103,7 @@ pub(crate) fn repo_files<'a>(ctx: &Ctx<'a>) -> Vec<&'a FileEntry> {
 pub fn detect(ctx: &Ctx, facts: &mut Facts) {
     let files = repo_files(ctx);
     // Read once, used by several detectors.
-    let terraform = hcl::scan_all(ctx, &files);
+    let terraform = terraform::scan_all(ctx, &files);
     let manifests = orchestrator::manifests(ctx, &files);
     let deps = deps::all(ctx, &files);
 

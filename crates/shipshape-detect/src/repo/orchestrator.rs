@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use shipshape_core::{ArtifactKind, Evidence, FileEntry};
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, LineIndex};
 
-use super::hcl::TfFile;
+use super::terraform::TfFile;
 use super::Infra;
 use crate::ctx::Ctx;
 use crate::model::Orchestrator;
@@ -36,8 +36,6 @@ pub(crate) struct Manifest {
     pub kinds: Vec<(String, Option<u32>)>,
 }
 
-static KIND_RX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^kind:\s*([A-Za-z0-9]+)").expect("built-in pattern"));
 static NOMAD_JOB_RX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^\s*job\s+"([^"]+)"\s*\{"#).expect("built-in pattern"));
 
@@ -47,18 +45,13 @@ pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
     files
         .iter()
         .filter(|f| f.kind == ArtifactKind::KubernetesManifest)
-        .map(|f| match ctx.yaml_documents(&f.path) {
+        .map(|f| match ctx.yaml_nodes(&f.path) {
             Some((text, docs)) => {
-                // Lines come from the text, in document order: the n-th `kind:` line at column 0
-                // belongs to the n-th document that has a kind.
-                let mut lines = KIND_RX
-                    .captures_iter(&text)
-                    .filter_map(|c| c.get(0))
-                    .map(|m| shipshape_core::evidence::line_of_offset(&text, m.start()));
+                let lines = LineIndex::new(&text);
                 let kinds = docs
                     .iter()
-                    .filter_map(|d| d.get("kind").and_then(|k| k.as_str()))
-                    .map(|k| (k.to_string(), lines.next()))
+                    .filter_map(|d| d.get("kind"))
+                    .filter_map(|k| Some((k.as_str()?.to_string(), Some(lines.line(k.span.start)))))
                     .collect();
                 Manifest {
                     path: f.path.clone(),

@@ -11,6 +11,7 @@ mod lex;
 mod logical;
 mod parser;
 mod resolve;
+mod semantic;
 
 use std::ops::Range;
 
@@ -20,6 +21,7 @@ use crate::shell;
 use crate::Span;
 
 pub use crate::shell::Word;
+pub use semantic::{Model, Run};
 
 /// Parses a Dockerfile. Never panics and never fails: anything that cannot be understood is
 /// reported in [`Dockerfile::errors`] and parsing continues with the next line.
@@ -41,6 +43,9 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// Everything that could not be parsed cleanly.
     pub errors: Vec<ParseError>,
+    /// [`Dockerfile::model`], computed once.
+    #[serde(skip)]
+    pub(crate) semantic: semantic::SemanticCache,
 }
 
 /// `# name=value` at the top of the file.
@@ -281,6 +286,12 @@ pub struct Stage {
     pub image: Word,
     /// The `AS name`, as written.
     pub alias: Option<String>,
+    /// The image after substituting the global `ARG`s (what Docker pulls, or the name of an
+    /// earlier stage).
+    pub base: String,
+    /// The index of the earlier stage this one builds on (`FROM builder`): the nearest earlier
+    /// stage whose name is [`Stage::base`], compared case-insensitively.
+    pub parent: Option<usize>,
 }
 
 /// Typed view of a `FROM` instruction: `FROM [--platform=x] image [AS name]`.
@@ -304,17 +315,23 @@ pub struct KeyValue {
 }
 
 impl Dockerfile {
-    /// The build stages, in order.
+    /// The semantic view: stages and how they relate, the final image's lineage, the `RUN`
+    /// commands. Computed on the first call, shared by every later one.
+    pub fn model(&self) -> Model<'_> {
+        let semantic = self
+            .semantic
+            .get_or_init(|| semantic::Semantic::build(self));
+        Model::new(self, semantic)
+    }
+
+    /// The build stages, in order (a copy of [`Model::stages`]).
     pub fn stages(&self) -> Vec<Stage> {
-        resolve::stages(self)
+        self.model().stages().to_vec()
     }
 
     /// The index of the stage an instruction belongs to (`None` before the first `FROM`).
     pub fn stage_of(&self, instruction: usize) -> Option<usize> {
-        self.stages()
-            .iter()
-            .find(|s| s.instructions.contains(&instruction))
-            .map(|s| s.index)
+        self.model().stage_of(instruction)
     }
 
     /// The instructions before the first `FROM` (global `ARG`s, normally).
@@ -337,7 +354,7 @@ impl Dockerfile {
     /// becomes empty; a variable never declared is left as written, so callers can tell
     /// "unknown" from "empty".
     pub fn resolve_arg(&self, value: &str, stage: Option<usize>) -> String {
-        resolve::resolve(self, value, stage)
+        self.model().resolve(value, stage)
     }
 
     /// Instructions with a given keyword, with their indices.

@@ -19,6 +19,7 @@ pub(super) fn parse(src: &str) -> Dockerfile {
         instructions: Vec::new(),
         comments: Vec::new(),
         errors: Vec::new(),
+        semantic: Default::default(),
     };
     let bom = if src.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()

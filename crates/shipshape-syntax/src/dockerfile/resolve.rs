@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use super::{Dockerfile, Instruction, KeyValue, Keyword, Stage, Word};
 use crate::Span;
 
-pub(super) fn stages(df: &Dockerfile) -> Vec<Stage> {
+/// The stages, each with the image it starts from after substituting the global `ARG`s, and
+/// the nearest earlier stage that image names.
+pub(super) fn stages(df: &Dockerfile, globals: &Vars) -> Vec<Stage> {
     let froms: Vec<usize> = df
         .instructions
         .iter()
@@ -14,31 +16,41 @@ pub(super) fn stages(df: &Dockerfile) -> Vec<Stage> {
         .filter(|(_, i)| i.keyword == Keyword::From)
         .map(|(n, _)| n)
         .collect();
-    froms
-        .iter()
-        .enumerate()
-        .map(|(index, &from)| {
-            let end = froms
-                .get(index + 1)
-                .copied()
-                .unwrap_or(df.instructions.len());
-            let instr = &df.instructions[from];
-            let view = instr.from();
-            let image = view.as_ref().map(|f| f.image.clone()).unwrap_or_else(|| {
-                Word::new(
-                    "",
-                    Span::new(instr.keyword_span.end, instr.keyword_span.end),
-                )
-            });
-            Stage {
-                index,
-                from,
-                instructions: from..end,
-                image,
-                alias: view.and_then(|f| f.alias).map(|w| w.value),
-            }
-        })
-        .collect()
+    let mut stages: Vec<Stage> = Vec::with_capacity(froms.len());
+    for (index, &from) in froms.iter().enumerate() {
+        let end = froms
+            .get(index + 1)
+            .copied()
+            .unwrap_or(df.instructions.len());
+        let instr = &df.instructions[from];
+        let view = instr.from();
+        let image = view.as_ref().map(|f| f.image.clone()).unwrap_or_else(|| {
+            Word::new(
+                "",
+                Span::new(instr.keyword_span.end, instr.keyword_span.end),
+            )
+        });
+        let base = substitute(&image.value, globals, 0);
+        let parent = stages
+            .iter()
+            .rev()
+            .find(|s| {
+                s.alias
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&base))
+            })
+            .map(|s| s.index);
+        stages.push(Stage {
+            index,
+            from,
+            instructions: from..end,
+            image,
+            alias: view.and_then(|f| f.alias).map(|w| w.value),
+            base,
+            parent,
+        });
+    }
+    stages
 }
 
 pub(super) fn key_values(instr: &Instruction) -> Vec<KeyValue> {
@@ -104,18 +116,9 @@ fn pair(w: &Word) -> KeyValue {
 }
 
 /// A variable's state: declared with a value, or declared without one (expands to nothing).
-type Vars = HashMap<String, Option<String>>;
+pub(super) type Vars = HashMap<String, Option<String>>;
 
-pub(super) fn resolve(df: &Dockerfile, value: &str, stage: Option<usize>) -> String {
-    let globals = global_args(df);
-    let vars = match stage {
-        None => globals,
-        Some(index) => stage_vars(df, &globals, index),
-    };
-    substitute(value, &vars, 0)
-}
-
-fn global_args(df: &Dockerfile) -> Vars {
+pub(super) fn global_args(df: &Dockerfile) -> Vars {
     let mut vars = Vars::new();
     for instr in df.preamble() {
         if instr.keyword == Keyword::Arg {
@@ -128,24 +131,16 @@ fn global_args(df: &Dockerfile) -> Vars {
     vars
 }
 
-/// The variables visible in a stage: its `ARG`s and `ENV`s, on top of the `ENV`s of the stage it
-/// builds on.
-fn stage_vars(df: &Dockerfile, globals: &Vars, index: usize) -> Vars {
-    let stages = stages(df);
+/// The variables visible in each stage: its `ARG`s and `ENV`s, on top of the `ENV`s of the
+/// stage it builds on.
+pub(super) fn stage_scopes(df: &Dockerfile, stages: &[Stage], globals: &Vars) -> Vec<Vars> {
     let mut envs: Vec<Vars> = Vec::with_capacity(stages.len());
     let mut all: Vec<Vars> = Vec::with_capacity(stages.len());
-    for stage in stages.iter().take(index + 1) {
-        let image = substitute(&stage.image.value, globals, 0);
-        let parent = stages[..stage.index]
-            .iter()
-            .rev()
-            .find(|s| {
-                s.alias
-                    .as_deref()
-                    .is_some_and(|a| a.eq_ignore_ascii_case(&image))
-            })
-            .map(|s| s.index);
-        let mut env = parent.map(|p| envs[p].clone()).unwrap_or_default();
+    for stage in stages {
+        let mut env = stage
+            .parent
+            .and_then(|p| envs.get(p).cloned())
+            .unwrap_or_default();
         let mut vars = env.clone();
         for instr in &df.instructions[stage.instructions.clone()] {
             match instr.keyword {
@@ -171,13 +166,13 @@ fn stage_vars(df: &Dockerfile, globals: &Vars, index: usize) -> Vars {
         envs.push(env);
         all.push(vars);
     }
-    all.pop().unwrap_or_default()
+    all
 }
 
 /// Nested defaults (`${A:-${B}}`) are expanded a few levels deep, then left as written.
 const MAX_NESTING: usize = 8;
 
-fn substitute(value: &str, vars: &Vars, depth: usize) -> String {
+pub(super) fn substitute(value: &str, vars: &Vars, depth: usize) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(i) = rest.find('$') {

@@ -153,7 +153,46 @@ pub fn check_dockerfile(src: &str) {
         let _ = df.resolve_arg(&s.image.value, Some(s.index));
     }
     let _ = df.resolve_arg(src, stages.len().checked_sub(1));
+    check_model(src, &df);
     assert_eq!(dockerfile::parse(src), df, "parsing is deterministic");
+}
+
+/// The semantic model of any parse: parents are earlier stages, the final lineage starts at the
+/// last stage, every `RUN` lies in the file, and the base images split without panicking.
+fn check_model(src: &str, df: &dockerfile::Dockerfile) {
+    let model = df.model();
+    let stages = model.stages();
+    for s in stages {
+        if let Some(p) = s.parent {
+            assert!(p < s.index, "stage {} builds on a later stage {p}", s.index);
+        }
+        let chain = model.lineage(s.index);
+        assert_eq!(chain.first(), Some(&s.index));
+        assert!(chain.windows(2).all(|w| w[1] < w[0]), "lineage {chain:?}");
+        let _ = model.lineage_instructions(s.index);
+        if let Some(image) = model.base_image(s.index) {
+            let _ = (
+                image.normalized(),
+                image.tag(),
+                image.digest(),
+                image.name(),
+            );
+        }
+    }
+    let lineage: Vec<usize> = model.final_lineage().map(|s| s.index).collect();
+    assert_eq!(lineage.first().copied(), stages.len().checked_sub(1));
+    assert_eq!(model.stages_in_final_image().len(), stages.len());
+    for run in model.runs() {
+        assert_span(src, run.instruction.span, "RUN");
+        assert_eq!(run.stage, df.stage_of(run.index));
+        check_commands(src, run.commands);
+        let _ = model.ships(&run);
+    }
+    for keyword in [dockerfile::Keyword::User, dockerfile::Keyword::Cmd] {
+        if let Some((i, instr)) = model.effective(keyword) {
+            assert_eq!(df.instructions[i].keyword, instr.keyword);
+        }
+    }
 }
 
 /// Splits `src` as shell text (at a few bases) and checks every invariant.

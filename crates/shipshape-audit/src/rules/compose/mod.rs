@@ -198,37 +198,23 @@ pub(crate) fn host_mode(service: &Service, key: &str) -> Option<Span> {
 /// An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ImageRef<'a> {
-    /// Repository without registry host: `team/app`, `library/postgres` stays `postgres`.
+    /// Repository without registry host: `team/app`; Docker Hub's `library/postgres` is
+    /// `postgres`.
     pub repository: &'a str,
+    /// The image's own name, the last component of the repository (a whole `${IMAGE}` when a
+    /// variable names it).
+    pub name: &'a str,
     pub tag: Option<&'a str>,
     pub digest: Option<&'a str>,
 }
 
 pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
-    let (name, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    // A colon after the last slash separates the tag; one before it belongs to a registry port.
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match name[last_slash..].rfind(':') {
-        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-        None => (name, None),
-    };
-    // The first path component is a registry host when it looks like one.
-    let repository = match name.split_once('/') {
-        Some((first, rest))
-            if first.contains('.') || first.contains(':') || first == "localhost" =>
-        {
-            rest
-        }
-        _ => name,
-    };
-    let repository = repository.strip_prefix("library/").unwrap_or(repository);
+    let reference = shipshape_syntax::image::parse(image);
     ImageRef {
-        repository,
-        tag,
-        digest,
+        repository: reference.familiar_repository(),
+        name: reference.name(),
+        tag: reference.tag(),
+        digest: reference.digest(),
     }
 }
 

@@ -54,15 +54,11 @@ impl ComposeRule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
+            let reference = parse_image(image);
             // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
-            if image
-                .rsplit('/')
-                .next()
-                .is_some_and(|last| last.contains('$'))
-            {
+            if reference.name.contains('$') {
                 continue;
             }
-            let reference = parse_image(image);
             if reference.digest.is_some() {
                 continue;
             }
@@ -99,6 +95,8 @@ services:
     image: app:${TAG:-1.0}
   d:
     image: ${REGISTRY}/app
+  e:
+    image: ${IMAGE-docker.io/team/app:latest}
 "#;
         let tokens: Vec<String> = findings(&PinImageTag, yaml)
             .into_iter()

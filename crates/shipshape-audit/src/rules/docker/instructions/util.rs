@@ -14,17 +14,11 @@ pub(super) struct ImageRef {
 }
 
 pub(super) fn image_ref(text: &str) -> ImageRef {
-    let (body_end, digest) = match text.find('@') {
-        Some(at) => (at, Some(at + 1..text.len())),
-        None => (text.len(), None),
-    };
-    let body = &text[..body_end];
-    // A colon before the last `/` belongs to a registry port (`localhost:5000/app`), not a tag.
-    let last_segment = body.rfind('/').map_or(0, |i| i + 1);
-    let tag = body[last_segment..]
-        .find(':')
-        .map(|c| last_segment + c + 1..body_end);
-    ImageRef { tag, digest }
+    let reference = shipshape_syntax::image::parse(text);
+    ImageRef {
+        tag: reference.tag_span().map(|s| s.start..s.end),
+        digest: reference.digest_span().map(|s| s.start..s.end),
+    }
 }
 
 /// The source span of `range` within a word's value: exact when the word is written as it reads

@@ -6,32 +6,16 @@ use shipshape_syntax::dockerfile::{Dockerfile, Instruction, Keyword, Stage, Word
 use shipshape_syntax::shell::Command;
 
 /// The index of the earlier stage a stage builds on (`FROM builder AS app`), if any. Only earlier
-/// stages can be named, so following parents always terminates.
-pub(crate) fn parent_stage(ast: &Dockerfile, stages: &[Stage], stage: &Stage) -> Option<usize> {
-    let image = ast.resolve_arg(&stage.image.value, None);
-    stages
-        .get(..stage.index)?
-        .iter()
-        .rev()
-        .find(|s| {
-            s.alias
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(&image))
-        })
-        .map(|s| s.index)
+/// stages can be named, so following parents always terminates. (The stage's
+/// [`Stage::parent`], computed once per file.)
+pub(crate) fn parent_stage(ast: &Dockerfile, _stages: &[Stage], stage: &Stage) -> Option<usize> {
+    ast.model().parent(stage.index).map(|s| s.index)
 }
 
 /// The final stage followed by the stages it builds on, nearest first: everything in them ends
-/// up in the image.
+/// up in the image. (A copy of the model's `final_lineage`.)
 pub(crate) fn final_lineage(ast: &Dockerfile) -> Vec<Stage> {
-    let stages = ast.stages();
-    let mut out = Vec::new();
-    let mut cur = stages.last();
-    while let Some(stage) = cur {
-        out.push(stage.clone());
-        cur = parent_stage(ast, &stages, stage).and_then(|p| stages.get(p));
-    }
-    out
+    ast.model().final_lineage().cloned().collect()
 }
 
 /// The instruction with this keyword that is in effect in the image: the last one of the final

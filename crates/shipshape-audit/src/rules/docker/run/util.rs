@@ -231,25 +231,7 @@ fn covers(target: &str, dir: &str) -> bool {
 /// builds by default: the last stage, and every stage it is built `FROM`, transitively. A stage
 /// only copied from (`COPY --from=`) does not ship its layers.
 pub(crate) fn stages_in_final_image(ast: &Dockerfile) -> Vec<bool> {
-    let stages = ast.stages();
-    let mut shipped = vec![false; stages.len()];
-    let mut current = stages.len().checked_sub(1);
-    while let Some(i) = current {
-        let Some(flag) = shipped.get_mut(i) else {
-            break;
-        };
-        if *flag {
-            break;
-        }
-        *flag = true;
-        let base = &stages[i].image.value;
-        current = stages[..i].iter().rposition(|s| {
-            s.alias
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(base))
-        });
-    }
-    shipped
+    ast.model().stages_in_final_image().to_vec()
 }
 
 /// Whether what a `RUN` leaves in its layer reaches the final image. `ONBUILD RUN` runs in
@@ -304,13 +286,7 @@ pub(crate) fn pipes(cmd: &Command) -> bool {
 
 /// 1-based line of a byte offset, for messages that point at another place in the file.
 pub(crate) fn line_of(source: &str, offset: usize) -> usize {
-    source
-        .as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    shipshape_core::text::line_of_offset(source, offset) as usize
 }
 
 /// Whether the instruction's arguments are a JSON array (exec form).

@@ -1,15 +1,13 @@
-//! A light, line-based read of Terraform/OpenTofu files: top-level blocks with their labels and
-//! lines, `required_providers` sources, and `terraform.workspace` references. It is not an HCL
-//! parser (that arrives with the syntax crate); it tracks braces outside strings, comments and
+//! A light, line-based outline of Terraform/OpenTofu files: top-level blocks with their labels
+//! and lines, `required_providers` sources, and `terraform.workspace` references. It is not a
+//! full HCL parser (no expressions, no values); it tracks braces outside strings, comments and
 //! heredocs, and recovers from an unclosed block at the next top-level keyword in column 0, so a
-//! broken file still yields what precedes and follows the break — with a note saying so.
+//! broken file still yields what precedes and follows the break, with a [`Problem`] saying so.
+//! That is all detection needs, at a fraction of the cost of a full parse.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
-use shipshape_core::{ArtifactKind, FileEntry};
-
-use crate::ctx::Ctx;
 
 /// Block types that only ever appear at the top level of a Terraform file.
 const TOP_LEVEL_KEYWORDS: &[&str] = &[
@@ -44,16 +42,19 @@ static WORKSPACE_EQ_RX: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
-#[derive(Debug, Clone)]
-pub(crate) struct Block {
+/// A top-level block: `resource "aws_s3_bucket" "b" {` is kind `resource`, labels
+/// `["aws_s3_bucket", "b"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
     pub kind: String,
     pub labels: Vec<String>,
+    /// 1-based line of the block header.
     pub line: u32,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct TfFile {
-    pub path: String,
+/// What the outline of one file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
     pub blocks: Vec<Block>,
     /// `source = "…"` inside `required_providers`, with lines.
     pub provider_sources: Vec<(String, u32)>,
@@ -61,30 +62,42 @@ pub(crate) struct TfFile {
     pub workspace_refs: Vec<u32>,
     /// Workspace names compared against in code (`terraform.workspace == "prod"`).
     pub workspace_names: Vec<(String, u32)>,
+    /// Structural problems met on the way; reading went on past each.
+    pub problems: Vec<Problem>,
 }
 
-/// Read every `.tf`/`.tofu` file (JSON-syntax `.tf.json` is left out: braces there are JSON).
-pub(crate) fn scan_all(ctx: &Ctx, files: &[&FileEntry]) -> Vec<TfFile> {
-    files
-        .iter()
-        .filter(|f| f.kind == ArtifactKind::Terraform && !f.path.ends_with(".json"))
-        .filter_map(|f| {
-            let text = ctx.inv.text(f)?;
-            let (tf, problems) = scan(&f.path, &text);
-            for (line, message) in problems {
-                ctx.note(&f.path, Some(line), message);
-            }
-            Some(tf)
-        })
-        .collect()
+/// A structural problem in an HCL file, at a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    /// A block (named by its type, empty for an object literal) is opened and never closed.
+    #[error("could not parse HCL: {} opened here is never closed — the rest of the file was read line by line", unclosed_what(.block))]
+    Unclosed { block: String, line: u32 },
+    /// A `}` with nothing open.
+    #[error(
+        "could not parse HCL: `}}` closes no block — blocks after it were still read line by line"
+    )]
+    StrayBrace { line: u32 },
 }
 
-/// Scan one file; returns what was read and the structural problems met (line, message).
-pub(crate) fn scan(path: &str, text: &str) -> (TfFile, Vec<(u32, String)>) {
-    let mut out = TfFile {
-        path: path.to_string(),
-        ..TfFile::default()
-    };
+impl Problem {
+    pub fn line(&self) -> u32 {
+        match self {
+            Problem::Unclosed { line, .. } | Problem::StrayBrace { line } => *line,
+        }
+    }
+}
+
+fn unclosed_what(block: &str) -> String {
+    if block.is_empty() {
+        "the block".to_string()
+    } else {
+        format!("the `{block}` block")
+    }
+}
+
+/// Outlines one file (HCL native syntax; JSON-syntax `.tf.json` has JSON braces, not blocks).
+pub fn outline(text: &str) -> Outline {
+    let mut out = Outline::default();
     let mut problems = Vec::new();
     // Open braces: the block name for a block header, "" for an object literal; with the line.
     let mut stack: Vec<(String, u32)> = Vec::new();
@@ -114,7 +127,10 @@ pub(crate) fn scan(path: &str, text: &str) -> (TfFile, Vec<(u32, String)>) {
                 // A top-level keyword in column 0 while a block is still open: the earlier block
                 // was never closed. Report it and start afresh so the rest of the file is read.
                 if let Some((name, opened)) = stack.first() {
-                    problems.push((*opened, unclosed_message(name)));
+                    problems.push(Problem::Unclosed {
+                        block: name.clone(),
+                        line: *opened,
+                    });
                 }
                 stack.clear();
             }
@@ -166,11 +182,7 @@ pub(crate) fn scan(path: &str, text: &str) -> (TfFile, Vec<(u32, String)>) {
                 }
                 // The guard pops: a `}` with nothing to close is the problem reported here.
                 '}' if stack.pop().is_none() => {
-                    problems.push((
-                        line_no,
-                        "could not parse HCL: `}` closes no block — blocks after it were still read line by line"
-                            .to_string(),
-                    ));
+                    problems.push(Problem::StrayBrace { line: line_no });
                 }
                 _ => {}
             }
@@ -180,20 +192,13 @@ pub(crate) fn scan(path: &str, text: &str) -> (TfFile, Vec<(u32, String)>) {
         }
     }
     if let Some((name, opened)) = stack.first() {
-        problems.push((*opened, unclosed_message(name)));
+        problems.push(Problem::Unclosed {
+            block: name.clone(),
+            line: *opened,
+        });
     }
-    (out, problems)
-}
-
-fn unclosed_message(name: &str) -> String {
-    let what = if name.is_empty() {
-        "the block".to_string()
-    } else {
-        format!("the `{name}` block")
-    };
-    format!(
-        "could not parse HCL: {what} opened here is never closed — the rest of the file was read line by line"
-    )
+    out.problems = problems;
+    out
 }
 
 /// A line split for reading: `plain` has comments removed; `braces` also has string contents
@@ -290,8 +295,8 @@ mod tests {
     #[test]
     fn reads_top_level_blocks_with_labels_and_lines() {
         let text = "terraform {\n  required_providers {\n    aws = {\n      source = \"hashicorp/aws\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nresource \"aws_db_instance\" \"main\" {\n  tags = { Name = \"x\" }\n}\n";
-        let (tf, problems) = scan("main.tf", text);
-        assert!(problems.is_empty(), "{problems:?}");
+        let tf = outline(text);
+        assert!(tf.problems.is_empty(), "{:?}", tf.problems);
         let kinds: Vec<(&str, u32)> = tf
             .blocks
             .iter()
@@ -305,8 +310,8 @@ mod tests {
     #[test]
     fn braces_in_strings_comments_and_heredocs_do_not_count() {
         let text = "# provider \"google\" {\nlocals {\n  a = \"}\"\n  /* { */\n  b = <<EOT\n{ not code\nEOT\n}\nprovider \"aws\" {}\n";
-        let (tf, problems) = scan("x.tf", text);
-        assert!(problems.is_empty(), "{problems:?}");
+        let tf = outline(text);
+        assert!(tf.problems.is_empty(), "{:?}", tf.problems);
         let kinds: Vec<&str> = tf.blocks.iter().map(|b| b.kind.as_str()).collect();
         assert_eq!(kinds, ["locals", "provider"]);
     }
@@ -314,9 +319,14 @@ mod tests {
     #[test]
     fn an_unclosed_block_is_reported_and_the_rest_is_still_read() {
         let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n";
-        let (tf, problems) = scan("broken.tf", text);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].0, 1);
+        let tf = outline(text);
+        assert_eq!(
+            tf.problems,
+            [Problem::Unclosed {
+                block: "resource".into(),
+                line: 1
+            }]
+        );
         assert!(tf
             .blocks
             .iter()
@@ -325,15 +335,26 @@ mod tests {
 
     #[test]
     fn an_unclosed_block_at_the_end_of_the_file_is_reported() {
-        let (_, problems) = scan("x.tf", "provider \"aws\" {\n  region = \"x\"\n");
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].1.contains("never closed"));
+        let tf = outline("provider \"aws\" {\n  region = \"x\"\n");
+        assert_eq!(tf.problems.len(), 1);
+        assert_eq!(
+            tf.problems[0].to_string(),
+            "could not parse HCL: the `provider` block opened here is never closed — the rest of the file was read line by line"
+        );
+    }
+
+    #[test]
+    fn a_stray_closing_brace_is_reported_at_its_line() {
+        let tf = outline("locals {\n}\n}\nprovider \"aws\" {}\n");
+        assert_eq!(tf.problems, [Problem::StrayBrace { line: 3 }]);
+        assert_eq!(tf.problems[0].line(), 3);
+        assert_eq!(tf.blocks.len(), 2);
     }
 
     #[test]
     fn finds_workspace_references_and_compared_names() {
         let text = "locals {\n  env = terraform.workspace\n  big = terraform.workspace == \"prod\" ? 3 : 1\n}\n";
-        let (tf, _) = scan("x.tf", text);
+        let tf = outline(text);
         assert_eq!(tf.workspace_refs, [2, 3]);
         assert_eq!(tf.workspace_names, [("prod".to_string(), 3)]);
     }

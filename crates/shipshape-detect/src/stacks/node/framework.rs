@@ -1,0 +1,186 @@
+//! The framework and the role it gives the service (API, web app, static site), from
+//! dependencies and config files.
+
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+use shipshape_core::{Evidence, Located};
+
+use crate::ctx::Ctx;
+use crate::model::{Ambiguity, Framework, ServiceRole};
+
+use super::manifest::{Manifest, BUILD_SECTIONS};
+
+pub(super) struct FrameworkInfo {
+    pub(super) framework: Framework,
+    pub(super) evidence: Evidence,
+    pub(super) role: ServiceRole,
+    /// For SPA builds: the folder the build writes, with the evidence when configured.
+    pub(super) output: Option<(String, Option<Evidence>)>,
+}
+
+const CONFIG_EXTS: &[&str] = &["js", "mjs", "cjs", "ts", "mts"];
+
+/// The first `<stem>.<ext>` config file of the folder, with its text.
+pub(super) fn config_file(ctx: &Ctx, dir: &str, stem: &str) -> Option<(String, Arc<str>)> {
+    CONFIG_EXTS.iter().find_map(|ext| {
+        let path = Ctx::join(dir, &format!("{stem}.{ext}"));
+        ctx.text(&path).map(|t| (path, t))
+    })
+}
+
+static QUOTED_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(outDir|output|pages)\s*:\s*['"`]([^'"`]+)['"`]"#).expect("built-in pattern")
+});
+
+/// A string option (`output: 'standalone'`) in a JS/TS config file: value and evidence.
+pub(super) fn config_option(path: &str, text: &str, key: &str) -> Option<(String, Evidence)> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    QUOTED_OPTION.captures_iter(text).find_map(|c| {
+        let (k, v) = (c.get(1)?, c.get(2)?);
+        (k.as_str() == key).then(|| {
+            (
+                v.as_str().to_string(),
+                Evidence::at_offset(
+                    path,
+                    text,
+                    k.start(),
+                    format!("{file} > {key}: '{}'", v.as_str()),
+                ),
+            )
+        })
+    })
+}
+
+pub(super) fn framework(
+    ctx: &Ctx,
+    dir: &str,
+    pkg: &Manifest,
+    service: &str,
+) -> Option<FrameworkInfo> {
+    let info = |framework, dep: &str, role| {
+        pkg.dep_evidence(dep, BUILD_SECTIONS)
+            .map(|evidence| FrameworkInfo {
+                framework,
+                evidence,
+                role,
+                output: None,
+            })
+    };
+    // Full-stack frameworks first: one with a custom Express server is still that framework.
+    if let Some(f) = info(Framework::Nextjs, "next", ServiceRole::Web) {
+        return Some(f);
+    }
+    for dep in [
+        "@remix-run/node",
+        "@remix-run/serve",
+        "@remix-run/express",
+        "@remix-run/react",
+    ] {
+        if let Some(f) = info(Framework::Remix, dep, ServiceRole::Web) {
+            return Some(f);
+        }
+    }
+    if let Some(f) = info(Framework::Nuxt, "nuxt", ServiceRole::Web) {
+        return Some(f);
+    }
+    if let Some(mut f) = info(Framework::Sveltekit, "@sveltejs/kit", ServiceRole::Web) {
+        if pkg.has_dep("@sveltejs/adapter-static") {
+            f.role = ServiceRole::Static;
+            let cfg = config_file(ctx, dir, "svelte.config");
+            let configured = cfg.and_then(|(p, t)| config_option(&p, &t, "pages"));
+            f.output = Some(match configured {
+                Some((v, ev)) => (v, Some(ev)),
+                None => ("build".to_string(), None),
+            });
+        }
+        return Some(f);
+    }
+    if let Some(mut f) = info(Framework::Astro, "astro", ServiceRole::Static) {
+        let cfg = config_file(ctx, dir, "astro.config");
+        let server_output = cfg
+            .as_ref()
+            .and_then(|(p, t)| config_option(p, t, "output"))
+            .filter(|(v, _)| v == "server" || v == "hybrid");
+        if server_output.is_some() || pkg.has_dep("@astrojs/node") {
+            f.role = ServiceRole::Web;
+        } else {
+            let configured = cfg.and_then(|(p, t)| config_option(&p, &t, "outDir"));
+            f.output = Some(match configured {
+                Some((v, ev)) => (v, Some(ev)),
+                None => ("dist".to_string(), None),
+            });
+        }
+        return Some(f);
+    }
+    // NestJS lists express or fastify as its platform: it comes before them.
+    if let Some(f) = info(Framework::Nestjs, "@nestjs/core", ServiceRole::Api) {
+        return Some(f);
+    }
+    let servers: Vec<FrameworkInfo> = [
+        (Framework::Express, "express"),
+        (Framework::Fastify, "fastify"),
+        (Framework::Koa, "koa"),
+        (Framework::Hono, "hono"),
+    ]
+    .into_iter()
+    .filter_map(|(fw, dep)| info(fw, dep, ServiceRole::Api))
+    .collect();
+    if servers.len() > 1 {
+        ctx.ambiguity(Ambiguity {
+            subject: format!("services.{service}.framework"),
+            chosen: Some(framework_id(servers[0].framework)),
+            candidates: servers
+                .iter()
+                .map(|s| Located::new(framework_id(s.framework), s.evidence.clone()))
+                .collect(),
+            hint: format!("set `framework` under [services.{service}] in shipshape.toml"),
+        });
+    }
+    if let Some(f) = servers.into_iter().next() {
+        return Some(f);
+    }
+    if let Some(mut f) = info(
+        Framework::CreateReactApp,
+        "react-scripts",
+        ServiceRole::Static,
+    ) {
+        f.output = Some(("build".to_string(), None));
+        return Some(f);
+    }
+    let ui = [
+        "react",
+        "react-dom",
+        "vue",
+        "svelte",
+        "preact",
+        "solid-js",
+        "lit",
+    ]
+    .into_iter()
+    .find(|d| pkg.has_dep(d));
+    if let (Some(ui), Some(mut evidence)) = (ui, pkg.dep_evidence("vite", BUILD_SECTIONS)) {
+        evidence
+            .note
+            .push_str(&format!(" (with {ui}, no server framework)"));
+        let cfg = config_file(ctx, dir, "vite.config");
+        let configured = cfg.and_then(|(p, t)| config_option(&p, &t, "outDir"));
+        return Some(FrameworkInfo {
+            framework: Framework::ViteSpa,
+            evidence,
+            role: ServiceRole::Static,
+            output: Some(match configured {
+                Some((v, ev)) => (v, Some(ev)),
+                None => ("dist".to_string(), None),
+            }),
+        });
+    }
+    None
+}
+
+fn framework_id(f: Framework) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,232 @@
+//! Detection of Python services: which manifest declares the dependencies (PEP 621, Poetry,
+//! Pipfile, requirements files, setup.py), which package manager and interpreter version the
+//! project pins, which web framework it uses and the production command that serves it.
+//!
+//! The helpers in [`shared`] (runtime version precedence, `.tool-versions`, Procfile web
+//! process, backing-service collection) are also used by the Ruby and PHP detectors.
+
+mod backing;
+mod django;
+mod framework;
+mod manifests;
+mod serving;
+mod toolchain;
+
+use shipshape_core::{Evidence, Located};
+
+use crate::ctx::Ctx;
+use crate::model::{Framework, Language, Service, ServiceRole};
+use crate::stacks::Found;
+
+use crate::stacks::shared;
+
+use backing::backing_services;
+use django::{collectstatic, django_health};
+use framework::{default_port_note, framework};
+use manifests::{
+    file_name, manifests, pep621_deps, pipfile_deps, poetry_deps, requirements_deps, setup_py_deps,
+    str_at,
+};
+use serving::{app_target, code_ports, start_command};
+use toolchain::{package_manager, runtime_version};
+
+/// A dependency as declared, with the line that declares it.
+#[derive(Debug, Clone)]
+struct Dep {
+    /// Normalised name (PEP 503: lower case, runs of `-_.` as one `-`).
+    name: String,
+    extras: Vec<String>,
+    ev: Evidence,
+}
+
+/// The Python manifests present in a service folder.
+struct Manifests {
+    pyproject: Option<String>,
+    pipfile: Option<String>,
+    requirements: Vec<String>,
+    setup_py: Option<String>,
+    manage_py: Option<String>,
+}
+
+/// Detect a Python service in `dir`.
+pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
+    let m = manifests(ctx, dir);
+    let language_ev = [
+        &m.pyproject,
+        &m.pipfile,
+        &m.requirements.first().cloned(),
+        &m.setup_py,
+        &m.manage_py,
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(|p| Evidence::file(p.clone(), format!("{} (Python project)", file_name(p))))?;
+
+    let pyproject = m
+        .pyproject
+        .as_deref()
+        .and_then(|p| ctx.toml(p).map(|(t, v)| (p.to_string(), t, v)));
+    let pipfile = m
+        .pipfile
+        .as_deref()
+        .and_then(|p| ctx.toml(p).map(|(t, v)| (p.to_string(), t, v)));
+
+    let name = pyproject
+        .as_ref()
+        .and_then(|(_, _, v)| {
+            str_at(v, &["project", "name"]).or_else(|| str_at(v, &["tool", "poetry", "name"]))
+        })
+        .unwrap_or_else(|| shared::folder_name(ctx, dir));
+
+    let mut deps: Vec<Dep> = Vec::new();
+    if let Some((path, text, v)) = &pyproject {
+        pep621_deps(path, text, v, &mut deps);
+        poetry_deps(path, text, v, &mut deps);
+    }
+    if let Some((path, text, v)) = &pipfile {
+        pipfile_deps(path, text, v, &mut deps);
+    }
+    requirements_deps(ctx, dir, &m.requirements, &mut deps);
+    if let Some(p) = &m.setup_py {
+        setup_py_deps(ctx, p, &mut deps);
+    }
+
+    let mut svc = Service::new(
+        name.clone(),
+        dir,
+        Located::new(Language::Python, language_ev),
+    );
+    svc.package_manager = package_manager(ctx, dir, &name, &m, pyproject.as_ref());
+    svc.runtime_version = runtime_version(ctx, dir, &name, pyproject.as_ref(), pipfile.as_ref());
+
+    let framework = framework(ctx, &name, &deps, &m);
+    let app = framework
+        .as_ref()
+        .and_then(|f| app_target(ctx, dir, f.value, &deps, &m));
+
+    let backing = backing_services(ctx, dir, &deps);
+    let has_worker = backing.0.iter().any(|b| b.value.is_worker());
+    svc.role = match framework.as_ref().map(|f| f.value) {
+        Some(Framework::Django | Framework::Flask) => ServiceRole::Web,
+        Some(_) => ServiceRole::Api,
+        None if has_worker => ServiceRole::Worker,
+        None => ServiceRole::Api,
+    };
+    let procfile = shared::procfile_web(ctx, dir);
+    if framework.is_none() && dir != "." && !has_worker && procfile.is_none() {
+        // A package with no server and nothing to run is a library of a larger repository.
+        return Some(Found::Library { name });
+    }
+
+    if let Some(f) = &framework {
+        let default = Located::new(8000, {
+            let mut ev = f.evidence[0].clone();
+            ev.note = default_port_note(f.value).to_string();
+            ev
+        });
+        let mut explicit = code_ports(ctx, dir);
+        explicit.extend(ctx.port_hints(dir));
+        svc.port = ctx.choose_port(&name, Some(default), explicit);
+    } else {
+        svc.port = ctx.choose_port(&name, None, ctx.port_hints(dir));
+    }
+
+    let port = svc.port.as_ref().map(|p| p.value).unwrap_or(8000);
+    svc.start_command = procfile.or_else(|| app.as_ref().map(|a| start_command(a, port, &deps)));
+    if framework
+        .as_ref()
+        .is_some_and(|f| f.value == Framework::Django)
+    {
+        svc.build_command = collectstatic(ctx, dir);
+    }
+    svc.health_path = django_health(ctx, dir).or_else(|| ctx.health_path(dir, Language::Python));
+    svc.framework = framework;
+    svc.backing_services = backing.0;
+    svc.env_vars = ctx.env_vars(dir, Language::Python);
+    Some(Found::Service(Box::new(svc)))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Detect the facts of a throwaway repository made of `files`.
+    pub(crate) fn facts_in(files: &[(&str, &str)]) -> crate::model::Facts {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).expect("create dir");
+            }
+            std::fs::write(p, text).expect("write file");
+        }
+        let inv = shipshape_core::Inventory::open(dir.path()).expect("inventory");
+        crate::detect(&inv)
+    }
+
+    #[test]
+    fn malformed_pyproject_becomes_a_note_and_requirements_still_count() {
+        let facts = facts_in(&[
+            ("pyproject.toml", "[project\nname = \"x\"\n"),
+            ("requirements.txt", "flask==3.0\n"),
+            ("app/__init__.py", "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n"),
+        ]);
+        assert!(facts.notes.iter().any(|n| n.path == "pyproject.toml"));
+        let s = &facts.services[0];
+        assert_eq!(
+            s.framework.as_ref().map(|f| f.value),
+            Some(Framework::Flask)
+        );
+        let start = s.start_command.as_ref().expect("start command");
+        assert_eq!(
+            start.value,
+            "gunicorn \"app:create_app()\" --bind 0.0.0.0:8000"
+        );
+        assert!(start.evidence[0]
+            .note
+            .contains("gunicorn is not a declared dependency"));
+    }
+
+    #[test]
+    fn disagreeing_python_versions_are_an_ambiguity() {
+        let facts = facts_in(&[
+            (".python-version", "3.11\n"),
+            ("pyproject.toml", "[project]\nname = \"svc\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi\", \"gunicorn\", \"uvicorn\"]\n"),
+            ("main.py", "from fastapi import FastAPI\napi = FastAPI()\n"),
+        ]);
+        let s = &facts.services[0];
+        assert_eq!(
+            s.runtime_version.as_ref().map(|v| v.value.as_str()),
+            Some("3.11")
+        );
+        let a = facts
+            .ambiguities
+            .iter()
+            .find(|a| a.subject == "services.svc.runtime_version")
+            .expect("runtime ambiguity");
+        assert_eq!(a.candidates.len(), 2);
+        assert_eq!(
+            s.start_command.as_ref().map(|c| c.value.as_str()),
+            Some("gunicorn main:api -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000")
+        );
+    }
+
+    #[test]
+    fn django_with_uvicorn_serves_asgi_and_dev_procfile_is_ignored() {
+        let facts = facts_in(&[
+            ("requirements.txt", "Django>=5\nuvicorn\n"),
+            ("Procfile", "web: python manage.py runserver 0.0.0.0:8000\n"),
+            ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n"),
+            ("site_cfg/asgi.py", "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n"),
+            ("site_cfg/wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"),
+        ]);
+        let s = &facts.services[0];
+        assert_eq!(
+            s.start_command.as_ref().map(|c| c.value.as_str()),
+            Some("uvicorn site_cfg.asgi:application --host 0.0.0.0 --port 8000")
+        );
+        assert_eq!(s.build_command, None, "no STATIC_ROOT, nothing to collect");
+        assert!(facts.notes.iter().any(|n| n.path == "Procfile"));
+    }
+}

@@ -1,0 +1,441 @@
+//! Node.js: Express/NestJS/Fastify/… servers, Next.js and single-page apps.
+
+use super::*;
+
+/// How one package manager installs and runs scripts.
+pub(super) struct Manager {
+    pub name: &'static str,
+    /// Lockfiles, any of which marks the project (the first present is copied).
+    pub lockfiles: &'static [&'static str],
+    pub cache: &'static str,
+    pub prod_install: &'static str,
+    pub full_install: &'static str,
+    /// Needs `corepack enable` first (pnpm, and Yarn 2+).
+    pub corepack: bool,
+    pub runtime: &'static str,
+    pub run_script: &'static str,
+}
+
+pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Manager {
+    let pm = service
+        .package_manager
+        .as_ref()
+        .map(|p| p.value)
+        .unwrap_or(PackageManager::Npm);
+    match pm {
+        PackageManager::Pnpm => Manager {
+            name: "pnpm",
+            lockfiles: &["pnpm-lock.yaml"],
+            cache: "/root/.local/share/pnpm/store",
+            prod_install: "pnpm install --frozen-lockfile --prod",
+            full_install: "pnpm install --frozen-lockfile",
+            corepack: true,
+            runtime: "node",
+            run_script: "pnpm run",
+        },
+        PackageManager::Yarn if has(inv, lock_dir, ".yarnrc.yml") => Manager {
+            name: "yarn",
+            lockfiles: &["yarn.lock"],
+            cache: "/root/.yarn/berry/cache",
+            prod_install: "yarn workspaces focus --all --production",
+            full_install: "yarn install --immutable",
+            corepack: true,
+            runtime: "node",
+            run_script: "yarn run",
+        },
+        PackageManager::Yarn => Manager {
+            name: "yarn",
+            lockfiles: &["yarn.lock"],
+            cache: "/usr/local/share/.cache/yarn",
+            prod_install: "yarn install --frozen-lockfile --production",
+            full_install: "yarn install --frozen-lockfile",
+            corepack: false,
+            runtime: "node",
+            run_script: "yarn run",
+        },
+        PackageManager::Bun => Manager {
+            name: "bun",
+            lockfiles: &["bun.lock", "bun.lockb"],
+            cache: "/root/.bun/install/cache",
+            prod_install: "bun install --frozen-lockfile --production",
+            full_install: "bun install --frozen-lockfile",
+            corepack: false,
+            runtime: "bun",
+            run_script: "bun run",
+        },
+        _ => Manager {
+            name: "npm",
+            lockfiles: &["package-lock.json", "npm-shrinkwrap.json"],
+            cache: "/root/.npm",
+            prod_install: "npm ci --omit=dev",
+            full_install: "npm ci",
+            corepack: false,
+            runtime: "node",
+            run_script: "npm run",
+        },
+    }
+}
+
+/// Where the lockfile is: the service's folder, or the workspace root above it.
+struct Layout {
+    context: String,
+    /// Manifests to copy before the source, relative to the context.
+    manifests: Vec<String>,
+    lockfile: Option<String>,
+    manager: Manager,
+}
+
+fn layout(service: &Service, inv: &Inventory) -> Layout {
+    let root = root_of(service);
+    let probe = manager(service, inv, root);
+    let in_root = probe.lockfiles.iter().find(|l| has(inv, root, l));
+    if let Some(lock) = in_root {
+        let mut manifests = vec!["package.json".to_string(), lock.to_string()];
+        extra_manifests(inv, root, &mut manifests);
+        return Layout {
+            context: root.to_string(),
+            manifests,
+            lockfile: Some(lock.to_string()),
+            manager: probe,
+        };
+    }
+    // A workspace member: the lockfile and the other members' manifests are at the root.
+    let workspace_lock = probe.lockfiles.iter().find(|l| has(inv, ".", l));
+    match workspace_lock {
+        Some(lock) if root != "." => {
+            let manager = manager(service, inv, ".");
+            let mut manifests = vec!["package.json".to_string(), lock.to_string()];
+            extra_manifests(inv, ".", &mut manifests);
+            manifests.extend(
+                inv.files()
+                    .iter()
+                    .filter(|f| {
+                        f.name() == "package.json"
+                            && f.path != "package.json"
+                            && !f.path.contains("node_modules/")
+                    })
+                    .map(|f| f.path.clone()),
+            );
+            Layout {
+                context: ".".to_string(),
+                manifests,
+                lockfile: Some(lock.to_string()),
+                manager,
+            }
+        }
+        _ => Layout {
+            context: root.to_string(),
+            manifests: vec!["package.json".to_string()],
+            lockfile: None,
+            manager: probe,
+        },
+    }
+}
+
+fn extra_manifests(inv: &Inventory, dir: &str, out: &mut Vec<String>) {
+    for extra in [".npmrc", ".yarnrc.yml", "pnpm-workspace.yaml"] {
+        if has(inv, dir, extra) && extra != ".npmrc" {
+            out.push(extra.to_string());
+        }
+    }
+}
+
+fn install_commands(m: &Manager, full: bool) -> Vec<String> {
+    let mut cmds = Vec::new();
+    if m.corepack {
+        cmds.push("corepack enable".to_string());
+    }
+    cmds.push(if full { m.full_install } else { m.prod_install }.to_string());
+    cmds
+}
+
+fn health(m: &Manager, port: Option<u16>, path: &str) -> serde_json::Value {
+    let check = port.map(|p| {
+        vec![
+            m.runtime.to_string(),
+            "-e".to_string(),
+            format!(
+                "fetch('{}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+                health_url(p, path)
+            ),
+        ]
+    });
+    health_model(
+        check,
+        "15s",
+        "a worker without an HTTP port: the process itself is its health",
+    )
+}
+
+fn runtime_images(m: &Manager, service: &Service, today: Day) -> Result<BaseImages, Skip> {
+    images(
+        if m.runtime == "bun" { "bun" } else { "node" },
+        service,
+        today,
+    )
+}
+
+fn lock_warning(layout: &Layout, warnings: &mut Vec<String>) {
+    if layout.lockfile.is_none() {
+        warnings.push(format!(
+            "no lockfile for {}: commit one so image builds install the versions you tested",
+            layout.manager.name
+        ));
+    }
+}
+
+/// Express, NestJS, Fastify, Koa, Hono and other Node servers.
+pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let layout = layout(service, inv);
+    let m = &layout.manager;
+    let img = runtime_images(m, service, today)?;
+    let mut warnings = Vec::new();
+    eol_warning(&img, &mut warnings);
+    let version_note = default_version_note(
+        if m.runtime == "bun" { "Bun" } else { "Node.js" },
+        &img,
+        &mut warnings,
+    );
+    lock_warning(&layout, &mut warnings);
+    let root = root_of(service);
+    let service_dir = relative(root, &layout.context);
+    let Some(start_cmd) = detected(&service.start_command) else {
+        return Err(Skip(
+            "no start command was found (package.json `start` or `main`)".into(),
+        ));
+    };
+    let start = words(start_cmd);
+    let runs_package_manager = start
+        .first()
+        .is_some_and(|p| matches!(p.as_str(), "npm" | "yarn" | "pnpm" | "npx"));
+    if start.is_empty() || runs_package_manager {
+        return Err(Skip(format!(
+            "the start command `{start_cmd}` goes through a package manager; name the server \
+             script (`node dist/main.js`) in package.json `start` so it can run as PID 1"
+        )));
+    }
+    let build: Vec<String> = detected(&service.build_command)
+        .map(|b| vec![b.to_string()])
+        .unwrap_or_default();
+    // What the build produces is what the start command runs: its top folder is copied.
+    let output_dir = if build.is_empty() {
+        None
+    } else {
+        let script = start.iter().skip(1).find(|a| !a.starts_with('-'));
+        match script.and_then(|s| s.trim_start_matches("./").split_once('/')) {
+            Some((dir, _)) => Some(dir.to_string()),
+            None => {
+                return Err(Skip(format!(
+                    "the build output folder could not be told from the start command \
+                     `{start_cmd}`"
+                )))
+            }
+        }
+    };
+    let port = port_of(service, 3000, &mut warnings);
+    let mut env_vars = vec![("NODE_ENV", "production".to_string())];
+    if let Some(p) = port {
+        env_vars.push(("PORT", p.to_string()));
+        env_vars.push(("HOST", "0.0.0.0".to_string()));
+    }
+    let health_path = detected(&service.health_path).unwrap_or("/");
+    let mut install = install_commands(m, false);
+    if m.name == "npm" && !service_dir.is_empty() {
+        // Only this member's production dependencies, not every workspace's.
+        if let Some(last) = install.last_mut() {
+            last.push_str(&format!(" --workspace {service_dir}"));
+        }
+    }
+    let recipe = Recipe {
+        service_dir,
+        build_env: Vec::new(),
+        install,
+        build,
+        copies: Vec::new(),
+        env: env(&env_vars),
+        start,
+        port,
+        health_path: port.map(|_| health_path.to_string()),
+        tools: Vec::new(),
+        runtime_version: img.version.clone(),
+    };
+    let framework = service
+        .framework
+        .as_ref()
+        .map(|f| value_name(&f.value))
+        .unwrap_or_else(|| "node".to_string());
+    let model = json!({
+        "build_image": img.build,
+        "run_image": img.run,
+        "manifests": layout.manifests,
+        "cache": m.cache,
+        "full_install": install_commands(m, true).join(" \\\n && "),
+        "output_dir": output_dir,
+        "health": health(m, port, health_path),
+        "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
+    });
+    Ok(Generated {
+        template: "node",
+        model,
+        recipe,
+        context: layout.context,
+        summary: format!(
+            "{framework} server with production dependencies only ({} {})",
+            m.name,
+            if output_dir.is_some() {
+                "build, then install --prod"
+            } else {
+                "install --prod"
+            }
+        ),
+        run_image: img.run,
+        user: APP_USER.to_string(),
+        warnings,
+        version_note,
+    })
+}
+
+/// Next.js with `output: 'standalone'`: the traced server and its modules, nothing else.
+pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let layout = layout(service, inv);
+    let m = &layout.manager;
+    let img = runtime_images(m, service, today)?;
+    let mut warnings = Vec::new();
+    eol_warning(&img, &mut warnings);
+    let version_note = default_version_note(
+        if m.runtime == "bun" { "Bun" } else { "Node.js" },
+        &img,
+        &mut warnings,
+    );
+    lock_warning(&layout, &mut warnings);
+    let root = root_of(service);
+    let standalone = ["next.config.js", "next.config.mjs", "next.config.ts"]
+        .iter()
+        .filter_map(|c| inv.text_of(&join(root, c)))
+        .any(|t| t.contains("standalone"));
+    if !standalone {
+        warnings.push(
+            "next.config does not set `output: 'standalone'`: add it, the Dockerfile copies \
+             .next/standalone"
+                .to_string(),
+        );
+    }
+    let service_dir = relative(root, &layout.context);
+    let port = port_of(service, 3000, &mut warnings);
+    let port_value = port.unwrap_or(3000);
+    let build = detected(&service.build_command)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{} build", m.run_script));
+    let server = if service_dir.is_empty() {
+        "server.js".to_string()
+    } else {
+        format!("{service_dir}/server.js")
+    };
+    let health_path = detected(&service.health_path).unwrap_or("/");
+    let recipe = Recipe {
+        service_dir: service_dir.clone(),
+        build_env: env(&[("NEXT_TELEMETRY_DISABLED", "1".to_string())]),
+        install: install_commands(m, true),
+        build: vec![build],
+        copies: vec![(".next/standalone".to_string(), ".".to_string())],
+        env: env(&[
+            ("NODE_ENV", "production".to_string()),
+            ("NEXT_TELEMETRY_DISABLED", "1".to_string()),
+            ("PORT", port_value.to_string()),
+            ("HOSTNAME", "0.0.0.0".to_string()),
+        ]),
+        start: vec!["node".to_string(), server],
+        port: Some(port_value),
+        health_path: Some(health_path.to_string()),
+        tools: Vec::new(),
+        runtime_version: img.version.clone(),
+    };
+    let model = json!({
+        "build_image": img.build,
+        "run_image": img.run,
+        "manifests": layout.manifests,
+        "cache": m.cache,
+        "has_public": has_dir(inv, root, "public"),
+        "health": health(m, Some(port_value), health_path),
+        "title": format!("{} (Next.js, standalone output)", runtime_label("Node.js", &img)),
+    });
+    Ok(Generated {
+        template: "nextjs",
+        model,
+        recipe,
+        context: layout.context,
+        summary: "Next.js standalone output".to_string(),
+        run_image: img.run,
+        user: APP_USER.to_string(),
+        warnings,
+        version_note,
+    })
+}
+
+/// Vite or Create React App: built in Node, served as static files by unprivileged nginx.
+pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let layout = layout(service, inv);
+    let m = &layout.manager;
+    let img = runtime_images(m, service, today)?;
+    let nginx = image("nginx")?;
+    let nginx_user = image("nginx_user")?;
+    let mut warnings = Vec::new();
+    eol_warning(&img, &mut warnings);
+    let version_note = default_version_note("Node.js", &img, &mut warnings);
+    lock_warning(&layout, &mut warnings);
+    let root = root_of(service);
+    let service_dir = relative(root, &layout.context);
+    let build = detected(&service.build_command)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{} build", m.run_script));
+    let out = match service.framework.as_ref().map(|f| f.value) {
+        Some(Framework::CreateReactApp) => "build",
+        _ => "dist",
+    };
+    let conf = join(root, "nginx.conf");
+    let planned_conf = (!inv.contains(&conf)).then(|| conf.clone());
+    let recipe = Recipe {
+        service_dir,
+        build_env: Vec::new(),
+        install: install_commands(m, true),
+        build: vec![build],
+        copies: vec![(out.to_string(), "/usr/share/nginx/html".to_string())],
+        env: Vec::new(),
+        start: vec![
+            "nginx".to_string(),
+            "-g".to_string(),
+            "daemon off;".to_string(),
+        ],
+        port: Some(NGINX_PORT),
+        health_path: Some("/".to_string()),
+        tools: Vec::new(),
+        runtime_version: img.version.clone(),
+    };
+    let check = vec![
+        "wget".to_string(),
+        "-q".to_string(),
+        "--spider".to_string(),
+        health_url(NGINX_PORT, "/"),
+    ];
+    let model = json!({
+        "build_image": img.build,
+        "run_image": nginx,
+        "manifests": layout.manifests,
+        "cache": m.cache,
+        "output_dir": out,
+        "nginx_conf_planned": planned_conf,
+        "health": health_model(Some(check), "5s", ""),
+        "title": format!("Single-page app built with {} and served by nginx", runtime_label("Node.js", &img)),
+    });
+    Ok(Generated {
+        template: "spa",
+        model,
+        recipe,
+        context: layout.context,
+        summary: format!("static build ({out}/) served by unprivileged nginx on port {NGINX_PORT}"),
+        run_image: nginx,
+        user: nginx_user,
+        warnings,
+        version_note,
+    })
+}

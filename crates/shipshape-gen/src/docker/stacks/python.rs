@@ -1,0 +1,259 @@
+//! Python: FastAPI, Django, Flask and other WSGI/ASGI apps with pip, poetry, uv or pipenv.
+
+use super::*;
+
+pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let img = images("python", service, today)?;
+    let root = root_of(service);
+    let mut warnings = Vec::new();
+    eol_warning(&img, &mut warnings);
+    let version_note = default_version_note("Python", &img, &mut warnings);
+    let pm = service
+        .package_manager
+        .as_ref()
+        .map(|p| p.value)
+        .unwrap_or(PackageManager::Pip);
+    let venv = format!("{WORKDIR}/.venv");
+    let mut build_env = vec![
+        ("PYTHONDONTWRITEBYTECODE", "1".to_string()),
+        ("PIP_DISABLE_PIP_VERSION_CHECK", "1".to_string()),
+    ];
+    let mut tools = Vec::new();
+    let mut model = json!({});
+    let (manifests, cache, install, pm_setup): (Vec<String>, &str, Vec<String>, Option<String>) =
+        match pm {
+            PackageManager::Uv => {
+                let uv = image("uv")?;
+                if let Some(tag) = uv.rsplit(':').next() {
+                    tools.push(("uv".to_string(), tag.to_string()));
+                }
+                model["uv_image"] = json!(uv);
+                build_env.extend([
+                    ("UV_COMPILE_BYTECODE", "1".to_string()),
+                    ("UV_LINK_MODE", "copy".to_string()),
+                    ("UV_PYTHON_DOWNLOADS", "never".to_string()),
+                ]);
+                let mut m = vec!["pyproject.toml".to_string()];
+                let locked = has(inv, root, "uv.lock");
+                if locked {
+                    m.push("uv.lock".to_string());
+                }
+                let lock_flag = if locked { "--locked" } else { "" };
+                (
+                    m,
+                    "/root/.cache/uv",
+                    vec![format!("uv sync {lock_flag} --no-dev --no-install-project")
+                        .replace("  ", " ")],
+                    None,
+                )
+            }
+            PackageManager::Poetry => {
+                let version = base_images::tool("poetry")
+                    .ok_or_else(|| Skip("the base-image table pins no poetry version".into()))?;
+                build_env.extend([
+                    ("POETRY_VIRTUALENVS_IN_PROJECT", "true".to_string()),
+                    ("POETRY_NO_INTERACTION", "1".to_string()),
+                ]);
+                let mut m = vec!["pyproject.toml".to_string()];
+                if has(inv, root, "poetry.lock") {
+                    m.push("poetry.lock".to_string());
+                }
+                (
+                    m,
+                    "/root/.cache/pypoetry",
+                    vec!["poetry install --only main --no-root".to_string()],
+                    Some(format!("pip install poetry=={version}")),
+                )
+            }
+            PackageManager::Pipenv => {
+                let version = base_images::tool("pipenv")
+                    .ok_or_else(|| Skip("the base-image table pins no pipenv version".into()))?;
+                build_env.push(("PIPENV_VENV_IN_PROJECT", "1".to_string()));
+                let mut m = vec!["Pipfile".to_string()];
+                let locked = has(inv, root, "Pipfile.lock");
+                if locked {
+                    m.push("Pipfile.lock".to_string());
+                }
+                (
+                    m,
+                    "/root/.cache/pipenv",
+                    vec![if locked {
+                        "pipenv install --deploy".to_string()
+                    } else {
+                        "pipenv install".to_string()
+                    }],
+                    Some(format!("pip install pipenv=={version}")),
+                )
+            }
+            _ => {
+                let requirements = files_in(inv, root, |n| {
+                    n.starts_with("requirements") && n.ends_with(".txt")
+                });
+                if has(inv, root, "requirements.txt") {
+                    (
+                        requirements,
+                        "/root/.cache/pip",
+                        vec![
+                            "python -m venv .venv".to_string(),
+                            ".venv/bin/pip install -r requirements.txt".to_string(),
+                        ],
+                        None,
+                    )
+                } else if has(inv, root, "pyproject.toml") {
+                    (
+                        Vec::new(),
+                        "/root/.cache/pip",
+                        vec!["python -m venv .venv".to_string()],
+                        None,
+                    )
+                } else {
+                    return Err(Skip(
+                        "no requirements.txt, pyproject.toml, Pipfile or lockfile to install from"
+                            .into(),
+                    ));
+                }
+            }
+        };
+    if matches!(pm, PackageManager::Pip | PackageManager::Uv)
+        && !manifests
+            .iter()
+            .any(|m| m.ends_with(".lock") || m.starts_with("requirements"))
+    {
+        warnings
+            .push("no lockfile: commit one so image builds install the versions you tested".into());
+    }
+    let mut build = Vec::new();
+    // The project itself, when it is a package: its dependencies are in the virtualenv already.
+    let is_package = inv
+        .text_of(&join(root, "pyproject.toml"))
+        .is_some_and(|t| t.contains("[build-system]"));
+    match pm {
+        PackageManager::Uv if is_package => build.push("uv pip install --no-deps .".to_string()),
+        PackageManager::Pip if !has(inv, root, "requirements.txt") => {
+            build.push(".venv/bin/pip install .".to_string());
+        }
+        _ => {}
+    }
+    if let Some(b) = detected(&service.build_command) {
+        build.push(django_build(service, b));
+    }
+    let mut warnings_port = Vec::new();
+    let port = port_of(service, 8000, &mut warnings_port);
+    warnings.extend(warnings_port);
+    let Some(start_cmd) = detected(&service.start_command) else {
+        return Err(Skip(
+            "no start command was found (a Procfile, or the ASGI/WSGI app to serve)".into(),
+        ));
+    };
+    let start = bind_python_server(words(start_cmd), port);
+    let health_path = detected(&service.health_path).unwrap_or("/");
+    let path_env = format!("{venv}/bin:$PATH");
+    build_env.push(("PATH", path_env.clone()));
+    let mut run_env = vec![
+        ("PATH", path_env),
+        ("PYTHONUNBUFFERED", "1".to_string()),
+        ("PYTHONDONTWRITEBYTECODE", "1".to_string()),
+    ];
+    if let Some(p) = port {
+        run_env.push(("PORT", p.to_string()));
+    }
+    let check = port.map(|p| {
+        vec![
+            "python".to_string(),
+            "-c".to_string(),
+            format!(
+                "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('{}', timeout=4).status == 200 else 1)",
+                health_url(p, health_path)
+            ),
+        ]
+    });
+    model["build_image"] = json!(img.build);
+    model["run_image"] = json!(img.run);
+    model["manifests"] = json!(manifests);
+    model["cache"] = json!(cache);
+    model["pm_setup"] = json!(pm_setup);
+    model["health"] = health_model(check, "20s", "a worker without an HTTP port");
+    let framework = service
+        .framework
+        .as_ref()
+        .map(|f| value_name(&f.value))
+        .unwrap_or_else(|| "python".to_string());
+    let pm_name = value_name(&pm);
+    model["title"] = json!(format!(
+        "{} ({framework}, {pm_name})",
+        runtime_label("Python", &img)
+    ));
+    let recipe = Recipe {
+        service_dir: String::new(),
+        build_env: env(&build_env),
+        install,
+        build,
+        copies: Vec::new(),
+        env: env(&run_env),
+        start,
+        port,
+        health_path: port.map(|_| health_path.to_string()),
+        tools,
+        runtime_version: img.version.clone(),
+    };
+    Ok(Generated {
+        template: "python",
+        model,
+        recipe,
+        context: root.to_string(),
+        summary: format!("{framework} with a {pm_name}-built virtualenv copied into python-slim"),
+        run_image: img.run,
+        user: APP_USER.to_string(),
+        warnings,
+        version_note,
+    })
+}
+
+/// Django imports its settings for `collectstatic`, and settings commonly demand the secret key
+/// and connection strings from the environment. They are not needed to collect files: empty
+/// values let the import succeed without putting any secret into the build.
+pub(super) fn django_build(service: &Service, command: &str) -> String {
+    if !command.contains("collectstatic") {
+        return command.to_string();
+    }
+    let placeholders: Vec<String> = service
+        .env_vars
+        .iter()
+        .map(|v| v.value.as_str())
+        .filter(|name| crate::env_example::is_secret_name(name) || name.ends_with("_URL"))
+        .map(|name| format!("{name}=''"))
+        .collect();
+    if placeholders.is_empty() {
+        command.to_string()
+    } else {
+        format!("{} {command}", placeholders.join(" "))
+    }
+}
+
+/// uvicorn, gunicorn and hypercorn listen on 127.0.0.1 unless told otherwise: add the binding
+/// when the detected command has none.
+pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Vec<String> {
+    let Some(port) = port else { return argv };
+    let has = |argv: &[String], flags: &[&str]| {
+        argv.iter().any(|a| {
+            flags
+                .iter()
+                .any(|f| a == f || a.starts_with(&format!("{f}=")))
+        })
+    };
+    match argv.first().map(String::as_str) {
+        Some("uvicorn") => {
+            if !has(&argv, &["--host"]) {
+                argv.extend(["--host".to_string(), "0.0.0.0".to_string()]);
+            }
+            if !has(&argv, &["--port"]) {
+                argv.extend(["--port".to_string(), port.to_string()]);
+            }
+        }
+        Some("gunicorn" | "hypercorn") if !has(&argv, &["--bind", "-b"]) => {
+            argv.extend(["--bind".to_string(), format!("0.0.0.0:{port}")]);
+        }
+        _ => {}
+    }
+    argv
+}

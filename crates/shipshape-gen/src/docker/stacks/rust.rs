@@ -1,0 +1,163 @@
+//! Rust: a dependency-caching build on distroless cc.
+
+use super::*;
+
+pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let img = images("rust", service, today)?;
+    let root = root_of(service);
+    let mut warnings = Vec::new();
+    eol_warning(&img, &mut warnings);
+    let version_note = default_version_note("Rust", &img, &mut warnings);
+    // A workspace member builds from the workspace root, where Cargo.lock is.
+    let context = if has(inv, root, "Cargo.lock") || root == "." {
+        root.to_string()
+    } else {
+        let mut dir = root;
+        let mut found = None;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if has(inv, parent, "Cargo.lock") {
+                found = Some(parent.to_string());
+                break;
+            }
+            dir = parent;
+        }
+        found.unwrap_or_else(|| {
+            if has(inv, ".", "Cargo.lock") {
+                ".".to_string()
+            } else {
+                root.to_string()
+            }
+        })
+    };
+    let locked = has(inv, &context, "Cargo.lock");
+    if !locked {
+        warnings.push(
+            "no Cargo.lock: commit it (an application's lockfile belongs in the repository) so \
+             the image builds with `--locked`"
+                .to_string(),
+        );
+    }
+    // Manifests of every crate in the context, and the entry files to stub out so the
+    // dependency layer builds without the source.
+    let prefix = if context == "." {
+        String::new()
+    } else {
+        format!("{context}/")
+    };
+    let mut manifests = Vec::new();
+    let mut stubs = Vec::new();
+    for f in inv.under(&context) {
+        let Some(rel) = f.path.strip_prefix(&prefix) else {
+            continue;
+        };
+        if rel.starts_with("target/") {
+            continue;
+        }
+        let name = f.name();
+        if matches!(name, "Cargo.toml" | "Cargo.lock")
+            || (rel == name && matches!(name, "rust-toolchain.toml" | "rust-toolchain"))
+        {
+            manifests.push(rel.to_string());
+        }
+        if rel.ends_with("src/main.rs") || rel.ends_with("src/lib.rs") {
+            let crate_dir = rel
+                .trim_end_matches("src/main.rs")
+                .trim_end_matches("src/lib.rs");
+            if manifests
+                .iter()
+                .any(|m| *m == format!("{crate_dir}Cargo.toml"))
+                || inv.contains(&format!("{prefix}{crate_dir}Cargo.toml"))
+            {
+                stubs.push(json!({
+                    "path": rel,
+                    "dir": rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("."),
+                    "main": rel.ends_with("main.rs"),
+                }));
+            }
+        }
+    }
+    let detected_build = detected(&service.build_command)
+        .map(words)
+        .unwrap_or_default();
+    let package = detected_build
+        .iter()
+        .position(|w| w == "-p" || w == "--package")
+        .and_then(|i| detected_build.get(i + 1))
+        .cloned();
+    let binary = detected(&service.start_command)
+        .and_then(|s| words(s).into_iter().next())
+        .and_then(|p| p.rsplit('/').next().map(str::to_string))
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| service.name.clone());
+    let mut build = "cargo build --release".to_string();
+    if locked {
+        build.push_str(" --locked");
+    }
+    if let Some(p) = &package {
+        build.push_str(&format!(" -p {p}"));
+    }
+    let port = port_of(service, 8080, &mut warnings);
+    let health_path = detected(&service.health_path).unwrap_or("/");
+    let user = img.user.clone().unwrap_or_else(|| APP_USER.to_string());
+    let mut run_env = Vec::new();
+    if let Some(p) = port {
+        run_env.push(("PORT", p.to_string()));
+    }
+    let mut copies = vec![(format!("target/release/{binary}"), binary.clone())];
+    if service.framework.as_ref().map(|f| f.value) == Some(Framework::Rocket) {
+        // Rocket listens on 127.0.0.1:8000 unless told otherwise, and reads Rocket.toml from
+        // its working folder.
+        run_env.push(("ROCKET_ADDRESS", "0.0.0.0".to_string()));
+        if let Some(p) = port {
+            run_env.push(("ROCKET_PORT", p.to_string()));
+        }
+        let service_dir = relative(root, &context);
+        let config = if service_dir.is_empty() {
+            "Rocket.toml".to_string()
+        } else {
+            format!("{service_dir}/Rocket.toml")
+        };
+        if has(inv, root, "Rocket.toml") {
+            copies.push((config, "Rocket.toml".to_string()));
+        }
+    }
+    let recipe = Recipe {
+        // Cargo puts `target/` at the workspace root: commands run there.
+        service_dir: String::new(),
+        build_env: Vec::new(),
+        install: Vec::new(),
+        build: vec![build],
+        copies,
+        env: env(&run_env),
+        start: vec![format!("{WORKDIR}/{binary}")],
+        port,
+        health_path: port.map(|_| health_path.to_string()),
+        tools: Vec::new(),
+        runtime_version: img.version.clone(),
+    };
+    let framework = service
+        .framework
+        .as_ref()
+        .map(|f| value_name(&f.value))
+        .unwrap_or_else(|| "rust".to_string());
+    Ok(Generated {
+        template: "rust",
+        model: json!({
+            "build_image": img.build,
+            "run_image": img.run,
+            "manifests": manifests,
+            "stubs": stubs,
+            "binary": binary,
+            "health": health_model(None, "", &probes_instead("distroless/cc", port, health_path)),
+            "health_path": health_path,
+            "title": format!("{} ({framework}), release build", runtime_label("Rust", &img)),
+        }),
+        recipe,
+        context,
+        summary: format!("{framework} release binary with a cached dependency layer"),
+        run_image: img.run,
+        user,
+        warnings,
+        version_note,
+    })
+}
