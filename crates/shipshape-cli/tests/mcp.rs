@@ -107,6 +107,11 @@ async fn every_tool_returns_what_the_cli_prints_as_json_for_the_same_call() {
             vec!["context", "--format", "json", "api"],
         ),
         ("assess", json!({}), vec!["assess", "--format", "json", "."]),
+        (
+            "assess",
+            json!({"history": true}),
+            vec!["assess", "--history", "--format", "json", "."],
+        ),
         ("audit", json!({}), vec!["audit", "--format", "json", "."]),
         (
             "audit",

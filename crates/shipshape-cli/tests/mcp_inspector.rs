@@ -127,6 +127,11 @@ fn the_inspector_lists_the_tools_and_calls_each_one_with_results_valid_against_t
             Some(vec!["assess", "--format", "json", "."]),
         ),
         (
+            "assess",
+            vec!["history=true"],
+            Some(vec!["assess", "--history", "--format", "json", "."]),
+        ),
+        (
             "plan_init",
             vec![],
             Some(vec!["init", "--dry-run", "--format", "json", "."]),

@@ -380,21 +380,18 @@ fn long_history(dir: &Path, commits: usize, files: usize) {
     assert!(child.wait().unwrap().success());
 }
 
-#[tokio::test]
-async fn cancelling_a_history_scan_stops_it_half_way_and_frees_its_turn() {
-    let outer = tempfile::tempdir().unwrap();
-    let repo = outer.path().join("history");
-    fs::create_dir(&repo).unwrap();
-    long_history(&repo, 400, 50);
-    let server = start(&repo, false).await;
-
-    let mut args = serde_json::Map::new();
-    args.insert("scope".into(), json!("history"));
+/// Start `tool` with `args` (a history scan of 20,000 blobs), cancel it once it reports
+/// progress on the blobs, and return the server's line saying where it stopped.
+async fn cancel_mid_history(server: &Server, tool: &str, args: Value) -> String {
+    server.recorder.progress.lock().unwrap().clear();
+    let Value::Object(args) = args else {
+        unreachable!()
+    };
     let handle = server
         .client
         .send_cancellable_request(
             ClientRequest::CallToolRequest(Request::new(
-                CallToolRequestParams::new("secrets").with_arguments(args),
+                CallToolRequestParams::new(tool.to_string()).with_arguments(args),
             )),
             PeerRequestOptions::no_options(),
         )
@@ -414,7 +411,7 @@ async fn cancelling_a_history_scan_stops_it_half_way_and_frees_its_turn() {
         }
     })
     .await
-    .expect("progress notifications for the blobs");
+    .unwrap_or_else(|_| panic!("{tool}: progress notifications for the blobs"));
     let progress: Vec<f64> = server
         .recorder
         .progress
@@ -425,7 +422,7 @@ async fn cancelling_a_history_scan_stops_it_half_way_and_frees_its_turn() {
         .collect();
     assert!(
         progress.windows(2).all(|w| w[0] < w[1]),
-        "progress only grows: {progress:?}"
+        "{tool}: progress only grows: {progress:?}"
     );
     handle
         .cancel(Some("the agent changed its mind".into()))
@@ -433,22 +430,43 @@ async fn cancelling_a_history_scan_stops_it_half_way_and_frees_its_turn() {
         .unwrap();
 
     let line = server
-        .wait_for_log("stopped early", Duration::from_secs(60))
+        .wait_for_log(&format!("({tool}) stopped early"), Duration::from_secs(60))
         .await;
-    // "call 1 (secrets) stopped early: 812 of 20000 blobs done"
-    let numbers: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    let (done, total) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
-    eprintln!("server log: {line}");
-    assert_eq!(total, 20_000, "{line}");
-    assert!(done < total, "the scan ran to the end: {line}");
     server
-        .wait_for_log("cancelled by the client", Duration::from_secs(5))
+        .wait_for_log(
+            &format!("({tool}) cancelled by the client"),
+            Duration::from_secs(5),
+        )
         .await;
+    eprintln!("server log: {line}");
+    line
+}
 
-    // The server goes on, and the cancelled scan's turn is free.
+#[tokio::test]
+async fn cancelling_a_history_scan_stops_it_half_way_and_frees_its_turn() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("history");
+    fs::create_dir(&repo).unwrap();
+    long_history(&repo, 400, 50);
+    let server = start(&repo, false).await;
+
+    // `secrets` over the history, and `assess` with the history in its secret scan.
+    for (tool, args) in [
+        ("secrets", json!({"scope": "history"})),
+        ("assess", json!({"history": true})),
+    ] {
+        // "call 1 (secrets) stopped early: 812 of 20000 blobs done"
+        let line = cancel_mid_history(&server, tool, args).await;
+        let numbers: Vec<u64> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let (done, total) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
+        assert_eq!(total, 20_000, "{line}");
+        assert!(done < total, "the scan ran to the end: {line}");
+    }
+
+    // The server goes on, and the cancelled scans' turns are free.
     server.structured("context", json!({})).await;
     let quick = server
         .structured("secrets", json!({"scope": "history", "since": "HEAD"}))
@@ -523,6 +541,7 @@ async fn secrets_are_redacted_in_every_tool_result() {
     for (tool, args) in [
         ("context", json!({})),
         ("assess", json!({})),
+        ("assess", json!({"history": true})),
         ("audit", json!({})),
         (
             "audit",

@@ -154,12 +154,7 @@ pub(crate) fn check(
 ) -> Result<Report, HistoryError> {
     let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
     if selection.any_in(Domain::Secrets) {
-        let tree = scan_tree(
-            ws.inventory(),
-            scanner,
-            opts.only.as_deref(),
-            progress,
-        );
+        let tree = scan_tree(ws.inventory(), scanner, opts.only.as_deref(), progress);
         let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
         if let Some(h) = history {
             let scan = scan_history(ws.root(), scanner, h, progress)?;
