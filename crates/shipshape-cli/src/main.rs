@@ -57,6 +57,8 @@ enum Command {
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
     Init(InitArgs),
+    /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
+    Mcp(McpArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,6 +205,16 @@ struct InitArgs {
     format: Format,
 }
 
+#[derive(clap::Args)]
+struct McpArgs {
+    /// Repository folder: the tools read only inside it.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Let the apply_init tool write files (without it the server only reads).
+    #[arg(long)]
+    allow_write: bool,
+}
+
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
     Artifact::parse(s.trim()).ok_or_else(|| {
         format!("`{s}` is not something init generates: use docker, dockerignore or compose")
@@ -253,7 +265,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = commands::assess::AssessOptions {
                 history: args.history,
             };
-            let report = commands::assess::assess(&ws, &opts)?;
+            let report =
+                commands::assess::assess(&ws, &opts, &shipshape_secrets::Progress::default())?;
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
@@ -319,6 +332,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Secrets(args) => run_secrets(args, &mut out)?,
         Command::Init(args) => run_init(args, &mut out)?,
+        Command::Mcp(args) => {
+            // The protocol owns stdout: release the lock the reports hold.
+            drop(out);
+            let options = shipshape_mcp::Options {
+                allow_write: args.allow_write,
+            };
+            shipshape_mcp::serve(&args.root, options)?;
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     out.flush()?;
     Ok(code)
