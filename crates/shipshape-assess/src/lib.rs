@@ -9,6 +9,7 @@
 //! [`items::CHECKLIST`] lists them in the order they are shown.
 
 mod artifacts;
+mod ci;
 mod input;
 mod item;
 pub mod items;

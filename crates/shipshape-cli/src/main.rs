@@ -191,10 +191,15 @@ struct InitArgs {
     /// Repository folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these (comma-separated): docker, dockerignore, compose. Dockerfiles bring
-    /// their .dockerignore along; compose brings .env.example.
+    /// Generate only these (comma-separated): docker, dockerignore, compose, ci. Dockerfiles
+    /// bring their .dockerignore along; compose brings .env.example; ci writes the CI/CD pipeline
+    /// (and a Dependabot configuration for GitHub).
     #[arg(long, value_delimiter = ',', value_parser = parse_artifact, value_name = "WHAT")]
     only: Vec<Artifact>,
+    /// The CI system `--only ci` writes for: github or gitlab (default: the one the repository
+    /// uses, else github).
+    #[arg(long, value_parser = parse_ci, value_name = "SYSTEM")]
+    ci: Option<shipshape_gen::ci::CiProvider>,
     /// Write nothing; print a unified diff of every file that would change.
     #[arg(long)]
     dry_run: bool,
@@ -217,8 +222,13 @@ struct McpArgs {
 
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
     Artifact::parse(s.trim()).ok_or_else(|| {
-        format!("`{s}` is not something init generates: use docker, dockerignore or compose")
+        format!("`{s}` is not something init generates: use docker, dockerignore, compose or ci")
     })
+}
+
+fn parse_ci(s: &str) -> Result<shipshape_gen::ci::CiProvider, String> {
+    shipshape_gen::ci::CiProvider::parse(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a CI system init writes for: use github or gitlab"))
 }
 
 fn main() -> ExitCode {
@@ -465,6 +475,7 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             only: args.only.clone(),
             dry_run: args.dry_run,
             force: args.force,
+            ci: args.ci,
         },
     );
     let shown = args.path.display().to_string();

@@ -17,6 +17,8 @@ pub struct InitOptions {
     pub dry_run: bool,
     /// Replace files that exist with different content.
     pub force: bool,
+    /// The CI system `--only ci` writes for (the detected one, else GitHub, when `None`).
+    pub ci: Option<shipshape_gen::ci::CiProvider>,
 }
 
 /// What `init` did, with what the human renderer needs beside the report.
@@ -31,16 +33,22 @@ pub struct InitOutcome {
 }
 
 /// Detect and plan, then verify: nothing is written.
-pub fn plan(ws: &Workspace, only: &[Artifact]) -> (Facts, Plan, Vec<VerifyError>) {
+pub fn plan(
+    ws: &Workspace,
+    only: &[Artifact],
+    ci: Option<shipshape_gen::ci::CiProvider>,
+) -> (Facts, Plan, Vec<VerifyError>) {
     let inv = ws.inventory();
     let facts = shipshape_detect::detect(inv);
-    let opts = if only.is_empty() {
+    let mut opts = if only.is_empty() {
         PlanOptions::default()
     } else {
         PlanOptions {
             only: only.to_vec(),
+            ci: None,
         }
     };
+    opts.ci = ci;
     let plan = shipshape_gen::plan(&facts, inv, &opts);
     let problems = verify_in(&plan, inv);
     (facts, plan, problems)
@@ -48,7 +56,7 @@ pub fn plan(ws: &Workspace, only: &[Artifact]) -> (Facts, Plan, Vec<VerifyError>
 
 /// Plan, verify and write (or preview with `dry_run`).
 pub fn init(ws: &Workspace, opts: &InitOptions) -> InitOutcome {
-    let (facts, plan, problems) = plan(ws, &opts.only);
+    let (facts, plan, problems) = plan(ws, &opts.only, opts.ci);
     if !problems.is_empty() {
         let report = InitReport::not_written(
             &plan,
