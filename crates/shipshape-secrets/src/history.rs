@@ -262,6 +262,9 @@ fn walk_commits(
         {
             Ok(walk) => {
                 for info in walk {
+                    if progress.is_cancelled() {
+                        break;
+                    }
                     match info {
                         Ok(i) => ids.push(i.id),
                         Err(e) => {
@@ -502,6 +505,9 @@ pub fn scan_history(
     let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
     let mut origins: Vec<Origin> = Vec::new();
     for (ci, c) in commits.iter().enumerate() {
+        if progress.is_cancelled() {
+            break;
+        }
         if c.reference.is_some() && blob_roots.contains(&c.root) {
             // A reference naming a blob: the blob has no path; the reference stands for it.
             if !known_blobs.contains(&c.root) && seen_blobs.insert(c.root) {
@@ -595,6 +601,10 @@ pub fn scan_history(
     let scanned = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
     let mut results: Vec<(usize, BlobOutcome)> = par_with_repo(&sync, &order, |repo, &i| {
+        // Once cancelled, the blobs not yet started are left.
+        if progress.is_cancelled() {
+            return None;
+        }
         let o = &origins[i];
         let outcome = match packed.blobs.get(&o.id) {
             _ if o.allowed => BlobOutcome::Allowed,
@@ -602,8 +612,18 @@ pub fn scan_history(
             None => scan_blob(repo, o, scanner, &scanned, &bytes, progress),
         };
         progress.done.fetch_add(1, Ordering::Relaxed);
-        (i, outcome)
-    });
+        Some((i, outcome))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    if progress.is_cancelled() {
+        out.errors.push(format!(
+            "the scan was cancelled: {} of {} distinct file versions scanned",
+            results.len(),
+            origins.len()
+        ));
+    }
     out.blobs_scanned = scanned.load(Ordering::Relaxed);
     out.bytes_scanned = bytes.load(Ordering::Relaxed);
 

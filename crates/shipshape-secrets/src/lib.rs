@@ -18,7 +18,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 pub use config::SecretsConfig;
 pub use engine::{RawMatch, RuleSet};
@@ -49,7 +49,8 @@ pub enum Stage {
 }
 
 /// Counters a scan updates as it goes; a caller may read them from another thread to draw a
-/// progress bar. The library never draws anything itself.
+/// progress bar. The library never draws anything itself. [`Progress::cancel`] asks a history
+/// scan to stop early (an MCP client cancelled the call, or its time ran out).
 #[derive(Debug, Default)]
 pub struct Progress {
     stage: AtomicU8,
@@ -58,6 +59,7 @@ pub struct Progress {
     pub done: AtomicU64,
     /// Bytes scanned so far, all stages.
     pub bytes: AtomicU64,
+    cancelled: AtomicBool,
 }
 
 impl Progress {
@@ -67,6 +69,16 @@ impl Progress {
             2 => Stage::Blobs,
             _ => Stage::Files,
         }
+    }
+
+    /// Ask the scan to stop: a history scan then returns what it has, with an error saying it was
+    /// cancelled.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     pub(crate) fn set_stage(&self, stage: Stage) {
