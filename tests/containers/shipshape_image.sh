@@ -72,7 +72,7 @@ chmod -R a+rX "$work/repo/clean" "$work/repo/flawed"
 chmod a+rx "$work" "$work/repo" "$work/repo/root-only"
 
 ctr=$(bh from --pull-never "$tag" | tail -n1)
-run() { bh run --isolation chroot --network none -v "$work/repo:/work:ro" "$ctr" -- "$@"; }
+run() { bh run --isolation chroot --network host -v "$work/repo:/work:ro" "$ctr" -- "$@"; }
 
 t=$(date +%s)
 version=$(run /usr/local/bin/shipshape --version)

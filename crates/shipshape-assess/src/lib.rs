@@ -19,7 +19,7 @@ pub use input::{Input, RuleFindings};
 pub use item::{ItemDef, ItemEvidence, Outcome, Status};
 
 /// One assessed item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub id: &'static str,
     pub title: &'static str,
@@ -39,7 +39,7 @@ pub struct Item {
 }
 
 /// The whole assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// 0–100: impact-weighted share of the checked items that pass (partial counts half).
     pub score: u32,
@@ -50,7 +50,7 @@ pub struct Assessment {
     pub quick_wins: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     pub pass: usize,
     pub partial: usize,

@@ -4,5 +4,6 @@
 //! implementation of any command.
 
 pub mod commands;
+pub mod schemas;
 
 pub use commands::{CommandError, Workspace};

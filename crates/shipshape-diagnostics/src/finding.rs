@@ -18,7 +18,7 @@ use crate::redact;
 use crate::rule::{RuleInfo, RuleMeta};
 
 /// Where a finding is: the file and the exact range of the offending token.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Location {
     pub path: String,
     pub start: Position,
@@ -27,7 +27,7 @@ pub struct Location {
 }
 
 /// Where a finding seen in git history comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Provenance {
     /// The first commit (oldest by commit time) that carries the problem.
     pub commit: String,

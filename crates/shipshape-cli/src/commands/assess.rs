@@ -17,7 +17,7 @@ pub struct AssessOptions {
     pub history: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct AssessReport {
     pub schema_version: &'static str,
     pub tool: Tool,
@@ -31,7 +31,7 @@ pub struct AssessReport {
 
 /// The audit and secret scan the assessment read: `shipshape audit` (and `shipshape secrets
 /// --history`) list their findings one by one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecksRun {
     /// Rules run: every audit and secret rule, the repository's own included.
     pub rules_run: usize,

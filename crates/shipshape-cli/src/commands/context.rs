@@ -1,5 +1,5 @@
 //! `context`: what the repository is made of, with evidence, and the short answer an agent asks
-//! before touching infrastructure. The JSON is described by `schemas/context.schema.json`; bump
+//! before touching infrastructure. The JSON is described by `schemas/cli/context.schema.json`; bump
 //! [`SCHEMA_VERSION`] on any breaking change.
 
 use serde::Serialize;
@@ -9,7 +9,7 @@ use super::{Tool, Workspace, TOOL};
 
 pub const SCHEMA_VERSION: &str = "1";
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ContextReport {
     pub schema_version: &'static str,
     pub tool: Tool,

@@ -24,7 +24,7 @@ use crate::rule::{Domain, RuleInfo};
 use crate::{JSON_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION};
 
 /// The tool, as JSON documents name it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonTool {
     pub name: &'static str,
     pub version: &'static str,
@@ -35,8 +35,8 @@ pub const TOOL: JsonTool = JsonTool {
     version: TOOL_VERSION,
 };
 
-#[derive(Serialize)]
-struct JsonSummary {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonSummary {
     files_audited: usize,
     rules_run: usize,
     findings: usize,
@@ -49,8 +49,8 @@ struct JsonSummary {
 }
 
 /// A finding as JSON shows it: the finding plus what the catalog says about its rule.
-#[derive(Serialize)]
-struct JsonFinding<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: &'a str,
     domain: Option<Domain>,
@@ -88,8 +88,9 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
+/// The JSON report of `audit` and `secrets` (`--format json`).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonReport<'a> {
     schema_version: &'static str,
     tool: JsonTool,
     summary: JsonSummary,
@@ -129,8 +130,8 @@ pub fn json(report: &Report, catalog: &Catalog) -> String {
 }
 
 /// One catalog entry as `rules --format json` lists it.
-#[derive(Serialize)]
-struct JsonRule<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonRule<'a> {
     id: &'a str,
     slug: &'a str,
     domain: Domain,
