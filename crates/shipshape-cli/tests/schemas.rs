@@ -89,7 +89,10 @@ fn committed_schemas_are_the_ones_the_types_generate() {
         .collect();
     on_disk.sort();
     let generated: Vec<String> = docs.iter().map(|d| d.file.to_string()).collect();
-    assert_eq!(on_disk, generated, "schemas/cli holds a file no type generates");
+    assert_eq!(
+        on_disk, generated,
+        "schemas/cli holds a file no type generates"
+    );
 }
 
 #[test]
@@ -121,7 +124,11 @@ fn context_and_assess_json_of_the_example_validate() {
 #[test]
 fn audit_json_with_findings_validates() {
     let bad = repo_root().join("tests/fixtures/rules/docker/no-latest-tag/bad");
-    let audit = json_of(&["audit", "--format", "json", bad.to_str().unwrap()], None, &[1]);
+    let audit = json_of(
+        &["audit", "--format", "json", bad.to_str().unwrap()],
+        None,
+        &[1],
+    );
     assert!(!audit["findings"].as_array().unwrap().is_empty());
     assert_valid("findings.schema.json", "audit --format json", &audit);
 }
@@ -149,9 +156,19 @@ fn init_json_validates() {
         r#"{"name":"web","scripts":{"start":"node server.js"},"dependencies":{"express":"^4.19.0"}}"#,
     )
     .unwrap();
-    fs::write(dir.path().join("server.js"), "require('express')().listen(3000)\n").unwrap();
+    fs::write(
+        dir.path().join("server.js"),
+        "require('express')().listen(3000)\n",
+    )
+    .unwrap();
     let init = json_of(
-        &["init", "--dry-run", "--format", "json", dir.path().to_str().unwrap()],
+        &[
+            "init",
+            "--dry-run",
+            "--format",
+            "json",
+            dir.path().to_str().unwrap(),
+        ],
         None,
         &[0],
     );
@@ -169,7 +186,11 @@ fn rules_json_validates() {
 #[test]
 fn a_written_baseline_validates() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("Dockerfile"), "FROM node:latest\nUSER root\n").unwrap();
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM node:latest\nUSER root\n",
+    )
+    .unwrap();
     let mut cmd = shipshape();
     cmd.current_dir(dir.path())
         .args(["audit", "--write-baseline", "baseline.json", "."]);
@@ -233,7 +254,11 @@ fn a_configuration_shipshape_accepts_validates() {
         &[0],
     );
     // … and so does the schema.
-    assert_valid("shipshape-toml.schema.json", "shipshape.toml", &toml_as_json(FULL_CONFIG));
+    assert_valid(
+        "shipshape-toml.schema.json",
+        "shipshape.toml",
+        &toml_as_json(FULL_CONFIG),
+    );
 }
 
 #[test]
@@ -241,8 +266,14 @@ fn the_configuration_schema_rejects_what_shipshape_rejects() {
     for (text, why) in [
         ("[secret]\nallow_paths = []\n", "an unknown section"),
         ("[secrets]\nallow_path = []\n", "an unknown key"),
-        ("[services.api]\nport = \"eighty\"\n", "a port that is not a number"),
-        ("[inventory]\nexclude = \"legacy/**\"\n", "a string where a list belongs"),
+        (
+            "[services.api]\nport = \"eighty\"\n",
+            "a port that is not a number",
+        ),
+        (
+            "[inventory]\nexclude = \"legacy/**\"\n",
+            "a string where a list belongs",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("shipshape.toml"), text).unwrap();
@@ -262,7 +293,11 @@ fn the_configuration_schema_rejects_what_shipshape_rejects() {
 #[test]
 fn the_findings_schema_rejects_output_of_the_wrong_shape() {
     let bad = repo_root().join("tests/fixtures/rules/docker/no-latest-tag/bad");
-    let mut audit = json_of(&["audit", "--format", "json", bad.to_str().unwrap()], None, &[1]);
+    let mut audit = json_of(
+        &["audit", "--format", "json", bad.to_str().unwrap()],
+        None,
+        &[1],
+    );
     audit["findings"][0]["severity"] = Value::from("fatal");
     assert!(!validator("findings.schema.json").is_valid(&audit));
 }

@@ -8,7 +8,9 @@ pub use crate::text::line_of_offset;
 /// A pointer into the repository: the file (relative, `/`-separated), the 1-based line when the
 /// value sits on one line, and a short note saying what was read there
 /// (`package.json > engines > node`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Evidence {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,7 +18,9 @@ use crate::redact;
 use crate::rule::{RuleInfo, RuleMeta};
 
 /// Where a finding is: the file and the exact range of the offending token.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Location {
     pub path: String,
     pub start: Position,
