@@ -519,7 +519,13 @@ fn render_findings(
         ),
         FindingsFormat::Github => diag::github(report, catalog),
         FindingsFormat::Junit => diag::junit(report, catalog),
-        FindingsFormat::Gitlab => diag::gitlab(report, catalog),
+        FindingsFormat::Gitlab => diag::gitlab(
+            report,
+            catalog,
+            &diag::GitlabOptions {
+                root: std::env::current_dir().ok(),
+            },
+        ),
     };
     out.write_all(text.as_bytes())?;
     Ok(())

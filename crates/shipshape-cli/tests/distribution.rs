@@ -82,7 +82,7 @@ fn completions_are_generated_for_every_shell_and_name_every_command() {
             );
         }
         assert!(
-            script.contains("--fail-on"),
+            script.contains("fail-on"),
             "{shell} completion lacks flags"
         );
     }
@@ -300,13 +300,17 @@ fn secrets_stay_redacted_in_the_gitlab_report() {
     let dir = tempfile::tempdir().unwrap();
     let token = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
     fs::write(dir.path().join("deploy.sh"), format!("TOKEN={token}\n")).unwrap();
+    // Given as an absolute path, as CI scripts often do: GitLab still needs it relative.
     let out = shipshape()
+        .current_dir(dir.path())
         .args(["secrets", "--format", "gitlab"])
-        .arg(dir.path())
+        .arg(dir.path().canonicalize().unwrap())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report[0]["location"]["path"], "deploy.sh");
     assert!(!text.contains(&token[8..]), "secret leaked: {text}");
     assert_valid_against(
         &gitlab_schema(),

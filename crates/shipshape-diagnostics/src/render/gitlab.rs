@@ -4,6 +4,7 @@
 //! description, check_name, fingerprint, severity, location.path and location.lines.begin.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use shipshape_core::Severity;
@@ -42,7 +43,26 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-pub fn gitlab(report: &Report, catalog: &Catalog) -> String {
+/// Where the report is read from.
+#[derive(Debug, Clone, Default)]
+pub struct GitlabOptions {
+    /// The repository root GitLab resolves paths against (the job's working directory): an
+    /// absolute finding path under it is made relative, as GitLab requires.
+    pub root: Option<PathBuf>,
+}
+
+fn relative_path(path: &str, root: Option<&Path>) -> String {
+    let p = Path::new(path);
+    match root {
+        Some(root) if p.is_absolute() => p
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.to_string()),
+        _ => path.strip_prefix("./").unwrap_or(path).to_string(),
+    }
+}
+
+pub fn gitlab(report: &Report, catalog: &Catalog, options: &GitlabOptions) -> String {
     // GitLab shows findings with the same fingerprint as one, and tells new from fixed by it: a
     // second finding with the same line-independent fingerprint (the same offending line twice
     // in one file) gets its occurrence number, so each stays distinct and stable.
@@ -73,7 +93,7 @@ pub fn gitlab(report: &Report, catalog: &Catalog) -> String {
                 fingerprint,
                 severity: severity(f.severity),
                 location: CodeQualityLocation {
-                    path: f.location.path.clone(),
+                    path: relative_path(&f.location.path, options.root.as_deref()),
                     lines: CodeQualityLines {
                         begin: f.location.start.line.max(1),
                         end: f.location.end.line.max(f.location.start.line).max(1),
@@ -83,4 +103,25 @@ pub fn gitlab(report: &Report, catalog: &Catalog) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).expect("issues serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let root = Path::new("/builds/acme/shop");
+        assert_eq!(
+            relative_path("/builds/acme/shop/api/Dockerfile", Some(root)),
+            "api/Dockerfile"
+        );
+        assert_eq!(relative_path("./compose.yaml", Some(root)), "compose.yaml");
+        assert_eq!(relative_path("web/Dockerfile", None), "web/Dockerfile");
+        // Outside the root there is nothing better to say than where it is.
+        assert_eq!(
+            relative_path("/etc/Dockerfile", Some(root)),
+            "/etc/Dockerfile"
+        );
+    }
 }

@@ -9,7 +9,7 @@ mod junit;
 mod sarif;
 
 pub use github::github;
-pub use gitlab::gitlab;
+pub use gitlab::{gitlab, GitlabOptions};
 pub use human::{explain, human, rules_table};
 pub use junit::junit;
 pub use sarif::{sarif, SarifOptions};
