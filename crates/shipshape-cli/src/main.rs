@@ -86,6 +86,8 @@ enum Command {
     /// development, each verified by the audit before it is written.
     #[command(after_help = EXAMPLES_INIT)]
     Init(InitArgs),
+    /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
+    Mcp(McpArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = EXAMPLES_COMPLETIONS)]
     Completions(CompletionsArgs),
@@ -96,7 +98,7 @@ enum Command {
 
 const EXAMPLES_CONTEXT: &str = "Examples:
   shipshape context                      describe the repository in the current folder
-  shipshape context ../api --format json the same as JSON (schemas/cli/context.schema.json)";
+  shipshape context ../api --format json the same as JSON (schemas/context.schema.json)";
 const EXAMPLES_ASSESS: &str = "Examples:
   shipshape assess                       score the current repository
   shipshape assess --fail-under 70       exit 1 when the score is below 70 (a CI gate)
@@ -278,10 +280,15 @@ struct InitArgs {
     /// Repository folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these (comma-separated): docker, dockerignore, compose. Dockerfiles bring
-    /// their .dockerignore along; compose brings .env.example.
+    /// Generate only these (comma-separated): docker, dockerignore, compose, ci. Dockerfiles
+    /// bring their .dockerignore along; compose brings .env.example; ci writes the CI/CD pipeline
+    /// (and a Dependabot configuration for GitHub).
     #[arg(long, value_delimiter = ',', value_parser = parse_artifact, value_name = "WHAT")]
     only: Vec<Artifact>,
+    /// The CI system `--only ci` writes for: github or gitlab (default: the one the repository
+    /// uses, else github).
+    #[arg(long, value_parser = parse_ci, value_name = "SYSTEM")]
+    ci: Option<shipshape_gen::ci::CiProvider>,
     /// Write nothing; print a unified diff of every file that would change.
     #[arg(long)]
     dry_run: bool,
@@ -292,10 +299,25 @@ struct InitArgs {
     format: Format,
 }
 
+#[derive(clap::Args)]
+struct McpArgs {
+    /// Repository folder: the tools read only inside it.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Let the apply_init tool write files (without it the server only reads).
+    #[arg(long)]
+    allow_write: bool,
+}
+
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
     Artifact::parse(s.trim()).ok_or_else(|| {
-        format!("`{s}` is not something init generates: use docker, dockerignore or compose")
+        format!("`{s}` is not something init generates: use docker, dockerignore, compose or ci")
     })
+}
+
+fn parse_ci(s: &str) -> Result<shipshape_gen::ci::CiProvider, String> {
+    shipshape_gen::ci::CiProvider::parse(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a CI system init writes for: use github or gitlab"))
 }
 
 fn main() -> ExitCode {
@@ -354,20 +376,34 @@ impl Command {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let _ = COLOR.set(resolve_color(cli.color));
     let _ = QUIET.set(cli.quiet);
+    // The protocol owns stdout, from other threads: no lock may be held while it serves.
+    let command = match cli.command {
+        Command::Mcp(args) => return run_mcp(args),
+        command => command,
+    };
     let stdout = std::io::stdout();
-    if cli.quiet && cli.command.prints_human() {
+    if cli.quiet && command.prints_human() {
         // Held back, and printed only when the command fails.
         let mut held = Vec::new();
-        let code = dispatch(cli.command, &mut held)?;
+        let code = dispatch(command, &mut held)?;
         if code != ExitCode::SUCCESS {
             stdout.lock().write_all(&held)?;
         }
         return Ok(code);
     }
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = dispatch(cli.command, &mut out)?;
+    let code = dispatch(command, &mut out)?;
     out.flush()?;
     Ok(code)
+}
+
+/// `shipshape mcp`: serve until the client closes the connection.
+fn run_mcp(args: McpArgs) -> anyhow::Result<ExitCode> {
+    let options = shipshape_mcp::Options {
+        allow_write: args.allow_write,
+    };
+    shipshape_mcp::serve(&args.root, options)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCode> {
@@ -386,7 +422,8 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
             let opts = commands::assess::AssessOptions {
                 history: args.history,
             };
-            let report = commands::assess::assess(&ws, &opts)?;
+            let report =
+                commands::assess::assess(&ws, &opts, &shipshape_secrets::Progress::default())?;
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
@@ -452,6 +489,8 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
         }
         Command::Secrets(args) => run_secrets(args, &mut out)?,
         Command::Init(args) => run_init(args, &mut out)?,
+        // Handled by `run` before stdout is locked.
+        Command::Mcp(args) => return run_mcp(args),
         Command::Completions(args) => {
             // Rendered first: clap_complete panics when its writer fails (a closed pipe).
             let mut script = Vec::new();
@@ -603,6 +642,7 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             only: args.only.clone(),
             dry_run: args.dry_run,
             force: args.force,
+            ci: args.ci,
         },
     );
     let shown = args.path.display().to_string();

@@ -32,7 +32,7 @@ fn context_json(path: &Path) -> Value {
 }
 
 fn context_validator() -> jsonschema::Validator {
-    let text = fs::read_to_string(repo_root().join("schemas/cli/context.schema.json")).unwrap();
+    let text = fs::read_to_string(repo_root().join("schemas/context.schema.json")).unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
     jsonschema::validator_for(&schema).expect("schema compiles")
 }

@@ -1,21 +1,20 @@
-//! The published JSON Schemas (`schemas/cli/`) are the ones the types generate, and the real
-//! outputs of the binary — every JSON format of every command, baseline files, and
-//! `shipshape.toml` files — validate against them. `SHIPSHAPE_UPDATE_SCHEMAS=1 cargo test -p
-//! shipshape-cli --test schemas` rewrites the committed files after a deliberate change.
+//! The real outputs of the binary — every JSON format of every command, baseline files, and
+//! `shipshape.toml` files — validate against the published JSON Schemas in `schemas/` (which
+//! `crates/shipshape-mcp/tests/schemas.rs` keeps equal to what the types generate), and the
+//! configuration schema rejects what shipshape rejects.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use shipshape_cli::schemas;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn schema_dir() -> PathBuf {
-    repo_root().join("schemas/cli")
+    repo_root().join("schemas")
 }
 
 fn shipshape() -> Command {
@@ -26,7 +25,7 @@ fn shipshape() -> Command {
 
 fn validator(file: &str) -> jsonschema::Validator {
     let text = fs::read_to_string(schema_dir().join(file))
-        .unwrap_or_else(|e| panic!("schemas/cli/{file}: {e}"));
+        .unwrap_or_else(|e| panic!("schemas/{file}: {e}"));
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
@@ -38,7 +37,7 @@ fn assert_valid(file: &str, what: &str, doc: &Value) {
         .collect();
     assert!(
         errors.is_empty(),
-        "{what} breaks schemas/cli/{file}:\n{}",
+        "{what} breaks schemas/{file}:\n{}",
         errors.join("\n")
     );
 }
@@ -61,56 +60,6 @@ fn json_of(args: &[&str], dir: Option<&Path>, codes: &[i32]) -> Value {
 }
 
 #[test]
-fn committed_schemas_are_the_ones_the_types_generate() {
-    let update = std::env::var_os("SHIPSHAPE_UPDATE_SCHEMAS").is_some();
-    let docs = schemas::documents();
-    if update {
-        fs::create_dir_all(schema_dir()).unwrap();
-    }
-    let mut stale = Vec::new();
-    for doc in &docs {
-        let path = schema_dir().join(doc.file);
-        let want = schemas::file_text(doc);
-        if update {
-            fs::write(&path, &want).unwrap();
-        } else if fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
-            stale.push(doc.file);
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "schemas/cli/{{{}}} differ from what the types generate: run \
-         SHIPSHAPE_UPDATE_SCHEMAS=1 cargo test -p shipshape-cli --test schemas, and review the diff",
-        stale.join(",")
-    );
-    let mut on_disk: Vec<String> = fs::read_dir(schema_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
-    let generated: Vec<String> = docs.iter().map(|d| d.file.to_string()).collect();
-    assert_eq!(
-        on_disk, generated,
-        "schemas/cli holds a file no type generates"
-    );
-}
-
-#[test]
-fn every_schema_is_a_2020_12_schema_with_its_published_id() {
-    for doc in schemas::documents() {
-        assert_eq!(
-            doc.schema["$schema"],
-            "https://json-schema.org/draft/2020-12/schema"
-        );
-        assert_eq!(
-            doc.schema["$id"],
-            format!("https://shipshape.dev/schemas/cli/{}", doc.file)
-        );
-        jsonschema::validator_for(&doc.schema).expect("compiles");
-    }
-}
-
-#[test]
 fn context_and_assess_json_of_the_example_validate() {
     let shop = repo_root().join("examples/shop");
     let shop = shop.to_str().unwrap();
@@ -130,7 +79,7 @@ fn audit_json_with_findings_validates() {
         &[1],
     );
     assert!(!audit["findings"].as_array().unwrap().is_empty());
-    assert_valid("findings.schema.json", "audit --format json", &audit);
+    assert_valid("audit.schema.json", "audit --format json", &audit);
 }
 
 #[test]
@@ -145,7 +94,7 @@ fn secrets_json_with_a_finding_validates() {
         &[1],
     );
     assert_eq!(secrets["findings"].as_array().unwrap().len(), 1);
-    assert_valid("findings.schema.json", "secrets --format json", &secrets);
+    assert_valid("secrets.schema.json", "secrets --format json", &secrets);
 }
 
 #[test]
@@ -299,5 +248,5 @@ fn the_findings_schema_rejects_output_of_the_wrong_shape() {
         &[1],
     );
     audit["findings"][0]["severity"] = Value::from("fatal");
-    assert!(!validator("findings.schema.json").is_valid(&audit));
+    assert!(!validator("audit.schema.json").is_valid(&audit));
 }

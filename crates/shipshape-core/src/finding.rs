@@ -17,8 +17,8 @@ pub use crate::text::Position;
     Ord,
     Hash,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -50,9 +50,7 @@ impl std::str::FromStr for Severity {
 }
 
 /// Where a finding is: the file and the exact range of the offending token.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     pub path: String,
     pub start: Position,

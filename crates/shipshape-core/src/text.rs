@@ -73,11 +73,13 @@ impl From<std::ops::Range<usize>> for Span {
     Ord,
     Hash,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 pub struct Position {
+    #[schemars(range(min = 1))]
     pub line: u32,
+    #[schemars(range(min = 1))]
     pub column: u32,
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use shipshape_core::{Evidence, Located, Skipped};
 
 /// Everything detected about one repository.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Facts {
     /// Deployable services (apps, APIs, workers, static sites), in root-path order.
     pub services: Vec<Service>,
@@ -33,11 +33,13 @@ pub struct Facts {
 }
 
 /// A deployable unit: one folder with its own build and start.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Service {
     /// Unique name: the package's own name when it has one, else the folder name.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Folder relative to the repository root (`.` for the root).
+    #[schemars(length(min = 1))]
     pub root: String,
     pub role: ServiceRole,
     pub language: Located<Language>,
@@ -101,8 +103,8 @@ impl Service {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceRole {
@@ -126,8 +128,8 @@ pub enum ServiceRole {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Language {
@@ -154,8 +156,8 @@ pub enum Language {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Framework {
@@ -217,8 +219,8 @@ pub enum Framework {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum PackageManager {
@@ -250,8 +252,8 @@ pub enum PackageManager {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum BackingKind {
@@ -308,7 +310,7 @@ impl BackingKind {
 }
 
 /// One backing service of the repository, shared by the services that use it.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct BackingService {
     pub id: String,
     pub kind: BackingKind,
@@ -317,7 +319,7 @@ pub struct BackingService {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Monorepo {
     /// Workspace tools found (npm/yarn/pnpm workspaces, turbo, nx, cargo workspace, go.work, …).
     pub tools: Vec<Located<String>>,
@@ -335,8 +337,8 @@ pub struct Monorepo {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum CiSystem {
@@ -364,8 +366,8 @@ pub enum CiSystem {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum CloudProvider {
@@ -394,8 +396,8 @@ pub enum CloudProvider {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Orchestrator {
@@ -421,8 +423,8 @@ pub enum Orchestrator {
     PartialOrd,
     Ord,
     Serialize,
-    Deserialize,
     schemars::JsonSchema,
+    Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum IacTool {
@@ -439,7 +441,7 @@ pub enum IacTool {
 }
 
 /// How the repository separates dev, staging and production.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Environments {
     /// Environment names found (`dev`, `staging`, `prod`, …), each with where.
     pub names: Vec<Located<String>>,
@@ -449,7 +451,7 @@ pub struct Environments {
     pub strategies: Vec<Located<String>>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Observability {
     /// Metrics clients (`prometheus`, `opentelemetry-metrics`, `statsd`, `datadog`, …).
     pub metrics: Vec<Located<String>>,
@@ -462,7 +464,7 @@ pub struct Observability {
 }
 
 /// Container artifacts that already exist.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Containers {
     pub dockerfiles: Vec<DockerfileFacts>,
     pub compose_files: Vec<String>,
@@ -470,7 +472,7 @@ pub struct Containers {
 }
 
 /// What a quick read of an existing Dockerfile tells (the audit reads it in depth).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DockerfileFacts {
     pub path: String,
     /// Number of `FROM` stages.
@@ -485,7 +487,7 @@ pub struct DockerfileFacts {
 }
 
 /// A value detection could not settle on its own.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Ambiguity {
     /// What is ambiguous: `services.api.port`, `repository.cloud`, …
     pub subject: String,
@@ -500,11 +502,12 @@ pub struct Ambiguity {
 
 /// A file detection could not use, and why.
 #[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema, Deserialize,
 )]
 pub struct Note {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub line: Option<u32>,
     pub message: String,
 }

@@ -31,7 +31,7 @@ pub enum Status {
 }
 
 /// What was done, per area of the DevOps work.
-#[derive(Debug, Clone, Serialize, Default, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Default)]
 pub struct DevopsProgress {
     pub docker: Vec<String>,
     pub ci_cd: Vec<String>,

@@ -36,7 +36,7 @@ pub const TOOL: JsonTool = JsonTool {
 };
 
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct JsonSummary {
+struct JsonSummary {
     files_audited: usize,
     rules_run: usize,
     findings: usize,
@@ -50,7 +50,7 @@ pub struct JsonSummary {
 
 /// A finding as JSON shows it: the finding plus what the catalog says about its rule.
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct JsonFinding<'a> {
+struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: &'a str,
     domain: Option<Domain>,
@@ -88,7 +88,8 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-/// The JSON report of `audit` and `secrets` (`--format json`).
+/// `audit --format json` and `secrets --format json`: the findings of a run with what the catalog
+/// says about each finding's rule, what was skipped, and (for a history scan) its counters.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct JsonReport<'a> {
     schema_version: &'static str,
