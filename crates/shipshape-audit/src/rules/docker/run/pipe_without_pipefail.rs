@@ -81,7 +81,8 @@ impl DockerfileRule for PipeWithoutPipefail {
                 Some(b) => final_shell.get(b).copied().unwrap_or(Shell::Plain),
                 None => {
                     let image = doc.ast.resolve_arg(&stage.image.value, None);
-                    if crate::rules::docker::runtime::is_windows_image(&image.to_ascii_lowercase()) {
+                    if crate::rules::docker::runtime::is_windows_image(&image.to_ascii_lowercase())
+                    {
                         Shell::NonPosix
                     } else {
                         Shell::Plain
@@ -170,7 +171,9 @@ mod tests {
     #[test]
     fn windows_images_run_cmd_not_a_posix_shell() {
         let src = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS installer\nRUN powershell -Command `\n    (Get-Content x ^| Where-Object { $_ })\nFROM installer\nRUN a | b\n";
-        assert!(crate::rules::docker::own::util::testing::check(&PipeWithoutPipefail, src).is_empty());
+        assert!(
+            crate::rules::docker::own::util::testing::check(&PipeWithoutPipefail, src).is_empty()
+        );
     }
     use shipshape_syntax::shell;
 
