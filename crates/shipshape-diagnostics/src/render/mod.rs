@@ -3,11 +3,13 @@
 //! secret value (findings are redacted when they are made).
 
 mod github;
+mod gitlab;
 mod human;
 mod junit;
 mod sarif;
 
 pub use github::github;
+pub use gitlab::{gitlab, GitlabOptions};
 pub use human::{explain, human, rules_table};
 pub use junit::junit;
 pub use sarif::{sarif, SarifOptions};
