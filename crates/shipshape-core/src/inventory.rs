@@ -83,7 +83,7 @@ impl Default for WalkOptions {
 }
 
 /// Why a path was not taken into the inventory, or why its content could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
 pub enum SkipReason {
     TooLarge {
@@ -136,7 +136,7 @@ fn mib(bytes: u64) -> String {
 }
 
 /// A path left out, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Skipped {
     pub path: String,
     #[serde(flatten)]
