@@ -84,7 +84,7 @@ impl ComposeRule for PinImageTag {
                 Some(_) => continue,
             };
             out.push(doc.at(
-                &node,
+                node,
                 format!(
                     "image `{image}` of service `{}` {problem}; pin a version",
                     service.name()
