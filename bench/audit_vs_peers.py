@@ -74,13 +74,15 @@ def main():
 
     times = corpora.alternate(tools, args.runs)
     med = {name: corpora.median_ms(t) for name, t in times.items()}
-    print("files: %d, cores: %d" % (len(files), os.cpu_count()))
+    cpu = {name: corpora.median_cpu_ms(t) for name, t in times.items()}
+    print("files: %d, cores: %d, load average at the end: %.1f" % (len(files), os.cpu_count(), os.getloadavg()[0]))
     for name in tools:
-        print("%-21s median %10.1f ms  (%d runs, min %.1f, max %.1f)" % (
-            name, med[name], len(times[name]), min(times[name]) * 1000, max(times[name]) * 1000))
+        print("%-21s median wall %10.1f ms  cpu %10.1f ms  (%d runs, wall min %.1f, max %.1f)" % (
+            name, med[name], cpu[name], len(times[name]), min(times[name]) * 1000, max(times[name]) * 1000))
     for base in ("shipshape", "shipshape dockerfile"):
-        print("checkov / %-21s %7.1fx (goal >= 100x)" % (base, med["checkov"] / med[base]))
-        print("hadolint / %-20s %7.1fx (goal >= 500x)" % (base, med["hadolint"] / med[base]))
+        for peer, goal in (("checkov", 100), ("hadolint", 500)):
+            print("%-8s / %-21s wall %7.1fx  cpu %7.1fx (goal >= %dx)" % (
+                peer, base, med[peer] / med[base], cpu[peer] / cpu[base], goal))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ The files come from fetched bare git directories (`fetch github:OWNER/NAME` →
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -162,20 +163,37 @@ def find_peer(explicit, name):
     return None
 
 
+class Sample(float):
+    """Wall-clock seconds of one run, with the CPU seconds (user + system, all threads) it
+    took as `.cpu`: on a shared machine wall time includes waiting for a core, CPU time does not."""
+
+    def __new__(cls, wall, cpu):
+        s = super().__new__(cls, wall)
+        s.cpu = cpu
+        return s
+
+
+def _children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(cmd, ok_codes=(0, 1), stdout=subprocess.DEVNULL):
-    """Run `cmd` once, output discarded; seconds taken. A code outside `ok_codes` stops the
+    """Run `cmd` once, output discarded; a Sample. A code outside `ok_codes` stops the
     benchmark: a tool that failed must not look fast."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     p = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     if p.returncode not in ok_codes:
         sys.exit("%s exited with %d: %s" % (" ".join(cmd[:5]), p.returncode, p.stderr.decode(errors="replace")[-800:]))
-    return elapsed
+    return Sample(elapsed, cpu)
 
 
 def alternate(commands, runs):
     """commands: {name: (cmd, ok_codes, runs or None)}. One untimed warm-up each, then the
-    timed runs interleaved so load changes hit every tool alike. {name: [seconds]}."""
+    timed runs interleaved so load changes hit every tool alike. {name: [Sample]}."""
     for cmd, ok, _ in commands.values():
         run(cmd, ok)
     times = {name: [] for name in commands}
@@ -189,6 +207,10 @@ def alternate(commands, runs):
 
 def median_ms(samples):
     return statistics.median(samples) * 1000
+
+
+def median_cpu_ms(samples):
+    return statistics.median(s.cpu for s in samples) * 1000
 
 
 def peak_rss_mib(cmd, ok_codes=(0, 1)):
