@@ -191,10 +191,11 @@ def run(cmd, ok_codes=(0, 1), stdout=subprocess.DEVNULL):
     return Sample(elapsed, cpu)
 
 
-def alternate(commands, runs):
-    """commands: {name: (cmd, ok_codes, runs or None)}. One untimed warm-up each, then the
-    timed runs interleaved so load changes hit every tool alike. {name: [Sample]}."""
-    for cmd, ok, _ in commands.values():
+def alternate(commands, runs, warm=True):
+    """commands: {name: (cmd, ok_codes, runs or None)}. One untimed warm-up each (unless the
+    caller already ran each once), then the timed runs interleaved so load changes hit every
+    tool alike. {name: [Sample]}."""
+    for cmd, ok, _ in commands.values() if warm else ():
         run(cmd, ok)
     times = {name: [] for name in commands}
     most = max((n or runs) for _, _, n in commands.values())

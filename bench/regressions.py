@@ -8,6 +8,8 @@ not.
 
   audit          audit the official-image corpus (1,032 Dockerfiles), JSON
   context        context on the real 56,000-file tree (bench/corpora.toml `context`)
+  context-charts context on bitnami/charts alone (4,200 files, 139 charts): small enough for
+                 callgrind on the old revisions
   secrets-tree   secrets over loki's working tree (17,800 files)
   secrets-history  secrets --history over nodejs/docker-node's 2,500 commits (a local clone)
   init           init --dry-run on open-telemetry/opentelemetry-demo (20 services)
@@ -53,6 +55,7 @@ def workloads():
     return {
         "audit": lambda: ["audit", audit_dir, "--format", "json"],
         "context": lambda: ["context", "--format", "json", tree],
+        "context-charts": lambda: ["context", "--format", "json", os.path.join(tree, "bitnami+charts")],
         "secrets-tree": lambda: ["secrets", loki, "--format", "json"],
         "secrets-history": lambda: ["secrets", history_clone("nodejs/docker-node"), "--history", "--format", "json"],
         "init": lambda: ["init", app_checkout("open-telemetry/opentelemetry-demo"), "--dry-run", "--format", "json"],

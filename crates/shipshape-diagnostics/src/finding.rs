@@ -166,6 +166,8 @@ impl<'a> From<&'a RuleInfo> for RuleRef<'a> {
 pub struct FindingBuilder<'a> {
     path: &'a str,
     source: &'a [u8],
+    /// The source as text when it is UTF-8 (checked once per file, not once per finding).
+    text: Option<&'a str>,
     lines: LineIndex<'a>,
 }
 
@@ -178,6 +180,7 @@ impl<'a> FindingBuilder<'a> {
         FindingBuilder {
             path,
             source,
+            text: std::str::from_utf8(source).ok(),
             lines: LineIndex::from_bytes(source),
         }
     }
@@ -192,9 +195,9 @@ impl<'a> FindingBuilder<'a> {
 
     /// A span kept inside the source and, where the source is text, on character boundaries.
     fn clamp(&self, s: Span) -> Span {
-        match std::str::from_utf8(self.source) {
-            Ok(text) => s.clamp(text),
-            Err(_) => {
+        match self.text {
+            Some(text) => s.clamp(text),
+            None => {
                 let a = s.start.min(self.source.len());
                 Span::new(a, s.end.min(self.source.len()).max(a))
             }
