@@ -671,19 +671,31 @@ mod tests {
             ("charts/web/Chart.yaml", b"apiVersion: v2\nname: web\n"),
             ("charts/web/values-prod.yaml", b"replicas: 3\n"),
             ("charts/web/ci/values.yaml", b"replicas: 1\n"),
-            ("charts/web/charts/db/Chart.yaml", b"apiVersion: v2\nname: db\n"),
+            (
+                "charts/web/charts/db/Chart.yaml",
+                b"apiVersion: v2\nname: db\n",
+            ),
             ("charts/web/charts/db/values.yaml", b"size: 1Gi\n"),
             (
                 "charts/web/charts/db/templates/sts.yaml",
                 b"kind: {{ .Values.kind }}\n",
             ),
-            ("deploy/templates/job.yaml", b"apiVersion: batch/v1\nkind: Job\n"),
+            (
+                "deploy/templates/job.yaml",
+                b"apiVersion: batch/v1\nkind: Job\n",
+            ),
         ]);
         let inv = Inventory::open(dir.path()).unwrap();
         let kind = |p: &str| inv.get(p).unwrap().kind;
-        assert_eq!(kind("charts/web/values-prod.yaml"), ArtifactKind::HelmValues);
+        assert_eq!(
+            kind("charts/web/values-prod.yaml"),
+            ArtifactKind::HelmValues
+        );
         assert_ne!(kind("charts/web/ci/values.yaml"), ArtifactKind::HelmValues);
-        assert_eq!(kind("charts/web/charts/db/values.yaml"), ArtifactKind::HelmValues);
+        assert_eq!(
+            kind("charts/web/charts/db/values.yaml"),
+            ArtifactKind::HelmValues
+        );
         assert_eq!(
             kind("charts/web/charts/db/templates/sts.yaml"),
             ArtifactKind::HelmTemplate

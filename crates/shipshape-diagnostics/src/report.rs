@@ -221,7 +221,12 @@ mod tests {
             .iter()
             .map(|f| {
                 let l = &f.location;
-                (l.path.as_str(), l.start.line, f.rule_id.as_str(), f.message.as_str())
+                (
+                    l.path.as_str(),
+                    l.start.line,
+                    f.rule_id.as_str(),
+                    f.message.as_str(),
+                )
             })
             .collect()
     }
