@@ -57,6 +57,8 @@ enum Command {
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
     Init(InitArgs),
+    /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
+    Mcp(McpArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -189,10 +191,15 @@ struct InitArgs {
     /// Repository folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these (comma-separated): docker, dockerignore, compose. Dockerfiles bring
-    /// their .dockerignore along; compose brings .env.example.
+    /// Generate only these (comma-separated): docker, dockerignore, compose, ci. Dockerfiles
+    /// bring their .dockerignore along; compose brings .env.example; ci writes the CI/CD pipeline
+    /// (and a Dependabot configuration for GitHub).
     #[arg(long, value_delimiter = ',', value_parser = parse_artifact, value_name = "WHAT")]
     only: Vec<Artifact>,
+    /// The CI system `--only ci` writes for: github or gitlab (default: the one the repository
+    /// uses, else github).
+    #[arg(long, value_parser = parse_ci, value_name = "SYSTEM")]
+    ci: Option<shipshape_gen::ci::CiProvider>,
     /// Write nothing; print a unified diff of every file that would change.
     #[arg(long)]
     dry_run: bool,
@@ -203,10 +210,25 @@ struct InitArgs {
     format: Format,
 }
 
+#[derive(clap::Args)]
+struct McpArgs {
+    /// Repository folder: the tools read only inside it.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Let the apply_init tool write files (without it the server only reads).
+    #[arg(long)]
+    allow_write: bool,
+}
+
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
     Artifact::parse(s.trim()).ok_or_else(|| {
-        format!("`{s}` is not something init generates: use docker, dockerignore or compose")
+        format!("`{s}` is not something init generates: use docker, dockerignore, compose or ci")
     })
+}
+
+fn parse_ci(s: &str) -> Result<shipshape_gen::ci::CiProvider, String> {
+    shipshape_gen::ci::CiProvider::parse(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a CI system init writes for: use github or gitlab"))
 }
 
 fn main() -> ExitCode {
@@ -253,7 +275,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = commands::assess::AssessOptions {
                 history: args.history,
             };
-            let report = commands::assess::assess(&ws, &opts)?;
+            let report =
+                commands::assess::assess(&ws, &opts, &shipshape_secrets::Progress::default())?;
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
@@ -319,6 +342,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Secrets(args) => run_secrets(args, &mut out)?,
         Command::Init(args) => run_init(args, &mut out)?,
+        Command::Mcp(args) => {
+            // The protocol owns stdout: release the lock the reports hold.
+            drop(out);
+            let options = shipshape_mcp::Options {
+                allow_write: args.allow_write,
+            };
+            shipshape_mcp::serve(&args.root, options)?;
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     out.flush()?;
     Ok(code)
@@ -444,6 +476,7 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             only: args.only.clone(),
             dry_run: args.dry_run,
             force: args.force,
+            ci: args.ci,
         },
     );
     let shown = args.path.display().to_string();

@@ -30,7 +30,7 @@ use crate::rule::{Domain, RuleInfo};
 use crate::{JSON_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION};
 
 /// The tool, as JSON documents name it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct JsonTool {
     pub name: &'static str,
     pub version: &'static str,
@@ -91,7 +91,7 @@ pub(crate) fn to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> S
     String::from_utf8(buf).expect("renderers write UTF-8")
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct JsonSummary {
     files_audited: usize,
     rules_run: usize,
@@ -105,7 +105,7 @@ struct JsonSummary {
 }
 
 /// A finding as JSON shows it: the finding plus what the catalog says about its rule.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: &'a str,
@@ -158,11 +158,14 @@ impl Serialize for JsonFindings<'_> {
     }
 }
 
-#[derive(serde::Serialize)]
-struct JsonReport<'a> {
+/// `audit --format json` and `secrets --format json`: the findings of a run with what the catalog
+/// says about each finding's rule, what was skipped, and (for a history scan) its counters.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct JsonReport<'a> {
     schema_version: &'static str,
     tool: JsonTool,
     summary: JsonSummary,
+    #[schemars(with = "Vec<JsonFinding<'static>>")]
     findings: JsonFindings<'a>,
     skipped: &'a [Skipped],
     notes: &'a [String],
@@ -205,8 +208,8 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
 }
 
 /// One catalog entry as `rules --format json` lists it.
-#[derive(serde::Serialize)]
-struct JsonRule<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct JsonRule<'a> {
     id: &'a str,
     slug: &'a str,
     domain: Domain,
