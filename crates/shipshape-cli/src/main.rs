@@ -541,32 +541,36 @@ fn catalog_for(repository: Option<&std::path::Path>) -> Result<Catalog, CommandE
 }
 
 fn render_findings(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     format: FindingsFormat,
     report: &Report,
     catalog: &Catalog,
 ) -> anyhow::Result<()> {
-    let text = match format {
-        FindingsFormat::Human => diag::human(report, catalog, color()),
-        FindingsFormat::Json => diag::json(report, catalog),
-        FindingsFormat::Sarif => diag::sarif(
+    // Written as rendered: a large report is not held a second time as one string.
+    match format {
+        FindingsFormat::Human => diag::write_human(out, report, catalog, color())?,
+        FindingsFormat::Json => diag::write_json(out, report, catalog)?,
+        FindingsFormat::Sarif => diag::write_sarif(
+            out,
             report,
             catalog,
             &diag::SarifOptions {
                 srcroot: std::env::current_dir().ok(),
             },
-        ),
-        FindingsFormat::Github => diag::github(report, catalog),
-        FindingsFormat::Junit => diag::junit(report, catalog),
-        FindingsFormat::Gitlab => diag::gitlab(
-            report,
-            catalog,
-            &diag::GitlabOptions {
-                root: std::env::current_dir().ok(),
-            },
-        ),
-    };
-    out.write_all(text.as_bytes())?;
+        )?,
+        FindingsFormat::Github => diag::write_github(out, report, catalog)?,
+        FindingsFormat::Junit => diag::write_junit(out, report, catalog)?,
+        FindingsFormat::Gitlab => out.write_all(
+            diag::gitlab(
+                report,
+                catalog,
+                &diag::GitlabOptions {
+                    root: std::env::current_dir().ok(),
+                },
+            )
+            .as_bytes(),
+        )?,
+    }
     Ok(())
 }
 
