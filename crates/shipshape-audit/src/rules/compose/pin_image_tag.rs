@@ -54,11 +54,27 @@ impl ComposeRule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
-            let reference = parse_image(image);
-            // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
-            if reference.name.contains('$') {
+            // An image named by a variable as a whole (`${APP_IMAGE}`, even with a default) is
+            // decided where the variable is set. A name that depends on a variable the project
+            // does not set is read as written: `${REGISTRY}/app` still has no tag, `app:${TAG}`
+            // is decided where `TAG` is set.
+            let written = node.written().unwrap_or(image);
+            if parse_image(written).name.contains('$') {
                 continue;
             }
+            let image = if node.is_unresolved() {
+                if written
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('$'))
+                {
+                    continue;
+                }
+                written
+            } else {
+                image
+            };
+            let reference = parse_image(image);
             if reference.digest.is_some() {
                 continue;
             }
@@ -67,8 +83,8 @@ impl ComposeRule for PinImageTag {
                 Some(tag) if tag.eq_ignore_ascii_case("latest") => "uses the moving `latest` tag",
                 Some(_) => continue,
             };
-            out.push(Diagnostic::new(
-                node.span,
+            out.push(doc.at(
+                node,
                 format!(
                     "image `{image}` of service `{}` {problem}; pin a version",
                     service.name()

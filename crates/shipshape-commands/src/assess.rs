@@ -5,7 +5,7 @@
 use serde::Serialize;
 use shipshape_assess::{Assessment, Input};
 use shipshape_detect::Summary;
-use shipshape_secrets::HistoryOptions;
+use shipshape_secrets::{HistoryOptions, Progress};
 
 use super::{rules, CommandError, Tool, Workspace, TOOL};
 
@@ -17,7 +17,7 @@ pub struct AssessOptions {
     pub history: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct AssessReport {
     pub schema_version: &'static str,
     pub tool: Tool,
@@ -31,7 +31,7 @@ pub struct AssessReport {
 
 /// The audit and secret scan the assessment read: `shipshape audit` (and `shipshape secrets
 /// --history`) list their findings one by one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChecksRun {
     /// Rules run: every audit and secret rule, the repository's own included.
     pub rules_run: usize,
@@ -47,7 +47,13 @@ pub struct ChecksRun {
     pub notes: Vec<String>,
 }
 
-pub fn assess(ws: &Workspace, opts: &AssessOptions) -> Result<AssessReport, CommandError> {
+/// Assess the workspace. The secret scans behind it advance `progress` (a long history scan is
+/// worth showing) and stop early when it is cancelled.
+pub fn assess(
+    ws: &Workspace,
+    opts: &AssessOptions,
+    progress: &Progress,
+) -> Result<AssessReport, CommandError> {
     let inv = ws.inventory();
     let facts = shipshape_detect::detect(inv);
     let (catalog, scanner, mut notes) = rules::for_workspace(ws, None)?;
@@ -58,6 +64,7 @@ pub fn assess(ws: &Workspace, opts: &AssessOptions) -> Result<AssessReport, Comm
         &scanner,
         &shipshape_audit::AuditOptions::default(),
         history.as_ref(),
+        progress,
     )?;
     let shown = ws.shown().display().to_string();
     let assessment =

@@ -1,6 +1,8 @@
-//! One function per command. Each takes a [`Workspace`] (the repository's inventory and its one
-//! parsed `shipshape.toml`) and options, and returns a typed report or a typed
-//! [`CommandError`].
+//! shipshape's commands as a library: one function per command. Each takes a [`Workspace`] (the
+//! repository's inventory and its one parsed `shipshape.toml`) and options, and returns a typed,
+//! serialisable report or a typed [`CommandError`] — no printing, no exit codes. The `shipshape`
+//! binary renders these reports; the MCP server (`shipshape-mcp`) returns them to agents. Neither
+//! has a second implementation of any command.
 
 pub mod assess;
 pub mod audit;

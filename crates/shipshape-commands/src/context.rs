@@ -9,7 +9,7 @@ use super::{Tool, Workspace, TOOL};
 
 pub const SCHEMA_VERSION: &str = "1";
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ContextReport {
     pub schema_version: &'static str,
     pub tool: Tool,

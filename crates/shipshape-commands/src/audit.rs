@@ -114,7 +114,14 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
             only: only.clone(),
         };
         scanner.no_ignores = opts.no_ignores;
-        let mut report = check(&ws, &selection, &scanner, &audit_opts, None)?;
+        let mut report = check(
+            &ws,
+            &selection,
+            &scanner,
+            &audit_opts,
+            None,
+            &Progress::default(),
+        )?;
         report.notes.extend(notes);
         report.prefix_paths(&display_prefix(&root));
         total.extend(report);
@@ -135,25 +142,22 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
 /// its root. With `history`, the secret scan covers the git history too (a secret still in the
 /// working tree carries where it entered the history). One secret is one finding, whichever
 /// checker saw it first. A history that cannot be read at all (not a git repository) is an
-/// error; objects that cannot be read are listed in the report's history statistics.
+/// error; objects that cannot be read are listed in the report's history statistics. The secret
+/// scans advance `progress` and stop early when it is cancelled.
 pub(crate) fn check(
     ws: &Workspace,
     selection: &Selection,
     scanner: &Scanner,
     opts: &shipshape_audit::AuditOptions,
     history: Option<&HistoryOptions>,
+    progress: &Progress,
 ) -> Result<Report, HistoryError> {
     let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
     if selection.any_in(Domain::Secrets) {
-        let tree = scan_tree(
-            ws.inventory(),
-            scanner,
-            opts.only.as_deref(),
-            &Progress::default(),
-        );
+        let tree = scan_tree(ws.inventory(), scanner, opts.only.as_deref(), progress);
         let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
         if let Some(h) = history {
-            let scan = scan_history(ws.root(), scanner, h, &Progress::default())?;
+            let scan = scan_history(ws.root(), scanner, h, progress)?;
             secrets.notes.extend(scan.notes.iter().cloned());
             shipshape_secrets::add_history(&mut secrets, scan);
         }
