@@ -55,8 +55,19 @@ impl<'a> Ctx<'a> {
         self.inv.contains(path)
     }
 
+    /// The text of a source file with its comments blanked out (offsets unchanged): what the
+    /// code does, not what a commented-out line once did.
+    pub fn code(&self, path: &str) -> Option<Arc<str>> {
+        let text = self.text(path)?;
+        Some(match scan::without_comments(path, &text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(s) => Arc::from(s),
+        })
+    }
+
+    /// The text of a file; a manifest in UTF-16 or Latin-1 is decoded (see [`crate::text`]).
     pub fn text(&self, path: &str) -> Option<Arc<str>> {
-        self.inv.text_of(path)
+        crate::text::read(self.inv, path)
     }
 
     /// Record that a file could not be used.
@@ -227,6 +238,11 @@ impl<'a> Ctx<'a> {
                 self.inv
                     .text_limited(f, SOURCE_SCAN_MAX_BYTES)
                     .map(|t| (f, t))
+            })
+            // Facts come from code, never from comments (a commented-out route is no route).
+            .map(|(f, t)| match scan::without_comments(&f.path, &t) {
+                std::borrow::Cow::Borrowed(_) => (f, t),
+                std::borrow::Cow::Owned(s) => (f, Arc::from(s)),
             })
             .collect()
     }

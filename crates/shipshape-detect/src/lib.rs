@@ -9,6 +9,7 @@ pub mod repo;
 pub mod scan;
 pub mod stacks;
 pub mod summary;
+pub mod text;
 
 use shipshape_core::Inventory;
 
@@ -44,6 +45,11 @@ pub fn detect(inv: &Inventory) -> Facts {
         if !tools.is_empty() || !packages.is_empty() {
             facts.monorepo = Some(Monorepo { tools, packages });
         }
+    }
+    for svc in &mut facts.services {
+        stacks::processes::attach(&ctx, svc);
+        stacks::storage::attach(&ctx, svc);
+        stacks::env_needs::attach(&ctx, svc);
     }
     unique_names(&mut facts.services);
 

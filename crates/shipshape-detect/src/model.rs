@@ -63,8 +63,56 @@ pub struct Service {
     pub backing_services: Vec<Located<BackingKind>>,
     /// Names (never values) of environment variables the service reads.
     pub env_vars: Vec<Located<String>>,
+    /// Of `env_vars`, those the code cannot start without (`os.environ["X"]`, a settings field
+    /// with no default, a Spring `${X}` placeholder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_required: Vec<String>,
+    /// Of `env_vars`, those every read gives a default (`os.getenv("X", "d")`, `env('X', 'd')`):
+    /// setting them empty would override that default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_defaulted: Vec<String>,
     /// Other services (by name) and backing services (by id) this one talks to.
     pub depends_on: Vec<Located<String>>,
+    /// Processes of the same code besides the server: release steps (migrations) that run once
+    /// before it starts, and workers (Procfile, render.yaml, fly.toml, the framework's own
+    /// migration command).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<Process>,
+    /// Folders where the service keeps an embedded database file (SQLite, libsql): relative to
+    /// its folder (`.` for the folder itself) or absolute. They must be writable and persist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_dirs: Vec<Located<String>>,
+}
+
+/// A process of a service other than its server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
+pub struct Process {
+    pub kind: ProcessKind,
+    /// Its name where a file gives one (`worker`, `release`), else what it does (`migrate`).
+    pub name: String,
+    /// The command line, as the file writes it.
+    pub command: Located<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProcessKind {
+    /// Runs to completion before the server starts (database migrations, a Procfile `release`).
+    Release,
+    /// Runs beside the server with no HTTP port (queue consumers, schedulers).
+    Worker,
 }
 
 impl Service {
@@ -88,7 +136,11 @@ impl Service {
             health_path: None,
             backing_services: Vec::new(),
             env_vars: Vec::new(),
+            env_required: Vec::new(),
+            env_defaulted: Vec::new(),
             depends_on: Vec::new(),
+            processes: Vec::new(),
+            data_dirs: Vec::new(),
         }
     }
 }

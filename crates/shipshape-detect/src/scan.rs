@@ -306,3 +306,142 @@ mod tests {
         assert!(!is_test_path("api/app/main.py"));
     }
 }
+
+/// How a file's comments are written, by extension.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CommentStyle {
+    /// `# …` (Python, Ruby, YAML, TOML, properties, shell).
+    Hash,
+    /// `// …` and `/* … */` (JavaScript, TypeScript, Go, Rust, Java, Kotlin, C#).
+    Slashes,
+    /// Both (PHP), except `#[…]` attributes.
+    Php,
+    None,
+}
+
+fn comment_style(path: &str) -> CommentStyle {
+    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "py" | "rb" | "yml" | "yaml" | "toml" | "properties" | "env" | "sh" => CommentStyle::Hash,
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "go" | "rs" | "java"
+        | "kt" | "kts" | "cs" | "scala" | "prisma" | "gradle" => CommentStyle::Slashes,
+        "php" => CommentStyle::Php,
+        _ => CommentStyle::None,
+    }
+}
+
+/// `text` with every comment blanked out (newlines kept, so offsets and lines stay valid):
+/// facts are read from code, never from commented-out code or prose. String literals are
+/// skipped over so `"http://…"` and `"#"` stay.
+pub fn without_comments<'t>(path: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
+    let style = comment_style(path);
+    if style == CommentStyle::None {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let rust = path.ends_with(".rs");
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = bytes.to_vec();
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for b in &mut out[from..to] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    };
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let line_comment = match style {
+            CommentStyle::Hash => b == b'#',
+            CommentStyle::Slashes => b == b'/' && next == Some(b'/'),
+            CommentStyle::Php => {
+                (b == b'#' && next != Some(b'[')) || (b == b'/' && next == Some(b'/'))
+            }
+            CommentStyle::None => false,
+        };
+        if line_comment {
+            let end = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
+            blank(&mut out, i, end);
+            changed = true;
+            i = end;
+            continue;
+        }
+        if style != CommentStyle::Hash && b == b'/' && next == Some(b'*') {
+            let end = text[i + 2..]
+                .find("*/")
+                .map_or(bytes.len(), |e| i + 2 + e + 2);
+            blank(&mut out, i, end);
+            changed = true;
+            i = end;
+            continue;
+        }
+        if b == b'"' || b == b'`' || (b == b'\'' && (!rust || is_char_literal(&bytes[i..]))) {
+            // Skip the string literal (triple quotes end at their own kind).
+            let triple = bytes[i..].starts_with(&[b, b, b]);
+            let mut j = i + if triple { 3 } else { 1 };
+            while j < bytes.len() {
+                if bytes[j] == b'\\' {
+                    j += 2;
+                    continue;
+                }
+                if triple {
+                    if bytes[j..].starts_with(&[b, b, b]) {
+                        j += 3;
+                        break;
+                    }
+                } else if bytes[j] == b {
+                    j += 1;
+                    break;
+                } else if bytes[j] == b'\n' && b != b'`' {
+                    break;
+                }
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if !changed {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Only ASCII bytes were replaced by spaces: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// In Rust a `'` opens a character literal (`'a'`, `'\n'`) or is a lifetime (`'a`).
+fn is_char_literal(rest: &[u8]) -> bool {
+    match rest.get(1) {
+        Some(b'\\') => true,
+        Some(_) => {
+            // One character (up to 4 UTF-8 bytes) then the closing quote.
+            (2..=5).any(|k| rest.get(k) == Some(&b'\''))
+                && !rest[1..].iter().take(4).any(|c| *c == b'\n')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_blanked_and_strings_kept() {
+        let php = "<?php\n// ->withRouting(health: '/up')\n#[Attr]\n$u = 'http://x#y';\n";
+        let out = without_comments("bootstrap/app.php", php);
+        assert!(!out.contains("/up"));
+        assert!(out.contains("#[Attr]") && out.contains("'http://x#y'"));
+        assert_eq!(out.len(), php.len());
+        let py = "url = \"#not\"  # @app.get('/health')\n";
+        let out = without_comments("main.py", py);
+        assert!(out.contains("\"#not\"") && !out.contains("/health"));
+        let rs = "fn f<'a>(x: &'a str) { let c = '/'; } // .route(\"/healthz\")\n/* \"/ready\" */";
+        let out = without_comments("src/main.rs", rs);
+        assert!(!out.contains("/healthz") && !out.contains("/ready") && out.contains("'/'"));
+        let js = "const u = `http://a//b`; /* app.get('/health') */";
+        assert!(!without_comments("a.js", js).contains("/health"));
+    }
+}

@@ -56,7 +56,7 @@ fn detects_fastapi_service_managed_by_uv() {
     assert_eq!(at(&s.framework), "pyproject.toml:7");
     assert_eq!(value(&s.package_manager), Some(PackageManager::Uv));
     assert_eq!(at(&s.package_manager), "uv.lock:");
-    assert_eq!(value(&s.runtime_version).as_deref(), Some("3.12"));
+    assert_eq!(value(&s.runtime_version).as_deref(), Some(">=3.12"));
     assert_eq!(at(&s.runtime_version), "pyproject.toml:5");
     assert_eq!(
         s.build_command, None,
@@ -90,7 +90,7 @@ fn detects_django_project_with_gunicorn_collectstatic_and_celery() {
     assert_eq!(value(&s.framework), Some(Framework::Django));
     assert_eq!(at(&s.framework), "pyproject.toml:9");
     assert_eq!(value(&s.package_manager), Some(PackageManager::Poetry));
-    assert_eq!(value(&s.runtime_version).as_deref(), Some("3.12"));
+    assert_eq!(value(&s.runtime_version).as_deref(), Some("^3.12"));
     assert_eq!(at(&s.runtime_version), "pyproject.toml:8");
     assert_eq!(
         value(&s.build_command).as_deref(),
@@ -239,7 +239,7 @@ fn detects_laravel_app_served_by_php_fpm() {
     assert_eq!(value(&s.framework), Some(Framework::Laravel));
     assert_eq!(at(&s.framework), "composer.json:8");
     assert_eq!(value(&s.package_manager), Some(PackageManager::Composer));
-    assert_eq!(value(&s.runtime_version).as_deref(), Some("8.2"));
+    assert_eq!(value(&s.runtime_version).as_deref(), Some("^8.2"));
     assert_eq!(at(&s.runtime_version), "composer.json:7");
     assert_eq!(
         value(&s.build_command).as_deref(),

@@ -15,8 +15,9 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 use shipshape_core::Inventory;
-use shipshape_detect::{BackingService, Facts, Language, ServiceRole};
+use shipshape_detect::{BackingService, Facts, Language, ProcessKind, Service, ServiceRole};
 
+use crate::docker;
 use crate::{build_targets, show_dir, Artifact, BuildTarget, Category, Plan};
 use crate::{dir_of, PlannedFile};
 
@@ -43,6 +44,9 @@ const HEALTH_START_PERIOD: &str = "30s";
 pub(crate) struct ServiceTable {
     pub backing: BTreeMap<String, BackingImage>,
     pub app: BTreeMap<String, AppDefaults>,
+    /// Variables a framework reads by itself, by framework and backing service id.
+    #[serde(default)]
+    pub framework: BTreeMap<String, BTreeMap<String, Vec<Connection>>>,
 }
 
 /// A backing service as compose runs it for local development.
@@ -134,6 +138,24 @@ pub(crate) struct AppService<'a> {
     pub memory: String,
     pub read_only: bool,
     pub cap_drop_all: bool,
+    /// Named volumes for the embedded database folders: `(volume, path in the container)`.
+    pub data: Vec<(String, String)>,
+}
+
+/// A process of an application's own code run from the same image with another command: a
+/// one-shot release step (migrations) the server waits for, or a worker beside it.
+#[derive(Debug, Clone)]
+pub(crate) struct ProcessService {
+    /// The compose service name (`web-migrate`, `web-worker`).
+    pub name: String,
+    /// The application service whose image it runs.
+    pub app: String,
+    pub kind: ProcessKind,
+    /// Exec form.
+    pub command: Vec<String>,
+    /// The Dockerfile stage to build, when the final image lacks the tool (a Node migration CLI
+    /// among the dev dependencies).
+    pub target: Option<String>,
 }
 
 /// One backing service in the compose file.
@@ -147,6 +169,7 @@ pub(crate) struct BackingEntry<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LocalStack<'a> {
     pub apps: Vec<AppService<'a>>,
+    pub processes: Vec<ProcessService>,
     pub backing: Vec<BackingEntry<'a>>,
     pub warnings: Vec<String>,
 }
@@ -184,6 +207,15 @@ pub(crate) fn local_stack<'a>(
     let mut stack = LocalStack::default();
 
     for b in &facts.backing_services {
+        let runs_as_process = b.used_by.iter().all(|user| {
+            facts.services.iter().any(|s| {
+                s.name == *user && s.processes.iter().any(|p| p.kind == ProcessKind::Worker)
+            })
+        });
+        if b.kind.is_worker() && runs_as_process {
+            // Its own compose service comes from the application's processes.
+            continue;
+        }
         if b.kind.is_worker() {
             stack.warnings.push(format!(
                 "compose.yaml: {} ({}) runs your own code as a second process; add it as a \
@@ -234,11 +266,14 @@ pub(crate) fn local_stack<'a>(
         };
         let summary = target.image_summary();
         if target.text.is_none() {
+            // Compose would stop on the missing file: the service stays out until it has one.
             stack.warnings.push(format!(
-                "compose.yaml builds {} from {}, which does not exist yet: run \
-                 `shipshape init --only docker` or write it",
-                name, target.dockerfile
+                "compose.yaml: {name} is left out — it has no Dockerfile ({} is neither in the \
+                 repository nor generated; see the reason above). Add one and run `shipshape \
+                 init --only compose --force`",
+                target.dockerfile
             ));
+            continue;
         }
         let reads: BTreeSet<&str> = service.env_vars.iter().map(|v| v.value.as_str()).collect();
         let uses = |b: &BackingEntry| {
@@ -252,7 +287,27 @@ pub(crate) fn local_stack<'a>(
             for c in &b.image.connection {
                 if reads.contains(c.name.as_str()) && !environment.iter().any(|(n, _)| *n == c.name)
                 {
-                    environment.push((c.name.clone(), c.value.clone()));
+                    environment.push((c.name.clone(), with_driver(service, inv, &c.value)));
+                }
+            }
+        }
+
+        // Names the framework reads by itself (SPRING_DATASOURCE_URL, Rails' DATABASE_URL, …).
+        let mut frameworks: Vec<String> = service
+            .framework
+            .as_ref()
+            .map(|f| shipshape_detect::value_name(&f.value))
+            .into_iter()
+            .collect();
+        if inv.contains(&crate::join(&service.root, "prisma/schema.prisma")) {
+            frameworks.push("prisma".to_string());
+        }
+        for fw in frameworks.iter().filter_map(|f| table.framework.get(f)) {
+            for b in stack.backing.iter().filter(|b| uses(b)) {
+                for c in fw.get(b.facts.kind.id()).into_iter().flatten() {
+                    if !environment.iter().any(|(n, _)| *n == c.name) {
+                        environment.push((c.name.clone(), c.value.clone()));
+                    }
                 }
             }
         }
@@ -294,6 +349,10 @@ pub(crate) fn local_stack<'a>(
             }
         }
 
+        let (processes, waits_for) = process_services(&name, &target, inv, &mut stack.warnings);
+        depends_on.extend(waits_for);
+        stack.processes.extend(processes);
+
         // A static site is served by a web server whatever language built it.
         let language = if service.role == ServiceRole::Static {
             Language::Html
@@ -301,6 +360,47 @@ pub(crate) fn local_stack<'a>(
             service.language.value
         };
         let defaults = table.app(language);
+        let service_dir = if target.context == service.root
+            || (target.context == "." && service.root.is_empty())
+        {
+            String::new()
+        } else {
+            let prefix = if target.context == "." {
+                String::new()
+            } else {
+                format!("{}/", target.context)
+            };
+            service
+                .root
+                .strip_prefix(&prefix)
+                .unwrap_or(&service.root)
+                .to_string()
+        };
+        let mut data = Vec::new();
+        let mut data_in_app_folder = false;
+        for (i, d) in service.data_dirs.iter().enumerate() {
+            if d.value == "." {
+                // A volume there would hide the application's own files.
+                data_in_app_folder = true;
+                stack.warnings.push(format!(
+                    "compose.yaml: {name} keeps its embedded database in its own folder ({}): \
+                     the container's file system stays writable and the data is lost with the \
+                     container — point the database at a sub-folder (data/app.db) and run \
+                     `shipshape init --only compose --force` to get a volume for it",
+                    d.evidence.first().map(|e| e.path.as_str()).unwrap_or("")
+                ));
+                continue;
+            }
+            let volume = if i == 0 {
+                format!("{name}-data")
+            } else {
+                format!("{name}-data-{}", i + 1)
+            };
+            data.push((
+                volume,
+                crate::docker::container_path(&service_dir, &d.value),
+            ));
+        }
         stack.apps.push(AppService {
             name,
             environment,
@@ -309,12 +409,207 @@ pub(crate) fn local_stack<'a>(
             memory: defaults.map_or_else(|| "512M".to_string(), |d| d.memory.clone()),
             // Only images that run as an unprivileged user are known to need nothing writable
             // but /tmp; an image running as root may write anywhere.
-            read_only: defaults.is_some_and(|d| d.read_only) && summary.non_root,
+            read_only: defaults.is_some_and(|d| d.read_only)
+                && summary.non_root
+                && !data_in_app_folder,
+            data,
             cap_drop_all: summary.non_root,
             target,
         });
     }
     stack
+}
+
+/// SQLAlchemy picks the database driver from the URL's scheme: `mysql://` means mysqlclient and
+/// `postgresql://` psycopg2. A Python service that ships another driver gets its scheme
+/// (`mysql+pymysql://`), or its workers die on the missing module.
+fn with_driver(service: &Service, inv: &Inventory, url: &str) -> String {
+    if service.language.value != Language::Python
+        || !docker::native::declares(inv, &service.root, "python", "sqlalchemy")
+            && !docker::native::declares(inv, &service.root, "python", "flask-sqlalchemy")
+            && !docker::native::declares(inv, &service.root, "python", "sqlmodel")
+    {
+        return url.to_string();
+    }
+    let has = |name: &str| docker::native::declares(inv, &service.root, "python", name);
+    let scheme = if let Some(rest) = url.strip_prefix("mysql://") {
+        let driver = [
+            ("pymysql", "pymysql"),
+            ("aiomysql", "aiomysql"),
+            ("asyncmy", "asyncmy"),
+        ]
+        .into_iter()
+        .find(|(package, _)| has(package))
+        .filter(|_| !has("mysqlclient"));
+        driver.map(|(_, d)| format!("mysql+{d}://{rest}"))
+    } else if let Some(rest) = url.strip_prefix("postgresql://") {
+        let driver = [
+            ("asyncpg", "asyncpg"),
+            ("psycopg", "psycopg"),
+            ("pg8000", "pg8000"),
+        ]
+        .into_iter()
+        .find(|(package, _)| has(package))
+        .filter(|_| !has("psycopg2") && !has("psycopg2-binary"));
+        driver.map(|(_, d)| format!("postgresql+{d}://{rest}"))
+    } else {
+        None
+    };
+    scheme.unwrap_or_else(|| url.to_string())
+}
+
+/// The release and worker processes of one application, and what its server waits for.
+fn process_services(
+    app: &str,
+    target: &BuildTarget,
+    inv: &Inventory,
+    warnings: &mut Vec<String>,
+) -> (Vec<ProcessService>, Vec<(String, &'static str)>) {
+    let service = target.service;
+    let text = target.text.as_deref().unwrap_or("");
+    let final_image = final_image(text);
+    let shell = final_image.as_deref().is_none_or(docker::image_has_shell);
+    let built = |step: &str| {
+        service
+            .build_command
+            .as_ref()
+            .is_some_and(|b| b.value.contains("collectstatic"))
+            && step.contains("collectstatic")
+    };
+    let mut out = Vec::new();
+    let mut waits = Vec::new();
+
+    let release: Vec<&shipshape_detect::Process> = service
+        .processes
+        .iter()
+        .filter(|p| p.kind == ProcessKind::Release && !built(&p.command.value))
+        .collect();
+    if !release.is_empty() {
+        let steps: Vec<&str> = release.iter().map(|p| p.command.value.as_str()).collect();
+        let kind_name = if release.iter().all(|p| p.name == "migrate") {
+            "migrate"
+        } else {
+            "release"
+        };
+        let name = format!("{app}-{kind_name}");
+        match process_command(&steps, shell) {
+            Some(command) => {
+                let target_stage = dev_tool_stage(service, inv, text, &steps, warnings, app);
+                out.push(ProcessService {
+                    name: name.clone(),
+                    app: app.to_string(),
+                    kind: ProcessKind::Release,
+                    command,
+                    target: target_stage,
+                });
+                waits.push((name, "service_completed_successfully"));
+            }
+            None => warnings.push(format!(
+                "compose.yaml: {app}'s release step `{}` needs a shell, and its image has none — \
+                 run it by hand before starting {app}",
+                steps.join(" && ")
+            )),
+        }
+    }
+    for p in service
+        .processes
+        .iter()
+        .filter(|p| p.kind == ProcessKind::Worker)
+    {
+        let name = format!("{app}-{}", compose_name(&p.name));
+        match process_command(&[p.command.value.as_str()], shell) {
+            Some(command) => out.push(ProcessService {
+                name,
+                app: app.to_string(),
+                kind: ProcessKind::Worker,
+                command,
+                target: None,
+            }),
+            None => warnings.push(format!(
+                "compose.yaml: {app}'s process `{}` needs a shell, and its image has none — add \
+                 it by hand",
+                p.name
+            )),
+        }
+    }
+    (out, waits)
+}
+
+/// The image of a Dockerfile's last `FROM`.
+fn final_image(dockerfile: &str) -> Option<String> {
+    dockerfile
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            words
+                .next()
+                .filter(|w| w.eq_ignore_ascii_case("FROM"))
+                .and(words.find(|w| !w.starts_with("--")))
+        })
+        .next_back()
+        .map(str::to_string)
+}
+
+/// Exec form of one or more steps: a simple command as its words, anything else through `sh -c`
+/// (`None` when that needs a shell the image does not have).
+fn process_command(steps: &[&str], shell: bool) -> Option<Vec<String>> {
+    if let [one] = steps {
+        let commands = shipshape_syntax::shell::split(one, 0);
+        let simple = commands.len() == 1
+            && commands[0].redirects.is_empty()
+            && commands[0].assignments().is_empty()
+            && !one.contains('$')
+            && !one.contains('`');
+        if simple {
+            return Some(commands[0].words.iter().map(|w| w.value.clone()).collect());
+        }
+    }
+    shell.then(|| vec!["sh".to_string(), "-c".to_string(), steps.join(" && ")])
+}
+
+/// A Node release step run with `npx <tool>` needs the tool, which the final image (production
+/// dependencies only) lacks when it is a dev dependency: the build stage has it.
+fn dev_tool_stage(
+    service: &Service,
+    inv: &Inventory,
+    dockerfile: &str,
+    steps: &[&str],
+    warnings: &mut Vec<String>,
+    app: &str,
+) -> Option<String> {
+    if !matches!(
+        service.language.value,
+        Language::Javascript | Language::Typescript
+    ) {
+        return None;
+    }
+    let tool = steps
+        .iter()
+        .find_map(|s| s.strip_prefix("npx "))
+        .and_then(|rest| rest.split_whitespace().next())?;
+    let manifest = inv
+        .text_of(&crate::join(&service.root, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let in_production = manifest
+        .as_ref()
+        .and_then(|m| m.get("dependencies"))
+        .and_then(|d| d.get(tool))
+        .is_some();
+    if in_production {
+        return None;
+    }
+    let has_build_stage = dockerfile.lines().any(|l| {
+        let l = l.trim();
+        l.to_ascii_uppercase().starts_with("FROM ") && l.to_ascii_lowercase().ends_with(" as build")
+    });
+    if has_build_stage {
+        return Some("build".to_string());
+    }
+    warnings.push(format!(
+        "compose.yaml: {app}'s migrations run `npx {tool}`, a dev dependency the production image \
+         does not have — move {tool} to dependencies, or npx downloads it on every run"
+    ));
+    None
 }
 
 /// A YAML scalar: plain when that cannot be misread, double-quoted (JSON escaping, which is
@@ -358,8 +653,8 @@ fn dockerfile_in_context(dockerfile: &str, context: &str) -> String {
     }
 }
 
-fn security(out: &mut String, read_only: bool, cap_drop_all: bool, memory: &str) {
-    out.push_str("    restart: unless-stopped\n");
+fn security(out: &mut String, restart: &str, read_only: bool, cap_drop_all: bool, memory: &str) {
+    let _ = writeln!(out, "    restart: {}", scalar(restart));
     if read_only {
         out.push_str(
             "    # The app writes only to /tmp, so the rest of its file system is read-only.\n",
@@ -377,6 +672,62 @@ fn security(out: &mut String, read_only: bool, cap_drop_all: bool, memory: &str)
     );
 }
 
+/// `build:`, `env_file:` and `environment:` of a service built from the repository's code.
+fn built_from(out: &mut String, app: &AppService, stage: Option<&str>) {
+    let _ = write!(
+        out,
+        "    build:\n      context: {}\n      dockerfile: {}\n",
+        scalar(&context_path(&app.target.context)),
+        scalar(&dockerfile_in_context(
+            &app.target.dockerfile,
+            &app.target.context
+        ))
+    );
+    if let Some(stage) = stage {
+        let _ = writeln!(out, "      target: {}", scalar(stage));
+    }
+    // `.env` holds local settings and passwords; compose starts without one when nothing is
+    // required (a missing required value stops it with its own message).
+    out.push_str("    env_file:\n      - path: .env\n        required: false\n");
+    if !app.environment.is_empty() {
+        out.push_str(
+            "    # Reach the services below by their compose names; these win over .env.\n",
+        );
+        out.push_str("    environment:\n");
+        for (k, v) in &app.environment {
+            let _ = writeln!(out, "      {}: {}", scalar(k), scalar(v));
+        }
+    }
+}
+
+/// The embedded database's volumes: writable, and kept across restarts and rebuilds.
+fn data_volumes(out: &mut String, data: &[(String, String)]) {
+    if data.is_empty() {
+        return;
+    }
+    out.push_str(
+        "    # The embedded database: a named volume, writable and kept across rebuilds.\n",
+    );
+    out.push_str("    volumes:\n");
+    for (volume, path) in data {
+        let _ = writeln!(out, "      - {}", scalar(&format!("{volume}:{path}")));
+    }
+}
+
+fn depends(out: &mut String, on: &[(String, &str)]) {
+    if on.is_empty() {
+        return;
+    }
+    out.push_str("    depends_on:\n");
+    for (name, condition) in on {
+        let _ = write!(
+            out,
+            "      {}:\n        condition: {condition}\n",
+            scalar(name)
+        );
+    }
+}
+
 /// The compose file's text.
 pub(crate) fn render(stack: &LocalStack) -> String {
     let mut out = String::new();
@@ -390,25 +741,7 @@ pub(crate) fn render(stack: &LocalStack) -> String {
     );
     for app in &stack.apps {
         let _ = writeln!(out, "  {}:", scalar(&app.name));
-        let _ = write!(
-            out,
-            "    build:\n      context: {}\n      dockerfile: {}\n",
-            scalar(&context_path(&app.target.context)),
-            scalar(&dockerfile_in_context(
-                &app.target.dockerfile,
-                &app.target.context
-            ))
-        );
-        out.push_str("    env_file: .env\n");
-        if !app.environment.is_empty() {
-            out.push_str(
-                "    # Reach the services below by their compose names; these win over .env.\n",
-            );
-            out.push_str("    environment:\n");
-            for (k, v) in &app.environment {
-                let _ = writeln!(out, "      {}: {}", scalar(k), scalar(v));
-            }
-        }
+        built_from(&mut out, app, None);
         if let Some((host, container)) = app.port {
             let _ = write!(
                 out,
@@ -416,17 +749,55 @@ pub(crate) fn render(stack: &LocalStack) -> String {
                 scalar(&format!("127.0.0.1:{host}:{container}"))
             );
         }
-        if !app.depends_on.is_empty() {
-            out.push_str("    depends_on:\n");
-            for (name, condition) in &app.depends_on {
-                let _ = write!(
-                    out,
-                    "      {}:\n        condition: {condition}\n",
-                    scalar(name)
-                );
+        depends(&mut out, &app.depends_on);
+        data_volumes(&mut out, &app.data);
+        security(
+            &mut out,
+            "unless-stopped",
+            app.read_only,
+            app.cap_drop_all,
+            &app.memory,
+        );
+        for p in stack.processes.iter().filter(|p| p.app == app.name) {
+            let _ = writeln!(out, "  {}:", scalar(&p.name));
+            match p.kind {
+                ProcessKind::Release => {
+                    let _ = writeln!(
+                        out,
+                        "    # Runs once before {} starts; {} waits for it to exit 0.",
+                        app.name, app.name
+                    );
+                }
+                ProcessKind::Worker => {
+                    let _ = writeln!(out, "    # Same code as {}, another process.", app.name);
+                }
             }
+            built_from(&mut out, app, p.target.as_deref());
+            let command: Vec<String> = p.command.iter().map(|a| scalar(a)).collect();
+            let _ = writeln!(out, "    command: [{}]", command.join(", "));
+            let backing: Vec<(String, &str)> = app
+                .depends_on
+                .iter()
+                .filter(|(n, _)| !stack.processes.iter().any(|q| q.name == *n))
+                .cloned()
+                .collect();
+            depends(&mut out, &backing);
+            data_volumes(&mut out, &app.data);
+            // The build stage runs as root and writes where it likes; the final image is the
+            // server's, with its limits.
+            let final_image = p.target.is_none();
+            let restart = match p.kind {
+                ProcessKind::Release => "no",
+                ProcessKind::Worker => "unless-stopped",
+            };
+            security(
+                &mut out,
+                restart,
+                final_image && app.read_only,
+                final_image && app.cap_drop_all,
+                &app.memory,
+            );
         }
-        security(&mut out, app.read_only, app.cap_drop_all, &app.memory);
     }
     for b in &stack.backing {
         let name = compose_name(&b.facts.id);
@@ -461,10 +832,18 @@ pub(crate) fn render(stack: &LocalStack) -> String {
              start_period: {HEALTH_START_PERIOD}\n",
             test.join(", ")
         );
-        security(&mut out, false, false, &b.image.memory);
+        security(&mut out, "unless-stopped", false, false, &b.image.memory);
     }
-    if !stack.backing.is_empty() {
+    let app_volumes: Vec<&String> = stack
+        .apps
+        .iter()
+        .flat_map(|a| a.data.iter().map(|(v, _)| v))
+        .collect();
+    if !stack.backing.is_empty() || !app_volumes.is_empty() {
         out.push_str("volumes:\n");
+        for v in app_volumes {
+            let _ = writeln!(out, "  {}:", scalar(v));
+        }
         for b in &stack.backing {
             let _ = writeln!(
                 out,

@@ -28,6 +28,71 @@ const SECRET_WORDS: &[&str] = &[
     "PRIVATE",
 ];
 
+/// Variables the runtime, the platform or the generated image sets — never the operator's to
+/// fill in (an empty `PATH=` passed through `env_file` breaks the container).
+const RUNTIME_NAMES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "SHELL",
+    "PWD",
+    "TERM",
+    "HOSTNAME",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "CI",
+    "PORT",
+    "NODE_ENV",
+    "PYTHONPATH",
+    "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+    "VIRTUAL_ENV",
+    "GOPATH",
+    "GOROOT",
+    "GOOS",
+    "GOARCH",
+    "JAVA_HOME",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "APP_ENV",
+    "RUST_BACKTRACE",
+    "NEXT_RUNTIME",
+    "NEXT_PHASE",
+    "DYNO",
+    "VERCEL",
+    "NETLIFY",
+    "RENDER",
+];
+
+/// Prefixes of variables a platform or runtime sets.
+const RUNTIME_PREFIXES: &[&str] = &[
+    "LC_",
+    "GITHUB_",
+    "RUNNER_",
+    "VERCEL_",
+    "NETLIFY_",
+    "RENDER_",
+    "FLY_",
+    "RAILWAY_",
+    "HEROKU_",
+    "KUBERNETES_",
+    "DOTNET_",
+    "ASPNETCORE_",
+    "NPM_CONFIG_",
+    "BUILDKITE_",
+    "GITLAB_",
+];
+
+/// Whether `name` belongs to the runtime or the platform rather than the application's
+/// configuration.
+pub(crate) fn is_runtime_name(name: &str) -> bool {
+    RUNTIME_NAMES.contains(&name) || RUNTIME_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
 /// Whether a variable name holds a secret (`DB_PASSWORD`, `APP_KEY`, `SENTRY_DSN`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     name.to_ascii_uppercase()
@@ -102,14 +167,27 @@ pub(crate) fn render(inv: &Inventory, stack: &LocalStack) -> String {
 
     for app in &stack.apps {
         let service = app.target.service;
+        let set_by_compose = |name: &str| app.environment.iter().any(|(n, _)| n == name);
         let mut names: Vec<&shipshape_core::Located<String>> = service
             .env_vars
             .iter()
-            .filter(|v| !written.contains(&v.value))
+            .filter(|v| !written.contains(&v.value) && !is_runtime_name(&v.value))
+            .filter(|v| !set_by_compose(&v.value))
             .collect();
         names.sort_by(|a, b| a.value.cmp(&b.value));
         names.dedup_by(|a, b| a.value == b.value);
-        if names.is_empty() {
+        let required = |name: &str| service.env_required.iter().any(|r| r == name);
+        let defaulted = |name: &str| service.env_defaulted.iter().any(|r| r == name);
+        // Required first; what the code reads with a default is left out (an empty value here
+        // would override it), what it may do without is written commented out.
+        let left_out: Vec<&str> = names
+            .iter()
+            .filter(|v| defaulted(&v.value))
+            .map(|v| v.value.as_str())
+            .collect();
+        names.retain(|v| !defaulted(&v.value));
+        names.sort_by_key(|v| (!required(&v.value), v.value.clone()));
+        if names.is_empty() && left_out.is_empty() {
             continue;
         }
         let _ = write!(
@@ -120,6 +198,7 @@ pub(crate) fn render(inv: &Inventory, stack: &LocalStack) -> String {
         );
         for var in names {
             written.insert(var.value.clone());
+            let must = required(&var.value);
             // Where the code reads it; a dotenv file only lists it (and this file, once
             // written, would otherwise become its own evidence on the next run).
             let is_dotenv = |path: &str| {
@@ -136,10 +215,10 @@ pub(crate) fn render(inv: &Inventory, stack: &LocalStack) -> String {
                 }
             }
             if let Some(ev) = ev {
-                let verb = if code.is_some() {
-                    "Read in"
-                } else {
-                    "Listed in"
+                let verb = match (code.is_some(), must) {
+                    (true, true) => "Required: read in",
+                    (true, false) => "Optional: read in",
+                    (false, _) => "Listed in",
                 };
                 match ev.line {
                     Some(line) => {
@@ -150,19 +229,7 @@ pub(crate) fn render(inv: &Inventory, stack: &LocalStack) -> String {
                     }
                 }
             }
-            let from_compose = app.environment.iter().find(|(n, _)| *n == var.value);
-            let value = if let Some((_, v)) = from_compose {
-                let _ = writeln!(
-                    out,
-                    "# compose.yaml sets it for the container; this value is for running outside it."
-                );
-                // A connection URL with credentials stays empty here: its password is above.
-                if v.contains('$') {
-                    String::new()
-                } else {
-                    v.clone()
-                }
-            } else if is_secret_name(&var.value) {
+            let value = if is_secret_name(&var.value) {
                 let _ = writeln!(
                     out,
                     "# Secret: generate one (for example `openssl rand -hex 32`)."
@@ -171,7 +238,16 @@ pub(crate) fn render(inv: &Inventory, stack: &LocalStack) -> String {
             } else {
                 existing_example(inv, &service.root, &var.value).unwrap_or_default()
             };
-            let _ = writeln!(out, "{}={value}", var.value);
+            // An optional variable stays commented out: an empty value would still be passed.
+            let comment = if must || !value.is_empty() { "" } else { "# " };
+            let _ = writeln!(out, "{comment}{}={value}", var.value);
+        }
+        if !left_out.is_empty() {
+            let _ = writeln!(
+                out,
+                "# Left out, the code has a default for them: {}.",
+                left_out.join(", ")
+            );
         }
     }
     out
@@ -225,6 +301,29 @@ fn gitignores_env(inv: &Inventory) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_and_platform_variables_are_not_the_operators() {
+        for name in [
+            "PATH",
+            "HOME",
+            "CI",
+            "GITHUB_SHA",
+            "VERCEL_URL",
+            "NODE_ENV",
+            "PORT",
+        ] {
+            assert!(is_runtime_name(name), "{name}");
+        }
+        for name in [
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "CIRCLE_COLOR",
+            "PATHNAME_PREFIX",
+        ] {
+            assert!(!is_runtime_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn secret_names_are_recognised_by_their_parts() {

@@ -174,7 +174,7 @@ fn a_runtime_past_end_of_life_is_warned_about() {
     assert!(
         plan.warnings
             .iter()
-            .any(|w| w.contains("node 20") && w.contains("end of life")),
+            .any(|w| w.contains("Node.js 20") && w.contains("end of life")),
         "{:?}",
         plan.warnings
     );
@@ -329,5 +329,73 @@ fn generated_dockerfiles_pass_every_checkov_check() {
         resources as usize,
         files.len(),
         "checkov did not read every Dockerfile"
+    );
+}
+
+/// Every image a planned Dockerfile names (`FROM`, `COPY --from=<image>`), except its own stages.
+fn images_named(dockerfile: &str) -> Vec<String> {
+    let mut stages: Vec<String> = Vec::new();
+    let mut images = Vec::new();
+    for line in dockerfile.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.first().map(|w| w.to_ascii_uppercase()) {
+            Some(w) if w == "FROM" => {
+                let rest: Vec<&str> = words[1..]
+                    .iter()
+                    .copied()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
+                if let Some(image) = rest.first() {
+                    if !stages.iter().any(|s| s == image) {
+                        images.push(image.to_string());
+                    }
+                }
+                if let Some(i) = rest.iter().position(|w| w.eq_ignore_ascii_case("AS")) {
+                    if let Some(name) = rest.get(i + 1) {
+                        stages.push(name.to_string());
+                    }
+                }
+            }
+            Some(w) if w == "COPY" => {
+                for from in words.iter().filter_map(|w| w.strip_prefix("--from=")) {
+                    if !stages.iter().any(|s| s == from) {
+                        images.push(from.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    images
+}
+
+#[test]
+fn no_generated_dockerfile_names_an_image_outside_the_published_tag_table() {
+    let mut apps: Vec<String> = std::fs::read_dir(apps_dir())
+        .expect("fixture apps folder")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    apps.sort();
+    let mut checked = 0;
+    for app in &apps {
+        let inv = Inventory::open(&apps_dir().join(app)).expect("fixture app opens");
+        let facts = shipshape_detect::detect(&inv);
+        let plan = shipshape_gen::plan(&facts, &inv, &InitOptions::default());
+        for f in plan.files.iter().filter(|f| f.path.ends_with("Dockerfile")) {
+            for image in images_named(&f.content) {
+                assert!(
+                    shipshape_gen::docker::is_published(&image),
+                    "{app}/{}: `{image}` is not in the published-tag table",
+                    f.path
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 40,
+        "only {checked} image references were checked"
     );
 }

@@ -90,7 +90,7 @@ fn the_monorepo_gets_a_dockerignore_per_service_and_one_compose_file_at_the_root
         "context: ./api",
         "\"127.0.0.1:5432:5432\"",
         "condition: service_healthy",
-        "env_file: .env",
+        "- path: .env",
         "postgres-data:",
     ] {
         assert!(
@@ -100,17 +100,16 @@ fn the_monorepo_gets_a_dockerignore_per_service_and_one_compose_file_at_the_root
         );
     }
     let env = file(&plan, ".env.example");
-    for name in [
-        "POSTGRES_PASSWORD=\n",
-        "DATABASE_URL=",
-        "NEXT_PUBLIC_API_URL=",
-    ] {
+    for name in ["POSTGRES_PASSWORD=\n", "NEXT_PUBLIC_API_URL="] {
         assert!(
             env.content.contains(name),
             "missing {name}:\n{}",
             env.content
         );
     }
+    // compose.yaml points DATABASE_URL at its postgres service: nothing for the operator to set.
+    assert!(compose.content.contains("DATABASE_URL: "));
+    assert!(!env.content.contains("DATABASE_URL="), "{}", env.content);
     assert!(plan.files.iter().all(|f| f.path != ".env"));
 }
 

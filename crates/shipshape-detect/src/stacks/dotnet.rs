@@ -140,6 +140,17 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         .clone()
         .unwrap_or_else(|| stem.to_string());
 
+    // An Aspire AppHost starts the other projects on a developer's machine, and a test project
+    // runs tests: neither is deployed as a service.
+    let text = ctx.text(path).unwrap_or_default();
+    let aspire_host = text.contains("Aspire.AppHost.Sdk")
+        || text.contains("<IsAspireHost>true")
+        || text.contains("\"Aspire.Hosting.AppHost\"");
+    let test_project =
+        text.contains("\"Microsoft.NET.Test.Sdk\"") || text.contains("<IsTestProject>true");
+    if aspire_host || test_project {
+        return Some(Found::Library { name: assembly });
+    }
     let web = is_web(&project);
     let worker = project
         .sdk

@@ -8,15 +8,18 @@ use crate::model::{value_name, Ambiguity, Service};
 use shipshape_core::Located;
 
 pub mod dotnet;
+pub(crate) mod env_needs;
 pub mod go;
 pub mod java;
 pub mod node;
 pub mod php;
+pub(crate) mod processes;
 pub mod python;
 pub mod ruby;
 pub mod rust;
 pub(crate) mod shared;
 pub mod static_site;
+pub(crate) mod storage;
 
 /// What a folder turned out to hold.
 #[derive(Debug)]

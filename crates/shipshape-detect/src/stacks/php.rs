@@ -195,7 +195,8 @@ static LARAVEL_HEALTH: LazyLock<Regex> =
 /// Laravel 11 declares its health route in bootstrap/app.php (`->withRouting(health: '/up')`).
 fn laravel_health(ctx: &Ctx, dir: &str) -> Option<Located<String>> {
     let path = Ctx::join(dir, "bootstrap/app.php");
-    let text = ctx.text(&path)?;
+    // A commented-out `health: '/up'` (the skeleton ships one in some versions) is no route.
+    let text = ctx.code(&path)?;
     let m = LARAVEL_HEALTH.captures(&text)?.get(1)?;
     Some(Located::new(
         m.as_str().to_string(),
@@ -370,7 +371,7 @@ mod tests {
         );
         assert_eq!(
             s.runtime_version.as_ref().map(|v| v.value.as_str()),
-            Some("8.3")
+            Some(">=8.3")
         );
         assert_eq!(
             s.start_command.as_ref().map(|c| c.value.as_str()),

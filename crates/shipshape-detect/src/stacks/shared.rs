@@ -335,10 +335,13 @@ pub(crate) fn choose_runtime(
         .filter(|c| first.agrees(c))
         .map(|c| c.evidence.clone())
         .collect();
-    Some(Located {
-        value: first.value,
-        evidence,
-    })
+    // A range stays a range (`^8.0`, `>=3.9`): the image's version is chosen from what it admits
+    // and what is published, not from its lower bound.
+    let value = match first.spec {
+        Spec::Constraint(_) => first.raw,
+        Spec::Exact(_) => first.value,
+    };
+    Some(Located { value, evidence })
 }
 
 #[cfg(test)]

@@ -102,8 +102,8 @@ fn has(inv: &Inventory, dir: &str, name: &str) -> bool {
 fn version(runtime: &str, service: &Service) -> (String, String) {
     let detected = service.runtime_version.as_ref().map(|v| v.value.as_str());
     match base_images::resolve(runtime, detected, Day::today()) {
-        Some(images) => (images.version, images.build),
-        None => (String::new(), String::new()),
+        Ok(images) => (images.version, images.build),
+        Err(_) => (String::new(), String::new()),
     }
 }
 
@@ -225,7 +225,7 @@ fn python(service: &Service, inv: &Inventory, dir: &str, pm: Option<PackageManag
         Some(PackageManager::Poetry) => (
             Some(format!(
                 "python -m pip install poetry=={}",
-                base_images::tool("poetry").unwrap_or("2.1.3")
+                base_images::tool("poetry", &v).unwrap_or("2.1.3")
             )),
             "poetry install --no-interaction".to_string(),
             "poetry run ",
@@ -233,7 +233,7 @@ fn python(service: &Service, inv: &Inventory, dir: &str, pm: Option<PackageManag
         Some(PackageManager::Pipenv) => (
             Some(format!(
                 "python -m pip install pipenv=={}",
-                base_images::tool("pipenv").unwrap_or("2025.0.4")
+                base_images::tool("pipenv", &v).unwrap_or("2025.0.4")
             )),
             "pipenv install --dev --deploy".to_string(),
             "pipenv run ",
@@ -510,7 +510,7 @@ fn php(service: &Service, inv: &Inventory, dir: &str) -> Toolchain {
         github_setup: Vec::new(),
         gitlab_image: base_images::resolve("php", None, Day::today())
             .map(|i| i.build)
-            .unwrap_or_else(|| "composer:2".to_string()),
+            .unwrap_or_else(|_| "composer:2".to_string()),
         gitlab_cache: Some(GitlabCache {
             key_file: join(dir, "composer.lock"),
             paths: vec![join(dir, "vendor")],

@@ -11,6 +11,8 @@
 //! Base images come from `data/base_images.toml` only.
 
 pub(crate) mod base_images;
+pub(crate) mod native;
+mod requirement;
 mod stacks;
 
 use std::sync::OnceLock;
@@ -22,7 +24,7 @@ use shipshape_detect::{Facts, Service};
 
 use crate::{join, show_dir, Artifact, BuildContext, Category, Plan, PlannedFile};
 
-pub use base_images::Day;
+pub use base_images::{is_published, Day};
 
 /// Where the application lives inside every image the generator writes.
 pub const WORKDIR: &str = "/app";
@@ -119,7 +121,7 @@ fn add(service: &Service, generated: Generated, plan: &mut Plan) {
     let root = root_of(service);
     let path = join(root, "Dockerfile");
     let content = match render(service, &generated, &path) {
-        Ok(content) => content,
+        Ok(content) => writable_data_dirs(service, &generated, content, &mut plan.warnings),
         Err(e) => {
             plan.warnings.push(format!(
                 "{}: the Dockerfile template failed to render ({e}) — this is a bug in shipshape",
@@ -160,6 +162,72 @@ fn add(service: &Service, generated: Generated, plan: &mut Plan) {
         category: Category::Docker,
         artifact: Artifact::Docker,
     });
+}
+
+/// The folders an embedded database lives in (`Service::data_dirs`) belong to the app user in
+/// the image, so it can write there, and a named volume mounted on them starts with that
+/// ownership. Inserted before the final `USER`, where the image still runs as root.
+fn writable_data_dirs(
+    service: &Service,
+    g: &Generated,
+    dockerfile: String,
+    warnings: &mut Vec<String>,
+) -> String {
+    if service.data_dirs.is_empty() {
+        return dockerfile;
+    }
+    let folders: Vec<String> = service
+        .data_dirs
+        .iter()
+        .map(|d| container_path(&g.recipe.service_dir, &d.value))
+        .collect();
+    if !image_has_shell(&g.run_image) {
+        warnings.push(format!(
+            "{}: the embedded database in {} needs a folder the app user can write, and {} has \
+             no shell to create one — create it in the build stage and COPY --chown it, or move \
+             the database to a server",
+            service.name,
+            folders.join(", "),
+            g.run_image
+        ));
+        return dockerfile;
+    }
+    let Some(at) = dockerfile.rfind("\nUSER ") else {
+        return dockerfile;
+    };
+    let user = &g.user;
+    let run = format!(
+        "\n# The embedded database ({}) lives here: the app user owns the folder, so it can write \
+         there,\n# and a named volume mounted on it starts with this ownership.\nRUN mkdir -p {list} \\\n && chown {user} {list}",
+        service
+            .data_dirs
+            .iter()
+            .filter_map(|d| d.evidence.first())
+            .map(|e| e.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        list = folders.join(" ")
+    );
+    let mut out = dockerfile;
+    out.insert_str(at, &run);
+    out
+}
+
+/// A service folder's path inside the image: `data` of a service at `apps/api` in a workspace
+/// build → `/app/apps/api/data`; absolute paths stay.
+pub(crate) fn container_path(service_dir: &str, folder: &str) -> String {
+    if folder.starts_with('/') {
+        return folder.to_string();
+    }
+    let mut path = WORKDIR.to_string();
+    for part in [service_dir, folder] {
+        let part = part.trim_matches('/');
+        if !part.is_empty() && part != "." {
+            path.push('/');
+            path.push_str(part);
+        }
+    }
+    path
 }
 
 fn root_of(service: &Service) -> &str {
@@ -262,6 +330,11 @@ fn render(service: &Service, g: &Generated, path: &str) -> Result<String, String
         })
         .map_err(|e| format!("{e:#}"))?;
     Ok(tidy(&text))
+}
+
+/// Whether an image has a shell to run a command line with (distroless and chiseled ones do not).
+pub fn image_has_shell(image: &str) -> bool {
+    !(image.contains("distroless") || image.contains("chiseled"))
 }
 
 /// JSON array of `argv`, the exec form of CMD, ENTRYPOINT and HEALTHCHECK.

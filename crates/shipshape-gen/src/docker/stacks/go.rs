@@ -49,10 +49,18 @@ pub(super) fn go(service: &Service, inv: &Inventory, today: Day) -> Result<Gener
         .unwrap_or_else(|| service.name.clone());
     let package = go_package(&detected_build).unwrap_or_else(|| ".".to_string());
     let output = format!("bin/{binary}");
+    let native = super::super::native::needs(inv, root, root, "go");
+    let cgo = if native.cgo { 1 } else { 0 };
     let build =
-        format!("CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o {output} {package}");
+        format!("CGO_ENABLED={cgo} go build -trimpath -ldflags=\"-s -w\" -o {output} {package}");
+    // A cgo binary links against glibc: distroless/base has it, distroless/static does not.
+    let run_image = if native.cgo {
+        image("distroless_base")?
+    } else {
+        img.run.clone()
+    };
     let port = port_of(service, 8080, &mut warnings);
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = health_route(service, port, &mut warnings);
     let user = img.user.clone().unwrap_or_else(|| APP_USER.to_string());
     let mut run_env = Vec::new();
     if let Some(p) = port {
@@ -67,7 +75,7 @@ pub(super) fn go(service: &Service, inv: &Inventory, today: Day) -> Result<Gener
         env: env(&run_env),
         start: vec![format!("{WORKDIR}/{binary}")],
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path.clone()),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -80,17 +88,27 @@ pub(super) fn go(service: &Service, inv: &Inventory, today: Day) -> Result<Gener
         template: "go",
         model: json!({
             "build_image": img.build,
-            "run_image": img.run,
+            "run_image": run_image,
             "manifests": manifests,
             "binary": binary,
-            "health": health_model(None, "", &probes_instead("distroless/static", port, health_path)),
+            "cgo": native.cgo,
+            "native_why": native.why,
+            "health": health_model(None, "", &probes_instead(if native.cgo { "distroless/base" } else { "distroless/static" }, port, health_path.as_deref())),
             "health_path": health_path,
-            "title": format!("{} ({framework}), static binary", runtime_label("Go", &img)),
+            "title": format!(
+                "{} ({framework}), {}",
+                runtime_label("Go", &img),
+                if native.cgo { "cgo binary" } else { "static binary" }
+            ),
         }),
         recipe,
         context,
-        summary: format!("{framework} static binary (CGO off)"),
-        run_image: img.run,
+        summary: if native.cgo {
+            format!("{framework} cgo binary on glibc")
+        } else {
+            format!("{framework} static binary (CGO off)")
+        },
+        run_image,
         user,
         warnings,
         version_note,

@@ -66,19 +66,34 @@ pub(super) fn java(
         })
         .unwrap_or_else(|| format!("{jar_dir}/*.jar"));
     let port = port_of(service, 8080, &mut warnings);
-    let health_path = detected(&service.health_path).unwrap_or("/actuator/health");
+    // Spring Boot Actuator serves /actuator/health by itself; without it only a route the code
+    // defines will do.
+    let actuator = manifests
+        .iter()
+        .filter_map(|m| inv.text_of(&join(root, m)))
+        .any(|t| t.contains("spring-boot-starter-actuator"));
+    let health_path = if detected(&service.health_path).is_none() && actuator {
+        Some("/actuator/health".to_string())
+    } else {
+        health_route(service, port, &mut warnings)
+    };
     let mut run_env = vec![("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0".to_string())];
     if let Some(p) = port {
         run_env.push(("SERVER_PORT", p.to_string()));
     }
-    let check = port.map(|p| {
-        vec![
+    let check = port.map(|p| match &health_path {
+        Some(path) => vec![
             "curl".to_string(),
             "-fsS".to_string(),
             "-o".to_string(),
             "/dev/null".to_string(),
-            health_url(p, health_path),
-        ]
+            health_url(p, path),
+        ],
+        None => vec![
+            "bash".to_string(),
+            "-c".to_string(),
+            format!("exec 3<>/dev/tcp/127.0.0.1/{p}"),
+        ],
     });
     let extract = format!(
         "java -Djarmode=tools -jar {jar} extract --layers --launcher --destination extracted"
@@ -95,7 +110,7 @@ pub(super) fn java(
             "org.springframework.boot.loader.launch.JarLauncher".to_string(),
         ],
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };

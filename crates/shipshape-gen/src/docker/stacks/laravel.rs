@@ -31,14 +31,19 @@ pub(super) fn laravel(service: &Service, inv: &Inventory, today: Day) -> Result<
              FastCGI: no separate web server is needed in front of it"
         ));
     }
-    let health_path = detected(&service.health_path).unwrap_or("/up");
+    // Laravel 11 answers /up only where bootstrap/app.php turns it on; detection reads that
+    // (never a commented-out line), so no route is assumed here.
+    let health_path = health_route(service, Some(port_value), &mut warnings);
     let check = vec![
         "php".to_string(),
         "-r".to_string(),
-        format!(
-            "exit(@file_get_contents('{}') === false ? 1 : 0);",
-            health_url(port_value, health_path)
-        ),
+        match &health_path {
+            Some(path) => format!(
+                "exit(@file_get_contents('{}') === false ? 1 : 0);",
+                health_url(port_value, path)
+            ),
+            None => format!("exit(@fsockopen('127.0.0.1', {port_value}) ? 0 : 1);"),
+        },
     ];
     let recipe = Recipe {
         service_dir: String::new(),
@@ -64,7 +69,7 @@ pub(super) fn laravel(service: &Service, inv: &Inventory, today: Day) -> Result<
             "/etc/frankenphp/Caddyfile".to_string(),
         ],
         port: Some(port_value),
-        health_path: Some(health_path.to_string()),
+        health_path,
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };

@@ -38,6 +38,78 @@ const APP_USER: &str = "10001:10001";
 const NGINX_PORT: u16 = 8080;
 
 pub(super) fn generate(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    let mut generated = generate_stack(service, inv, today)?;
+    let shell = super::image_has_shell(&generated.run_image);
+    generated.recipe.start = expand_port(
+        std::mem::take(&mut generated.recipe.start),
+        generated.recipe.port,
+        shell,
+    );
+    Ok(generated)
+}
+
+/// An exec-form command never expands variables: `gunicorn --bind 0.0.0.0:$PORT` would bind to
+/// the literal text. Where the image has a shell the command runs through it (`exec` keeps the
+/// server as PID 1, and `${PORT:-8000}` keeps a platform's own `PORT` working); without one the
+/// port the image sets is written in.
+pub(super) fn expand_port(argv: Vec<String>, port: Option<u16>, shell: bool) -> Vec<String> {
+    let Some(port) = port else { return argv };
+    let defaulted = |a: &str| {
+        let mut out = a.replace("${PORT}", &format!("${{PORT:-{port}}}"));
+        // `$PORT` not followed by a name character.
+        let mut i = 0;
+        while let Some(at) = out[i..].find("$PORT").map(|p| p + i) {
+            let after = out[at + 5..].chars().next();
+            if after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
+                out.replace_range(at..at + 5, &format!("${{PORT:-{port}}}"));
+            }
+            i = at + 1;
+        }
+        out
+    };
+    if !argv
+        .iter()
+        .any(|a| a.contains("${PORT") || defaulted(a) != *a)
+    {
+        return argv;
+    }
+    if shell {
+        let line: Vec<String> = argv
+            .iter()
+            .map(|a| {
+                let a = defaulted(a);
+                if a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+${}".contains(c))
+                {
+                    a
+                } else {
+                    format!("\"{}\"", a.replace('\\', "\\\\").replace('"', "\\\""))
+                }
+            })
+            .collect();
+        return vec![
+            "sh".to_string(),
+            "-c".to_string(),
+            format!("exec {}", line.join(" ")),
+        ];
+    }
+    let literal = port.to_string();
+    argv.into_iter()
+        .map(|a| {
+            let mut a = defaulted(&a);
+            // `${PORT:-N}` → the image's port.
+            while let Some(start) = a.find("${PORT") {
+                let Some(end) = a[start..].find('}').map(|e| e + start) else {
+                    break;
+                };
+                a.replace_range(start..=end, &literal);
+            }
+            a
+        })
+        .collect()
+}
+
+fn generate_stack(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let framework = service.framework.as_ref().map(|f| f.value);
     let pm = service.package_manager.as_ref().map(|p| p.value);
     match service.language.value {
@@ -117,10 +189,14 @@ fn detected(field: &Option<shipshape_core::Located<String>>) -> Option<&str> {
 }
 
 fn images(runtime: &str, service: &Service, today: Day) -> Result<BaseImages, Skip> {
-    base_images::resolve(runtime, detected(&service.runtime_version), today).ok_or_else(|| {
-        Skip(format!(
-            "the base-image table has no `{runtime}` entry — this is a bug in shipshape"
-        ))
+    base_images::resolve(runtime, detected(&service.runtime_version), today).map_err(|e| {
+        let from = service
+            .runtime_version
+            .as_ref()
+            .and_then(|v| v.evidence.first())
+            .map(|e| format!(" ({})", e.path))
+            .unwrap_or_default();
+        Skip(format!("{}{from}", e.0))
     })
 }
 
@@ -218,15 +294,43 @@ fn eol_warning(images: &BaseImages, warnings: &mut Vec<String>) {
     }
 }
 
+/// The route a health check calls: one the code defines, never a guess (an API without `/`, a
+/// Laravel without `/up`). `None` means the check can only connect to the port, and a warning
+/// says so.
+fn health_route(
+    service: &Service,
+    port: Option<u16>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    if let Some(path) = detected(&service.health_path) {
+        return Some(path.to_string());
+    }
+    if let Some(p) = port {
+        warnings.push(format!(
+            "no health route was found in the code: the health check only checks that port {p} \
+             accepts connections — add a route such as GET /healthz that answers 200 when the app \
+             can serve, and run init again"
+        ));
+    }
+    None
+}
+
 /// Why there is no HEALTHCHECK in an image without a shell or HTTP client.
-fn probes_instead(image: &str, port: Option<u16>, path: &str) -> String {
-    match port {
-        Some(p) => format!(
+fn probes_instead(image: &str, port: Option<u16>, path: Option<&str>) -> String {
+    match (port, path) {
+        (Some(p), Some(path)) => format!(
             "{image} has no shell and no HTTP client to run a check with; the orchestrator's probes \
              (Kubernetes liveness/readiness, a load balancer's health check) should call GET {path} \
              on port {p} instead"
         ),
-        None => format!("{image} has no shell to run a check with, and a worker has no HTTP port"),
+        (Some(p), None) => format!(
+            "{image} has no shell and no HTTP client to run a check with, and the code defines no \
+             health route; the orchestrator's probes should check that port {p} accepts TCP \
+             connections"
+        ),
+        (None, _) => {
+            format!("{image} has no shell to run a check with, and a worker has no HTTP port")
+        }
     }
 }
 
@@ -242,7 +346,7 @@ fn default_version_note(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     if images.detected {
-        return None;
+        return images.resolution.as_ref().map(|r| format!("{r}."));
     }
     warnings.push(format!(
         "no {name} version is declared: the image uses {name} {}, shipshape's current default — \
@@ -280,6 +384,34 @@ mod tests {
         );
         let bound = argv("gunicorn app:app --bind 0.0.0.0:5000");
         assert_eq!(bind_python_server(bound.clone(), Some(5000)), bound);
+    }
+
+    #[test]
+    fn a_port_variable_in_the_command_is_expanded_by_a_shell_or_written_in() {
+        let argv = words("gunicorn app.wsgi --bind 0.0.0.0:$PORT");
+        assert_eq!(
+            expand_port(argv.clone(), Some(8000), true),
+            [
+                "sh",
+                "-c",
+                "exec gunicorn app.wsgi --bind 0.0.0.0:${PORT:-8000}"
+            ]
+        );
+        assert_eq!(
+            expand_port(argv, Some(8000), false),
+            ["gunicorn", "app.wsgi", "--bind", "0.0.0.0:8000"]
+        );
+        let braces = words("./server -addr :${PORT:-3000}");
+        assert_eq!(
+            expand_port(braces, Some(3000), false),
+            ["./server", "-addr", ":3000"]
+        );
+        let plain = words("uvicorn main:app --port 8000");
+        assert_eq!(expand_port(plain.clone(), Some(8000), true), plain);
+        assert_eq!(
+            expand_port(words("node $PORTAL"), Some(1), true),
+            ["node", "$PORTAL"]
+        );
     }
 
     #[test]

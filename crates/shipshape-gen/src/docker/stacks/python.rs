@@ -48,8 +48,12 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             PackageManager::Poetry => {
-                let version = base_images::tool("poetry")
-                    .ok_or_else(|| Skip("the base-image table pins no poetry version".into()))?;
+                let version = base_images::tool("poetry", &img.version).ok_or_else(|| {
+                    Skip(format!(
+                        "no poetry release in the base-image table installs on Python {}",
+                        img.version
+                    ))
+                })?;
                 build_env.extend([
                     ("POETRY_VIRTUALENVS_IN_PROJECT", "true".to_string()),
                     ("POETRY_NO_INTERACTION", "1".to_string()),
@@ -66,8 +70,12 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             PackageManager::Pipenv => {
-                let version = base_images::tool("pipenv")
-                    .ok_or_else(|| Skip("the base-image table pins no pipenv version".into()))?;
+                let version = base_images::tool("pipenv", &img.version).ok_or_else(|| {
+                    Skip(format!(
+                        "no pipenv release in the base-image table installs on Python {}",
+                        img.version
+                    ))
+                })?;
                 build_env.push(("PIPENV_VENV_IN_PROJECT", "1".to_string()));
                 let mut m = vec!["Pipfile".to_string()];
                 let locked = has(inv, root, "Pipfile.lock");
@@ -86,9 +94,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 )
             }
             _ => {
-                let requirements = files_in(inv, root, |n| {
-                    n.starts_with("requirements") && n.ends_with(".txt")
-                });
+                let requirements = requirement_files(inv, root);
                 if has(inv, root, "requirements.txt") {
                     (
                         requirements,
@@ -146,7 +152,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         ));
     };
     let start = bind_python_server(words(start_cmd), port);
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = health_route(service, port, &mut warnings);
     let path_env = format!("{venv}/bin:$PATH");
     build_env.push(("PATH", path_env.clone()));
     let mut run_env = vec![
@@ -158,15 +164,19 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         run_env.push(("PORT", p.to_string()));
     }
     let check = port.map(|p| {
-        vec![
-            "python".to_string(),
-            "-c".to_string(),
-            format!(
+        let program = match &health_path {
+            Some(path) => format!(
                 "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('{}', timeout=4).status == 200 else 1)",
-                health_url(p, health_path)
+                health_url(p, path)
             ),
-        ]
+            None => format!("import socket; socket.create_connection(('127.0.0.1', {p}), 4).close()"),
+        };
+        vec!["python".to_string(), "-c".to_string(), program]
     });
+    let native = super::super::native::needs(inv, root, root, "python");
+    model["build_packages"] = json!(native.build);
+    model["run_packages"] = json!(native.run);
+    model["native_why"] = json!(native.why);
     model["build_image"] = json!(img.build);
     model["run_image"] = json!(img.run);
     model["manifests"] = json!(manifests);
@@ -192,7 +202,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env: env(&run_env),
         start,
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path),
         tools,
         runtime_version: img.version.clone(),
     };
@@ -256,4 +266,56 @@ pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Ve
         _ => {}
     }
     argv
+}
+
+/// The requirements files pip reads: `requirements*.txt` in the service's folder and every file
+/// they include with `-r` / `-c` (`requirements/base.txt`), so the install layer has them all.
+fn requirement_files(inv: &Inventory, root: &str) -> Vec<String> {
+    let mut files = files_in(inv, root, |n| {
+        n.starts_with("requirements") && n.ends_with(".txt")
+    });
+    let mut i = 0;
+    while i < files.len() {
+        let current = files[i].clone();
+        i += 1;
+        let Some(text) = shipshape_detect::text::read(inv, &join(root, &current)) else {
+            continue;
+        };
+        let base = crate::dir_of(&current);
+        for line in text.lines() {
+            let line = line.trim();
+            let include = [
+                "-r ",
+                "-c ",
+                "--requirement ",
+                "--requirement=",
+                "--constraint ",
+                "--constraint=",
+            ]
+            .iter()
+            .find_map(|flag| line.strip_prefix(flag));
+            let Some(target) = include.map(str::trim) else {
+                continue;
+            };
+            let joined = join(base, target);
+            let mut parts: Vec<&str> = Vec::new();
+            let mut outside = false;
+            for part in joined.split('/') {
+                match part {
+                    "" | "." => {}
+                    ".." => outside |= parts.pop().is_none(),
+                    p => parts.push(p),
+                }
+            }
+            let path = parts.join("/");
+            if !outside
+                && !path.is_empty()
+                && !files.contains(&path)
+                && inv.contains(&join(root, &path))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files
 }

@@ -38,7 +38,16 @@ pub(super) fn rails(service: &Service, inv: &Inventory, today: Day) -> Result<Ge
         .into_iter()
         .collect::<Vec<_>>();
     let port = port_of(service, 3000, &mut warnings);
-    let health_path = detected(&service.health_path).unwrap_or("/up");
+    // Rails 7.1+ routes `get "up" => "rails/health#show"`; older apps have no such route.
+    let rails_health = inv
+        .text_of(&join(root, "config/routes.rb"))
+        .map(|t| shipshape_detect::scan::without_comments("routes.rb", &t).into_owned())
+        .is_some_and(|t| t.contains("rails/health#show"));
+    let health_path = if detected(&service.health_path).is_none() && rails_health {
+        Some("/up".to_string())
+    } else {
+        health_route(service, port, &mut warnings)
+    };
     let start = detected(&service.start_command)
         .map(words)
         .filter(|w| !w.is_empty())
@@ -60,16 +69,22 @@ pub(super) fn rails(service: &Service, inv: &Inventory, today: Day) -> Result<Ge
         run_env.push(("PORT", p.to_string()));
         run_env.push(("BINDING", "0.0.0.0".to_string()));
     }
-    let check = port.map(|p| {
-        vec![
+    let check = port.map(|p| match &health_path {
+        Some(path) => vec![
             "ruby".to_string(),
             "-rnet/http".to_string(),
             "-e".to_string(),
             format!(
                 "exit Net::HTTP.get_response(URI('{}')).is_a?(Net::HTTPSuccess)",
-                health_url(p, health_path)
+                health_url(p, path)
             ),
-        ]
+        ],
+        None => vec![
+            "ruby".to_string(),
+            "-rsocket".to_string(),
+            "-e".to_string(),
+            format!("TCPSocket.new('127.0.0.1', {p}).close"),
+        ],
     });
     let recipe = Recipe {
         service_dir: String::new(),
@@ -80,7 +95,7 @@ pub(super) fn rails(service: &Service, inv: &Inventory, today: Day) -> Result<Ge
         env: env(&run_env),
         start,
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };

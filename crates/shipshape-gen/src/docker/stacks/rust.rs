@@ -76,6 +76,16 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
             }
         }
     }
+    let native = super::super::native::needs(inv, root, &context, "rust");
+    if !native.run.is_empty() {
+        return Err(Skip(format!(
+            "{} — the final image (distroless/cc) cannot install {}; write this Dockerfile on a \
+             Debian slim final stage by hand",
+            native.why.join("; "),
+            native.run.join(", ")
+        )));
+    }
+    let sqlx_offline = sqlx_offline(inv, root, &context)?;
     let detected_build = detected(&service.build_command)
         .map(words)
         .unwrap_or_default();
@@ -97,7 +107,7 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
         build.push_str(&format!(" -p {p}"));
     }
     let port = port_of(service, 8080, &mut warnings);
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = health_route(service, port, &mut warnings);
     let user = img.user.clone().unwrap_or_else(|| APP_USER.to_string());
     let mut run_env = Vec::new();
     if let Some(p) = port {
@@ -131,7 +141,7 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
         env: env(&run_env),
         start: vec![format!("{WORKDIR}/{binary}")],
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path.clone()),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -148,7 +158,10 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
             "manifests": manifests,
             "stubs": stubs,
             "binary": binary,
-            "health": health_model(None, "", &probes_instead("distroless/cc", port, health_path)),
+            "build_packages": native.build,
+            "native_why": native.why,
+            "sqlx_offline": sqlx_offline,
+            "health": health_model(None, "", &probes_instead("distroless/cc", port, health_path.as_deref())),
             "health_path": health_path,
             "title": format!("{} ({framework}), release build", runtime_label("Rust", &img)),
         }),
@@ -160,4 +173,48 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
         warnings,
         version_note,
     })
+}
+
+/// sqlx's `query!` macros connect to a database while compiling unless `.sqlx/` holds the
+/// prepared query data: with it the build is offline; without it the image cannot build, and no
+/// Dockerfile is written.
+fn sqlx_offline(inv: &Inventory, root: &str, context: &str) -> Result<bool, Skip> {
+    let prefix = if root == "." {
+        String::new()
+    } else {
+        format!("{root}/")
+    };
+    let macro_file = inv
+        .under(root)
+        .iter()
+        .filter(|f| {
+            f.path.ends_with(".rs")
+                && !f.path[prefix.len().min(f.path.len())..].starts_with("target/")
+        })
+        .find(|f| {
+            inv.text_of(&f.path).is_some_and(|t| {
+                [
+                    "query!(",
+                    "query_as!(",
+                    "query_scalar!(",
+                    "query_file!(",
+                    "query_file_as!(",
+                ]
+                .iter()
+                .any(|m| t.contains(m))
+                    && t.contains("sqlx")
+            })
+        })
+        .map(|f| f.path.clone());
+    let Some(file) = macro_file else {
+        return Ok(false);
+    };
+    if has_dir(inv, root, ".sqlx") || has_dir(inv, context, ".sqlx") {
+        return Ok(true);
+    }
+    Err(Skip(format!(
+        "{file} uses sqlx's compile-time checked macros (query!), which need a live database \
+         while the image builds — run `cargo sqlx prepare` (or `cargo sqlx prepare --workspace`) \
+         and commit the .sqlx/ folder; the Dockerfile then builds with SQLX_OFFLINE=true"
+    )))
 }

@@ -1,0 +1,408 @@
+//! Which environment variables a service cannot start without, and which it reads with a
+//! default: the difference between what `.env.example` must ask the operator for and what it
+//! must leave alone (an empty `NAME=` passed by compose beats the default in the code).
+//!
+//! A read is *required* (`os.environ["X"]`, `ENV.fetch("X")`, `env::var("X").expect(…)`, a
+//! pydantic `BaseSettings` field or a zod/t3 env schema key without a default, a Spring
+//! `${X}` placeholder), *defaulted* (`os.getenv("X", "d")`, `process.env.X ?? "d"`,
+//! `env('X', 'd')`, `${X:d}`, a settings field with a value), or neither (the code copes with
+//! its absence in a way not read here). Settings classes and schemas also add the names they
+//! declare to the service's env vars.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use shipshape_core::{Evidence, Located};
+
+use crate::ctx::Ctx;
+use crate::model::{Language, Service};
+use crate::scan;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Need {
+    Defaulted,
+    Unknown,
+    Required,
+}
+
+/// Fill `svc.env_required` and `svc.env_defaulted`; names declared by settings classes and
+/// env schemas join `svc.env_vars`.
+pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
+    let dir = if svc.root.is_empty() {
+        ".".to_string()
+    } else {
+        svc.root.clone()
+    };
+    let lang = svc.language.value;
+    // Each name: the strongest need of any read and whether every read has a default.
+    let mut needs: BTreeMap<String, (Need, bool)> = BTreeMap::new();
+    let mut declared: Vec<Located<String>> = Vec::new();
+    let mut note = |name: &str, need: Need| {
+        let entry = needs
+            .entry(name.to_string())
+            .or_insert((Need::Defaulted, true));
+        entry.0 = entry.0.max(need);
+        entry.1 &= need == Need::Defaulted;
+    };
+    for (f, text) in ctx.source_texts(&dir, scan::extensions(lang)) {
+        for (name, offset) in scan::env_var_reads(lang, &text) {
+            note(&name, read_need(lang, &text, offset, &name, &f.path));
+        }
+        let schema = match lang {
+            Language::Python => settings_fields(&text),
+            Language::Javascript | Language::Typescript => env_schema_keys(&text),
+            _ => Vec::new(),
+        };
+        for (name, offset, need) in schema {
+            note(&name, need);
+            declared.push(Located::new(
+                name,
+                Evidence::at_offset(&f.path, &text, offset, "declared in a settings schema"),
+            ));
+        }
+    }
+    for d in declared {
+        if !svc.env_vars.iter().any(|v| v.value == d.value) {
+            svc.env_vars.push(d);
+        }
+    }
+    svc.env_vars.sort_by(|a, b| a.value.cmp(&b.value));
+    svc.env_required = needs
+        .iter()
+        .filter(|(_, (need, _))| *need == Need::Required)
+        .map(|(n, _)| n.clone())
+        .collect();
+    svc.env_defaulted = needs
+        .iter()
+        .filter(|(_, (need, all_defaulted))| *need == Need::Defaulted && *all_defaulted)
+        .map(|(n, _)| n.clone())
+        .collect();
+}
+
+/// How one read found by [`scan::env_var_reads`] treats a missing variable, from the code
+/// around it.
+fn read_need(lang: Language, text: &str, offset: usize, name: &str, path: &str) -> Need {
+    let before = &text[offset.saturating_sub(40)..offset];
+    let after_start = (offset + name.len()).min(text.len());
+    let after_end = text[after_start..]
+        .find('\n')
+        .map_or(text.len(), |e| after_start + e);
+    let after = &text[after_start..after_end];
+    // What follows the closing quote of the name (`, "d")`, `"]`, `).expect(`).
+    let rest = after.trim_start_matches(['"', '\'', '`']).trim_start();
+    let second_argument = rest.starts_with(',');
+    match lang {
+        Language::Python => {
+            if before.ends_with("environ[\"") || before.ends_with("environ['") {
+                Need::Required
+            } else if before.contains("environ.get(") || before.contains("getenv(") {
+                if second_argument {
+                    Need::Defaulted
+                } else {
+                    Need::Unknown
+                }
+            } else if second_argument {
+                // django-environ's env("X", default=…) and decouple's config("X", default=…).
+                Need::Defaulted
+            } else {
+                Need::Required
+            }
+        }
+        Language::Javascript | Language::Typescript | Language::Html => {
+            let rest = rest.trim_start_matches(']').trim_start();
+            if rest.starts_with("||") || rest.starts_with("??") {
+                Need::Defaulted
+            } else if rest.starts_with('!') && !rest.starts_with("!=") {
+                Need::Required
+            } else {
+                Need::Unknown
+            }
+        }
+        Language::Ruby => {
+            if before.ends_with("fetch(\"") || before.ends_with("fetch('") {
+                if second_argument || rest.trim_start_matches(')').trim_start().starts_with('{') {
+                    Need::Defaulted
+                } else {
+                    Need::Required
+                }
+            } else if rest.trim_start_matches(']').trim_start().starts_with("||") {
+                Need::Defaulted
+            } else {
+                Need::Unknown
+            }
+        }
+        Language::Php => {
+            if second_argument {
+                Need::Defaulted
+            } else {
+                Need::Unknown
+            }
+        }
+        Language::Rust => {
+            let chain = rest.trim_start_matches(')');
+            if chain.starts_with(".unwrap_or") || chain.starts_with(".ok()") {
+                Need::Defaulted
+            } else if chain.starts_with(".expect(")
+                || chain.starts_with(".unwrap()")
+                || chain.starts_with('?')
+            {
+                Need::Required
+            } else {
+                Need::Unknown
+            }
+        }
+        Language::Java | Language::Kotlin => {
+            let placeholder =
+                path.ends_with(".properties") || path.ends_with(".yml") || path.ends_with(".yaml");
+            if placeholder && before.ends_with("${") {
+                if rest.starts_with(':') {
+                    Need::Defaulted
+                } else {
+                    Need::Required
+                }
+            } else {
+                Need::Unknown
+            }
+        }
+        Language::Go | Language::Csharp => Need::Unknown,
+    }
+}
+
+static SETTINGS_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^class\s+\w+\s*\([^)]*BaseSettings[^)]*\)\s*:")
+        .unwrap_or_else(|e| panic!("settings class pattern: {e}"))
+});
+static SETTINGS_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\s+)([a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(=\s*(.*))?$")
+        .unwrap_or_else(|e| panic!("settings field pattern: {e}"))
+});
+static ENV_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"env_prefix\s*=\s*['"]([A-Za-z0-9_]*)['"]"#)
+        .unwrap_or_else(|e| panic!("env prefix pattern: {e}"))
+});
+
+/// Fields of pydantic `BaseSettings` classes: `database_url: str` is DATABASE_URL (with the
+/// class's `env_prefix`), required unless it has a value or `Field(default=…)`.
+fn settings_fields(text: &str) -> Vec<(String, usize, Need)> {
+    let mut out = Vec::new();
+    for class in SETTINGS_CLASS.find_iter(text) {
+        let body_start = class.end();
+        let mut offset = body_start;
+        let mut prefix = String::new();
+        let mut fields = Vec::new();
+        for line in text[body_start..].split_inclusive('\n') {
+            let here = offset;
+            offset += line.len();
+            let trimmed = line.trim_end_matches(['\n', '\r']);
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            // The class body ends at the next line that is not indented.
+            if !trimmed.starts_with([' ', '\t']) {
+                break;
+            }
+            if let Some(p) = ENV_PREFIX.captures(trimmed).and_then(|c| c.get(1)) {
+                prefix = p.as_str().to_ascii_uppercase();
+            }
+            let Some(c) = SETTINGS_FIELD.captures(trimmed) else {
+                continue;
+            };
+            let (Some(indent), Some(name)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            if indent.as_str().len() > 4 || name.as_str() == "model_config" {
+                continue;
+            }
+            let value = c.get(4).map(|v| v.as_str().trim()).unwrap_or("");
+            let need = if c.get(3).is_none()
+                || (value.starts_with("Field(")
+                    && !value.contains("default")
+                    && (value.starts_with("Field(...") || value == "Field()"))
+            {
+                Need::Required
+            } else {
+                Need::Defaulted
+            };
+            fields.push((
+                name.as_str().to_ascii_uppercase(),
+                here + name.start(),
+                need,
+            ));
+        }
+        out.extend(
+            fields
+                .into_iter()
+                .map(|(name, at, need)| (format!("{prefix}{name}"), at, need)),
+        );
+    }
+    out
+}
+
+static SCHEMA_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*([A-Z][A-Z0-9_]*)\s*:\s*z\s*\.([^\n]*)")
+        .unwrap_or_else(|e| panic!("env schema pattern: {e}"))
+});
+
+/// Keys of a zod env schema (t3's `createEnv({ server: { DATABASE_URL: z.string() } })`, or
+/// `z.object({...}).parse(process.env)`): required unless `.optional()` or `.default(…)`.
+fn env_schema_keys(text: &str) -> Vec<(String, usize, Need)> {
+    if !(text.contains("createEnv(") || text.contains("process.env")) || !text.contains("z.") {
+        return Vec::new();
+    }
+    SCHEMA_KEY
+        .captures_iter(text)
+        .filter_map(|c| {
+            let name = c.get(1)?;
+            let chain = c.get(2)?.as_str();
+            let need = if chain.contains(".optional()") || chain.contains(".default(") {
+                Need::Defaulted
+            } else {
+                Need::Required
+            };
+            Some((name.as_str().to_string(), name.start(), need))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(lang: Language, code: &str, name: &str) -> Need {
+        let offset = code.find(name).expect("name in code");
+        read_need(lang, code, offset, name, "x")
+    }
+
+    #[test]
+    fn python_reads_with_and_without_defaults() {
+        assert_eq!(
+            need(Language::Python, "os.environ[\"SECRET_KEY\"]", "SECRET_KEY"),
+            Need::Required
+        );
+        assert_eq!(
+            need(
+                Language::Python,
+                "os.getenv(\"MONGO_DB\", \"events\")",
+                "MONGO_DB"
+            ),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(
+                Language::Python,
+                "os.environ.get(\"SENTRY_DSN\")",
+                "SENTRY_DSN"
+            ),
+            Need::Unknown
+        );
+        assert_eq!(
+            need(Language::Python, "env(\"DEBUG\", default=False)", "DEBUG"),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(Language::Python, "config(\"API_TOKEN\")", "API_TOKEN"),
+            Need::Required
+        );
+    }
+
+    #[test]
+    fn other_languages_read_their_idioms() {
+        assert_eq!(
+            need(Language::Javascript, "process.env.PORT || 3000", "PORT"),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(
+                Language::Typescript,
+                "process.env.DATABASE_URL!",
+                "DATABASE_URL"
+            ),
+            Need::Required
+        );
+        assert_eq!(
+            need(Language::Ruby, "ENV.fetch(\"REDIS_URL\")", "REDIS_URL"),
+            Need::Required
+        );
+        assert_eq!(
+            need(Language::Ruby, "ENV.fetch(\"X\", \"y\")", "X"),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(Language::Php, "env('APP_NAME', 'Laravel')", "APP_NAME"),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(
+                Language::Rust,
+                "env::var(\"DATABASE_URL\").expect(\"set\")",
+                "DATABASE_URL"
+            ),
+            Need::Required
+        );
+        assert_eq!(
+            need(
+                Language::Rust,
+                "env::var(\"PORT\").unwrap_or(\"3000\".into())",
+                "PORT"
+            ),
+            Need::Defaulted
+        );
+        let spring = "spring.datasource.url=${DATABASE_URL}\nserver.port=${PORT:8080}";
+        let at = |n: &str| spring.find(n).expect("in text");
+        assert_eq!(
+            read_need(
+                Language::Java,
+                spring,
+                at("DATABASE_URL"),
+                "DATABASE_URL",
+                "application.properties"
+            ),
+            Need::Required
+        );
+        assert_eq!(
+            read_need(
+                Language::Java,
+                spring,
+                at("PORT"),
+                "PORT",
+                "application.properties"
+            ),
+            Need::Defaulted
+        );
+    }
+
+    #[test]
+    fn pydantic_settings_fields_become_variables() {
+        let code = "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=\"APP_\")\n\n    database_url: str\n    log_level: str = \"info\"\n    token: SecretStr = Field(...)\n\nsettings = Settings()\n";
+        let fields: Vec<(String, Need)> = settings_fields(code)
+            .into_iter()
+            .map(|(n, _, need)| (n, need))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("APP_DATABASE_URL".to_string(), Need::Required),
+                ("APP_LOG_LEVEL".to_string(), Need::Defaulted),
+                ("APP_TOKEN".to_string(), Need::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn zod_env_schema_keys_become_variables() {
+        let code = "export const env = createEnv({\n  server: {\n    DATABASE_URL: z.string().url(),\n    NODE_ENV: z.enum([\"development\", \"production\"]).default(\"development\"),\n    SENTRY_DSN: z.string().optional(),\n  },\n  runtimeEnv: process.env,\n});\n";
+        let keys: Vec<(String, Need)> = env_schema_keys(code)
+            .into_iter()
+            .map(|(n, _, need)| (n, need))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("DATABASE_URL".to_string(), Need::Required),
+                ("NODE_ENV".to_string(), Need::Defaulted),
+                ("SENTRY_DSN".to_string(), Need::Defaulted),
+            ]
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Embedded databases (SQLite, libsql): where a service keeps its database file, so the
+//! container gets a writable folder and a volume there instead of a read-only root file system
+//! that stops the first write.
+//!
+//! A path counts when a source or configuration file that mentions SQLite (or libsql) names a
+//! database file in a string: `sqlite:///data/app.db`, `sqlite3.connect("app.db")`,
+//! `file:./local.db`, `BASE_DIR / "db.sqlite3"`, Prisma's `url = "file:./dev.db"`. In-memory
+//! databases (`:memory:`) do not.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use shipshape_core::{Evidence, Located};
+
+use crate::ctx::Ctx;
+use crate::model::Service;
+use crate::scan;
+
+/// A quoted string that ends in a database file name.
+static DB_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'`]([^"'`\s]*?[A-Za-z0-9_\-]+\.(?:db|sqlite3?|sqlite|db3))["'`]"#)
+        .unwrap_or_else(|e| panic!("embedded database pattern: {e}"))
+});
+
+/// Fill `svc.data_dirs` with the folders that hold an embedded database file.
+pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
+    let dir = if svc.root.is_empty() {
+        ".".to_string()
+    } else {
+        svc.root.clone()
+    };
+    let mut extensions: Vec<&str> = scan::extensions(svc.language.value).to_vec();
+    extensions.extend(["prisma", "yml", "yaml", "toml", "json", "properties", "env"]);
+    let prefix = if dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut found: Vec<Located<String>> = Vec::new();
+    for (f, text) in ctx.source_texts(&dir, &extensions) {
+        let lower = text.to_ascii_lowercase();
+        if !(lower.contains("sqlite") || lower.contains("libsql")) {
+            continue;
+        }
+        for cap in DB_FILE.captures_iter(&text) {
+            let Some(m) = cap.get(1) else { continue };
+            let Some(folder) = folder_of(m.as_str(), f.dir(), &prefix) else {
+                continue;
+            };
+            if found.iter().any(|l| l.value == folder) {
+                continue;
+            }
+            found.push(Located::new(
+                folder,
+                Evidence::at_offset(&f.path, &text, m.start(), "embedded database file"),
+            ));
+        }
+    }
+    found.sort_by(|a, b| a.value.cmp(&b.value));
+    svc.data_dirs = found;
+}
+
+/// The folder of a database path as the app opens it, relative to the service's folder (`.` for
+/// the folder itself), or absolute. A Prisma `file:` URL is relative to the schema's folder.
+fn folder_of(path: &str, file_dir: &str, service_prefix: &str) -> Option<String> {
+    let mut p = path;
+    for scheme in [
+        "sqlite+aiosqlite://",
+        "sqlite+pysqlite://",
+        "sqlite://",
+        "file://",
+        "file:",
+    ] {
+        if let Some(rest) = p.strip_prefix(scheme) {
+            p = rest;
+            break;
+        }
+    }
+    if p.is_empty() || p.contains(":memory:") || p.contains("://") {
+        return None;
+    }
+    // `sqlite:///rel` leaves `/rel`, `sqlite:////abs` leaves `//abs`.
+    let absolute = if let Some(abs) = p.strip_prefix("//") {
+        Some(format!("/{abs}"))
+    } else if path.starts_with("sqlite") {
+        p = p.trim_start_matches('/');
+        None
+    } else if p.starts_with('/') {
+        Some(p.to_string())
+    } else {
+        None
+    };
+    if let Some(abs) = absolute {
+        let dir = abs.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        return (!dir.is_empty() && dir != "/tmp").then(|| dir.to_string());
+    }
+    let p = p.trim_start_matches("./");
+    let dir = p.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    // Only Prisma resolves file: URLs against the schema's folder; code opens paths from the
+    // folder the process starts in (the service's).
+    let base = if path.starts_with("file:") && file_dir.ends_with("prisma") {
+        file_dir
+            .strip_prefix(service_prefix)
+            .unwrap_or(if service_prefix.is_empty() {
+                file_dir
+            } else {
+                ""
+            })
+            .to_string()
+    } else {
+        String::new()
+    };
+    let joined = match (base.is_empty(), dir.is_empty()) {
+        (true, true) => ".".to_string(),
+        (true, false) => dir.to_string(),
+        (false, true) => base,
+        (false, false) => format!("{base}/{dir}"),
+    };
+    (!joined.contains("..") && !joined.starts_with("tmp")).then_some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_and_paths_give_their_folder() {
+        assert_eq!(
+            folder_of("sqlite:///data/app.db", "", "").as_deref(),
+            Some("data")
+        );
+        assert_eq!(
+            folder_of("sqlite:///./app.db", "", "").as_deref(),
+            Some(".")
+        );
+        assert_eq!(
+            folder_of("sqlite:////var/lib/app/app.db", "", "").as_deref(),
+            Some("/var/lib/app")
+        );
+        assert_eq!(folder_of("db.sqlite3", "mysite", "").as_deref(), Some("."));
+        assert_eq!(
+            folder_of("file:./local.db", "src", "").as_deref(),
+            Some(".")
+        );
+        assert_eq!(
+            folder_of("file:./dev.db", "prisma", "").as_deref(),
+            Some("prisma")
+        );
+        assert_eq!(
+            folder_of("file:./dev.db", "api/prisma", "api/").as_deref(),
+            Some("prisma")
+        );
+        assert_eq!(folder_of("sqlite:///:memory:", "", ""), None);
+        assert_eq!(folder_of("/tmp/test.db", "", ""), None);
+    }
+}

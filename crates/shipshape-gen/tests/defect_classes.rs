@@ -1,0 +1,292 @@
+//! One test per class of defect that building and starting generated images on real
+//! applications showed (tests/containers/FINDINGS.md), each on a hand-written fixture app under
+//! `tests/fixtures/apps/defect-*` modelled on what real repositories do.
+
+use std::path::{Path, PathBuf};
+
+use shipshape_core::Inventory;
+use shipshape_gen::{plan, InitOptions, Plan};
+
+fn apps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/apps")
+}
+
+fn plan_for(app: &str) -> Plan {
+    let inv = Inventory::open(&apps_dir().join(app)).expect("fixture app opens");
+    let facts = shipshape_detect::detect(&inv);
+    plan(&facts, &inv, &InitOptions::default())
+}
+
+fn content<'a>(plan: &'a Plan, path: &str) -> &'a str {
+    plan.files
+        .iter()
+        .find(|f| f.path == path)
+        .map(|f| f.content.as_str())
+        .unwrap_or_else(|| {
+            let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+            panic!(
+                "{path} is not planned; the plan has {paths:?}\n{:#?}",
+                plan.warnings
+            )
+        })
+}
+
+fn warned(plan: &Plan, needles: &[&str]) -> bool {
+    plan.warnings
+        .iter()
+        .any(|w| needles.iter().all(|n| w.contains(n)))
+}
+
+/// The `services:` entry of `name` in a compose file: its header and indented lines.
+fn compose_service(compose: &str, name: &str) -> String {
+    let header = format!("  {name}:");
+    let mut lines = compose.lines().skip_while(|l| *l != header);
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no service {name} in\n{compose}"));
+    let body: Vec<&str> = lines.take_while(|l| l.starts_with("    ")).collect();
+    format!("{first}\n{}\n", body.join("\n"))
+}
+
+#[test]
+fn version_ranges_resolve_to_published_supported_images() {
+    let plan = plan_for("defect-version-ranges");
+    // engines.node ">=14": node:14-bookworm-slim was never published.
+    assert!(content(&plan, "api/Dockerfile").contains("FROM node:24-bookworm-slim"));
+    // go 1.15 is a minimum: every later Go builds the module.
+    assert!(content(&plan, "jobs/Dockerfile").contains("FROM golang:1.26-bookworm AS build"));
+    // Python 3.8 is a pin the table still publishes; the pipenv is the last that installs there.
+    let legacy = content(&plan, "legacy-web/Dockerfile");
+    assert!(legacy.contains("FROM python:3.8-slim-bookworm"));
+    assert!(legacy.contains("pip install pipenv==2024.4.1"), "{legacy}");
+    assert!(warned(&plan, &["Python 3.8", "end of life"]));
+}
+
+#[test]
+fn a_version_no_published_image_carries_stops_the_dockerfile_with_the_reason() {
+    let plan = plan_for("defect-version-ranges");
+    assert!(plan
+        .files
+        .iter()
+        .all(|f| !f.path.starts_with("old-admin/Dockerfile")));
+    assert!(warned(
+        &plan,
+        &[
+            "old-admin",
+            "Python `3.7.17`",
+            "no published",
+            "old-admin/.python-version"
+        ]
+    ));
+}
+
+#[test]
+fn a_php_caret_range_gets_a_frankenphp_release() {
+    let plan = plan_for("defect-version-ranges");
+    // "php": "^8.0" admits FrankenPHP's 8.2–8.4 (it never shipped 8.0 or 8.1).
+    let site = content(&plan, "site/Dockerfile");
+    assert!(
+        site.contains("FROM dunglas/frankenphp:1-php8.4-bookworm"),
+        "{site}"
+    );
+    assert!(site.contains("`^8.0` is declared: 8.4"));
+}
+
+#[test]
+fn a_procfile_release_chain_becomes_a_migration_service_and_the_server_the_cmd() {
+    let plan = plan_for("defect-procfile-release");
+    let dockerfile = content(&plan, "Dockerfile");
+    // `$PORT` in exec form would never be expanded: a shell does it, keeping a platform's PORT.
+    assert!(
+        dockerfile.contains(
+            r#"CMD ["sh", "-c", "exec gunicorn mysite.wsgi --bind 0.0.0.0:${PORT:-8000} --workers 2"]"#
+        ),
+        "{dockerfile}"
+    );
+    assert!(!dockerfile.contains(r#"CMD ["python", "manage.py", "migrate"]"#));
+    let compose = content(&plan, "compose.yaml");
+    let migrate = compose_service(compose, "defect-procfile-release-migrate");
+    assert!(
+        migrate.contains("command: [python, manage.py, migrate]"),
+        "{migrate}"
+    );
+    assert!(migrate.contains("restart: \"no\""), "{migrate}");
+    // collectstatic already runs in the image build; the release step does not repeat it.
+    assert!(!migrate.contains("collectstatic"), "{migrate}");
+    let web = compose_service(compose, "defect-procfile-release");
+    assert!(
+        web.contains(
+            "defect-procfile-release-migrate:\n        condition: service_completed_successfully"
+        ),
+        "{web}"
+    );
+    let worker = compose_service(compose, "defect-procfile-release-worker");
+    assert!(
+        worker.contains("command: [celery, \"-A\", mysite, worker, \"--loglevel=info\"]"),
+        "{worker}"
+    );
+    assert!(!worker.contains("ports:"));
+    assert!(!warned(&plan, &["celery-worker", "runs your own code"]));
+}
+
+#[test]
+fn an_embedded_database_gets_a_writable_folder_and_a_named_volume() {
+    let plan = plan_for("defect-sqlite-volume");
+    let dockerfile = content(&plan, "Dockerfile");
+    let chown = dockerfile
+        .find("RUN mkdir -p /app/data \\\n && chown 10001:10001 /app/data")
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    assert!(
+        chown < dockerfile.rfind("\nUSER ").unwrap_or(0),
+        "as root, before USER"
+    );
+    let compose = content(&plan, "compose.yaml");
+    let app = compose_service(compose, "defect-sqlite-volume");
+    assert!(
+        app.contains("- \"defect-sqlite-volume-data:/app/data\""),
+        "{app}"
+    );
+    assert!(
+        compose.contains("volumes:\n  defect-sqlite-volume-data:\n"),
+        "{compose}"
+    );
+    // An empty NOTES_DB= would beat the code's default path.
+    let env = plan.files.iter().find(|f| f.path == ".env.example");
+    assert!(env.is_none_or(|f| !f.content.contains("\nNOTES_DB=")));
+}
+
+#[test]
+fn native_libraries_bring_their_build_and_run_packages() {
+    let plan = plan_for("defect-native-deps");
+    let api = content(&plan, "api/Dockerfile");
+    assert!(api.contains("apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev"));
+    assert!(api.contains("apt-get install -y --no-install-recommends libpq5"));
+    let fetcher = content(&plan, "fetcher/Dockerfile");
+    assert!(
+        fetcher.contains("--no-install-recommends libssl-dev pkg-config"),
+        "{fetcher}"
+    );
+    let ledger = content(&plan, "ledger/Dockerfile");
+    assert!(ledger.contains("CGO_ENABLED=1 go build"), "{ledger}");
+    assert!(ledger.contains("FROM gcr.io/distroless/base-debian12:nonroot"));
+    assert!(!ledger.contains("CGO_ENABLED=0"));
+}
+
+#[test]
+fn sqlx_macros_without_offline_data_stop_the_dockerfile_with_the_fix() {
+    let plan = plan_for("defect-native-deps");
+    assert!(plan.files.iter().all(|f| f.path != "reports/Dockerfile"));
+    assert!(warned(&plan, &["reports", "cargo sqlx prepare", ".sqlx"]));
+    // compose.yaml does not build what has no Dockerfile.
+    let compose = content(&plan, "compose.yaml");
+    assert!(!compose.contains("\n  reports:\n"), "{compose}");
+    assert!(warned(&plan, &["compose.yaml: reports is left out"]));
+}
+
+#[test]
+fn a_utf16_requirements_file_is_read_and_its_settings_class_declares_the_env() {
+    let inv = Inventory::open(&apps_dir().join("defect-utf16-requirements")).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let backend = facts
+        .services
+        .iter()
+        .find(|s| s.root == "backend")
+        .expect("the backend is found although requirements.txt is UTF-16");
+    assert_eq!(
+        backend.framework.as_ref().map(|f| f.value),
+        Some(shipshape_detect::Framework::Fastapi)
+    );
+    assert!(backend.env_required.contains(&"DATABASE_URL".to_string()));
+    assert!(backend.env_required.contains(&"SECRET_KEY".to_string()));
+    assert!(backend.env_defaulted.contains(&"LOG_LEVEL".to_string()));
+    let plan = plan(&facts, &inv, &InitOptions::default());
+    let env = content(&plan, ".env.example");
+    assert!(
+        env.contains("# Required: read in backend/app/config.py"),
+        "{env}"
+    );
+    assert!(env.contains("\nSECRET_KEY=\n"));
+    assert!(!env.contains("LOG_LEVEL="), "{env}");
+    // DATABASE_URL is the compose database's: set in compose.yaml, not asked for here.
+    assert!(!env.contains("DATABASE_URL="), "{env}");
+    assert!(content(&plan, "compose.yaml").contains("DATABASE_URL: "));
+}
+
+#[test]
+fn health_checks_come_from_routes_in_code_never_from_comments() {
+    let plan = plan_for("defect-health-routes");
+    let api = content(&plan, "api/Dockerfile");
+    // No route: a TCP check, never GET / (the API has no `/`).
+    assert!(
+        api.contains("socket.create_connection(('127.0.0.1', 8000)"),
+        "{api}"
+    );
+    assert!(!api.contains("urlopen"));
+    assert!(warned(&plan, &["no health route was found"]));
+    let site = content(&plan, "site/Dockerfile");
+    // `// health: '/up',` is a comment in bootstrap/app.php.
+    assert!(!site.contains("/up"), "{site}");
+    assert!(site.contains("fsockopen('127.0.0.1'"), "{site}");
+}
+
+#[test]
+fn compose_does_not_require_an_env_file_that_may_not_exist() {
+    for app in ["defect-health-routes", "defect-sqlite-volume"] {
+        let plan = plan_for(app);
+        let compose = content(&plan, "compose.yaml");
+        assert!(!compose.contains("env_file: .env\n"), "{compose}");
+        assert!(compose.contains("env_file:\n      - path: .env\n        required: false\n"));
+    }
+}
+
+#[test]
+fn a_dotnet_project_builds_from_its_solution_root_and_only_the_web_project_is_a_service() {
+    let inv = Inventory::open(&apps_dir().join("defect-dotnet-solution")).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let names: Vec<&str> = facts.services.iter().map(|s| s.name.as_str()).collect();
+    // The class library and the Aspire AppHost are not deployed.
+    assert_eq!(names, ["Shop.Api"]);
+    let plan = plan(&facts, &inv, &InitOptions::default());
+    let dockerfile = content(&plan, "src/Shop.Api/Dockerfile");
+    for line in [
+        "COPY src/Shop.Domain/Shop.Domain.csproj src/Shop.Domain/",
+        "COPY Directory.Build.props Directory.Packages.props ./",
+        "dotnet restore src/Shop.Api/Shop.Api.csproj",
+        "dotnet publish src/Shop.Api/Shop.Api.csproj -c Release -o out --no-restore",
+    ] {
+        assert!(dockerfile.contains(line), "missing `{line}`:\n{dockerfile}");
+    }
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("context: .\n      dockerfile: src/Shop.Api/Dockerfile"),
+        "{compose}"
+    );
+}
+
+#[test]
+fn included_requirements_files_are_in_the_image_before_pip_reads_them() {
+    let plan = plan_for("defect-nested-requirements");
+    let dockerfile = content(&plan, "Dockerfile");
+    let copy = "COPY requirements/prod.txt requirements/base.txt requirements/";
+    let at = dockerfile
+        .find(copy)
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    assert!(
+        at < dockerfile
+            .find("pip install -r requirements.txt")
+            .unwrap_or(0)
+    );
+    // dev.txt is not included by the production requirements.
+    assert!(!dockerfile.contains("requirements/dev.txt"));
+}
+
+#[test]
+fn a_connection_url_names_the_driver_the_app_ships() {
+    // python-flask-pip uses SQLAlchemy with PyMySQL: `mysql://` would load mysqlclient.
+    let plan = plan_for("python-flask-pip");
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("DATABASE_URL: \"mysql+pymysql://"),
+        "{compose}"
+    );
+}
