@@ -105,6 +105,9 @@ def wanted(path, compose_dirs):
         return True
     if low == ".env" or low.endswith(".env"):
         return True
+    # Configuration files a Dockerfile copies, read to see whether they carry credentials.
+    if low in (".npmrc", ".pypirc", ".netrc", ".yarnrc", ".yarnrc.yml"):
+        return True
     if path.startswith(".github/workflows/") or path.startswith(".gitlab-ci"):
         return True
     # Where builds are scripted (`docker build -f … <context>`, `--target`) and the entrypoint

@@ -22,7 +22,7 @@ import argparse
 import collections
 import json
 import os
-import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,9 +41,15 @@ def files_of(corpus):
 
 
 def timed(cmd):
+    """(wall seconds, CPU seconds (user + system) of the command, the completed process). On a
+    shared, loaded machine the CPU time is the fairer figure: wall time includes waiting."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, check=False)
-    return time.perf_counter() - start, proc
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc
 
 
 def job_ranges(text):
@@ -163,20 +169,25 @@ def main():
     }
     outputs = {}
     for name, cmd in commands.items():
-        _, proc = timed(cmd)
+        _, _, proc = timed(cmd)
         outputs[name] = proc.stdout
     # How many files each read, so a tool that skipped files cannot look fast.
     audited = json.loads(outputs["shipshape"])["summary"]["files_audited"]
     print("shipshape audited %d files" % audited)
-    times = collections.defaultdict(list)
+    walls = collections.defaultdict(list)
+    cpus = collections.defaultdict(list)
     for _ in range(args.runs):
         for name, cmd in commands.items():
-            t, _ = timed(cmd)
-            times[name].append(t)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    print("\nmedian of %d runs:" % args.runs)
+            wall, cpu, _ = timed(cmd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    wall = {k: statistics.median(v) for k, v in walls.items()}
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
+    print("\nmedian of %d runs (load average %.1f):" % (args.runs, os.getloadavg()[0]))
+    print("  %-10s %10s %8s %10s %8s" % ("", "wall", "ratio", "CPU", "ratio"))
     for name in commands:
-        print("  %-10s %8.3f s  (%.1f× shipshape)" % (name, med[name], med[name] / med["shipshape"]))
+        print("  %-10s %9.3fs %7.1f× %9.3fs %7.1f×" % (
+            name, wall[name], wall[name] / wall["shipshape"], cpu[name], cpu[name] / cpu["shipshape"]))
 
     rules = json.loads(subprocess.run([shipshape, "rules", "--format", "json"], capture_output=True,
                                       check=True).stdout)

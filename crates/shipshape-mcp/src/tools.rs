@@ -409,6 +409,7 @@ fn run_init(p: InitParams, call: &Call, write: bool) -> Result<Output, String> {
             only,
             dry_run: !write,
             force: p.force,
+            ci: None,
         },
     );
     let mut out = Output::of(to_json(&outcome.report)?);
