@@ -81,10 +81,7 @@ fn completions_are_generated_for_every_shell_and_name_every_command() {
                 "{shell} completion lacks {command}"
             );
         }
-        assert!(
-            script.contains("fail-on"),
-            "{shell} completion lacks flags"
-        );
+        assert!(script.contains("fail-on"), "{shell} completion lacks flags");
     }
 }
 

@@ -409,6 +409,8 @@ fn run_init(p: InitParams, call: &Call, write: bool) -> Result<Output, String> {
             only,
             dry_run: !write,
             force: p.force,
+            // The CI system the repository already uses (else GitHub Actions).
+            ci: None,
         },
     );
     let mut out = Output::of(to_json(&outcome.report)?);
