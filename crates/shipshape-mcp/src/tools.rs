@@ -409,6 +409,7 @@ fn run_init(p: InitParams, call: &Call, write: bool) -> Result<Output, String> {
             only,
             dry_run: !write,
             force: p.force,
+            // The CI system the repository already uses (else GitHub Actions).
             ci: None,
         },
     );
