@@ -539,8 +539,22 @@ def recipe_nginx(plan: StandinPlan, fingerprint: str, timings: Timings, table: d
         bud(plan, fingerprint, STANDINS, "nginx.Containerfile", {"BASE": base})
 
 
+def recipe_postgres(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
+    base = debian_image("bookworm", timings, table)
+    with timings.step(f"build {plan.key}"):
+        bud(plan, fingerprint, STANDINS, "postgres.Containerfile", {"BASE": base})
+
+
+def recipe_redis(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
+    base = debian_image("bookworm", timings, table)
+    with timings.step(f"build {plan.key}"):
+        bud(plan, fingerprint, STANDINS, "redis.Containerfile", {"BASE": base})
+
+
 RECIPES = {
     "debian": recipe_debian,
+    "postgres": recipe_postgres,
+    "redis": recipe_redis,
     "node": recipe_node,
     "bun": recipe_bun,
     "python": recipe_python,

@@ -57,6 +57,54 @@ enum Command {
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
     Init(InitArgs),
+    /// Build every service's image, start it next to its compose backing services, and check
+    /// it runs as non-root and answers its health check (docker, podman or buildah).
+    Verify(VerifyArgs),
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Repository folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    run: VerifyRunArgs,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// What `verify` and `init --verify` share.
+#[derive(clap::Args)]
+struct VerifyRunArgs {
+    /// The container engine: docker, podman or buildah [default: the first one installed and
+    /// usable, in that order].
+    #[arg(long, value_parser = parse_engine, value_name = "ENGINE")]
+    engine: Option<shipshape_gen::engine::EngineKind>,
+    /// Only these services (compose names, or Dockerfile folders), with the jobs they wait for.
+    #[arg(long = "service", value_name = "NAME")]
+    services: Vec<String>,
+    /// Seconds a service may take to answer its health check (and a migration to finish).
+    #[arg(long, default_value_t = 90, value_name = "SECONDS")]
+    timeout: u64,
+    /// The environment for the containers [default: .env, else .env.example].
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+}
+
+impl VerifyRunArgs {
+    fn options(&self) -> commands::verify::VerifyOptions {
+        commands::verify::VerifyOptions {
+            engine: self.engine,
+            services: self.services.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            env_file: self.env_file.clone(),
+        }
+    }
+}
+
+fn parse_engine(s: &str) -> Result<shipshape_gen::engine::EngineKind, String> {
+    shipshape_gen::engine::EngineKind::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a container engine shipshape drives: use docker, podman or buildah"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -201,6 +249,12 @@ struct InitArgs {
     force: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// After writing, build and start what was generated (`shipshape verify`); exit 1 when a
+    /// service fails.
+    #[arg(long, conflicts_with = "dry_run")]
+    verify: bool,
+    #[command(flatten)]
+    verify_run: VerifyRunArgs,
 }
 
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
@@ -319,6 +373,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Secrets(args) => run_secrets(args, &mut out)?,
         Command::Init(args) => run_init(args, &mut out)?,
+        Command::Verify(args) => {
+            let ws = Workspace::open(&args.path)?;
+            run_verify(&ws, &args.run, args.format, &mut out)?
+        }
     };
     out.flush()?;
     Ok(code)
@@ -435,6 +493,35 @@ fn run_secrets(args: SecretsArgs, out: &mut impl Write) -> anyhow::Result<ExitCo
     })
 }
 
+/// Run `verify` and render it: exit 0 when every service passed, 1 when one failed, 2 when no
+/// engine could run.
+fn run_verify(
+    ws: &Workspace,
+    args: &VerifyRunArgs,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    use commands::verify::VerifyError;
+    let report = match commands::verify::verify(ws, &args.options()) {
+        Ok(report) => report,
+        Err(VerifyError::Engine(e)) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_ERROR));
+        }
+        Err(VerifyError::Command(e)) => return Err(e.into()),
+    };
+    match format {
+        Format::Json => write_json(out, &report)?,
+        Format::Human => render::verify(out, &report, render::Style::detect())?,
+    }
+    out.flush()?;
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
 fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.path)?;
     let outcome = init::init(
@@ -472,6 +559,19 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         },
     }
     out.flush()?;
+    if args.verify
+        && !matches!(
+            outcome.report.status,
+            InitStatus::VerificationFailed | InitStatus::WriteFailed
+        )
+    {
+        // The repository changed: read it again, with what was just written.
+        let ws = Workspace::open(&args.path)?;
+        if matches!(args.format, Format::Human) {
+            writeln!(out)?;
+        }
+        return run_verify(&ws, &args.verify_run, args.format, out);
+    }
     Ok(match outcome.report.status {
         InitStatus::VerificationFailed => ExitCode::from(EXIT_FAILED),
         InitStatus::WriteFailed => {

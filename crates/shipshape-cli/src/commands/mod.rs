@@ -8,6 +8,7 @@ pub mod context;
 pub mod init;
 pub mod rules;
 pub mod secrets;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
