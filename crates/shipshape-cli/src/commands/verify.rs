@@ -889,7 +889,11 @@ fn start_backing(
     // every engine), else the port.
     let probe = match (&spec.healthcheck, spec.port) {
         (Some(test), _) if !test.is_empty() && test[0] != "NONE" => HealthProbe::Command {
-            argv: engine::healthcheck_argv(test),
+            // `$$` is compose's escape for a `$` the container's shell expands.
+            argv: engine::healthcheck_argv(test)
+                .iter()
+                .map(|a| a.replace("$$", "$"))
+                .collect(),
         },
         (_, Some(port)) if engine.kind() == EngineKind::Buildah => HealthProbe::Tcp { port },
         _ => HealthProbe::StaysUp,
