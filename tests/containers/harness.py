@@ -781,7 +781,7 @@ def cmd_fixtures(ns) -> int:
         with tempfile.TemporaryDirectory(prefix="shipshape-fixture-") as tmp:
             app = Path(tmp) / fixture["name"]
             shutil.copytree(repo / "tests/fixtures/apps" / fixture["name"], app, symlinks=True)
-            if ns.relock:
+            if ns.relock or fixture.get("relock"):
                 for line in relock(app):
                     log(f"[relock] {fixture['name']}/{line}")
             init = subprocess.run([str(shipshape), "init", str(app)], text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -798,6 +798,8 @@ def cmd_fixtures(ns) -> int:
             rows.append({"service": missing, "kind": "job", "build_ok": False, "passed": False, "error": "fixtures.toml expects this migration job; the generated compose.yaml has none", "log_tail": []})
         for row in rows:
             row = {"fixture": fixture["name"], "seconds": round(time.monotonic() - t, 1), **row}
+            if fixture.get("xfail"):
+                row["xfail"] = fixture["xfail"]
             results.append(row)
             if ns.json:
                 print(json.dumps(row), flush=True)
@@ -822,10 +824,18 @@ def cmd_fixtures(ns) -> int:
         start = "yes" if row.get("start_ok") else ("NO" if row.get("build_ok") else "-")
         uid = row.get("uid")
         print(f"{row['fixture']:30s} {str(row.get('service')):18s} {row['kind']:7s} {build:>7s} {str(row.get('image_size_mb') or '-'):>6s} {str(uid if uid is not None else '-'):>6s} {start:>5s} {health:>7s}")
-    passed = sum(1 for r in results if r.get("passed") and r.get("uid") not in (0, None))
-    print(f"{passed} passed, {len(results) - passed} failed")
+    ok = lambda r: bool(r.get("passed")) and r.get("uid") not in (0, None)  # noqa: E731
+    passed = sum(1 for r in results if ok(r))
+    xfailed = [r for r in results if not ok(r) and r.get("xfail")]
+    xpassed = [r for r in results if ok(r) and r.get("xfail")]
+    failed = len(results) - passed - len(xfailed)
+    for r in xfailed:
+        print(f"XFAIL {r['fixture']} / {r['service']}: {r['xfail']}")
+    for r in xpassed:
+        print(f"XPASS {r['fixture']} / {r['service']}: passes but fixtures.toml marks it xfail — remove the mark")
+    print(f"{passed} passed, {failed} failed, {len(xfailed)} known failures (xfail), {len(xpassed)} unexpected passes")
     print(f"container verification took {total:.0f}s")
-    return 0 if passed == len(results) else 1
+    return 0 if failed == 0 and not xpassed else 1
 
 
 def main() -> int:

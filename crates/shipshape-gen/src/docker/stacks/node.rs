@@ -149,22 +149,106 @@ fn install_commands(m: &Manager, full: bool) -> Vec<String> {
     cmds
 }
 
-fn health(m: &Manager, port: Option<u16>, path: &str) -> serde_json::Value {
+/// The HEALTHCHECK of a Node or Bun server: `GET path` when the code defines that route, else
+/// only that the port accepts connections. Node's `http` module, not `fetch`: `fetch` exists
+/// only from Node 18 on, `http` in every version and in Bun.
+fn health(port: Option<u16>, path: Option<&str>) -> serde_json::Value {
     let check = port.map(|p| {
-        vec![
-            m.runtime.to_string(),
-            "-e".to_string(),
-            format!(
-                "fetch('{}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+        let script = match path {
+            Some(path) => format!(
+                "require('http').get('{}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))",
                 health_url(p, path)
             ),
-        ]
+            None => format!(
+                "require('net').connect({p}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"
+            ),
+        };
+        vec!["node".to_string(), "-e".to_string(), script]
     });
     health_model(
         check,
         "15s",
         "a worker without an HTTP port: the process itself is its health",
     )
+}
+
+/// The warning for a server whose code defines no health route: the check is a TCP one.
+fn no_route_warning(warnings: &mut Vec<String>) {
+    warnings.push(
+        "no health route was found in the code: the HEALTHCHECK only checks that the port \
+         accepts connections; add a route such as GET /health that answers 200 and name it in \
+         shipshape.toml"
+            .to_string(),
+    );
+}
+
+/// Whether a Next.js config sets `output: 'standalone'` in code (not in a comment).
+pub(super) fn next_standalone(config: &str) -> bool {
+    let code = strip_js_comments(config);
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    ["output:'standalone'", "output:\"standalone\"", "output:`standalone`"]
+        .iter()
+        .any(|needle| compact.contains(needle))
+}
+
+/// JavaScript without its `//` and `/* */` comments (strings are kept as they are).
+fn strip_js_comments(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut chars = src.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+            }
+            ('\'' | '"' | '`', _) => {
+                quote = Some(c);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `NEXT_PUBLIC_*` variables the code reads: `next build` inlines them, so they are build
+/// arguments of the build stage (compose passes them from `.env`).
+fn public_build_args(service: &Service) -> Vec<String> {
+    let mut names: Vec<String> = service
+        .env_vars
+        .iter()
+        .map(|v| v.value.clone())
+        .filter(|n| n.starts_with("NEXT_PUBLIC_"))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn runtime_images(m: &Manager, service: &Service, today: Day) -> Result<BaseImages, Skip> {
@@ -238,7 +322,10 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env_vars.push(("PORT", p.to_string()));
         env_vars.push(("HOST", "0.0.0.0".to_string()));
     }
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    let health_path = detected(&service.health_path);
+    if port.is_some() && health_path.is_none() {
+        no_route_warning(&mut warnings);
+    }
     let mut install = install_commands(m, false);
     if m.name == "npm" && !service_dir.is_empty() {
         // Only this member's production dependencies, not every workspace's.
@@ -255,7 +342,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env: env(&env_vars),
         start,
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path).map(str::to_string),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -271,7 +358,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "cache": m.cache,
         "full_install": install_commands(m, true).join(" \\\n && "),
         "output_dir": output_dir,
-        "health": health(m, port, health_path),
+        "health": health(port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
     });
     Ok(Generated {
@@ -295,7 +382,8 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     })
 }
 
-/// Next.js with `output: 'standalone'`: the traced server and its modules, nothing else.
+/// Next.js: with `output: 'standalone'` the traced server and its modules, nothing else;
+/// without it, `next start` over the build and the production dependencies.
 pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let layout = layout(service, inv);
     let m = &layout.manager;
@@ -309,44 +397,76 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
     );
     lock_warning(&layout, &mut warnings);
     let root = root_of(service);
-    let standalone = ["next.config.js", "next.config.mjs", "next.config.ts"]
-        .iter()
-        .filter_map(|c| inv.text_of(&join(root, c)))
-        .any(|t| t.contains("standalone"));
-    if !standalone {
-        warnings.push(
-            "next.config does not set `output: 'standalone'`: add it, the Dockerfile copies \
-             .next/standalone"
-                .to_string(),
-        );
-    }
+    let standalone = [
+        "next.config.js",
+        "next.config.mjs",
+        "next.config.ts",
+        "next.config.cjs",
+    ]
+    .iter()
+    .filter_map(|c| inv.text_of(&join(root, c)))
+    .any(|t| next_standalone(&t));
     let service_dir = relative(root, &layout.context);
     let port = port_of(service, 3000, &mut warnings);
     let port_value = port.unwrap_or(3000);
     let build = detected(&service.build_command)
         .map(str::to_string)
         .unwrap_or_else(|| format!("{} build", m.run_script));
-    let server = if service_dir.is_empty() {
-        "server.js".to_string()
+    let start = if standalone {
+        let server = if service_dir.is_empty() {
+            "server.js".to_string()
+        } else {
+            format!("{service_dir}/server.js")
+        };
+        vec!["node".to_string(), server]
     } else {
-        format!("{service_dir}/server.js")
+        // npm and Yarn 1 workspaces hoist `next` to the root's node_modules; pnpm links it
+        // into the member's.
+        let hoisted = !service_dir.is_empty() && m.name != "pnpm";
+        let bin = if hoisted {
+            format!("{WORKDIR}/node_modules/next/dist/bin/next")
+        } else {
+            "node_modules/next/dist/bin/next".to_string()
+        };
+        vec!["node".to_string(), bin, "start".to_string()]
     };
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    // A route the app defines: its health route, else its home page.
+    let has_home = ["app", "src/app", "pages", "src/pages"].iter().any(|d| {
+        ["page", "index"].iter().any(|stem| {
+            ["js", "jsx", "ts", "tsx", "mdx"]
+                .iter()
+                .any(|ext| inv.contains(&join(root, &format!("{d}/{stem}.{ext}"))))
+        })
+    });
+    let health_path = detected(&service.health_path).or(has_home.then_some("/"));
+    if health_path.is_none() {
+        no_route_warning(&mut warnings);
+    }
+    let prune = match m.name {
+        "npm" => Some("npm prune --omit=dev"),
+        "pnpm" => Some("pnpm prune --prod"),
+        _ => None,
+    };
+    let build_args = public_build_args(service);
     let recipe = Recipe {
         service_dir: service_dir.clone(),
         build_env: env(&[("NEXT_TELEMETRY_DISABLED", "1".to_string())]),
         install: install_commands(m, true),
         build: vec![build],
-        copies: vec![(".next/standalone".to_string(), ".".to_string())],
+        copies: if standalone {
+            vec![(".next/standalone".to_string(), ".".to_string())]
+        } else {
+            vec![(".".to_string(), ".".to_string())]
+        },
         env: env(&[
             ("NODE_ENV", "production".to_string()),
             ("NEXT_TELEMETRY_DISABLED", "1".to_string()),
             ("PORT", port_value.to_string()),
             ("HOSTNAME", "0.0.0.0".to_string()),
         ]),
-        start: vec!["node".to_string(), server],
+        start,
         port: Some(port_value),
-        health_path: Some(health_path.to_string()),
+        health_path: health_path.map(str::to_string),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -356,15 +476,26 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "manifests": layout.manifests,
         "cache": m.cache,
         "has_public": has_dir(inv, root, "public"),
-        "health": health(m, Some(port_value), health_path),
-        "title": format!("{} (Next.js, standalone output)", runtime_label("Node.js", &img)),
+        "standalone": standalone,
+        "prune": if standalone { None } else { prune },
+        "build_args": build_args,
+        "health": health(Some(port_value), health_path),
+        "title": format!(
+            "{} (Next.js, {})",
+            runtime_label("Node.js", &img),
+            if standalone { "standalone output" } else { "next start" }
+        ),
     });
     Ok(Generated {
         template: "nextjs",
         model,
         recipe,
         context: layout.context,
-        summary: "Next.js standalone output".to_string(),
+        summary: if standalone {
+            "Next.js standalone output".to_string()
+        } else {
+            "Next.js served by `next start` (no `output: 'standalone'` in next.config)".to_string()
+        },
         run_image: img.run,
         user: APP_USER.to_string(),
         warnings,
