@@ -570,3 +570,23 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         version_note,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standalone_output_is_read_from_code_not_from_comments() {
+        assert!(next_standalone("module.exports = { output: 'standalone' };"));
+        assert!(next_standalone("export default {\n  output:\"standalone\",\n}"));
+        assert!(!next_standalone(
+            "export default {\n  // output: 'standalone',\n  reactStrictMode: true,\n};"
+        ));
+        assert!(!next_standalone("/* output: 'standalone' */ export default {};"));
+        assert!(!next_standalone("export default { output: 'export' };"));
+        // A URL inside a string is not a comment.
+        assert!(next_standalone(
+            "const u = 'https://example.com'; export default { output: 'standalone' };"
+        ));
+    }
+}
