@@ -103,8 +103,9 @@ impl VerifyRunArgs {
 }
 
 fn parse_engine(s: &str) -> Result<shipshape_gen::engine::EngineKind, String> {
-    shipshape_gen::engine::EngineKind::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a container engine shipshape drives: use docker, podman or buildah"))
+    shipshape_gen::engine::EngineKind::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a container engine shipshape drives: use docker, podman or buildah")
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]

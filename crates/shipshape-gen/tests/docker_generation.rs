@@ -370,10 +370,18 @@ fn next_public_variables_are_build_arguments_of_the_build_stage() {
 #[test]
 fn node_health_checks_use_the_http_module_which_every_node_version_has() {
     // `fetch` exists only from Node 18 on; the http module in every version and in Bun.
-    for name in ["node-express", "node-nextjs", "node-nextjs-plain", "node-pnpm-turbo"] {
+    for name in [
+        "node-express",
+        "node-nextjs",
+        "node-nextjs-plain",
+        "node-pnpm-turbo",
+    ] {
         let file = only_dockerfile(name);
         assert!(!file.contains("fetch("), "{name}: {file}");
-        assert!(file.contains("require('http').get('http://127.0.0.1:"), "{name}");
+        assert!(
+            file.contains("require('http').get('http://127.0.0.1:"),
+            "{name}"
+        );
     }
 }
 
@@ -391,7 +399,11 @@ fn a_node_server_without_a_health_route_gets_a_port_check_not_an_invented_path()
         "const app = require('express')();\napp.post('/events', (q, r) => r.sendStatus(202));\napp.listen(process.env.PORT || 3000);\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("package-lock.json"), "{\"lockfileVersion\":3}").unwrap();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        "{\"lockfileVersion\":3}",
+    )
+    .unwrap();
     let inv = Inventory::open(dir.path()).unwrap();
     let facts = shipshape_detect::detect(&inv);
     let mut plan = Plan::default();
@@ -401,7 +413,10 @@ fn a_node_server_without_a_health_route_gets_a_port_check_not_an_invented_path()
         file.contains("require('net').connect(3000, '127.0.0.1')"),
         "{file}"
     );
-    assert!(!file.contains("127.0.0.1:3000/"), "no GET of a route the code lacks: {file}");
+    assert!(
+        !file.contains("127.0.0.1:3000/"),
+        "no GET of a route the code lacks: {file}"
+    );
     assert!(
         plan.warnings.iter().any(|w| w.contains("no health route")),
         "{:?}",

@@ -304,14 +304,14 @@ pub fn plan_from_compose(
             Value::Array(a) => Some(a.iter().map(|v| interp(&scalar(v))).collect()),
             _ => None,
         });
-        let health_test = svc
-            .get("healthcheck")
-            .and_then(|h| h.get("test"))
-            .and_then(|t| match t {
-                Value::Array(a) => Some(a.iter().map(scalar).collect::<Vec<_>>()),
-                Value::String(s) => Some(vec!["CMD-SHELL".to_string(), s.clone()]),
-                _ => None,
-            });
+        let health_test =
+            svc.get("healthcheck")
+                .and_then(|h| h.get("test"))
+                .and_then(|t| match t {
+                    Value::Array(a) => Some(a.iter().map(scalar).collect::<Vec<_>>()),
+                    Value::String(s) => Some(vec!["CMD-SHELL".to_string(), s.clone()]),
+                    _ => None,
+                });
         let port = first_target_port(svc.get("ports"), &interp);
         match build {
             Some(build) => {
@@ -523,7 +523,11 @@ fn expand(body: &str, vars: &BTreeMap<String, String>) -> String {
     let set_nonempty = value.is_some_and(|v| !v.is_empty());
     for (prefix, colon) in [(":-", true), ("-", false)] {
         if let Some(default) = op.strip_prefix(prefix) {
-            let use_default = if colon { !set_nonempty } else { value.is_none() };
+            let use_default = if colon {
+                !set_nonempty
+            } else {
+                value.is_none()
+            };
             return if use_default {
                 interpolate(default, vars)
             } else {
@@ -533,7 +537,11 @@ fn expand(body: &str, vars: &BTreeMap<String, String>) -> String {
     }
     for (prefix, colon) in [(":?", true), ("?", false)] {
         if op.starts_with(prefix) {
-            let missing = if colon { !set_nonempty } else { value.is_none() };
+            let missing = if colon {
+                !set_nonempty
+            } else {
+                value.is_none()
+            };
             return if missing {
                 PLACEHOLDER.to_string()
             } else {
@@ -708,7 +716,11 @@ pub fn verify_with(
                 dockerfile: spec.dockerfile.clone(),
                 build_args: spec.build_args.clone(),
                 env_file: None,
-                env: spec.env.iter().map(|(k, v)| (k.clone(), v.replace("$$", "$"))).collect(),
+                env: spec
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.replace("$$", "$")))
+                    .collect(),
                 port: spec.port,
                 health_path: spec.health_path.clone(),
                 timeout: opts.timeout,
@@ -748,7 +760,11 @@ pub fn verify_with(
                 Some((_, tag, outcome)) => (tag.clone(), outcome.clone()),
                 None => {
                     let outcome = engine.build(&build_request).map_err(VerifyError::Engine)?;
-                    built.push((build_request.clone(), build_request.tag.clone(), outcome.clone()));
+                    built.push((
+                        build_request.clone(),
+                        build_request.tag.clone(),
+                        outcome.clone(),
+                    ));
                     (build_request.tag.clone(), outcome)
                 }
             };
@@ -833,7 +849,8 @@ pub fn verify_with(
         }
     }
     result?;
-    let passed = services.iter().filter(|s| s.passed).count() + jobs.iter().filter(|j| j.passed).count();
+    let passed =
+        services.iter().filter(|s| s.passed).count() + jobs.iter().filter(|j| j.passed).count();
     let failed = services.len() + jobs.len() - passed;
     Ok(VerifyReport {
         schema_version: SCHEMA_VERSION,
@@ -977,9 +994,17 @@ fn job_report(
 fn secret_values(plan: &VerifyPlan) -> Vec<String> {
     let secret_name = |k: &str| {
         let k = k.to_ascii_uppercase();
-        ["PASSWORD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "_URL", "DSN"]
-            .iter()
-            .any(|w| k.contains(w))
+        [
+            "PASSWORD",
+            "SECRET",
+            "TOKEN",
+            "KEY",
+            "CREDENTIAL",
+            "_URL",
+            "DSN",
+        ]
+        .iter()
+        .any(|w| k.contains(w))
     };
     let mut values: Vec<String> = plan
         .built
@@ -1028,7 +1053,10 @@ mod tests {
         assert_eq!(interpolate("${USER:+yes}", &v), "yes");
         assert_eq!(interpolate("$${KEEP}", &v), "$${KEEP}");
         assert_eq!(
-            interpolate("postgresql://${USER:-x}:${PW:?set PW in .env}@db:5432/${DB:-app}", &v),
+            interpolate(
+                "postgresql://${USER:-x}:${PW:?set PW in .env}@db:5432/${DB:-app}",
+                &v
+            ),
             format!("postgresql://app:{PLACEHOLDER}@db:5432/app")
         );
     }
@@ -1090,14 +1118,19 @@ services:
         assert_eq!(api.health_path.as_deref(), Some("/healthz"));
         assert_eq!(api.after_jobs, vec!["migrate"]);
         assert_eq!(
-            api.build_args.get("NEXT_PUBLIC_API_URL").map(String::as_str),
+            api.build_args
+                .get("NEXT_PUBLIC_API_URL")
+                .map(String::as_str),
             Some("http://localhost:8000")
         );
         assert_eq!(
             api.env["DATABASE_URL"],
             format!("postgresql://app:{PLACEHOLDER}@postgres:5432/app")
         );
-        assert_eq!(api.env["POSTGRES_PASSWORD"], PLACEHOLDER, "from the env file");
+        assert_eq!(
+            api.env["POSTGRES_PASSWORD"], PLACEHOLDER,
+            "from the env file"
+        );
         assert_eq!(
             plan.built[0].command.as_deref(),
             Some(&["alembic".to_string(), "upgrade".into(), "head".into()][..])
@@ -1105,7 +1138,10 @@ services:
         let pg = &plan.backing[0];
         assert_eq!(pg.image, "postgres:18.1-alpine");
         assert_eq!(pg.port, Some(5432), "the image family's port");
-        assert_eq!(pg.env["POSTGRES_PASSWORD"], PLACEHOLDER, "the same value the app gets");
+        assert_eq!(
+            pg.env["POSTGRES_PASSWORD"], PLACEHOLDER,
+            "the same value the app gets"
+        );
         assert_eq!(
             pg.healthcheck.as_ref().map(|t| t[1].as_str()),
             Some("pg_isready -U \"$${POSTGRES_USER}\""),
@@ -1150,7 +1186,10 @@ services:
                 context: PathBuf::new(),
                 dockerfile: PathBuf::new(),
                 build_args: BTreeMap::new(),
-                env: vars(&[("DATABASE_URL", "postgres://u:hunter22@db/x"), ("PORT", "8080")]),
+                env: vars(&[
+                    ("DATABASE_URL", "postgres://u:hunter22@db/x"),
+                    ("PORT", "8080"),
+                ]),
                 command: None,
                 port: None,
                 health_path: None,

@@ -503,10 +503,18 @@ mod tests {
             .collect();
         assert_eq!(
             start_argv(&argv),
-            vec!["/bin/sh", "-c", "exec gunicorn --bind 0.0.0.0:$PORT wsgi:app"]
+            vec![
+                "/bin/sh",
+                "-c",
+                "exec gunicorn --bind 0.0.0.0:$PORT wsgi:app"
+            ]
         );
         let plain: Vec<String> = vec!["node".into(), "server.js".into()];
-        assert_eq!(start_argv(&plain), plain, "nothing to expand: exec form as it is");
+        assert_eq!(
+            start_argv(&plain),
+            plain,
+            "nothing to expand: exec form as it is"
+        );
         let price: Vec<String> = vec!["echo".into(), "costs $5".into()];
         assert_eq!(start_argv(&price), price, "`$5` is no variable name");
     }

@@ -231,9 +231,9 @@ impl ContainerEngine for Buildah {
     fn exit_code(&self, container: &mut RunningContainer) -> Option<i32> {
         let status = container.child.as_mut()?.try_wait().ok()??;
         // Killed by a signal: the shell's convention, 128 + the signal.
-        status.code().or_else(|| {
-            std::os::unix::process::ExitStatusExt::signal(&status).map(|s| 128 + s)
-        })
+        status
+            .code()
+            .or_else(|| std::os::unix::process::ExitStatusExt::signal(&status).map(|s| 128 + s))
     }
 }
 

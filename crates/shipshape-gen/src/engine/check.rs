@@ -76,7 +76,11 @@ pub fn check_service(
         build_args: request.build_args.clone(),
     })?;
     if !build.ok {
-        return Ok(ServiceCheck::build_failed(engine.kind(), &request.service, build));
+        return Ok(ServiceCheck::build_failed(
+            engine.kind(),
+            &request.service,
+            build,
+        ));
     }
     let result = check_built(engine, request, &tag, &build);
     let removed = engine.remove_image(&tag);

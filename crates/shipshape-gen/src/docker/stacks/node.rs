@@ -12,6 +12,10 @@ pub(super) struct Manager {
     pub full_install: &'static str,
     /// Needs `corepack enable` first (pnpm, and Yarn 2+).
     pub corepack: bool,
+    /// The release corepack activates (`pnpm@9`) when package.json names none in
+    /// `packageManager`: otherwise corepack takes the newest, whose lockfile format or
+    /// build-script policy may not be the project's.
+    pub pin: Option<&'static str>,
     pub runtime: &'static str,
     pub run_script: &'static str,
 }
@@ -30,6 +34,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "pnpm install --frozen-lockfile --prod",
             full_install: "pnpm install --frozen-lockfile",
             corepack: true,
+            pin: pnpm_release(inv, lock_dir),
             runtime: "node",
             run_script: "pnpm run",
         },
@@ -40,6 +45,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "yarn workspaces focus --all --production",
             full_install: "yarn install --immutable",
             corepack: true,
+            pin: None,
             runtime: "node",
             run_script: "yarn run",
         },
@@ -50,6 +56,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "yarn install --frozen-lockfile --production",
             full_install: "yarn install --frozen-lockfile",
             corepack: false,
+            pin: None,
             runtime: "node",
             run_script: "yarn run",
         },
@@ -60,6 +67,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "bun install --frozen-lockfile --production",
             full_install: "bun install --frozen-lockfile",
             corepack: false,
+            pin: None,
             runtime: "bun",
             run_script: "bun run",
         },
@@ -70,6 +78,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "npm ci --omit=dev",
             full_install: "npm ci",
             corepack: false,
+            pin: None,
             runtime: "node",
             run_script: "npm run",
         },
@@ -140,10 +149,40 @@ fn extra_manifests(inv: &Inventory, dir: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The pnpm major that wrote the lockfile (`lockfileVersion`), unless package.json's
+/// `packageManager` names the release (corepack then takes that one).
+fn pnpm_release(inv: &Inventory, lock_dir: &str) -> Option<&'static str> {
+    for dir in [lock_dir, "."] {
+        if inv
+            .text_of(&join(dir, "package.json"))
+            .is_some_and(|t| t.contains("\"packageManager\""))
+        {
+            return None;
+        }
+        let Some(lock) = inv.text_of(&join(dir, "pnpm-lock.yaml")) else {
+            continue;
+        };
+        let version = lock
+            .lines()
+            .find_map(|l| l.strip_prefix("lockfileVersion:"))
+            .map(|v| v.trim().trim_matches(['\'', '"']).to_string())
+            .unwrap_or_default();
+        return Some(match version.split('.').next().unwrap_or("") {
+            "5" => "pnpm@7",
+            "6" => "pnpm@8",
+            _ => "pnpm@9",
+        });
+    }
+    None
+}
+
 fn install_commands(m: &Manager, full: bool) -> Vec<String> {
     let mut cmds = Vec::new();
     if m.corepack {
         cmds.push("corepack enable".to_string());
+        if let Some(pin) = m.pin {
+            cmds.push(format!("corepack prepare {pin} --activate"));
+        }
     }
     cmds.push(if full { m.full_install } else { m.prod_install }.to_string());
     cmds
@@ -186,9 +225,13 @@ fn no_route_warning(warnings: &mut Vec<String>) {
 pub(super) fn next_standalone(config: &str) -> bool {
     let code = strip_js_comments(config);
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    ["output:'standalone'", "output:\"standalone\"", "output:`standalone`"]
-        .iter()
-        .any(|needle| compact.contains(needle))
+    [
+        "output:'standalone'",
+        "output:\"standalone\"",
+        "output:`standalone`",
+    ]
+    .iter()
+    .any(|needle| compact.contains(needle))
 }
 
 /// JavaScript without its `//` and `/* */` comments (strings are kept as they are).
@@ -576,13 +619,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pnpm_runs_at_the_major_that_wrote_the_lockfile() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("package.json"), "{\"name\":\"a\"}").unwrap();
+        std::fs::write(
+            dir.path().join("pnpm-lock.yaml"),
+            "lockfileVersion: '6.0'\n",
+        )
+        .unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert_eq!(pnpm_release(&inv, "."), Some("pnpm@8"));
+        std::fs::write(
+            dir.path().join("package.json"),
+            "{\"name\":\"a\",\"packageManager\":\"pnpm@9.12.0\"}",
+        )
+        .unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert_eq!(
+            pnpm_release(&inv, "."),
+            None,
+            "corepack reads packageManager"
+        );
+    }
+
+    #[test]
     fn standalone_output_is_read_from_code_not_from_comments() {
-        assert!(next_standalone("module.exports = { output: 'standalone' };"));
-        assert!(next_standalone("export default {\n  output:\"standalone\",\n}"));
+        assert!(next_standalone(
+            "module.exports = { output: 'standalone' };"
+        ));
+        assert!(next_standalone(
+            "export default {\n  output:\"standalone\",\n}"
+        ));
         assert!(!next_standalone(
             "export default {\n  // output: 'standalone',\n  reactStrictMode: true,\n};"
         ));
-        assert!(!next_standalone("/* output: 'standalone' */ export default {};"));
+        assert!(!next_standalone(
+            "/* output: 'standalone' */ export default {};"
+        ));
         assert!(!next_standalone("export default { output: 'export' };"));
         // A URL inside a string is not a comment.
         assert!(next_standalone(
