@@ -93,12 +93,16 @@ pub struct BuildContext {
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     pub only: Vec<Artifact>,
+    /// Generate a Dockerfile for a service that already has one (`init --force`, which then
+    /// replaces it); otherwise the user's Dockerfile is left alone.
+    pub replace_existing: bool,
 }
 
 impl Default for InitOptions {
     fn default() -> Self {
         InitOptions {
             only: Artifact::ALL.to_vec(),
+            replace_existing: false,
         }
     }
 }
@@ -113,7 +117,13 @@ impl InitOptions {
 pub fn plan(facts: &Facts, inv: &Inventory, opts: &InitOptions) -> Plan {
     let mut plan = Plan::default();
     if opts.wants(Artifact::Docker) {
-        docker::plan(facts, inv, &mut plan);
+        docker::plan_with(
+            facts,
+            inv,
+            &mut plan,
+            docker::Day::today(),
+            opts.replace_existing,
+        );
     }
     // A Dockerfile without a .dockerignore sends everything in its folder, `.env` included, to
     // the builder: asking for Dockerfiles brings the .dockerignore files along.

@@ -30,17 +30,18 @@ pub struct InitOutcome {
     pub problems: Vec<VerifyError>,
 }
 
-/// Detect and plan, then verify: nothing is written.
-pub fn plan(ws: &Workspace, only: &[Artifact]) -> (Facts, Plan, Vec<VerifyError>) {
+/// Detect and plan, then verify: nothing is written. `force` plans a Dockerfile for a service
+/// that has one too (the write replaces it, as `--force` says).
+pub fn plan(ws: &Workspace, only: &[Artifact], force: bool) -> (Facts, Plan, Vec<VerifyError>) {
     let inv = ws.inventory();
     let facts = shipshape_detect::detect(inv);
-    let opts = if only.is_empty() {
-        PlanOptions::default()
-    } else {
-        PlanOptions {
-            only: only.to_vec(),
-        }
+    let mut opts = PlanOptions {
+        replace_existing: force,
+        ..PlanOptions::default()
     };
+    if !only.is_empty() {
+        opts.only = only.to_vec();
+    }
     let plan = shipshape_gen::plan(&facts, inv, &opts);
     let problems = verify_in(&plan, inv);
     (facts, plan, problems)
@@ -48,7 +49,7 @@ pub fn plan(ws: &Workspace, only: &[Artifact]) -> (Facts, Plan, Vec<VerifyError>
 
 /// Plan, verify and write (or preview with `dry_run`).
 pub fn init(ws: &Workspace, opts: &InitOptions) -> InitOutcome {
-    let (facts, plan, problems) = plan(ws, &opts.only);
+    let (facts, plan, problems) = plan(ws, &opts.only, opts.force);
     if !problems.is_empty() {
         let report = InitReport::not_written(
             &plan,

@@ -85,9 +85,22 @@ pub fn plan(facts: &Facts, inv: &Inventory, plan: &mut Plan) {
 
 /// [`plan`] as of `today` (end-of-life warnings depend on the date).
 pub fn plan_on(facts: &Facts, inv: &Inventory, plan: &mut Plan, today: Day) {
+    plan_with(facts, inv, plan, today, false);
+}
+
+/// [`plan_on`]; with `replace_existing` (`init --force`) a service's own Dockerfile does not
+/// stop a generated one, which the write then puts in its place.
+pub fn plan_with(
+    facts: &Facts,
+    inv: &Inventory,
+    plan: &mut Plan,
+    today: Day,
+    replace_existing: bool,
+) {
     for service in &facts.services {
         let root = root_of(service);
-        if let Some(existing) = existing_dockerfile(inv, root) {
+        let existing = existing_dockerfile(inv, root).filter(|_| !replace_existing);
+        if let Some(existing) = existing {
             plan.warnings.push(format!(
                 "{}: {existing} already exists and was left alone — run `shipshape audit {existing}` \
                  to see how it compares with a generated one",
