@@ -423,3 +423,41 @@ fn a_node_server_without_a_health_route_gets_a_port_check_not_an_invented_path()
         plan.warnings
     );
 }
+
+#[test]
+fn tanstack_start_is_served_by_its_node_server_not_as_static_files() {
+    let file = only_dockerfile("node-tanstack-start");
+    assert!(!file.contains("nginx"), "{file}");
+    assert!(
+        file.contains(r#"CMD ["node", ".output/server/index.mjs"]"#),
+        "{file}"
+    );
+    assert!(
+        file.contains("COPY --from=build /app/.output ./.output"),
+        "{file}"
+    );
+}
+
+#[test]
+fn without_a_lockfile_npm_installs_instead_of_npm_ci_which_would_refuse() {
+    let file = only_dockerfile("node-tanstack-start");
+    assert!(!file.contains("npm ci"), "{file}");
+    assert!(file.contains("npm install --no-audit --no-fund"), "{file}");
+}
+
+#[test]
+fn a_vite_spa_is_served_from_the_folder_vite_config_builds_to() {
+    let f = open("node-turbo-monorepo");
+    let plan = docker_plan(&f);
+    let web = dockerfiles(&plan)
+        .into_iter()
+        .find(|p| p.path == "apps/web/Dockerfile")
+        .expect("web Dockerfile");
+    // apps/web/vite.config.js sets build.outDir: 'build'.
+    assert!(
+        web.content
+            .contains("/app/apps/web/build /usr/share/nginx/html"),
+        "{}",
+        web.content
+    );
+}

@@ -176,7 +176,10 @@ fn pnpm_release(inv: &Inventory, lock_dir: &str) -> Option<&'static str> {
     None
 }
 
-fn install_commands(m: &Manager, full: bool) -> Vec<String> {
+/// The install steps. `npm ci` refuses to run without package-lock.json: a project without
+/// one installs with `npm install` (and is warned to commit a lockfile).
+fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
+    let m = &layout.manager;
     let mut cmds = Vec::new();
     if m.corepack {
         cmds.push("corepack enable".to_string());
@@ -184,7 +187,13 @@ fn install_commands(m: &Manager, full: bool) -> Vec<String> {
             cmds.push(format!("corepack prepare {pin} --activate"));
         }
     }
-    cmds.push(if full { m.full_install } else { m.prod_install }.to_string());
+    let install = if full { m.full_install } else { m.prod_install };
+    cmds.push(
+        match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
+            (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
+            _ => install.to_string(),
+        },
+    );
     cmds
 }
 
@@ -280,6 +289,24 @@ fn strip_js_comments(src: &str) -> String {
     out
 }
 
+/// `build.outDir` of a Vite config (in code, not in a comment): where `vite build` writes.
+pub(super) fn vite_out_dir(config: &str) -> Option<String> {
+    let code = strip_js_comments(config);
+    let at = code.find("outDir")?;
+    let rest = code[at + "outDir".len()..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let value = &rest[1..];
+    let end = value.find(quote)?;
+    let dir = value[..end].trim_start_matches("./").trim_end_matches('/');
+    (!dir.is_empty() && !dir.contains("..")).then(|| dir.to_string())
+}
+
 /// `NEXT_PUBLIC_*` variables the code reads: `next build` inlines them, so they are build
 /// arguments of the build stage (compose passes them from `.env`).
 fn public_build_args(service: &Service) -> Vec<String> {
@@ -369,7 +396,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     if port.is_some() && health_path.is_none() {
         no_route_warning(&mut warnings);
     }
-    let mut install = install_commands(m, false);
+    let mut install = install_commands(&layout, false);
     if m.name == "npm" && !service_dir.is_empty() {
         // Only this member's production dependencies, not every workspace's.
         if let Some(last) = install.last_mut() {
@@ -399,7 +426,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "run_image": img.run,
         "manifests": layout.manifests,
         "cache": m.cache,
-        "full_install": install_commands(m, true).join(" \\\n && "),
+        "full_install": install_commands(&layout, true).join(" \\\n && "),
         "output_dir": output_dir,
         "health": health(port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
@@ -494,7 +521,7 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let recipe = Recipe {
         service_dir: service_dir.clone(),
         build_env: env(&[("NEXT_TELEMETRY_DISABLED", "1".to_string())]),
-        install: install_commands(m, true),
+        install: install_commands(&layout, true),
         build: vec![build],
         copies: if standalone {
             vec![(".next/standalone".to_string(), ".".to_string())]
@@ -562,16 +589,21 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
     let build = detected(&service.build_command)
         .map(str::to_string)
         .unwrap_or_else(|| format!("{} build", m.run_script));
+    let configured = ["js", "mjs", "cjs", "ts", "mts"]
+        .iter()
+        .filter_map(|ext| inv.text_of(&join(root, &format!("vite.config.{ext}"))))
+        .find_map(|t| vite_out_dir(&t));
     let out = match service.framework.as_ref().map(|f| f.value) {
-        Some(Framework::CreateReactApp) => "build",
-        _ => "dist",
+        Some(Framework::CreateReactApp) => "build".to_string(),
+        _ => configured.unwrap_or_else(|| "dist".to_string()),
     };
+    let out = out.as_str();
     let conf = join(root, "nginx.conf");
     let planned_conf = (!inv.contains(&conf)).then(|| conf.clone());
     let recipe = Recipe {
         service_dir,
         build_env: Vec::new(),
-        install: install_commands(m, true),
+        install: install_commands(&layout, true),
         build: vec![build],
         copies: vec![(out.to_string(), "/usr/share/nginx/html".to_string())],
         env: Vec::new(),
@@ -639,6 +671,23 @@ mod tests {
             pnpm_release(&inv, "."),
             None,
             "corepack reads packageManager"
+        );
+    }
+
+    #[test]
+    fn the_spa_output_folder_is_read_from_vite_config() {
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: 'build' } }").as_deref(),
+            Some("build")
+        );
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: \"./www/\" } }").as_deref(),
+            Some("www")
+        );
+        assert_eq!(vite_out_dir("// outDir: 'x'\nexport default {}"), None);
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: '../x' } }"),
+            None
         );
     }
 
