@@ -502,14 +502,9 @@ fn run_verify(
     format: Format,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    use commands::verify::VerifyError;
-    let report = match commands::verify::verify(ws, &args.options()) {
+    let report = match verify_report(ws, args)? {
         Ok(report) => report,
-        Err(VerifyError::Engine(e)) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(EXIT_ERROR));
-        }
-        Err(VerifyError::Command(e)) => return Err(e.into()),
+        Err(code) => return Ok(code),
     };
     match format {
         Format::Json => write_json(out, &report)?,
@@ -521,6 +516,22 @@ fn run_verify(
     } else {
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// The verify report, or the exit code when no engine could run (its message printed).
+fn verify_report(
+    ws: &Workspace,
+    args: &VerifyRunArgs,
+) -> anyhow::Result<Result<commands::verify::VerifyReport, ExitCode>> {
+    use commands::verify::VerifyError;
+    match commands::verify::verify(ws, &args.options()) {
+        Ok(report) => Ok(Ok(report)),
+        Err(VerifyError::Engine(e)) => {
+            eprintln!("error: {e}");
+            Ok(Err(ExitCode::from(EXIT_ERROR)))
+        }
+        Err(VerifyError::Command(e)) => Err(e.into()),
+    }
 }
 
 fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
@@ -535,6 +546,8 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     );
     let shown = args.path.display().to_string();
     match args.format {
+        // With --verify the JSON is one document: {"init": …, "verify": …} (below).
+        Format::Json if args.verify => {}
         Format::Json => write_json(out, &outcome.report)?,
         Format::Human => match outcome.report.status {
             InitStatus::VerificationFailed => {
@@ -570,8 +583,27 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         let ws = Workspace::open(&args.path)?;
         if matches!(args.format, Format::Human) {
             writeln!(out)?;
+            return run_verify(&ws, &args.verify_run, args.format, out);
         }
-        return run_verify(&ws, &args.verify_run, args.format, out);
+        let verify = match verify_report(&ws, &args.verify_run)? {
+            Ok(report) => report,
+            Err(code) => {
+                write_json(out, &serde_json::json!({ "init": outcome.report }))?;
+                return Ok(code);
+            }
+        };
+        write_json(
+            out,
+            &serde_json::json!({ "init": outcome.report, "verify": verify }),
+        )?;
+        return Ok(if verify.ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_FAILED)
+        });
+    }
+    if args.verify && matches!(args.format, Format::Json) {
+        write_json(out, &serde_json::json!({ "init": outcome.report }))?;
     }
     Ok(match outcome.report.status {
         InitStatus::VerificationFailed => ExitCode::from(EXIT_FAILED),

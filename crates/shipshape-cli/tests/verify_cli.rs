@@ -113,3 +113,25 @@ fn init_verify_cannot_be_a_dry_run() {
         "nothing written"
     );
 }
+
+#[test]
+fn init_verify_json_is_one_document_with_both_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("package.json"),
+        r#"{"name":"svc","main":"server.js","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
+    )
+    .unwrap();
+    fs::write(dir.path().join("server.js"), "require('express')().listen(3000);\n").unwrap();
+    let empty_path = tempfile::tempdir().unwrap();
+    let out = shipshape()
+        .env("PATH", empty_path.path())
+        .args(["init", "--verify", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no engine here");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["init"]["status"], "ok", "{doc:#}");
+    assert!(dir.path().join("Dockerfile").is_file(), "init wrote before verify ran");
+}
