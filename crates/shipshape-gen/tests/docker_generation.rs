@@ -461,3 +461,18 @@ fn a_vite_spa_is_served_from_the_folder_vite_config_builds_to() {
         web.content
     );
 }
+
+#[test]
+fn a_pnpm_workspace_member_installs_only_what_it_depends_on() {
+    let file = only_dockerfile("node-pnpm-turbo");
+    // Built from the workspace root (the lockfile and pnpm-workspace.yaml are there)…
+    assert!(
+        file.contains("COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"),
+        "{file}"
+    );
+    // …installing the member and the workspace packages it uses, not every app's dependencies.
+    assert!(
+        file.contains("pnpm install --frozen-lockfile --prod --filter @acme/api..."),
+        "{file}"
+    );
+}

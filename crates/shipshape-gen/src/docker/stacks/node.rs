@@ -289,6 +289,28 @@ fn strip_js_comments(src: &str) -> String {
     out
 }
 
+/// The install flag that prunes a workspace install to one member: npm's `--workspace DIR`,
+/// pnpm's `--filter NAME...` (the member and the workspace packages it depends on). `None` for
+/// a project that is not a workspace member, or a manager without such a flag.
+fn member_scope(m: &Manager, inv: &Inventory, root: &str, service_dir: &str) -> Option<String> {
+    if service_dir.is_empty() {
+        return None;
+    }
+    match m.name {
+        "npm" => Some(format!(" --workspace {service_dir}")),
+        "pnpm" => {
+            let manifest = inv.text_of(&join(root, "package.json"))?;
+            let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
+            let name = value.get("name")?.as_str()?;
+            let safe = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "@/-_.".contains(c));
+            safe.then(|| format!(" --filter {name}..."))
+        }
+        _ => None,
+    }
+}
+
 /// `build.outDir` of a Vite config (in code, not in a comment): where `vite build` writes.
 pub(super) fn vite_out_dir(config: &str) -> Option<String> {
     let code = strip_js_comments(config);
@@ -397,10 +419,11 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         no_route_warning(&mut warnings);
     }
     let mut install = install_commands(&layout, false);
-    if m.name == "npm" && !service_dir.is_empty() {
-        // Only this member's production dependencies, not every workspace's.
+    if let Some(scope) = member_scope(m, inv, root, &service_dir) {
+        // Only this member's production dependencies (and its workspace packages'), not
+        // every workspace's.
         if let Some(last) = install.last_mut() {
-            last.push_str(&format!(" --workspace {service_dir}"));
+            last.push_str(&scope);
         }
     }
     let recipe = Recipe {
