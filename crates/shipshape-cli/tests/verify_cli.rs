@@ -122,7 +122,11 @@ fn init_verify_json_is_one_document_with_both_reports() {
         r#"{"name":"svc","main":"server.js","scripts":{"start":"node server.js"},"dependencies":{"express":"4.19.2"}}"#,
     )
     .unwrap();
-    fs::write(dir.path().join("server.js"), "require('express')().listen(3000);\n").unwrap();
+    fs::write(
+        dir.path().join("server.js"),
+        "require('express')().listen(3000);\n",
+    )
+    .unwrap();
     let empty_path = tempfile::tempdir().unwrap();
     let out = shipshape()
         .env("PATH", empty_path.path())
@@ -133,5 +137,8 @@ fn init_verify_json_is_one_document_with_both_reports() {
     assert_eq!(out.status.code(), Some(2), "no engine here");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(doc["init"]["status"], "ok", "{doc:#}");
-    assert!(dir.path().join("Dockerfile").is_file(), "init wrote before verify ran");
+    assert!(
+        dir.path().join("Dockerfile").is_file(),
+        "init wrote before verify ran"
+    );
 }

@@ -217,6 +217,7 @@ pub fn plan(ws: &Workspace, opts: &VerifyOptions) -> Result<VerifyPlan, CommandE
     };
     plan.compose_file = compose_file;
     plan.env_file = env_file;
+    routes_from_the_code(ws, &mut plan);
     if !opts.services.is_empty() {
         let unknown: Vec<&String> = opts
             .services
@@ -253,6 +254,38 @@ pub fn plan(ws: &Workspace, opts: &VerifyOptions) -> Result<VerifyPlan, CommandE
         )));
     }
     Ok(plan)
+}
+
+/// The health route and port the code defines, for a service whose compose entry names
+/// neither: a distroless image has no HEALTHCHECK to read them from, and a TCP check alone
+/// would pass a server that answers every request with 500. A service is the detected one whose
+/// folder holds its Dockerfile.
+fn routes_from_the_code(ws: &Workspace, plan: &mut VerifyPlan) {
+    let facts = shipshape_detect::detect(ws.inventory());
+    let root = ws.root();
+    for spec in &mut plan.built {
+        let Some(dir) = spec.dockerfile.parent() else {
+            continue;
+        };
+        let dir = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+        let dir = if dir.is_empty() { ".".to_string() } else { dir };
+        let Some(service) = facts.services.iter().find(|s| {
+            let s_root = if s.root.is_empty() {
+                "."
+            } else {
+                s.root.as_str()
+            };
+            s_root == dir
+        }) else {
+            continue;
+        };
+        if spec.port.is_none() {
+            spec.port = service.port.as_ref().map(|p| p.value);
+        }
+        if spec.health_path.is_none() && !spec.one_shot {
+            spec.health_path = service.health_path.as_ref().map(|h| h.value.clone());
+        }
+    }
 }
 
 /// Services of a compose file. `base_env` is the env file's variables; a variable the file
@@ -1176,6 +1209,31 @@ services:
         let dockerfile = "FROM node:22\nCOPY package.json ./\nCOPY --from=build /app /app\n";
         assert!(!copies_resolve(dockerfile, &dir.path().join("apps/web")));
         assert!(copies_resolve(dockerfile, dir.path()));
+    }
+
+    #[test]
+    fn a_service_without_a_health_url_is_probed_on_the_route_its_code_defines() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path();
+        std::fs::write(repo.join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+        std::fs::write(
+            repo.join("main.go"),
+            "package main\nimport \"net/http\"\nfunc main() {\n\tmux := http.NewServeMux()\n\
+             \tmux.HandleFunc(\"GET /healthz\", func(w http.ResponseWriter, r *http.Request) {})\n\
+             \thttp.ListenAndServe(\":8080\", mux)\n}\n",
+        )
+        .unwrap();
+        // A distroless image: no HEALTHCHECK to read a URL from.
+        std::fs::write(
+            repo.join("Dockerfile"),
+            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nCMD [\"/app\"]\n",
+        )
+        .unwrap();
+        let ws = Workspace::open(repo).unwrap();
+        let plan = plan(&ws, &VerifyOptions::default()).unwrap();
+        assert_eq!(plan.built.len(), 1);
+        assert_eq!(plan.built[0].health_path.as_deref(), Some("/healthz"));
+        assert_eq!(plan.built[0].port, Some(8080));
     }
 
     #[test]
