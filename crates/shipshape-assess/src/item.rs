@@ -8,7 +8,7 @@ use shipshape_diagnostics::Finding;
 use crate::input::{Input, RuleFindings};
 
 /// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Pass,
@@ -79,7 +79,7 @@ pub struct ItemDef {
 
 /// Evidence for an item: a place in the repository and what was seen there; `rule` names the
 /// rule when the evidence is one of its findings (`shipshape explain <rule>` tells more).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct ItemEvidence {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]

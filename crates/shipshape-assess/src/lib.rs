@@ -9,6 +9,7 @@
 //! [`items::CHECKLIST`] lists them in the order they are shown.
 
 mod artifacts;
+mod ci;
 mod input;
 mod item;
 pub mod items;
@@ -19,7 +20,7 @@ pub use input::{Input, RuleFindings};
 pub use item::{ItemDef, ItemEvidence, Outcome, Status};
 
 /// One assessed item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub id: &'static str,
     pub title: &'static str,
@@ -27,7 +28,9 @@ pub struct Item {
     /// One line on what was found.
     pub summary: String,
     pub evidence: Vec<ItemEvidence>,
+    #[schemars(range(min = 1, max = 3))]
     pub impact: u8,
+    #[schemars(range(min = 1, max = 3))]
     pub effort: u8,
     /// What would make it pass (absent when it passes).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,9 +42,10 @@ pub struct Item {
 }
 
 /// The whole assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// 0–100: impact-weighted share of the checked items that pass (partial counts half).
+    #[schemars(range(max = 100))]
     pub score: u32,
     pub grade: &'static str,
     pub counts: Counts,
@@ -50,7 +54,7 @@ pub struct Assessment {
     pub quick_wins: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     pub pass: usize,
     pub partial: usize,

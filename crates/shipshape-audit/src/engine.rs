@@ -4,12 +4,15 @@
 //! that does not parse yields one parse-error finding; the rest of the repository is still
 //! audited. Baselines are applied by the caller, after every checker has reported.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
-use shipshape_core::{ArtifactKind, FileEntry, Inventory, Skipped};
+use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
 use shipshape_diagnostics::{Catalog, Finding, FindingBuilder, Report, Selection};
 
-use crate::rule::{AuditDomain, AuditFile, RuleMeta, Sink};
+use crate::repository::Repository;
+use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
 use crate::rules;
 
 /// How to run.
@@ -36,47 +39,195 @@ fn domains_for(kind: ArtifactKind, selection: &Selection) -> Vec<&'static dyn Au
         .collect()
 }
 
-/// Audit every artifact of the inventory that a selected domain reads.
+/// One file to audit: its path, the kind it is read as, and its text when it is not the
+/// inventory's to read (a file passed by name that the walk left out).
+struct Job<'a> {
+    path: &'a str,
+    kind: ArtifactKind,
+    text: Option<String>,
+}
+
+/// Audit every artifact of the inventory that a selected domain reads; with
+/// [`AuditOptions::only`], the one file the user named (see [`explicit_jobs`]).
 pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Report {
-    let targets: Vec<&FileEntry> = inv
-        .files()
-        .iter()
-        .filter(|f| opts.only.as_ref().is_none_or(|o| *o == f.path))
-        .filter(|f| !domains_for(f.kind, selection).is_empty())
-        .collect();
+    let repo = Repository::of(inv);
     let exists = |p: &str| inv.contains(p);
-    let per_file: Vec<Option<(Vec<Finding>, usize)>> = targets
-        .par_iter()
-        .map(|f| {
-            let source = inv.text(f)?;
-            let file = AuditFile {
+    let read = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let jobs: Vec<Job> = match &opts.only {
+        None => inv
+            .files()
+            .iter()
+            .filter(|f| !domains_for(f.kind, selection).is_empty())
+            .map(|f| Job {
                 path: &f.path,
-                source: &source,
                 kind: f.kind,
+                text: None,
+            })
+            .collect(),
+        Some(only) => explicit_jobs(inv, &repo, only, selection, &mut skipped),
+    };
+    let units: Vec<Option<Unit>> = jobs
+        .par_iter()
+        .map(|job| {
+            let source = match &job.text {
+                Some(t) => t.clone(),
+                None => inv.text_of(job.path)?.to_string(),
+            };
+            let file = AuditFile {
+                path: job.path,
+                source: &source,
+                kind: job.kind,
                 inventory: Some(inv),
                 exists: &exists,
+                read: &read,
+                repo: &repo,
             };
-            Some(audit_file(&file, selection, opts))
+            Some(check_file(&file, selection, source.clone()))
         })
         .collect();
-    let mut report = Report {
-        rules_run: selection.count_in_audit(),
-        ..Report::default()
-    };
-    for (f, s) in per_file.into_iter().flatten() {
-        report.findings.extend(f);
-        report.suppressed += s;
-        report.files_audited += 1;
+    let units: Vec<Unit> = units.into_iter().flatten().collect();
+    for u in &units {
+        if let Some(why) = &u.sink.skipped {
+            skipped.push(Skipped {
+                path: u.path.clone(),
+                reason: SkipReason::NotAudited { why: why.clone() },
+            });
+        }
+    }
+    let audited = units.iter().filter(|u| u.sink.skipped.is_none()).count();
+    let texts = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    let (mut findings, suppressed) = finish(units, &texts, opts);
+    if let Some(only) = &opts.only {
+        findings.retain(|f| f.location.path == *only);
     }
     // Files a domain would have read but could not: listed, never silently passed over.
-    let unreadable: Vec<Skipped> = inv
-        .skipped()
-        .into_iter()
-        .filter(|s| targets.iter().any(|t| t.path == s.path))
-        .collect();
-    report.skipped = unreadable;
+    skipped.extend(
+        inv.skipped()
+            .into_iter()
+            .filter(|s| jobs.iter().any(|j| j.path == s.path)),
+    );
+    let mut report = Report {
+        rules_run: selection.count_in_audit(),
+        findings,
+        suppressed,
+        files_audited: audited,
+        skipped,
+        ..Report::default()
+    };
     report.sort();
     report
+}
+
+/// The jobs for a file the user named. It is audited whatever the ignore files say (naming a
+/// file is asking for it), as the kind its name says or, when the name says nothing an audit
+/// reads, as the kind its content shows; a compose file is audited with the projects it belongs
+/// to. A file that cannot be read (binary, over the size cap, not UTF-8) or whose content is no
+/// Dockerfile or compose file is added to `skipped` with the reason.
+fn explicit_jobs<'a>(
+    inv: &'a Inventory,
+    repo: &'a Repository,
+    only: &'a str,
+    selection: &Selection,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Job<'a>> {
+    let audited_kind = |k: ArtifactKind| !domains_for(k, selection).is_empty();
+    let (name_kind, text) = match inv.get(only) {
+        Some(entry) => {
+            if audited_kind(entry.kind) {
+                let mut jobs = vec![Job {
+                    path: only,
+                    kind: entry.kind,
+                    text: None,
+                }];
+                // The projects that read this compose file, led by another one.
+                jobs.extend(
+                    repo.projects_of(only)
+                        .iter()
+                        .filter(|l| *l != only)
+                        .filter_map(|lead| {
+                            inv.get(lead).map(|e| Job {
+                                path: &e.path,
+                                kind: e.kind,
+                                text: None,
+                            })
+                        }),
+                );
+                return jobs;
+            }
+            match inv.text(entry) {
+                Some(t) => (None, t.to_string()),
+                None => {
+                    skipped.extend(inv.skipped().into_iter().filter(|s| s.path == only));
+                    return Vec::new();
+                }
+            }
+        }
+        // Left out by the walk (an ignore file, a dependency folder): read it directly.
+        None => match read_guarded(inv, only) {
+            Ok(t) => {
+                let kind = match shipshape_core::artifact::classify_path(only) {
+                    shipshape_core::artifact::Classification::Known(k) if audited_kind(k) => {
+                        Some(k)
+                    }
+                    _ => None,
+                };
+                (kind, t)
+            }
+            Err(reason) => {
+                skipped.push(Skipped {
+                    path: only.to_string(),
+                    reason,
+                });
+                return Vec::new();
+            }
+        },
+    };
+    let kind = match name_kind.map_or_else(|| crate::sniff::kind_of_content(&text), Ok) {
+        Ok(k) if audited_kind(k) => k,
+        Ok(_) => return Vec::new(),
+        Err(why) => {
+            skipped.push(Skipped {
+                path: only.to_string(),
+                reason: SkipReason::NotAudited { why },
+            });
+            return Vec::new();
+        }
+    };
+    vec![Job {
+        path: only,
+        kind,
+        text: Some(text),
+    }]
+}
+
+/// Reads a repository file the walk did not take, with the walk's guards: the size cap, binary
+/// content, UTF-8.
+fn read_guarded(inv: &Inventory, rel: &str) -> Result<String, SkipReason> {
+    use std::io::Read;
+    let max = inv.config().max_file_size();
+    let unreadable = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => SkipReason::PermissionDenied,
+        _ => SkipReason::Unreadable {
+            error: e.to_string(),
+        },
+    };
+    let file = std::fs::File::open(inv.root().join(rel)).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max,
+        });
+    }
+    if shipshape_core::inventory::is_binary(&bytes) {
+        return Err(SkipReason::Binary);
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(body.to_vec()).map_err(|_| SkipReason::InvalidUtf8)
 }
 
 /// Audit text that is not (yet) a file of a repository — a generated Dockerfile or compose file
@@ -89,52 +240,131 @@ pub fn audit_text(
     selection: &Selection,
     opts: &AuditOptions,
 ) -> Vec<Finding> {
+    let repo = Repository::empty();
+    let own = |p: &str| (p == path).then(|| source.to_string());
     let file = AuditFile {
         path,
         source,
         kind,
         inventory: None,
         exists,
+        read: &own,
+        repo: &repo,
     };
-    audit_file(&file, selection, opts).0
+    let unit = check_file(&file, selection, source.to_string());
+    finish(vec![unit], &own, opts).0
 }
 
-/// Audit one file: `(findings after suppression, number suppressed)`.
-fn audit_file(
-    file: &AuditFile<'_>,
-    selection: &Selection,
-    opts: &AuditOptions,
-) -> (Vec<Finding>, usize) {
+/// What the domains reported for one audited file (and, for a compose project, its other
+/// files).
+struct Unit {
+    path: String,
+    source: String,
+    sink: Sink,
+}
+
+fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Unit {
     let mut sink = Sink::default();
     for d in domains_for(file.kind, selection) {
         d.check(file, selection, &mut sink);
     }
-    let Sink {
-        mut raw,
-        statements,
-    } = sink;
+    Unit {
+        path: file.path.to_string(),
+        source,
+        sink,
+    }
+}
 
+/// Turns every unit's diagnostics into findings, file by file: line and column, redacted
+/// snippet, inline suppressions of the file the finding is in. A problem reported by two units
+/// (a base compose file in two projects) is reported once. Returns the findings and how many
+/// were suppressed.
+fn finish(
+    units: Vec<Unit>,
+    texts: &(dyn Fn(&str) -> Option<String> + Sync),
+    opts: &AuditOptions,
+) -> (Vec<Finding>, usize) {
+    struct FileWork {
+        source: Option<String>,
+        raw: Vec<(&'static RuleMeta, Diagnostic)>,
+        statements: Vec<(u32, u32)>,
+    }
+    let mut files: BTreeMap<String, FileWork> = BTreeMap::new();
+    for unit in units {
+        let Sink {
+            raw, statements, ..
+        } = unit.sink;
+        let own = files.entry(unit.path.clone()).or_insert_with(|| FileWork {
+            source: None,
+            raw: Vec::new(),
+            statements: Vec::new(),
+        });
+        own.source = Some(unit.source);
+        if !statements.is_empty() {
+            own.statements = statements;
+        }
+        for (meta, d) in raw {
+            let path = d.path.clone().unwrap_or_else(|| unit.path.clone());
+            files
+                .entry(path)
+                .or_insert_with(|| FileWork {
+                    source: None,
+                    raw: Vec::new(),
+                    statements: Vec::new(),
+                })
+                .raw
+                .push((meta, d));
+        }
+    }
+    let work: Vec<(String, FileWork)> = files.into_iter().collect();
+    let done: Vec<(Vec<Finding>, usize)> = work
+        .into_par_iter()
+        .map(|(path, mut w)| {
+            let Some(source) = w.source.take().or_else(|| texts(&path)) else {
+                return (Vec::new(), 0);
+            };
+            finish_file(&path, &source, w.raw, &w.statements, opts)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    for (f, s) in done {
+        findings.extend(f);
+        suppressed += s;
+    }
+    (findings, suppressed)
+}
+
+/// The findings of one file after its inline suppressions.
+fn finish_file(
+    path: &str,
+    source: &str,
+    mut raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    statements: &[(u32, u32)],
+    opts: &AuditOptions,
+) -> (Vec<Finding>, usize) {
     let mut sups = if opts.no_ignores {
         Vec::new()
     } else {
-        suppress::parse(file.source, CommentStyle::Hash)
+        suppress::parse(source, CommentStyle::Hash)
     };
     // A comment alone on its line covers the whole statement that starts after it.
     if !statements.is_empty() {
         for s in sups.iter_mut().filter(|s| s.own_line) {
             if let Scope::Lines(next, _) = s.scope {
-                if let Some(&(a, b)) = statements.iter().find(|(a, _)| *a >= next) {
+                let at = statements.partition_point(|(a, _)| *a < next);
+                if let Some(&(a, b)) = statements.get(at) {
                     s.scope = Scope::Lines(a, b);
                 }
             }
         }
     }
 
-    // A problem inside a shared YAML anchor is reported by every service that merges it, at the
-    // same span: report it once.
+    // A problem inside a shared YAML anchor is reported by every service that merges it, and a
+    // compose file in two projects by both, at the same span: report it once.
     raw.sort_by(|(ma, a), (mb, b)| (ma.id, a.span, &a.message).cmp(&(mb.id, b.span, &b.message)));
     raw.dedup_by(|(ma, a), (mb, b)| ma.id == mb.id && a.span == b.span);
-    let builder = FindingBuilder::new(file.path, file.source);
+    let builder = FindingBuilder::new(path, source);
     let mut findings = Vec::new();
     let mut suppressed = 0;
     for (meta, d) in raw {

@@ -2,8 +2,11 @@
 //! turns their diagnostics into findings of the shared diagnostics model ([`engine`]).
 
 pub mod engine;
+pub mod repository;
 pub mod rule;
 pub mod rules;
+pub mod sniff;
 
 pub use engine::{audit, audit_text, catalog, AuditOptions};
+pub use repository::Repository;
 pub use rule::{AuditDomain, Diagnostic, RuleMeta};

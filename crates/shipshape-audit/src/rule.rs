@@ -12,6 +12,8 @@
 use shipshape_core::{ArtifactKind, Inventory};
 use shipshape_diagnostics::Selection;
 
+pub use crate::repository::{BuildUse, Repository};
+
 pub use shipshape_core::text::Span;
 pub use shipshape_core::Severity;
 pub use shipshape_diagnostics::{Domain, RuleMeta};
@@ -23,6 +25,10 @@ pub struct Diagnostic {
     pub message: String,
     /// Byte ranges that must never be shown (secret values): masked wherever they appear.
     pub redact: Vec<Span>,
+    /// The repository-relative path of the file `span` is in, when it is not the file being
+    /// audited: a compose project is audited as a whole and a finding points at the file that
+    /// set the value (an override, an extended file).
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -31,7 +37,14 @@ impl Diagnostic {
             span,
             message: message.into(),
             redact: Vec::new(),
+            path: None,
         }
+    }
+
+    /// The same diagnostic in another file of the unit being audited.
+    pub fn in_file(mut self, path: impl Into<String>) -> Diagnostic {
+        self.path = Some(path.into());
+        self
     }
 
     /// Mask `secret` wherever this finding's snippet or message shows it.
@@ -69,6 +82,11 @@ pub struct AuditFile<'a> {
     /// Whether a repository-relative path exists (in the repository, or in a plan being
     /// verified): for rules that depend on a neighbouring file (a `.dockerignore`).
     pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The text of another repository file (a `.dockerignore`, a compose override, an
+    /// entrypoint script), if it exists and is readable.
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// What is known about the repository as a whole.
+    pub repo: &'a Repository,
 }
 
 /// What a domain reports for one file.
@@ -79,6 +97,8 @@ pub struct Sink {
     /// on a line covers the whole statement that starts after it (a Dockerfile instruction over
     /// several lines). Empty: it covers the next line.
     pub(crate) statements: Vec<(u32, u32)>,
+    /// Why the file was not audited after all (its content is not what its name says).
+    pub(crate) skipped: Option<String>,
 }
 
 impl Sink {
@@ -101,6 +121,11 @@ impl Sink {
     pub fn statements(&mut self, lines: Vec<(u32, u32)>) {
         self.statements = lines;
     }
+
+    /// The file is not audited: its content is not what its name says.
+    pub fn skip(&mut self, why: impl Into<String>) {
+        self.skipped = Some(why.into());
+    }
 }
 
 /// A kind of artifact the audit reads, with its rules.
@@ -119,8 +144,60 @@ pub struct DockerfileDoc<'a> {
     pub path: &'a str,
     pub source: &'a str,
     pub ast: &'a shipshape_syntax::dockerfile::Dockerfile,
-    /// Whether the build context (the Dockerfile's folder) has a `.dockerignore` for it.
-    pub has_dockerignore: bool,
+    /// The build contexts the Dockerfile is built with: its own folder, unless compose or bake
+    /// files say otherwise.
+    pub contexts: Vec<BuildContext>,
+    /// What the repository says about how its images are built (targets, images built here).
+    pub repo: &'a Repository,
+    /// The text of another repository file (an entrypoint script in the build context).
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+/// A build context of a Dockerfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildContext {
+    /// Repository-relative folder (`""` for the root).
+    pub dir: String,
+    /// The ignore file that applies (`<Dockerfile>.dockerignore` beside the Dockerfile, else
+    /// `.dockerignore` at the root of the context) and its text.
+    pub dockerignore: Option<(String, String)>,
+    /// Where this context is declared (`compose.yaml`), `None` for the Dockerfile's own folder.
+    pub declared_in: Option<String>,
+}
+
+fn no_file(_: &str) -> Option<String> {
+    None
+}
+
+impl<'a> DockerfileDoc<'a> {
+    /// A Dockerfile seen on its own: built from its folder, which has the given ignore file
+    /// text (or none), no targets or neighbouring files known.
+    pub fn alone(
+        path: &'a str,
+        source: &'a str,
+        ast: &'a shipshape_syntax::dockerfile::Dockerfile,
+        dockerignore: Option<&str>,
+    ) -> DockerfileDoc<'a> {
+        let dir = shipshape_syntax::compose::parent(path).to_string();
+        let ignore_path = shipshape_syntax::compose::join(&dir, ".dockerignore");
+        DockerfileDoc {
+            path,
+            source,
+            ast,
+            contexts: vec![BuildContext {
+                dir,
+                dockerignore: dockerignore.map(|t| (ignore_path, t.to_string())),
+                declared_in: None,
+            }],
+            repo: Repository::none(),
+            read: &no_file,
+        }
+    }
+
+    /// Whether every build context has a `.dockerignore`.
+    pub fn has_dockerignore(&self) -> bool {
+        self.contexts.iter().all(|c| c.dockerignore.is_some())
+    }
 }
 
 /// A Dockerfile rule.
@@ -129,11 +206,29 @@ pub trait DockerfileRule: Send + Sync {
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>);
 }
 
-/// One YAML document of a compose file as rules see it.
+/// A compose project as rules see it: the effective model of its files.
 pub struct ComposeDoc<'a> {
-    pub path: &'a str,
-    pub source: &'a str,
-    pub root: &'a shipshape_syntax::yaml::Node,
+    pub project: &'a shipshape_syntax::compose::Project,
+    /// The effective model (`project.model`).
+    pub root: &'a shipshape_syntax::compose::Node,
+    /// The text of each file of the project, by its index in `project.files`.
+    pub sources: &'a [String],
+}
+
+impl ComposeDoc<'_> {
+    /// A diagnostic at `node`, in the file that set it.
+    pub fn at(
+        &self,
+        node: &shipshape_syntax::compose::Node,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(node.span, message).in_file(self.project.file_of(node))
+    }
+
+    /// The text of the file that set `node`.
+    pub fn source_of(&self, node: &shipshape_syntax::compose::Node) -> &str {
+        self.sources.get(node.file).map_or("", String::as_str)
+    }
 }
 
 /// A compose rule.

@@ -16,6 +16,8 @@ fn folder(domain: Domain) -> Option<&'static str> {
     match domain {
         Domain::Dockerfile => Some("docker"),
         Domain::Compose => Some("compose"),
+        Domain::GithubActions => Some("github-actions"),
+        Domain::GitlabCi => Some("gitlab-ci"),
         _ => None,
     }
 }

@@ -60,6 +60,8 @@ enum Command {
     /// Build every service's image, start it next to its compose backing services, and check
     /// it runs as non-root and answers its health check (docker, podman or buildah).
     Verify(VerifyArgs),
+    /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
+    Mcp(McpArgs),
 }
 
 #[derive(clap::Args)]
@@ -238,10 +240,15 @@ struct InitArgs {
     /// Repository folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these (comma-separated): docker, dockerignore, compose. Dockerfiles bring
-    /// their .dockerignore along; compose brings .env.example.
+    /// Generate only these (comma-separated): docker, dockerignore, compose, ci. Dockerfiles
+    /// bring their .dockerignore along; compose brings .env.example; ci writes the CI/CD pipeline
+    /// (and a Dependabot configuration for GitHub).
     #[arg(long, value_delimiter = ',', value_parser = parse_artifact, value_name = "WHAT")]
     only: Vec<Artifact>,
+    /// The CI system `--only ci` writes for: github or gitlab (default: the one the repository
+    /// uses, else github).
+    #[arg(long, value_parser = parse_ci, value_name = "SYSTEM")]
+    ci: Option<shipshape_gen::ci::CiProvider>,
     /// Write nothing; print a unified diff of every file that would change.
     #[arg(long)]
     dry_run: bool,
@@ -258,10 +265,25 @@ struct InitArgs {
     verify_run: VerifyRunArgs,
 }
 
+#[derive(clap::Args)]
+struct McpArgs {
+    /// Repository folder: the tools read only inside it.
+    #[arg(default_value = ".")]
+    root: PathBuf,
+    /// Let the apply_init tool write files (without it the server only reads).
+    #[arg(long)]
+    allow_write: bool,
+}
+
 fn parse_artifact(s: &str) -> Result<Artifact, String> {
     Artifact::parse(s.trim()).ok_or_else(|| {
-        format!("`{s}` is not something init generates: use docker, dockerignore or compose")
+        format!("`{s}` is not something init generates: use docker, dockerignore, compose or ci")
     })
+}
+
+fn parse_ci(s: &str) -> Result<shipshape_gen::ci::CiProvider, String> {
+    shipshape_gen::ci::CiProvider::parse(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a CI system init writes for: use github or gitlab"))
 }
 
 fn main() -> ExitCode {
@@ -308,7 +330,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = commands::assess::AssessOptions {
                 history: args.history,
             };
-            let report = commands::assess::assess(&ws, &opts)?;
+            let report =
+                commands::assess::assess(&ws, &opts, &shipshape_secrets::Progress::default())?;
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::assess(&mut out, &report, render::Style::detect())?,
@@ -377,6 +400,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => {
             let ws = Workspace::open(&args.path)?;
             run_verify(&ws, &args.run, args.format, &mut out)?
+        }
+        Command::Mcp(args) => {
+            // The protocol owns stdout: release the lock the reports hold.
+            drop(out);
+            let options = shipshape_mcp::Options {
+                allow_write: args.allow_write,
+            };
+            shipshape_mcp::serve(&args.root, options)?;
+            return Ok(ExitCode::SUCCESS);
         }
     };
     out.flush()?;
@@ -542,6 +574,7 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             only: args.only.clone(),
             dry_run: args.dry_run,
             force: args.force,
+            ci: args.ci,
         },
     );
     let shown = args.path.display().to_string();

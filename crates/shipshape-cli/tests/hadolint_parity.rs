@@ -54,7 +54,7 @@ const HADOLINT_VERSION: &str = "2.15.1";
 /// compare shipshape with a check hadolint users never see; with DL3057 turned on, hadolint
 /// flags every stage without a HEALTHCHECK, build stages included, while shipshape flags only a
 /// final image that runs a server — a difference in scope, not in findings.
-const OFF_BY_DEFAULT: &[&str] = &["DL3057"];
+const OFF_BY_DEFAULT: &[&str] = &["DL3057", "DL3063"];
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus/dockerfile")
@@ -160,7 +160,13 @@ fn instruction_ranges(source: &str) -> Vec<(usize, usize)> {
         let t = l.trim_start();
         t.is_empty() || t.starts_with('#')
     };
-    let continues = |l: &str| l.trim_end().ends_with(escape);
+    // BuildKit's rule: a trailing escape that is not itself escaped (`\\` at the end of a
+    // Windows path does not continue the line).
+    let continues = |l: &str| {
+        l.trim_end()
+            .strip_suffix(escape)
+            .is_some_and(|before| before.is_empty() || !before.ends_with(escape))
+    };
 
     let mut ranges = Vec::new();
     let mut i = 0;

@@ -8,10 +8,14 @@ pub use crate::text::line_of_offset;
 /// A pointer into the repository: the file (relative, `/`-separated), the 1-based line when the
 /// value sits on one line, and a short note saying what was read there
 /// (`package.json > engines > node`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
+)]
 pub struct Evidence {
+    #[schemars(length(min = 1))]
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub line: Option<u32>,
     pub note: String,
 }
@@ -51,9 +55,11 @@ impl std::fmt::Display for Evidence {
 }
 
 /// A detected value together with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
+#[schemars(rename = "Located_{T}")]
 pub struct Located<T> {
     pub value: T,
+    #[schemars(length(min = 1))]
     pub evidence: Vec<Evidence>,
 }
 

@@ -83,7 +83,7 @@ impl Default for WalkOptions {
 }
 
 /// Why a path was not taken into the inventory, or why its content could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "reason")]
 pub enum SkipReason {
     TooLarge {
@@ -98,6 +98,11 @@ pub enum SkipReason {
     PermissionDenied,
     Unreadable {
         error: String,
+    },
+    /// Read, but its content is not what its name or the caller says it is (a template named
+    /// `Dockerfile.template`, a Go file named `dockerfile.go`): not audited, with why.
+    NotAudited {
+        why: String,
     },
 }
 
@@ -116,6 +121,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Symlink => write!(f, "symbolic link, not followed"),
             SkipReason::PermissionDenied => write!(f, "permission denied"),
             SkipReason::Unreadable { error } => write!(f, "could not read: {error}"),
+            SkipReason::NotAudited { why } => f.write_str(why),
         }
     }
 }
@@ -130,7 +136,7 @@ fn mib(bytes: u64) -> String {
 }
 
 /// A path left out, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Skipped {
     pub path: String,
     #[serde(flatten)]
@@ -226,6 +232,7 @@ impl Inventory {
         check_root(root)?;
         let root = root.to_path_buf();
         let (mut files, mut skipped) = walk(&root, &options);
+        files.extend(tracked_but_ignored(&root, &options, &files, &skipped));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         reclassify_helm_templates(&mut files);
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -433,6 +440,219 @@ fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>) {
     (files, skipped)
 }
 
+/// Files git tracks that a `.gitignore` pattern matches: git does not ignore a tracked file, so
+/// neither does the inventory (a committed `Dockerfile.prod` under an ignored `docker/` folder is
+/// part of the repository). Files left out for any other reason — `.shipshapeignore`, the
+/// `exclude` setting, dependency folders, symbolic links — stay out.
+fn tracked_but_ignored(
+    root: &Path,
+    options: &WalkOptions,
+    files: &[FileEntry],
+    skipped: &[Skipped],
+) -> Vec<FileEntry> {
+    let Some(tracked) = git_index::tracked_files(root) else {
+        return Vec::new();
+    };
+    let seen: std::collections::HashSet<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(skipped.iter().map(|s| s.path.as_str()))
+        .collect();
+    let excluded = if options.exclude.is_empty() {
+        None
+    } else {
+        let mut ob = ignore::overrides::OverrideBuilder::new(root);
+        for pattern in &options.exclude {
+            let _ = ob.add(&format!("!{pattern}"));
+        }
+        ob.build().ok()
+    };
+    let mut own_ignores: std::collections::HashMap<String, Option<ignore::gitignore::Gitignore>> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for path in tracked {
+        if seen.contains(path.as_str())
+            || path
+                .split('/')
+                .any(|part| ALWAYS_EXCLUDED_DIRS.contains(&part))
+        {
+            continue;
+        }
+        if excluded
+            .as_ref()
+            .is_some_and(|o| o.matched(&path, false).is_ignore())
+        {
+            continue;
+        }
+        // `.shipshapeignore` in the file's folder or any folder above it.
+        let mut dir = path.as_str();
+        let mut shipshape_ignored = false;
+        loop {
+            let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
+            let gi = own_ignores.entry(parent.to_string()).or_insert_with(|| {
+                let file = root.join(parent).join(".shipshapeignore");
+                file.is_file()
+                    .then(|| ignore::gitignore::Gitignore::new(&file).0)
+            });
+            if let Some(gi) = gi {
+                let rel = path[parent.len()..].trim_start_matches('/');
+                if gi.matched_path_or_any_parents(rel, false).is_ignore() {
+                    shipshape_ignored = true;
+                    break;
+                }
+            }
+            if parent.is_empty() {
+                break;
+            }
+            dir = parent;
+        }
+        if shipshape_ignored {
+            continue;
+        }
+        let full = root.join(&path);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_file() => {}
+            _ => continue,
+        }
+        let content = OnceLock::new();
+        let kind = match classify_path(&path) {
+            Classification::Known(k) => k,
+            Classification::SniffYaml => match read_guarded(root, &path, options.max_file_size) {
+                Ok(text) => {
+                    let k = classify_yaml(&path, &text);
+                    let _ = content.set(Ok(text));
+                    k
+                }
+                Err(reason) => {
+                    let _ = content.set(Err(reason));
+                    ArtifactKind::Yaml
+                }
+            },
+        };
+        let name_start = path.rfind('/').map_or(0, |i| i + 1);
+        out.push(FileEntry {
+            name_start,
+            path,
+            kind,
+            content,
+        });
+    }
+    out
+}
+
+/// The paths git's index tracks, read from the index file itself (no git process, no library):
+/// enough of the format (versions 2 to 4) to list the paths.
+mod git_index {
+    use std::path::{Path, PathBuf};
+
+    /// The tracked files under `root`, relative to it, if `root` is inside a git work tree.
+    pub(super) fn tracked_files(root: &Path) -> Option<Vec<String>> {
+        let root = root.canonicalize().ok()?;
+        let (work_tree, git_dir) = find_git_dir(&root)?;
+        let index = std::fs::read(git_dir.join("index")).ok()?;
+        let prefix = root.strip_prefix(&work_tree).ok()?;
+        let prefix = prefix
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        let prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let paths = parse(&index)?;
+        Some(
+            paths
+                .into_iter()
+                .filter_map(|p| p.strip_prefix(prefix.as_str()).map(str::to_string))
+                .collect(),
+        )
+    }
+
+    /// The work tree and the git directory of the repository holding `dir`: a `.git` folder, or
+    /// a `.git` file pointing at one (worktrees, submodules).
+    fn find_git_dir(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            let dot_git = d.join(".git");
+            if dot_git.is_dir() {
+                return Some((d.to_path_buf(), dot_git));
+            }
+            if dot_git.is_file() {
+                let text = std::fs::read_to_string(&dot_git).ok()?;
+                let target = text.trim().strip_prefix("gitdir:")?.trim();
+                let git_dir = d.join(target);
+                return Some((d.to_path_buf(), git_dir));
+            }
+            cur = d.parent();
+        }
+        None
+    }
+
+    fn be32(b: &[u8], at: usize) -> Option<u32> {
+        Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    }
+
+    /// The paths of an index file's entries (regular files only: no symbolic links or
+    /// submodules).
+    pub(super) fn parse(b: &[u8]) -> Option<Vec<String>> {
+        if b.get(..4)? != b"DIRC" {
+            return None;
+        }
+        let version = be32(b, 4)?;
+        if !(2..=4).contains(&version) {
+            return None;
+        }
+        let count = be32(b, 8)? as usize;
+        let mut at = 12;
+        let mut out = Vec::with_capacity(count.min(1 << 20));
+        let mut previous: Vec<u8> = Vec::new();
+        for _ in 0..count {
+            let start = at;
+            let mode = be32(b, at + 24)?;
+            // ctime, mtime, dev, ino, mode, uid, gid, size: 40 bytes; then the SHA-1 and flags.
+            at += 40 + 20;
+            let flags = u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?);
+            at += 2;
+            if version >= 3 && flags & 0x4000 != 0 {
+                at += 2;
+            }
+            let path = if version == 4 {
+                // A varint: how many bytes of the previous path to drop.
+                let mut strip: usize = 0;
+                loop {
+                    let byte = *b.get(at)?;
+                    at += 1;
+                    strip = (strip << 7) | usize::from(byte & 0x7f);
+                    if byte & 0x80 == 0 {
+                        break;
+                    }
+                    strip += 1;
+                }
+                let end = at + b.get(at..)?.iter().position(|&c| c == 0)?;
+                let keep = previous.len().checked_sub(strip)?;
+                let mut path = previous[..keep].to_vec();
+                path.extend_from_slice(&b[at..end]);
+                at = end + 1;
+                path
+            } else {
+                let end = at + b.get(at..)?.iter().position(|&c| c == 0)?;
+                let path = b[at..end].to_vec();
+                // Entries are padded with NULs to a multiple of eight bytes.
+                let len = end - start + 1;
+                at = start + len.div_ceil(8) * 8;
+                path
+            };
+            previous.clone_from(&path);
+            let kind = mode >> 12;
+            // 0b1000: a regular file; symbolic links (0b1010) and submodules (0b1110) are not.
+            if kind == 0b1000 {
+                out.push(String::from_utf8(path).ok()?);
+            }
+        }
+        Some(out)
+    }
+}
+
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy();
@@ -616,6 +836,85 @@ mod tests {
             fs::write(full, c).unwrap();
         }
         dir
+    }
+
+    /// A git index (version 2) listing `paths` as regular files, as git writes it.
+    fn index_v2(paths: &[&str]) -> Vec<u8> {
+        let mut b = b"DIRC".to_vec();
+        b.extend(2u32.to_be_bytes());
+        b.extend((paths.len() as u32).to_be_bytes());
+        for p in paths {
+            let start = b.len();
+            b.extend([0u8; 24]);
+            b.extend(0o100644u32.to_be_bytes());
+            b.extend([0u8; 12]);
+            b.extend([0u8; 20]);
+            b.extend((p.len() as u16).to_be_bytes());
+            b.extend(p.as_bytes());
+            let len = b.len() - start + 1;
+            b.extend(std::iter::repeat_n(0u8, len.div_ceil(8) * 8 - (len - 1)));
+        }
+        b
+    }
+
+    #[test]
+    fn tracked_files_are_taken_even_when_a_gitignore_matches_them() {
+        let dir = tree(&[
+            (".gitignore", b"docker/\nbuild/\n"),
+            ("docker/Dockerfile.prod", b"FROM alpine:3.20\n"),
+            ("build/output.log", b"untracked, ignored\n"),
+            (".shipshapeignore", b"legacy/\n"),
+            ("legacy/Dockerfile", b"FROM alpine:3.20\n"),
+            ("node_modules/x/Dockerfile", b"FROM alpine:3.20\n"),
+        ]);
+        fs::create_dir_all(dir.path().join(".git")).unwrap();
+        fs::write(
+            dir.path().join(".git/index"),
+            index_v2(&[
+                ".gitignore",
+                ".shipshapeignore",
+                "docker/Dockerfile.prod",
+                "legacy/Dockerfile",
+                "node_modules/x/Dockerfile",
+            ]),
+        )
+        .unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert!(inv.contains("docker/Dockerfile.prod"), "{:?}", inv.files());
+        assert_eq!(
+            inv.get("docker/Dockerfile.prod").unwrap().kind,
+            ArtifactKind::Dockerfile
+        );
+        // Untracked and ignored; or left out by shipshape's own ignore file or folder list.
+        assert!(!inv.contains("build/output.log"));
+        assert!(!inv.contains("legacy/Dockerfile"));
+        assert!(!inv.contains("node_modules/x/Dockerfile"));
+    }
+
+    #[test]
+    fn reads_index_versions_2_and_4() {
+        assert_eq!(
+            git_index::parse(&index_v2(&["a/b.txt", "a/c.txt"])).unwrap(),
+            ["a/b.txt", "a/c.txt"]
+        );
+        // Version 4: each path drops bytes of the previous one and adds a suffix.
+        let mut v4 = b"DIRC".to_vec();
+        v4.extend(4u32.to_be_bytes());
+        v4.extend(2u32.to_be_bytes());
+        for (strip, suffix) in [(0u8, "src/main.rs"), (7u8, "lib.rs")] {
+            v4.extend([0u8; 24]);
+            v4.extend(0o100644u32.to_be_bytes());
+            v4.extend([0u8; 32]);
+            v4.extend((suffix.len() as u16).to_be_bytes());
+            v4.push(strip);
+            v4.extend(suffix.as_bytes());
+            v4.push(0);
+        }
+        assert_eq!(
+            git_index::parse(&v4).unwrap(),
+            ["src/main.rs", "src/lib.rs"]
+        );
+        assert!(git_index::parse(b"not an index").is_none());
     }
 
     #[test]

@@ -63,9 +63,23 @@ impl From<std::ops::Range<usize>> for Span {
 }
 
 /// A 1-based line and column (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 pub struct Position {
+    #[schemars(range(min = 1))]
     pub line: u32,
+    #[schemars(range(min = 1))]
     pub column: u32,
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use shipshape_core::{Evidence, Located, Skipped};
 
 /// Everything detected about one repository.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Facts {
     /// Deployable services (apps, APIs, workers, static sites), in root-path order.
     pub services: Vec<Service>,
@@ -33,11 +33,13 @@ pub struct Facts {
 }
 
 /// A deployable unit: one folder with its own build and start.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Service {
     /// Unique name: the package's own name when it has one, else the folder name.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Folder relative to the repository root (`.` for the root).
+    #[schemars(length(min = 1))]
     pub root: String,
     pub role: ServiceRole,
     pub language: Located<Language>,
@@ -91,7 +93,19 @@ impl Service {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceRole {
     /// Serves pages to browsers from a server process (Next.js, Rails views, …).
@@ -104,7 +118,19 @@ pub enum ServiceRole {
     Worker,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Language {
     Javascript,
@@ -120,7 +146,19 @@ pub enum Language {
     Html,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Framework {
     // Node
@@ -173,7 +211,19 @@ pub enum Framework {
     StaticSiteGenerator,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum PackageManager {
     Npm,
@@ -194,7 +244,19 @@ pub enum PackageManager {
 }
 
 /// A kind of backing service a dependency implies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum BackingKind {
     Postgres,
@@ -250,7 +312,7 @@ impl BackingKind {
 }
 
 /// One backing service of the repository, shared by the services that use it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct BackingService {
     pub id: String,
     pub kind: BackingKind,
@@ -259,7 +321,7 @@ pub struct BackingService {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Monorepo {
     /// Workspace tools found (npm/yarn/pnpm workspaces, turbo, nx, cargo workspace, go.work, …).
     pub tools: Vec<Located<String>>,
@@ -267,7 +329,19 @@ pub struct Monorepo {
     pub packages: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum CiSystem {
     GithubActions,
@@ -284,7 +358,19 @@ pub enum CiSystem {
     Woodpecker,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum CloudProvider {
     Aws,
@@ -302,7 +388,19 @@ pub enum CloudProvider {
     Heroku,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Orchestrator {
     Kubernetes,
@@ -317,7 +415,19 @@ pub enum Orchestrator {
     Paas,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    schemars::JsonSchema,
+    Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum IacTool {
     Terraform,
@@ -333,7 +443,7 @@ pub enum IacTool {
 }
 
 /// How the repository separates dev, staging and production.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Environments {
     /// Environment names found (`dev`, `staging`, `prod`, …), each with where.
     pub names: Vec<Located<String>>,
@@ -343,7 +453,7 @@ pub struct Environments {
     pub strategies: Vec<Located<String>>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Observability {
     /// Metrics clients (`prometheus`, `opentelemetry-metrics`, `statsd`, `datadog`, …).
     pub metrics: Vec<Located<String>>,
@@ -356,7 +466,7 @@ pub struct Observability {
 }
 
 /// Container artifacts that already exist.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Containers {
     pub dockerfiles: Vec<DockerfileFacts>,
     pub compose_files: Vec<String>,
@@ -364,7 +474,7 @@ pub struct Containers {
 }
 
 /// What a quick read of an existing Dockerfile tells (the audit reads it in depth).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct DockerfileFacts {
     pub path: String,
     /// Number of `FROM` stages.
@@ -379,7 +489,7 @@ pub struct DockerfileFacts {
 }
 
 /// A value detection could not settle on its own.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Ambiguity {
     /// What is ambiguous: `services.api.port`, `repository.cloud`, …
     pub subject: String,
@@ -393,10 +503,13 @@ pub struct Ambiguity {
 }
 
 /// A file detection could not use, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema, Deserialize,
+)]
 pub struct Note {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub line: Option<u32>,
     pub message: String,
 }

@@ -9,7 +9,7 @@ use crate::{Facts, Orchestrator};
 
 /// The short answer. A single value is given only when the repository points at one; otherwise
 /// it is null and the list (and `facts.ambiguities`) says what was seen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub cloud_provider: Option<String>,
     pub cloud_providers: Vec<String>,

@@ -18,7 +18,9 @@ use crate::redact;
 use crate::rule::{RuleInfo, RuleMeta};
 
 /// Where a finding is: the file and the exact range of the offending token.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
+)]
 pub struct Location {
     pub path: String,
     pub start: Position,
@@ -27,7 +29,7 @@ pub struct Location {
 }
 
 /// Where a finding seen in git history comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct Provenance {
     /// The first commit (oldest by commit time) that carries the problem.
     pub commit: String,
@@ -166,6 +168,8 @@ impl<'a> From<&'a RuleInfo> for RuleRef<'a> {
 pub struct FindingBuilder<'a> {
     path: &'a str,
     source: &'a [u8],
+    /// The source as text, when it is valid UTF-8 (checked once, not per finding).
+    text: Option<&'a str>,
     lines: LineIndex<'a>,
 }
 
@@ -178,6 +182,7 @@ impl<'a> FindingBuilder<'a> {
         FindingBuilder {
             path,
             source,
+            text: std::str::from_utf8(source).ok(),
             lines: LineIndex::from_bytes(source),
         }
     }
@@ -192,9 +197,9 @@ impl<'a> FindingBuilder<'a> {
 
     /// A span kept inside the source and, where the source is text, on character boundaries.
     fn clamp(&self, s: Span) -> Span {
-        match std::str::from_utf8(self.source) {
-            Ok(text) => s.clamp(text),
-            Err(_) => {
+        match self.text {
+            Some(text) => s.clamp(text),
+            None => {
                 let a = s.start.min(self.source.len());
                 Span::new(a, s.end.min(self.source.len()).max(a))
             }

@@ -9,7 +9,7 @@ use crate::finding::Finding;
 use crate::rule::Domain;
 
 /// Counters of a git-history scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
 pub struct HistoryStats {
     pub commits: usize,
     /// Distinct blobs reachable from the scanned commits.

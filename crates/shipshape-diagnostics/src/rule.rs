@@ -10,7 +10,9 @@ use serde::Serialize;
 use shipshape_core::Severity;
 
 /// The kind of artifact a rule reads. Selection accepts the [`Domain::name`] (`--select compose`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Domain {
     Dockerfile,
@@ -164,7 +166,7 @@ impl RuleDocs {
 }
 
 /// Where a rule came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleOrigin {
     /// Compiled into shipshape.

@@ -3,6 +3,7 @@
 //! by shipshape's own rules — a generated artifact with a finding is a bug — and only then
 //! written, atomically, never over a file the user has unless asked to.
 
+pub mod ci;
 pub mod compose;
 pub mod docker;
 pub mod dockerignore;
@@ -27,6 +28,8 @@ pub enum Artifact {
     Dockerignore,
     /// compose.yaml for local development, with .env.example.
     Compose,
+    /// A CI/CD pipeline (GitHub Actions or GitLab CI) and its Dependabot configuration.
+    Ci,
 }
 
 impl Artifact {
@@ -38,6 +41,7 @@ impl Artifact {
             "docker" | "dockerfile" => Some(Artifact::Docker),
             "dockerignore" => Some(Artifact::Dockerignore),
             "compose" => Some(Artifact::Compose),
+            "ci" => Some(Artifact::Ci),
             _ => None,
         }
     }
@@ -93,6 +97,8 @@ pub struct BuildContext {
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     pub only: Vec<Artifact>,
+    /// The CI system `Artifact::Ci` writes for; the detected one (else GitHub) when `None`.
+    pub ci: Option<ci::CiProvider>,
     /// Generate a Dockerfile for a service that already has one (`init --force`, which then
     /// replaces it); otherwise the user's Dockerfile is left alone.
     pub replace_existing: bool,
@@ -102,6 +108,7 @@ impl Default for InitOptions {
     fn default() -> Self {
         InitOptions {
             only: Artifact::ALL.to_vec(),
+            ci: None,
             replace_existing: false,
         }
     }
@@ -136,6 +143,10 @@ pub fn plan(facts: &Facts, inv: &Inventory, opts: &InitOptions) -> Plan {
     }
     if opts.wants(Artifact::Docker) || opts.wants(Artifact::Compose) {
         readme::plan(facts, inv, &mut plan);
+    }
+    // After the Dockerfiles: the image jobs build the ones this plan writes.
+    if opts.wants(Artifact::Ci) {
+        ci::plan(facts, inv, opts.ci, &mut plan);
     }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
     plan

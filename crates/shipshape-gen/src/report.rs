@@ -15,7 +15,7 @@ use crate::{Artifact, Category, Plan};
 pub const SCHEMA_VERSION: &str = "1";
 
 /// The overall outcome, as `status` in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// At least one file was written.
@@ -31,7 +31,7 @@ pub enum Status {
 }
 
 /// What was done, per area of the DevOps work.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, Default)]
 pub struct DevopsProgress {
     pub docker: Vec<String>,
     pub ci_cd: Vec<String>,
@@ -51,7 +51,7 @@ impl DevopsProgress {
 }
 
 /// One planned file and what happened to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileReport {
     pub path: String,
     /// `created`, `updated`, `would-create`, `would-update`, `skipped`, `unchanged`, or
@@ -63,7 +63,7 @@ pub struct FileReport {
 }
 
 /// The report of one `init` run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InitReport {
     pub schema_version: &'static str,
     pub status: Status,

@@ -128,6 +128,10 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
                 &opts,
                 &mut errors,
             ),
+            Kind::Yaml if ci_kind(&file.path).is_some() => {
+                let kind = ci_kind(&file.path).unwrap_or(ArtifactKind::Yaml);
+                audit(file, kind, false, &selection, &opts, &mut errors);
+            }
             Kind::Yaml => {
                 if let Err(e) = shipshape_syntax::yaml::parse(&file.content) {
                     let (line, column) =
@@ -146,6 +150,19 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
         }
     }
     errors
+}
+
+/// A CI file the audit has a domain for (a workflow, `.gitlab-ci.yml`): audited like a
+/// Dockerfile, parse errors included.
+fn ci_kind(path: &str) -> Option<ArtifactKind> {
+    use shipshape_core::artifact::{classify_path, Classification};
+    match classify_path(path) {
+        Classification::Known(
+            k
+            @ (ArtifactKind::GithubWorkflow | ArtifactKind::GithubAction | ArtifactKind::GitlabCi),
+        ) => Some(k),
+        _ => None,
+    }
 }
 
 fn whole_file(file: &PlannedFile, rule: &str, message: &str) -> VerifyError {

@@ -1,28 +1,62 @@
 //! The matching engine. One Aho-Corasick pass finds every rule keyword in the bytes; only the
-//! rules whose keywords occur run their regex, and only on the lines around those occurrences
-//! (multi-line rules get a wider window). A match then has to pass the rule's entropy minimum
-//! and the placeholder filter. Where matches of several rules overlap, the rule listed first —
-//! the more specific one — wins.
+//! rules whose keywords occur run, and a regex only on the lines around those occurrences
+//! (multi-line rules get a wider window). Rules limited to some paths (`.pgpass`, `master.key`)
+//! run on the whole of a file at such a path. Parser rules read the file as the format it is.
+//!
+//! The same pass finds the base64 forms of token prefixes and of `-----BEGIN`: the base64 text
+//! around them is decoded and scanned again (two levels deep at most), and what is found there
+//! is reported at the encoded bytes in the file.
+//!
+//! A candidate then has to pass the rule's structural check, its entropy minimum and the
+//! placeholder filter. Where matches of several rules overlap, the rule listed first — the more
+//! specific one — wins.
 
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use shipshape_diagnostics::secret_identity;
 
+use crate::base64::{self, EncodedRun};
+use crate::checks::{line_before, CheckInput};
 use crate::filter;
-use crate::rules::{Rule, RuleError};
+use crate::formats::Candidate;
+use crate::rules::{example_text, Matcher, Rule, RuleError};
 
 /// How far past its keyword a multi-line match (a PEM block) may reach.
 const MULTILINE_WINDOW: usize = 16 * 1024;
+
+/// How many times encoded text inside encoded text is decoded (a kubeconfig, base64-encoded in
+/// a Kubernetes Secret, holding a base64 key).
+const MAX_DECODE_DEPTH: u8 = 2;
+
+/// Characters of a literal's base64 form the keyword gate looks for.
+const ENCODED_FORM_LEN: usize = 8;
+
+/// Shortest base64 run worth decoding, and the longest followed.
+const MIN_ENCODED_RUN: usize = 16;
+const MAX_ENCODED_RUN: usize = 256 * 1024;
 
 /// A match that passed every check. Spans are byte offsets into the scanned bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawMatch {
     /// Index into [`RuleSet::rules`].
     pub rule: usize,
-    /// The secret itself.
+    /// The secret itself (for a secret found in base64 text, the encoded bytes that hold it).
     pub secret: Range<usize>,
-    /// The whole regex match (keyword context included).
+    /// The whole match (keyword context included).
     pub whole: Range<usize>,
+    /// The identity of the secret's value (decoded, when the file holds it encoded), equal for
+    /// every occurrence of the same value during this run.
+    pub identity: u64,
+}
+
+/// What a keyword pattern of the gate stands for.
+#[derive(Debug, Clone)]
+enum GateEntry {
+    /// A keyword of these rules.
+    Rules(Vec<u32>),
+    /// A base64 form of a token prefix or a PEM header: decode the text around it.
+    Encoded,
 }
 
 /// Compiled rules plus the keyword prefilter over all of them.
@@ -30,8 +64,59 @@ pub struct RawMatch {
 pub struct RuleSet {
     rules: Vec<Rule>,
     gate: AhoCorasick,
-    /// For each keyword pattern of `gate`, the rules that listed it.
-    gate_rules: Vec<Vec<u32>>,
+    gate_entries: Vec<GateEntry>,
+    /// Rules limited to some paths and with no keyword: they run on the whole file.
+    path_only: Vec<usize>,
+    /// The catalog entries, made once (each masks its rule's example with the rule itself).
+    entries: std::sync::OnceLock<Vec<shipshape_diagnostics::RuleInfo>>,
+}
+
+/// The literals whose base64 forms open the decoding of the text around them: the original-case
+/// prefix of every rule whose example secret starts with one of its keywords (`ghp_`, `AKIA`,
+/// `xoxb-`), and `-----BEGIN` for PEM.
+fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> Vec<Vec<u8>> {
+    let mut lits: Vec<Vec<u8>> = vec![b"-----BEGIN ".to_vec()];
+    for (i, r) in rules.iter().enumerate() {
+        let Some(example) = r.examples.first() else {
+            continue;
+        };
+        let text = example_text(example);
+        let Some(m) = probe.find_rule(i, text.as_bytes()).into_iter().next() else {
+            continue;
+        };
+        let secret = &text.as_bytes()[m.secret];
+        for k in &r.keywords {
+            if k.len() >= 3
+                && secret.len() > k.len()
+                && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+            {
+                lits.push(secret[..k.len()].to_vec());
+            }
+        }
+    }
+    lits.sort();
+    lits.dedup();
+    lits
+}
+
+fn build_gate(patterns: &[String]) -> Result<AhoCorasick, RuleError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .or_else(|_| {
+            // A DFA over very many user keywords can exceed the size limit; the contiguous NFA
+            // is slower but has none.
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+        })
+        .map_err(|e| RuleError::Parse {
+            source_name: "secret rule keywords".into(),
+            message: e.to_string(),
+        })
 }
 
 impl RuleSet {
@@ -43,73 +128,158 @@ impl RuleSet {
                 return Err(RuleError::Duplicate { id: r.id.clone() });
             }
         }
-        let mut keywords: Vec<String> = Vec::new();
-        let mut gate_rules: Vec<Vec<u32>> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut entries: Vec<GateEntry> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             for k in &r.keywords {
-                match keywords.iter().position(|x| x == k) {
-                    Some(p) => gate_rules[p].push(i as u32),
+                match patterns.iter().position(|x| x == k) {
+                    Some(p) => {
+                        if let GateEntry::Rules(list) = &mut entries[p] {
+                            list.push(i as u32);
+                        }
+                    }
                     None => {
-                        keywords.push(k.clone());
-                        gate_rules.push(vec![i as u32]);
+                        patterns.push(k.clone());
+                        entries.push(GateEntry::Rules(vec![i as u32]));
                     }
                 }
             }
         }
-        let gate = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .or_else(|_| {
-                // A DFA over very many user keywords can exceed the size limit; the
-                // contiguous NFA is slower but has none.
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-            })
-            .map_err(|e| RuleError::Parse {
-                source_name: "secret rule keywords".into(),
-                message: e.to_string(),
-            })?;
-        Ok(RuleSet {
+        let path_only = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        // The rules alone (no gate: matching one rule on its example needs none) find each
+        // rule's example secret; the encoded forms are derived from those.
+        let probe = RuleSet {
+            gate: build_gate(&[])?,
             rules,
-            gate,
-            gate_rules,
+            gate_entries: Vec::new(),
+            path_only,
+            entries: std::sync::OnceLock::new(),
+        };
+        for lit in encoded_literals(&probe.rules, &probe) {
+            // A PEM header may sit anywhere in an encoded file (all three alignments); a token
+            // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
+            // distinctive enough: longer forms only grow the automaton.
+            let forms = base64::stable_forms(&lit);
+            let keep = if lit.starts_with(b"-----") { 3 } else { 1 };
+            for form in forms.into_iter().take(keep) {
+                let form: String = form.chars().take(ENCODED_FORM_LEN).collect();
+                if !patterns.contains(&form) {
+                    patterns.push(form);
+                    entries.push(GateEntry::Encoded);
+                }
+            }
+        }
+        Ok(RuleSet {
+            gate: build_gate(&patterns)?,
+            gate_entries: entries,
+            ..probe
         })
     }
 
-    /// The built-in rules.
+    /// The built-in rules, with their prefilter built once per process (a long-lived process
+    /// such as the MCP server would otherwise pay for it on every call); a copy shares the
+    /// compiled regexes and automaton.
     pub fn builtin() -> RuleSet {
-        RuleSet::new(crate::rules::builtin())
-            .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let set = RuleSet::new(crate::rules::builtin())
+                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+                // Made now, so every copy carries them.
+                set.catalog_entries();
+                set
+            })
+            .clone()
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
-    /// Catalog entries for every rule of the set.
+    /// Catalog entries for every rule of the set, made once. Each shows its rule's first
+    /// example with every secret the rule finds in it masked (a parser rule's too).
     pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
-        self.rules.iter().map(Rule::info).collect()
+        self.entries
+            .get_or_init(|| {
+                (0..self.rules.len())
+                    .map(|i| self.rules[i].info(self.masked_example(i)))
+                    .collect()
+            })
+            .clone()
+    }
+
+    fn masked_example(&self, rule: usize) -> Option<String> {
+        let text = example_text(self.rules[rule].examples.first()?);
+        let bytes = text.as_bytes();
+        let spans: Vec<shipshape_diagnostics::Span> = self
+            .find_rule(rule, bytes)
+            .into_iter()
+            .map(|m| m.secret.into())
+            .collect();
+        Some(if spans.is_empty() {
+            shipshape_diagnostics::redact::redact(bytes)
+        } else {
+            shipshape_diagnostics::redact::mask(bytes, 0, bytes, &spans, &[])
+        })
     }
 
     /// Every secret in `hay`, in order of position, overlaps resolved in favour of the rule
-    /// listed first.
+    /// listed first. Rules limited to some paths do not run: see [`RuleSet::find_at`].
     pub fn find(&self, hay: &[u8]) -> Vec<RawMatch> {
+        resolve_overlaps(self.find_all(None, hay, 0))
+    }
+
+    /// Every secret in the file at `path` whose content is `hay`.
+    pub fn find_at(&self, path: &str, hay: &[u8]) -> Vec<RawMatch> {
+        resolve_overlaps(self.find_all(Some(path), hay, 0))
+    }
+
+    /// Whether a rule limited to some paths applies to a file at `path`: then its content
+    /// must be scanned knowing the path ([`RuleSet::find`] leaves such rules out).
+    pub fn has_path_rules_for(&self, path: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| !r.paths.is_empty() && r.applies_to(path))
+    }
+
+    fn find_all(&self, path: Option<&str>, hay: &[u8], depth: u8) -> Vec<RawMatch> {
+        let applies = |r: usize| {
+            let rule = &self.rules[r];
+            rule.paths.is_empty() || path.is_some_and(|p| rule.applies_to(p))
+        };
         let mut hits: Vec<(u32, usize)> = Vec::new();
+        let mut encoded_at: Vec<usize> = Vec::new();
         for m in self.gate.find_overlapping_iter(hay) {
-            for &r in &self.gate_rules[m.pattern().as_usize()] {
-                hits.push((r, m.start()));
+            match &self.gate_entries[m.pattern().as_usize()] {
+                GateEntry::Rules(list) => {
+                    for &r in list {
+                        if applies(r as usize) {
+                            hits.push((r, m.start()));
+                        }
+                    }
+                }
+                GateEntry::Encoded => {
+                    if depth < MAX_DECODE_DEPTH {
+                        encoded_at.push(m.start());
+                    }
+                }
             }
         }
-        if hits.is_empty() {
-            return Vec::new();
+        let mut out = Vec::new();
+        if let Some(p) = path {
+            for &r in &self.path_only {
+                if self.rules[r].applies_to(p) {
+                    self.run_whole(r, hay, depth, &mut out);
+                }
+            }
         }
         hits.sort_unstable();
         hits.dedup();
-        let mut out = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let rule = hits[i].0;
@@ -118,28 +288,71 @@ impl RuleSet {
                 j += 1;
             }
             let positions: Vec<usize> = hits[i..j].iter().map(|h| h.1).collect();
-            self.run_rule(rule as usize, hay, &positions, &mut out);
+            self.run_rule(rule as usize, hay, &positions, depth, &mut out);
             i = j;
         }
-        resolve_overlaps(out)
-    }
-
-    /// Matches of one rule anywhere in `hay`, keyword gate not applied (for testing a rule on
-    /// its own examples).
-    pub fn find_rule(&self, rule: usize, hay: &[u8]) -> Vec<RawMatch> {
-        let mut out = Vec::new();
-        self.match_window(rule, hay, 0..hay.len(), &mut out);
+        if !encoded_at.is_empty() {
+            self.scan_encoded(hay, &encoded_at, depth, &mut out);
+        }
         out
     }
 
-    /// Whether any keyword of `rule` occurs in `hay`.
-    pub fn gate_admits(&self, rule: usize, hay: &[u8]) -> bool {
-        self.gate
-            .find_overlapping_iter(hay)
-            .any(|m| self.gate_rules[m.pattern().as_usize()].contains(&(rule as u32)))
+    /// Decode the base64 runs around `positions` and report what is in them at the encoded
+    /// bytes.
+    fn scan_encoded(&self, hay: &[u8], positions: &[usize], depth: u8, out: &mut Vec<RawMatch>) {
+        let mut done_to = 0;
+        for &pos in positions {
+            if pos < done_to {
+                continue;
+            }
+            let Some(run) = base64::run_around(hay, pos, MIN_ENCODED_RUN, MAX_ENCODED_RUN) else {
+                continue;
+            };
+            done_to = run.span.end;
+            let inner = resolve_overlaps(self.find_all(None, &run.decoded, depth + 1));
+            out.extend(inner.into_iter().map(|m| map_encoded(&run, m)));
+        }
     }
 
-    fn run_rule(&self, rule: usize, hay: &[u8], positions: &[usize], out: &mut Vec<RawMatch>) {
+    /// Matches of one rule anywhere in `hay`, keyword gate not applied (for testing a rule on
+    /// its own examples). A rule limited to some paths is run as if `hay` were at its example
+    /// path.
+    pub fn find_rule(&self, rule: usize, hay: &[u8]) -> Vec<RawMatch> {
+        let mut out = Vec::new();
+        self.run_whole(rule, hay, 0, &mut out);
+        out
+    }
+
+    /// Whether any keyword of `rule` occurs in `hay` (always, for a rule with no keyword).
+    pub fn gate_admits(&self, rule: usize, hay: &[u8]) -> bool {
+        self.rules[rule].keywords.is_empty()
+            || self.gate.find_overlapping_iter(hay).any(|m| {
+                matches!(&self.gate_entries[m.pattern().as_usize()],
+                    GateEntry::Rules(list) if list.contains(&(rule as u32)))
+            })
+    }
+
+    /// Run `rule` over all of `hay`.
+    fn run_whole(&self, rule: usize, hay: &[u8], depth: u8, out: &mut Vec<RawMatch>) {
+        match &self.rules[rule].matcher {
+            Matcher::Regex { .. } => self.match_window(rule, hay, 0..hay.len(), out),
+            Matcher::Parser(_) => self.run_parser(rule, hay, depth, out),
+        }
+    }
+
+    fn run_rule(
+        &self,
+        rule: usize,
+        hay: &[u8],
+        positions: &[usize],
+        depth: u8,
+        out: &mut Vec<RawMatch>,
+    ) {
+        if let Matcher::Parser(_) = self.rules[rule].matcher {
+            // A parser reads the whole file once, wherever its keywords are.
+            self.run_parser(rule, hay, depth, out);
+            return;
+        }
         let multiline = self.rules[rule].multiline;
         let mut covered_to = 0usize;
         for &pos in positions {
@@ -161,42 +374,155 @@ impl RuleSet {
 
     fn match_window(&self, rule: usize, hay: &[u8], window: Range<usize>, out: &mut Vec<RawMatch>) {
         let r = &self.rules[rule];
+        let Matcher::Regex { regex, name_group } = &r.matcher else {
+            return;
+        };
         let base = window.start;
         let text = &hay[window];
-        for caps in r.regex.captures_iter(text) {
+        for caps in regex.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
             let secret = match r.secret_group {
                 Some(g) => caps.get(g),
-                None => (1..caps.len()).find_map(|g| caps.get(g)).or(Some(whole)),
+                None => (1..caps.len())
+                    .filter(|g| Some(*g) != *name_group)
+                    .find_map(|g| caps.get(g))
+                    .or(Some(whole)),
             };
             let Some(secret) = secret else { continue };
-            let bytes = secret.as_bytes();
-            if bytes.is_empty() {
+            if secret.is_empty() {
                 continue;
             }
-            if let Some(min) = r.entropy {
-                if filter::shannon_entropy(bytes) < min {
-                    continue;
+            let secret = base + secret.start()..base + secret.end();
+            let whole = base + whole.start()..base + whole.end();
+            let name = name_group
+                .and_then(|g| caps.get(g))
+                .map(|n| base + n.start()..base + n.end());
+            if accepts(r, hay, &secret, &whole, name.as_ref(), None) {
+                out.push(RawMatch {
+                    rule,
+                    identity: secret_identity(&hay[secret.clone()]),
+                    secret,
+                    whole,
+                });
+            }
+        }
+    }
+
+    fn run_parser(&self, rule: usize, hay: &[u8], depth: u8, out: &mut Vec<RawMatch>) {
+        let r = &self.rules[rule];
+        let Matcher::Parser(parser) = r.matcher else {
+            return;
+        };
+        for c in parser.candidates(hay) {
+            let Candidate {
+                secret,
+                whole,
+                name,
+                decoded,
+            } = c;
+            if let Some(decoded) = &decoded {
+                // What a more specific rule finds in the decoded value wins over the file
+                // format's own finding.
+                if parser.scans_decoded_values() && depth < MAX_DECODE_DEPTH {
+                    if let Some(run) = base64::decode_span(hay, secret.clone()) {
+                        let inner = resolve_overlaps(self.find_all(None, &run.decoded, depth + 1));
+                        if !inner.is_empty() {
+                            out.extend(inner.into_iter().map(|m| map_encoded(&run, m)));
+                            continue;
+                        }
+                    }
                 }
+                if accepts(r, hay, &secret, &whole, name.as_ref(), Some(decoded)) {
+                    out.push(RawMatch {
+                        rule,
+                        identity: secret_identity(decoded),
+                        secret,
+                        whole,
+                    });
+                }
+            } else if accepts(r, hay, &secret, &whole, name.as_ref(), None) {
+                out.push(RawMatch {
+                    rule,
+                    identity: secret_identity(&hay[secret.clone()]),
+                    secret,
+                    whole,
+                });
             }
-            if filter::is_placeholder(bytes) {
-                continue;
-            }
-            if r.generic_value && filter::is_generic_non_secret(bytes) {
-                continue;
-            }
-            out.push(RawMatch {
-                rule,
-                secret: base + secret.start()..base + secret.end(),
-                whole: base + whole.start()..base + whole.end(),
-            });
         }
     }
 }
 
-/// Sort by position; where secrets overlap keep the match of the earliest-listed rule.
+/// A match found in decoded text, placed at the encoded bytes that hold it.
+fn map_encoded(run: &EncodedRun, m: RawMatch) -> RawMatch {
+    RawMatch {
+        rule: m.rule,
+        secret: run.encoded_span(m.secret),
+        whole: run.encoded_span(m.whole),
+        identity: m.identity,
+    }
+}
+
+/// The checks every candidate passes: the rule's structural check, its entropy minimum, the
+/// placeholder filter (unless the structural check proved a key) and, for rules whose value may
+/// be any literal, the generic-value filter. `decoded` is the value as the application sees it
+/// when the file holds it encoded.
+fn accepts(
+    r: &Rule,
+    hay: &[u8],
+    secret: &Range<usize>,
+    whole: &Range<usize>,
+    name: Option<&Range<usize>>,
+    decoded: Option<&[u8]>,
+) -> bool {
+    let value = decoded.unwrap_or(&hay[secret.clone()]);
+    if let Some(check) = r.check {
+        let input = CheckInput {
+            whole: &hay[whole.clone()],
+            secret: value,
+            name: name.map(|n| &hay[n.clone()]),
+            before: &hay[line_before(hay, whole.start)],
+            before_secret: &hay[line_before(hay, secret.start)],
+        };
+        if !check.accepts(&input) {
+            return false;
+        }
+    }
+    if let Some(min) = r.entropy {
+        if filter::shannon_entropy(value) < min {
+            return false;
+        }
+    }
+    let structural = r.check.is_some_and(|c| c.proves_structure());
+    if !structural && filter::is_placeholder(value) {
+        return false;
+    }
+    if !structural && decoded.is_none() && inside_encoded_blob(hay, secret) {
+        return false;
+    }
+    !(r.generic_value && filter::is_generic_non_secret(value))
+}
+
+/// Shortest run of base64 characters around a match that makes it a piece of embedded binary
+/// data (a font or image in a `data:` URI, a certificate) rather than a token.
+const ENCODED_BLOB: usize = 256;
+
+/// Whether the secret at `secret` is the middle of a long base64 run: a token is delimited,
+/// a string that happens to look like one inside embedded data is not.
+fn inside_encoded_blob(hay: &[u8], secret: &Range<usize>) -> bool {
+    let b64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    let before = hay[..secret.start]
+        .iter()
+        .rev()
+        .take_while(|c| b64(c))
+        .count();
+    let after = hay[secret.end..].iter().take_while(|c| b64(c)).count();
+    before > 0 && after > 0 && before + secret.len() + after >= ENCODED_BLOB
+}
+
+/// Sort by position; where secrets overlap keep the match of the earliest-listed rule, and of
+/// two matches of one rule the longer.
 fn resolve_overlaps(mut matches: Vec<RawMatch>) -> Vec<RawMatch> {
-    matches.sort_by_key(|m| (m.rule, m.secret.start));
+    matches.sort_by_key(|m| (m.rule, m.secret.start, std::cmp::Reverse(m.secret.end)));
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
     for m in matches {
         // Rules arrive in priority order, so anything already kept outranks `m`.
@@ -215,6 +541,10 @@ fn resolve_overlaps(mut matches: Vec<RawMatch>) -> Vec<RawMatch> {
 mod tests {
     use super::*;
 
+    fn slug_of(set: &RuleSet, m: &RawMatch) -> String {
+        set.rules()[m.rule].slug.clone()
+    }
+
     #[test]
     fn works_on_bytes_that_are_not_utf8() {
         let set = RuleSet::builtin();
@@ -223,7 +553,7 @@ mod tests {
         hay.extend_from_slice(b"Z3kq9RbT2vWx8YcN4mLp7HdJ6sGf1AeQ0uVi\n\xff");
         let found = set.find(&hay);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(set.rules()[found[0].rule].slug, "github-pat-classic");
+        assert_eq!(slug_of(&set, &found[0]), "github-pat-classic");
     }
 
     #[test]
@@ -232,7 +562,7 @@ mod tests {
         let url = format!("postgres://app:{}@db.internal:5432/app", "Zq8Lp2Wn5Rt9Xv3K");
         let found = set.find(url.as_bytes());
         assert_eq!(found.len(), 1);
-        assert_eq!(set.rules()[found[0].rule].slug, "postgres-url-password");
+        assert_eq!(slug_of(&set, &found[0]), "postgres-url-password");
     }
 
     #[test]
@@ -243,5 +573,29 @@ mod tests {
             "AWS_Secret_Access_Key = ", "Xq8Lp2Wn5Rt9Xv3KzY7mB4nC1dF6gH0jK2lM9pQr"
         );
         assert!(!set.find(text.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn a_base64_encoded_token_is_found_at_its_encoded_bytes() {
+        let set = RuleSet::builtin();
+        let token = format!("ghp_{}", "Z3kq9RbT2vWx8YcN4mLp7HdJ6sGf1AeQ0uVi");
+        let enc = base64::encode(token.as_bytes());
+        let text = format!("ci:\n  encoded: {enc}\n");
+        let found = set.find(text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(slug_of(&set, &found[0]), "github-pat-classic");
+        assert_eq!(&text[found[0].secret.clone()], enc);
+        assert_eq!(found[0].identity, secret_identity(token.as_bytes()));
+    }
+
+    #[test]
+    fn path_rules_run_only_at_their_paths() {
+        let set = RuleSet::builtin();
+        let text = b"db.internal:5432:app:app:Zq8Lp2Wn5Rt9Xv3K\n";
+        assert!(set.find(text).is_empty());
+        assert!(set.find_at("notes.txt", text).is_empty());
+        let found = set.find_at("home/ci/.pgpass", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(slug_of(&set, &found[0]), "pgpass-password");
     }
 }

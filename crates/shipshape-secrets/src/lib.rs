@@ -1,18 +1,24 @@
 //! Secret scanning: provider rules kept as data ([`rules`], `data/rules.toml`), a matching
-//! engine that runs a rule's regex only where one of its keywords occurs ([`engine`]), the
-//! checks that keep placeholders out ([`filter`]), findings that never carry a whole secret
-//! ([`scan`]), and scans of the working tree, the staged changes and the whole git history
-//! ([`history`]).
+//! engine that runs a rule's regex only where one of its keywords occurs and decodes base64
+//! around encoded token prefixes ([`engine`]), credential files read as their formats
+//! ([`formats`]), structural checks of keys and tokens ([`checks`]), the filters that keep
+//! placeholders out ([`filter`]), findings built by the shared diagnostics model so they never
+//! carry a whole secret ([`scan`]), scans of the working tree, the staged changes and the whole
+//! git history, whose packs are decoded once ([`history`]), and one report of them ([`report`]).
 
+pub mod base64;
+pub mod checks;
 pub mod config;
 pub mod engine;
 pub mod filter;
+pub mod formats;
 pub mod history;
+mod packs;
 pub mod report;
 pub mod rules;
 pub mod scan;
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 pub use config::SecretsConfig;
 pub use engine::{RawMatch, RuleSet};
@@ -43,7 +49,8 @@ pub enum Stage {
 }
 
 /// Counters a scan updates as it goes; a caller may read them from another thread to draw a
-/// progress bar. The library never draws anything itself.
+/// progress bar. The library never draws anything itself. [`Progress::cancel`] asks a history
+/// scan to stop early (an MCP client cancelled the call, or its time ran out).
 #[derive(Debug, Default)]
 pub struct Progress {
     stage: AtomicU8,
@@ -52,6 +59,7 @@ pub struct Progress {
     pub done: AtomicU64,
     /// Bytes scanned so far, all stages.
     pub bytes: AtomicU64,
+    cancelled: AtomicBool,
 }
 
 impl Progress {
@@ -61,6 +69,16 @@ impl Progress {
             2 => Stage::Blobs,
             _ => Stage::Files,
         }
+    }
+
+    /// Ask the scan to stop: a history scan then returns what it has, with an error saying it was
+    /// cancelled.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     pub(crate) fn set_stage(&self, stage: Stage) {

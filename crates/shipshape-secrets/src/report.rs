@@ -23,8 +23,17 @@ pub fn tree_report(tree: TreeScan, rules_run: usize) -> Report {
 
 /// Add a history scan to a working-tree report.
 pub fn add_history(report: &mut Report, history: HistoryScan) {
+    let mut notes = history.notes;
     for hf in history.findings {
         let mut provenance = hf.provenance;
+        if let Some(reference) = &hf.reference {
+            // Not reachable from any commit: say through which reference (a tag on a tree or
+            // a blob), so the reference can be deleted too.
+            notes.push(format!(
+                "{} ({}): reachable only from reference {reference}, which names object {} rather than a commit",
+                hf.finding.location.path, hf.finding.rule_id, provenance.commit
+            ));
+        }
         let same = |f: &Finding| {
             f.rule_id == hf.finding.rule_id
                 && f.location.path == hf.finding.location.path
@@ -54,7 +63,7 @@ pub fn add_history(report: &mut Report, history: HistoryScan) {
         bytes_scanned: history.bytes_scanned,
         binary_blobs: history.binary_blobs,
         allowed: history.allowed,
-        notes: history.notes,
+        notes,
         errors: history.errors,
     });
     report.sort();

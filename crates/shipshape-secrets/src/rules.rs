@@ -7,8 +7,10 @@ use serde::Deserialize;
 use std::borrow::Cow;
 
 use shipshape_core::Severity;
-use shipshape_diagnostics::redact::redact;
 use shipshape_diagnostics::{Domain, RuleDocs, RuleInfo, RuleRef};
+
+use crate::checks::Check;
+use crate::formats::Parser;
 
 /// The built-in rules file.
 pub const BUILTIN_RULES: &str = include_str!("../data/rules.toml");
@@ -47,6 +49,26 @@ pub enum RuleError {
     Duplicate { id: String },
     #[error("secret rule `{id}`: unknown severity `{severity}` (info, warning, error)")]
     Severity { id: String, severity: String },
+    #[error("secret rule `{id}` needs exactly one of `regex` and `parser`")]
+    NoMatcher { id: String },
+    #[error("secret rule `{id}`: unknown parser `{name}` (one of: {known})")]
+    Parser {
+        id: String,
+        name: String,
+        known: String,
+    },
+    #[error("secret rule `{id}`: unknown check `{name}` (one of: {known})")]
+    Check {
+        id: String,
+        name: String,
+        known: String,
+    },
+    #[error("secret rule `{id}`: path glob `{glob}` is invalid: {message}")]
+    Path {
+        id: String,
+        glob: String,
+        message: String,
+    },
 }
 
 /// A rule as written in a rules file.
@@ -57,7 +79,19 @@ pub struct RuleSpec {
     #[serde(default)]
     pub slug: Option<String>,
     pub description: String,
-    pub regex: String,
+    /// The pattern; a rule has this or a `parser`.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// A built-in credential-file parser ([`crate::formats::Parser`]) instead of a regex.
+    #[serde(default)]
+    pub parser: Option<String>,
+    /// Gitignore-style globs: the rule applies only to files whose path matches, and then to
+    /// the whole file even without a keyword.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A structural check every match must pass ([`crate::checks::Check`]).
+    #[serde(default)]
+    pub check: Option<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default)]
@@ -74,12 +108,26 @@ pub struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negatives: Vec<String>,
+    /// The path the examples and negatives are scanned at, for rules with `paths`.
+    #[serde(default)]
+    pub example_path: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rule: Vec<RuleSpec>,
+}
+
+/// How a rule finds candidates.
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    Regex {
+        regex: Regex,
+        /// The group named `name` (the assignment's name, for checks), if any.
+        name_group: Option<usize>,
+    },
+    Parser(Parser),
 }
 
 /// A compiled rule.
@@ -97,9 +145,15 @@ pub struct Rule {
     pub multiline: bool,
     pub examples: Vec<String>,
     pub negatives: Vec<String>,
+    pub example_path: Option<String>,
     pub origin: RuleOrigin,
+    /// The regex, or `parser:NAME` for a parser rule.
     pub pattern: String,
-    pub(crate) regex: Regex,
+    pub check: Option<Check>,
+    /// Path globs the rule is limited to (empty: every file).
+    pub paths: Vec<String>,
+    pub(crate) matcher: Matcher,
+    pub(crate) path_set: Option<globset::GlobSet>,
 }
 
 /// Compile a pattern the way every rule is compiled. Unicode is off: `\b`, `\w`, `\s` and `\d`
@@ -115,20 +169,35 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
 
 impl Rule {
     pub fn compile(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
-        let regex = compile_pattern(&spec.regex).map_err(|e| RuleError::Regex {
-            id: spec.id.clone(),
-            message: e.to_string(),
-        })?;
+        let (matcher, pattern) = match (&spec.regex, &spec.parser) {
+            (Some(re), None) => {
+                let regex = compile_pattern(re).map_err(|e| RuleError::Regex {
+                    id: spec.id.clone(),
+                    message: e.to_string(),
+                })?;
+                let name_group = regex.capture_names().position(|n| n == Some("name"));
+                (Matcher::Regex { regex, name_group }, re.clone())
+            }
+            (None, Some(name)) => {
+                let parser = Parser::parse_name(name).ok_or_else(|| RuleError::Parser {
+                    id: spec.id.clone(),
+                    name: name.clone(),
+                    known: Parser::NAMES.join(", "),
+                })?;
+                (Matcher::Parser(parser), format!("parser:{name}"))
+            }
+            _ => return Err(RuleError::NoMatcher { id: spec.id }),
+        };
         let keywords: Vec<String> = spec
             .keywords
             .iter()
             .map(|k| k.to_ascii_lowercase())
             .filter(|k| !k.is_empty())
             .collect();
-        if keywords.is_empty() {
+        if keywords.is_empty() && spec.paths.is_empty() {
             return Err(RuleError::NoKeywords { id: spec.id });
         }
-        if let Some(g) = spec.secret_group {
+        if let (Some(g), Matcher::Regex { regex, .. }) = (spec.secret_group, &matcher) {
             if g >= regex.captures_len() {
                 return Err(RuleError::NoSuchGroup {
                     id: spec.id,
@@ -136,6 +205,36 @@ impl Rule {
                 });
             }
         }
+        let check = match &spec.check {
+            None => None,
+            Some(name) => Some(Check::parse(name).ok_or_else(|| RuleError::Check {
+                id: spec.id.clone(),
+                name: name.clone(),
+                known: Check::NAMES.join(", "),
+            })?),
+        };
+        let path_set = if spec.paths.is_empty() {
+            None
+        } else {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &spec.paths {
+                let glob = globset::GlobBuilder::new(g)
+                    .case_insensitive(true)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| RuleError::Path {
+                        id: spec.id.clone(),
+                        glob: g.clone(),
+                        message: e.to_string(),
+                    })?;
+                b.add(glob);
+            }
+            Some(b.build().map_err(|e| RuleError::Path {
+                id: spec.id.clone(),
+                glob: spec.paths.join(", "),
+                message: e.to_string(),
+            })?)
+        };
         let severity = match &spec.severity {
             None => Severity::Error,
             Some(s) => s.parse().map_err(|_| RuleError::Severity {
@@ -156,10 +255,19 @@ impl Rule {
             multiline: spec.multiline,
             examples: spec.examples,
             negatives: spec.negatives,
+            example_path: spec.example_path,
             origin,
-            pattern: spec.regex,
-            regex,
+            pattern,
+            check,
+            paths: spec.paths,
+            matcher,
+            path_set,
         })
+    }
+
+    /// Whether the rule applies to a file at `path` (always, unless it lists `paths`).
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.path_set.as_ref().is_none_or(|s| s.is_match(path))
     }
 }
 
@@ -176,29 +284,12 @@ fn slugify(id: &str) -> String {
 }
 
 impl Rule {
-    /// The catalog entry for this rule: `rules`, `explain` and SARIF read it. The example is
-    /// shown with its secret masked, as every output shows secrets.
-    pub fn info(&self) -> RuleInfo {
-        let example = self
-            .examples
-            .first()
-            .map(|e| {
-                let text = example_text(e);
-                let masked = self
-                    .regex
-                    .captures(text.as_bytes())
-                    .and_then(|c| match self.secret_group {
-                        Some(g) => c.get(g),
-                        None => (1..c.len()).find_map(|g| c.get(g)).or(c.get(0)),
-                    })
-                    .map(|m| {
-                        let mut t = text.clone();
-                        t.replace_range(m.start()..m.end(), &redact(m.as_bytes()));
-                        t
-                    })
-                    .unwrap_or_else(|| redact(text.as_bytes()));
-                format!("```\n{masked}\n```")
-            })
+    /// The catalog entry for this rule: `rules`, `explain` and SARIF read it. `example` is the
+    /// rule's first example with its secrets masked, as every output shows secrets
+    /// ([`RuleSet::catalog_entries`](crate::RuleSet::catalog_entries) finds them with the rule).
+    pub fn info(&self, example: Option<String>) -> RuleInfo {
+        let example = example
+            .map(|masked| format!("```\n{masked}\n```"))
             .unwrap_or_default();
         let keywords = if self.keywords.is_empty() {
             String::new()
@@ -254,17 +345,24 @@ pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, 
 }
 
 /// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is
-/// a bug in this build, not a user error.
+/// a bug in this build, not a user error. Compiled once per process (tens of milliseconds, which
+/// a long-lived process such as the MCP server would pay on every call); a copy shares the
+/// compiled regexes.
 pub fn builtin() -> Vec<Rule> {
-    let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
-        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
-    specs
-        .into_iter()
-        .map(|s| {
-            Rule::compile(s, RuleOrigin::Builtin)
-                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+    static BUILTIN: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            specs
+                .into_iter()
+                .map(|s| {
+                    Rule::compile(s, RuleOrigin::Builtin)
+                        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// An example or negative example as it is meant to be matched (split markers removed).
@@ -388,7 +486,10 @@ pub fn import_gitleaks(text: &str, source_name: &str) -> Result<GitleaksImport, 
             id: format!("gitleaks:{}", r.id),
             slug: Some(slugify(&r.id)),
             description: r.description.unwrap_or_else(|| r.id.clone()),
-            regex,
+            regex: Some(regex),
+            parser: None,
+            paths: Vec::new(),
+            check: None,
             keywords,
             secret_group: r.secret_group.filter(|g| *g > 0),
             entropy: r.entropy,
@@ -397,6 +498,7 @@ pub fn import_gitleaks(text: &str, source_name: &str) -> Result<GitleaksImport, 
             severity: None,
             examples: Vec::new(),
             negatives: Vec::new(),
+            example_path: None,
         };
         match Rule::compile(spec, RuleOrigin::Gitleaks) {
             Ok(rule) => out.rules.push(rule),
@@ -461,7 +563,10 @@ paths = ['''vendor/''']
             id: "x".into(),
             slug: None,
             description: "x".into(),
-            regex: "abc".into(),
+            regex: Some("abc".into()),
+            parser: None,
+            paths: vec![],
+            check: None,
             keywords: vec![],
             secret_group: None,
             entropy: None,
@@ -470,6 +575,7 @@ paths = ['''vendor/''']
             severity: None,
             examples: vec![],
             negatives: vec![],
+            example_path: None,
         };
         assert!(matches!(
             Rule::compile(spec, RuleOrigin::Config),

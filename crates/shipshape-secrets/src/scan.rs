@@ -201,8 +201,13 @@ impl Scanner {
             user.extend(imp.rules.into_iter().filter(|r| !disabled(r)));
             path_regexes = imp.allow_path_patterns;
         }
-        user.append(&mut all);
-        let rules = RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?;
+        // Exactly the built-in rules (the usual case): their prefilter is already built.
+        let rules = if user.is_empty() && cfg.disable.is_empty() {
+            RuleSet::builtin()
+        } else {
+            user.append(&mut all);
+            RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?
+        };
         let allow = PathAllowlist::new(&cfg.allow_paths, &path_regexes)?;
         Ok((
             Scanner {
@@ -226,7 +231,7 @@ impl Scanner {
 
     /// Scan the content of one file or blob found at `path`.
     pub fn scan(&self, path: &str, hay: &[u8]) -> BlobScan {
-        let matches = self.rules.find(hay);
+        let matches = self.rules.find_at(path, hay);
         if matches.is_empty() {
             return BlobScan::default();
         }
@@ -271,6 +276,11 @@ impl Scanner {
             );
             out.findings
                 .push(builder.finding_masking(rule, secret, &message, &[secret], &others));
+            // The identity of the value itself: a base64-encoded secret is the same secret as
+            // its decoded value elsewhere.
+            if let Some(f) = out.findings.last_mut() {
+                f.secret_identity = Some(m.identity);
+            }
         }
         out
     }

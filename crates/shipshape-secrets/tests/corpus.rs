@@ -28,6 +28,11 @@ fn every_planted_secret_is_found_on_its_line() {
             missing.push(format!("{} at {}:{}", p.slug, p.path, p.line));
         }
     }
+    println!(
+        "planted: {} of {} found on their line",
+        plants.len() - missing.len(),
+        plants.len()
+    );
     assert!(
         missing.is_empty(),
         "{} of {} planted secrets not found:\n{}",
@@ -82,6 +87,11 @@ fn the_decoy_corpus_yields_no_findings() {
             )
         })
         .collect();
+    println!(
+        "decoys: {} files scanned, {} findings",
+        result.files_scanned,
+        shown.len()
+    );
     assert!(shown.is_empty(), "decoys reported:\n{}", shown.join("\n"));
     assert!(result.files_scanned >= 8, "{}", result.files_scanned);
     assert!(result.allowed >= 2, "lockfile and fixture allowed");
@@ -125,4 +135,38 @@ fn huge_binary_and_non_utf8_files_are_handled() {
             .any(|(p, r)| *p == "image.png" && matches!(r, SkipReason::Binary)),
         "{reasons:?}"
     );
+}
+
+#[test]
+fn every_occurrence_of_one_secret_shares_an_identity_plain_or_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = format!("ghp_{}", "Q7wErTy2UiOp9AsDf4GhJk6LzXc8VbNm1Pq3");
+    let other = token.replace("Q7", "R8");
+    std::fs::write(dir.path().join("a.env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    std::fs::write(dir.path().join("b.py"), format!("TOKEN = \"{token}\"\n")).unwrap();
+    std::fs::write(
+        dir.path().join("secret.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  token: {}\n",
+            shipshape_secrets::base64::encode(token.as_bytes())
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.env"), format!("OTHER={other}\n")).unwrap();
+    let result = scan(dir.path());
+    assert_eq!(result.findings.len(), 4, "{:?}", result.findings);
+    let mut groups: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
+    for f in &result.findings {
+        let id = f.secret_identity.expect("a secret finding has an identity");
+        groups.entry(id).or_default().push(f.location.path.as_str());
+    }
+    let mut paths: Vec<Vec<&str>> = groups
+        .into_values()
+        .map(|mut p| {
+            p.sort();
+            p
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths, [vec!["a.env", "b.py", "secret.yaml"], vec!["c.env"]]);
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fast_import, git, init_repo};
+use common::{fast_import, git, git_stdin, init_repo};
 use shipshape_secrets::{scan_history, scan_staged, HistoryOptions, Progress, Scanner};
 
 fn token() -> String {
@@ -264,4 +264,170 @@ fn a_folder_that_is_not_a_repository_is_a_clear_error() {
         err.to_string().contains("not the root of a git repository"),
         "{err}"
     );
+}
+
+/// A token of the GitHub classic-PAT shape, different for every `n`.
+fn token_n(n: u8) -> String {
+    let body: String = "Q7wErTy2UiOp9AsDf4GhJk6LzXc8VbNm1Pq3"
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from(b'0' + (c as u8 - b'0' + n) % 10)
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("ghp_{body}")
+}
+
+#[test]
+fn references_to_trees_and_blobs_are_scanned_once_each_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_repo(d);
+    std::fs::write(d.join("a.env"), format!("T={}\n", token_n(0))).unwrap();
+    std::fs::write(d.join("README.md"), "# app\n").unwrap();
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "one"]);
+    git(d, &["tag", "v1"]);
+    git(d, &["tag", "-a", "-m", "release", "v1-annotated"]);
+    // A tree no commit carries: the committed a.env plus a new file in a folder.
+    let a_env = git(d, &["rev-parse", "HEAD:a.env"]);
+    let new_blob = git_stdin(
+        d,
+        &["hash-object", "-w", "--stdin"],
+        &format!("T={}\n", token_n(1)),
+    );
+    let sub = git_stdin(
+        d,
+        &["mktree"],
+        &format!("100644 blob {new_blob}\tnew.env\n"),
+    );
+    let tree = git_stdin(
+        d,
+        &["mktree"],
+        &format!("100644 blob {a_env}\ta.env\n040000 tree {sub}\tkeys\n"),
+    );
+    git(d, &["tag", "tree-tag", &tree]);
+    // Blobs only references name: a lightweight and an annotated tag, and a replace reference.
+    let blob = git_stdin(
+        d,
+        &["hash-object", "-w", "--stdin"],
+        &format!("T={}\n", token_n(2)),
+    );
+    git(d, &["tag", "blob-tag", &blob]);
+    let blob2 = git_stdin(
+        d,
+        &["hash-object", "-w", "--stdin"],
+        &format!("T={}\n", token_n(3)),
+    );
+    git(d, &["tag", "-a", "-m", "a key", "blob-annotated", &blob2]);
+    let unused = git_stdin(d, &["hash-object", "-w", "--stdin"], "placeholder\n");
+    let blob3 = git_stdin(
+        d,
+        &["hash-object", "-w", "--stdin"],
+        &format!("T={}\n", token_n(4)),
+    );
+    git(
+        d,
+        &["update-ref", &format!("refs/replace/{unused}"), &blob3],
+    );
+
+    let h = history(d, None);
+    assert!(h.errors.is_empty(), "{:?}", h.errors);
+    assert_eq!(h.commits, 1);
+    // Reachable blobs: a.env, README.md, keys/new.env and the three blobs references name.
+    assert_eq!(h.unique_blobs, 6);
+    assert_eq!(h.blobs_scanned, 6);
+    let mut found: Vec<(String, Option<String>)> = h
+        .findings
+        .iter()
+        .map(|f| (f.provenance.path.clone(), f.reference.clone()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("a.env".to_string(), None),
+            (
+                "keys/new.env".to_string(),
+                Some("refs/tags/tree-tag".to_string())
+            ),
+            (
+                format!("refs/replace/{unused}"),
+                Some(format!("refs/replace/{unused}"))
+            ),
+            (
+                "refs/tags/blob-annotated".to_string(),
+                Some("refs/tags/blob-annotated".to_string())
+            ),
+            (
+                "refs/tags/blob-tag".to_string(),
+                Some("refs/tags/blob-tag".to_string())
+            ),
+        ]
+    );
+    // The annotated tag's provenance is the tag object and its tagger.
+    let annotated = h
+        .findings
+        .iter()
+        .find(|f| f.provenance.path == "refs/tags/blob-annotated")
+        .unwrap();
+    assert_eq!(
+        annotated.provenance.commit,
+        git(d, &["rev-parse", "blob-annotated"])
+    );
+    assert_eq!(annotated.provenance.author, "Ada Tester <ada@example.test>");
+}
+
+#[test]
+fn provenance_carries_the_commit_date_not_the_author_date() {
+    let dir = tempfile::tempdir().unwrap();
+    init_repo(dir.path());
+    let body = format!("T={}\n", token());
+    let stream = format!(
+        "blob\nmark :1\ndata {}\n{body}\ncommit refs/heads/main\nmark :2\nauthor Ada Tester <ada@example.test> 1577880000 +0000\ncommitter Bo Merger <bo@example.test> 1709294400 +0000\ndata 7\ncommit\nM 100644 :1 a.env\n",
+        body.len()
+    );
+    fast_import(dir.path(), &stream);
+    let h = history(dir.path(), None);
+    assert_eq!(h.findings.len(), 1);
+    let p = &h.findings[0].provenance;
+    // Authored 2020-01-01, committed 2024-03-01.
+    assert_eq!(p.date, "2024-03-01T12:00:00+00:00");
+    assert_eq!(p.author, "Ada Tester <ada@example.test>");
+}
+
+#[test]
+fn credential_files_in_packed_history_are_found_at_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_repo(d);
+    let files = common::format_files();
+    for (path, text, _, _) in &files {
+        let p = d.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "credentials"]);
+    git(d, &["rm", "-rq", "."]);
+    git(d, &["commit", "-qm", "removed"]);
+    // Everything in one pack: the scan reads it by traversing the pack.
+    git(d, &["repack", "-adq"]);
+    let h = history(d, None);
+    assert!(h.errors.is_empty(), "{:?}", h.errors);
+    let mut missing = Vec::new();
+    for (path, _, slug, line) in &files {
+        let hit = h.findings.iter().any(|f| {
+            f.provenance.path == *path
+                && f.finding.location.start.line == *line
+                && f.finding.slug == *slug
+        });
+        if !hit {
+            missing.push(format!("{slug} at {path}:{line}"));
+        }
+    }
+    assert!(missing.is_empty(), "not found:\n{}", missing.join("\n"));
 }

@@ -262,6 +262,7 @@ pub fn split(text: &str, base: usize) -> Vec<Command> {
         out: Vec::new(),
         pending: Vec::new(),
         case_depth: 0,
+        expect_pattern: false,
     };
     lexer.list(Closer::Eof, false, 0);
     let mut out = lexer.out;
@@ -326,7 +327,12 @@ struct Lexer<'a> {
     base: usize,
     out: Vec<Command>,
     pending: Vec<PendingHeredoc>,
+    /// How many `case … in` of the current list are open.
     case_depth: usize,
+    /// Whether the next command position holds a `case` pattern (`a|b)`): right after `in` or
+    /// after `;;`. Only there is a word followed by `)` a pattern; anywhere else the `)` closes a
+    /// subshell or a substitution.
+    expect_pattern: bool,
 }
 
 fn is_blank(b: u8) -> bool {
@@ -417,11 +423,16 @@ impl Lexer<'_> {
                     None
                 }
                 b';' => {
-                    self.pos += if matches!(self.peek(1), Some(b';' | b'&')) {
-                        2
+                    if matches!(self.peek(1), Some(b';' | b'&')) {
+                        // `;;`, `;&` or `;;&` ends a `case` branch: a pattern comes next.
+                        self.pos += 2;
+                        if self.peek(0) == Some(b'&') {
+                            self.pos += 1;
+                        }
+                        self.expect_pattern = self.case_depth > 0;
                     } else {
-                        1
-                    };
+                        self.pos += 1;
+                    }
                     Some(Separator::Semi)
                 }
                 b'&' if self.peek(1) == Some(b'&') => {
@@ -444,6 +455,14 @@ impl Lexer<'_> {
                     self.pos += if self.peek(1) == Some(b'&') { 2 } else { 1 };
                     Some(Separator::Pipe)
                 }
+                b'(' if cur.words.is_empty()
+                    && cur.redirects.is_empty()
+                    && self.expect_pattern
+                    && self.case_pattern() =>
+                {
+                    self.expect_pattern = false;
+                    None
+                }
                 b'(' => {
                     if cur.words.is_empty() && self.peek(1) == Some(b'(') {
                         // `(( i++ ))`: arithmetic, one opaque word.
@@ -455,7 +474,7 @@ impl Lexer<'_> {
                         cur.words.push(word);
                     } else if cur.words.is_empty() && depth < MAX_DEPTH {
                         self.pos += 1;
-                        group_tail = self.list(Closer::Paren, true, depth + 1);
+                        group_tail = self.nested(|l| l.list(Closer::Paren, true, depth + 1));
                     } else if cur.words.is_empty() {
                         self.skip_balanced(b'(', b')');
                     } else {
@@ -493,7 +512,8 @@ impl Lexer<'_> {
                 }
                 _ => {
                     let at_start = cur.words.is_empty() && cur.redirects.is_empty();
-                    if at_start && self.case_depth > 0 && self.case_pattern() {
+                    if at_start && self.expect_pattern && self.case_pattern() {
+                        self.expect_pattern = false;
                         continue;
                     }
                     let Some(word) = self.word(depth) else {
@@ -504,7 +524,7 @@ impl Lexer<'_> {
                     if at_start && !word.quoted {
                         let v = word.value.as_str();
                         if v == "{" && depth < MAX_DEPTH {
-                            group_tail = self.list(Closer::Brace, true, depth + 1);
+                            group_tail = self.nested(|l| l.list(Closer::Brace, true, depth + 1));
                             continue;
                         }
                         if v == "}" && closer == Closer::Brace {
@@ -519,6 +539,7 @@ impl Lexer<'_> {
                         }
                         if v == "esac" {
                             self.case_depth = self.case_depth.saturating_sub(1);
+                            self.expect_pattern = false;
                         }
                         if PREFIX_KEYWORDS.contains(&v) || CLOSING_KEYWORDS.contains(&v) {
                             continue;
@@ -533,6 +554,7 @@ impl Lexer<'_> {
                     cur.words.push(w);
                     if is_case_in {
                         self.case_depth += 1;
+                        self.expect_pattern = true;
                         Some(Separator::Semi)
                     } else {
                         None
@@ -575,31 +597,32 @@ impl Lexer<'_> {
         }
     }
 
-    /// In a `case` body at the start of a command: skips a pattern such as `a|b)` or `*)`.
-    /// Returns false (consuming nothing) if this is not a pattern.
+    /// Where a `case` pattern is expected: skips a pattern such as `a|b)`, `(x)` or `*)`.
+    /// Returns false (consuming nothing) if this is not a pattern. Reads without recording:
+    /// a pattern is data, and a word such as `x="$(cmd)"` that turns out not to be one must
+    /// not leave its inner commands behind.
     fn case_pattern(&mut self) -> bool {
         let save = self.pos;
         if self.peek(0) == Some(b'(') {
             self.pos += 1;
         }
+        let mut words = 0;
         loop {
             self.skip_blanks();
             match self.peek(0) {
-                Some(b')') => {
+                Some(b')') if words > 0 => {
                     self.pos += 1;
                     return true;
                 }
-                Some(b'|') => self.pos += 1,
+                Some(b'|') if words > 0 => self.pos += 1,
                 Some(b) if !is_meta(b) => {
                     let before = self.pos;
-                    let word = self.word(MAX_DEPTH);
-                    let is_esac = word
-                        .as_ref()
-                        .is_some_and(|w| !w.quoted && w.value == "esac");
-                    if is_esac || self.pos == before {
+                    let is_esac = self.skip_pattern_word();
+                    if (is_esac && words == 0) || self.pos == before {
                         self.pos = save;
                         return false;
                     }
+                    words += 1;
                 }
                 _ => {
                     self.pos = save;
@@ -607,6 +630,77 @@ impl Lexer<'_> {
                 }
             }
         }
+    }
+
+    /// Skips one word of a `case` pattern (quotes, escapes and expansions included) without
+    /// recording anything; returns whether the word is a bare `esac`.
+    fn skip_pattern_word(&mut self) -> bool {
+        let start = self.pos;
+        while let Some(b) = self.peek(0) {
+            match b {
+                _ if is_meta(b) => break,
+                b'\\' => {
+                    self.pos += 1;
+                    if self.peek(0).is_some() {
+                        self.step_char();
+                    }
+                }
+                b'\'' | b'"' => {
+                    self.pos += 1;
+                    while let Some(q) = self.peek(0) {
+                        if q == b {
+                            break;
+                        }
+                        if q == b'\\' && b == b'"' {
+                            self.pos += 1;
+                        }
+                        if self.peek(0).is_some() {
+                            self.step_char();
+                        }
+                    }
+                    if self.peek(0).is_some() {
+                        self.pos += 1;
+                    }
+                }
+                b'$' if matches!(self.peek(1), Some(b'(' | b'{')) => {
+                    self.pos += 1;
+                    let (open, close) = if self.peek(0) == Some(b'(') {
+                        (b'(', b')')
+                    } else {
+                        (b'{', b'}')
+                    };
+                    self.skip_balanced(open, close);
+                }
+                b'`' => {
+                    self.pos += 1;
+                    while let Some(q) = self.peek(0) {
+                        if q == b'`' {
+                            self.pos += 1;
+                            break;
+                        }
+                        if q == b'\\' {
+                            self.pos += 1;
+                        }
+                        if self.peek(0).is_some() {
+                            self.step_char();
+                        }
+                    }
+                }
+                _ => self.step_char(),
+            }
+        }
+        self.src.get(start..self.pos) == Some("esac")
+    }
+
+    /// Runs `f` on a nested list (a group or a substitution) with its own `case` state: a `)`
+    /// inside `$( … )` closes the substitution even in the middle of a `case` branch.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = (self.case_depth, self.expect_pattern);
+        self.case_depth = 0;
+        self.expect_pattern = false;
+        let out = f(self);
+        (self.case_depth, self.expect_pattern) = saved;
+        out
     }
 
     /// Digits directly followed by `<` or `>`: `2>&1`, `3<<EOF`.
@@ -896,7 +990,7 @@ impl Lexer<'_> {
             self.pos += 1;
             // A heredoc opened outside is not read inside the substitution.
             let pending = std::mem::take(&mut self.pending);
-            self.list(Closer::Paren, true, depth + 1);
+            self.nested(|l| l.list(Closer::Paren, true, depth + 1));
             let mut inner = std::mem::replace(&mut self.pending, pending);
             self.pending.append(&mut inner);
         } else {
@@ -930,7 +1024,7 @@ impl Lexer<'_> {
             let pending = std::mem::take(&mut self.pending);
             self.pos = inner_start;
             self.end = inner_end;
-            self.list(Closer::Eof, true, depth + 1);
+            self.nested(|l| l.list(Closer::Eof, true, depth + 1));
             self.pos = saved_pos;
             self.end = saved_end;
             self.pending = pending;

@@ -195,16 +195,35 @@ fn exec_form_may_span_continuation_lines() {
 }
 
 #[test]
-fn invalid_json_falls_back_to_shell_form_and_is_reported() {
+fn invalid_json_is_shell_form_as_docker_runs_it_not_a_syntax_error() {
     let src = "CMD ['node', 'app.js']\nRUN [\"a\", 1]\nENTRYPOINT [\"a\"] x\n";
     let df = parse(src);
     for i in &df.instructions {
         assert!(i.shell_form().is_some(), "{i:?}");
     }
-    assert_eq!(df.errors.len(), 3);
-    assert_eq!(df.errors[0].span.text(src), "['node', 'app.js']");
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
     let cmd = &df.instructions[0];
     assert_eq!(cmd.commands()[0].name(), Some("[node,"));
+}
+
+/// BuildKit's own lint Dockerfile and the official docker image: the `test` builtin.
+#[test]
+fn run_starting_with_the_test_bracket_is_shell_form() {
+    let src = "RUN [ -e /etc/nsswitch.conf ] && grep '^hosts:' /etc/nsswitch.conf\n\
+               RUN [ \"${FROM_SOURCE}\" = \"true\" ] && exit 0; wget -O- https://x | sh\n\
+               RUN --mount=type=cache,target=/c [ ! -f /etc/debian_version ] || ./t.bats\n";
+    let df = parse(src);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    let names: Vec<String> = df
+        .instructions
+        .iter()
+        .flat_map(|i| i.commands())
+        .filter_map(|c| c.name().map(str::to_string))
+        .collect();
+    assert_eq!(
+        names,
+        ["[", "grep", "[", "exit", "wget", "sh", "[", "./t.bats"]
+    );
 }
 
 #[test]
@@ -677,4 +696,19 @@ fn an_empty_flag_value_before_a_continuation_stays_inside_the_flag() {
         f.span
     );
     assert_eq!(f.span.text(src), "--platform=");
+}
+
+/// The official mongo Windows images: `C:\\Windows\\System32\\` ends with an escaped escape,
+/// which does not continue the line (BuildKit: `([^\\])\\[ \t]*$`).
+#[test]
+fn an_escaped_escape_at_the_end_of_a_line_does_not_continue_it() {
+    let src = "FROM x\nCOPY --from=y \\\n\tC:\\\\a.dll \\\n\tC:\\\\Windows\\\\System32\\\\\n\nENV MONGO_VERSION 8.0.26\n";
+    let df = parse(src);
+    let keywords: Vec<Keyword> = df.instructions.iter().map(|i| i.keyword).collect();
+    assert_eq!(keywords, [Keyword::From, Keyword::Copy, Keyword::Env]);
+    let copy = &df.instructions[1];
+    assert_eq!(
+        values(copy.words()),
+        ["C:\\a.dll", "C:\\Windows\\System32\\"]
+    );
 }

@@ -157,6 +157,52 @@ fn case_patterns_are_not_commands() {
     assert_eq!(names(&cs), ["case", "curl", "wget", "exit", "echo"]);
 }
 
+/// The official postgres image: a branch whose body starts with `x="$(…)"`. The `)` that closes
+/// the substitution is not a pattern's, so every later command is read as written.
+#[test]
+fn case_branch_starting_with_a_command_substitution_assignment() {
+    let src = "case \"$dpkgArch\" in\n\
+               amd64 | arm64) apt-get update ;;\n\
+               *)\n\
+               savedAptMark=\"$(apt-mark showmanual)\"; \n\
+               tempDir=\"$(mktemp -d)\"; cd \"$tempDir\";\n\
+               apt-get install -y --no-install-recommends dpkg-dev;\n\
+               ;;\n\
+               esac; rm -rf /var/lib/apt/lists/*";
+    let cs = split(src, 0);
+    let outer: Vec<&str> = cs
+        .iter()
+        .filter(|c| !c.in_subshell)
+        .filter_map(|c| c.name())
+        .collect();
+    // Assignment-only commands have no name.
+    assert_eq!(outer, ["case", "apt-get", "cd", "apt-get", "rm"]);
+    let inner: Vec<&str> = cs
+        .iter()
+        .filter(|c| c.in_subshell)
+        .filter_map(|c| c.name())
+        .collect();
+    assert_eq!(inner, ["apt-mark", "mktemp"]);
+    let install = cs.iter().rfind(|c| c.name() == Some("apt-get")).unwrap();
+    assert_eq!(
+        values(install),
+        [
+            "apt-get",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "dpkg-dev"
+        ]
+    );
+}
+
+#[test]
+fn a_word_followed_by_a_paren_outside_a_pattern_position_is_no_pattern() {
+    // Inside a branch body, `echo x)` does not start a new branch.
+    let cs = split("case a in\n a) echo \"$(printf x)\"; ls ;;\nesac", 0);
+    assert_eq!(names(&cs), ["case", "echo", "printf", "ls"]);
+}
+
 #[test]
 fn function_definitions_yield_their_body() {
     let cs = split(

@@ -1,7 +1,9 @@
-//! Automatic rollback on failed deploys: `helm upgrade --atomic` or a rollback step in CI, the
+//! Automatic rollback on failed deploys: `helm upgrade --atomic` or a rollback step in a CI job
+//! (read from the GitHub Actions and GitLab CI models, other CI systems by their text), the
 //! ECS deployment circuit breaker with rollback, or progressive delivery with analysis.
 
 use crate::artifacts::{ci_texts, evidence_at, k8s_objects, terraform_texts};
+use crate::ci::{pipelines, ROLLBACKS};
 use crate::input::{Input, RuleFindings};
 use crate::item::{ItemDef, Outcome};
 
@@ -23,18 +25,24 @@ pub static ITEM: ItemDef = ItemDef {
     run,
 };
 
-const CI_ROLLBACKS: &[&str] = &[
-    "--atomic",
-    "rollout undo",
-    "--rollback-on-failure",
-    "helm rollback",
-];
-
 fn run(input: &Input, _found: &RuleFindings) -> Outcome {
     let facts = input.facts;
     let mut evidence = Vec::new();
+    // Pipelines shipshape models: the job that rolls back.
+    let pipelines = pipelines(input);
+    for p in &pipelines {
+        for job in &p.jobs {
+            if let Some(how) = job.rollback() {
+                evidence.push(p.evidence(job.offset, format!("job `{}` uses `{how}`", job.name)));
+            }
+        }
+    }
+    // Other CI systems: their text.
     for (path, text) in ci_texts(input) {
-        for needle in CI_ROLLBACKS {
+        if pipelines.iter().any(|p| p.path == path) {
+            continue;
+        }
+        for needle in ROLLBACKS {
             if text.contains(needle) {
                 evidence.push(evidence_at(
                     &path,

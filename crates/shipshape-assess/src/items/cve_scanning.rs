@@ -1,9 +1,12 @@
-//! Image CVE scanning in the pipeline: a scanner (Trivy, Grype, Snyk, …) runs in CI.
+//! Image CVE scanning in the pipeline: a CI job runs an image scanner (Trivy, Grype, Snyk,
+//! Docker Scout, GitLab's container scanning…), read from the GitHub Actions and GitLab CI
+//! models; other CI systems by their text.
 
 use shipshape_core::Evidence;
 use shipshape_detect::ctx::line_of;
 
 use crate::artifacts::ci_texts;
+use crate::ci::{pipelines, SCANNERS};
 use crate::input::{Input, RuleFindings};
 use crate::item::{ItemDef, Outcome};
 
@@ -19,31 +22,32 @@ pub static ITEM: ItemDef = ItemDef {
     run,
 };
 
-const SCANNERS: &[&str] = &[
-    "trivy",
-    "grype",
-    "snyk",
-    "docker scout",
-    "anchore",
-    "clair",
-    "twistcli",
-];
-
 fn run(input: &Input, _found: &RuleFindings) -> Outcome {
     if input.facts.ci.is_empty() {
         return Outcome::fail("no CI, so no image scanning");
     }
     let mut evidence = Vec::new();
-    for (path, text) in ci_texts(input) {
-        let lower = text.to_ascii_lowercase();
-        for tool in SCANNERS {
-            if lower.contains(tool) {
-                evidence.push(Evidence::new(
-                    &path,
-                    line_of(&lower, tool),
-                    format!("{tool} in CI"),
-                ));
+    let pipelines = pipelines(input);
+    for p in &pipelines {
+        for job in &p.jobs {
+            if let Some(tool) = job.scanner() {
+                evidence
+                    .push(p.evidence(job.offset, format!("job `{}` scans with {tool}", job.name)));
             }
+        }
+    }
+    // CI systems without a model: their text.
+    for (path, text) in ci_texts(input) {
+        if pipelines.iter().any(|p| p.path == path) {
+            continue;
+        }
+        let lower = text.to_ascii_lowercase();
+        if let Some(tool) = SCANNERS.iter().find(|t| lower.contains(*t)) {
+            evidence.push(Evidence::new(
+                &path,
+                line_of(&lower, tool),
+                format!("{tool} in CI"),
+            ));
         }
     }
     if evidence.is_empty() {

@@ -1,13 +1,9 @@
-//! Fail-fast CI: every job that builds an image waits for the tests (`needs:` a test job, or
-//! tests earlier in the same job). Read from GitHub Actions workflows; other CI systems wait for
-//! their own parser.
+//! Fail-fast CI: every job that builds an image runs only after the tests passed — it needs a
+//! test job (directly or through the jobs it needs), or, in GitLab CI without `needs:`, sits in
+//! a later stage than a test job. Read from the GitHub Actions and GitLab CI models; other CI
+//! systems are not read yet.
 
-use std::collections::BTreeSet;
-
-use serde_json::Value;
-use shipshape_core::ArtifactKind;
-
-use crate::artifacts::evidence_at;
+use crate::ci::{other_ci, pipelines};
 use crate::input::{Input, RuleFindings};
 use crate::item::{ItemDef, Outcome, Status};
 
@@ -19,121 +15,37 @@ pub static ITEM: ItemDef = ItemDef {
     fix: "Make the image build/push job depend on the test job (`needs: test`), so a failing test stops the pipeline before anything is built.",
     generator: None,
     rules: &[],
-    facts: &["ci", "github-actions: jobs, needs, steps"],
+    facts: &["ci", "github-actions: jobs, needs, steps", "gitlab-ci: stages, needs, script"],
     run,
 };
 
-const TEST_WORDS: &[&str] = &[
-    "test",
-    "pytest",
-    "jest",
-    "vitest",
-    "lint",
-    "eslint",
-    "ruff",
-    "clippy",
-    "go vet",
-    "rspec",
-    "phpunit",
-    "mvn verify",
-    "gradle check",
-    "dotnet test",
-];
-const BUILD_WORDS: &[&str] = &[
-    "docker build",
-    "docker/build-push-action",
-    "buildx",
-    "docker push",
-    "kaniko",
-    "buildah",
-    "docker compose build",
-    "ko build",
-    "jib",
-];
-
-/// Does a piece of CI configuration run tests or lint?
-fn runs_tests(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    TEST_WORDS.iter().any(|w| lower.contains(w))
-}
-
-fn builds_image(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    BUILD_WORDS.iter().any(|w| lower.contains(w))
-}
-
 fn run(input: &Input, _found: &RuleFindings) -> Outcome {
-    let facts = input.facts;
-    let ci_evidence = || facts.ci.iter().flat_map(|c| c.evidence.iter());
-    if facts.ci.is_empty() {
+    if input.facts.ci.is_empty() {
         // Counted once, under ci-pipeline.
         return Outcome::not_applicable("no CI yet (see ci-pipeline)");
     }
+    let pipelines = pipelines(input);
     let mut evidence = Vec::new();
+    let (mut ordered, mut unordered) = (0usize, 0usize);
     let mut any_tests = false;
-    let mut ordered = 0usize;
-    let mut unordered = 0usize;
-    let mut other_ci = false;
-    for f in input.inv.files() {
-        match f.kind {
-            ArtifactKind::GithubWorkflow => {}
-            ArtifactKind::GitlabCi | ArtifactKind::CiConfig => {
-                other_ci = true;
-                continue;
-            }
-            _ => continue,
-        }
-        let Some((text, wf)) = input.ctx.yaml(&f.path) else {
-            continue;
-        };
-        let Some(jobs) = wf.get("jobs").and_then(Value::as_object) else {
-            continue;
-        };
-        let job_text = |j: &Value| serde_json::to_string(j).unwrap_or_default();
-        let test_jobs: BTreeSet<&str> = jobs
-            .iter()
-            .filter(|(_, j)| runs_tests(&job_text(j)) && !builds_image(&job_text(j)))
-            .map(|(k, _)| k.as_str())
-            .collect();
-        any_tests |= !test_jobs.is_empty() || jobs.values().any(|j| runs_tests(&job_text(j)));
-        for (name, job) in jobs {
-            let t = job_text(job);
-            if !builds_image(&t) {
-                continue;
-            }
-            let needs: Vec<&str> = match job.get("needs") {
-                Some(Value::String(s)) => vec![s.as_str()],
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-                _ => vec![],
-            };
-            // Tests in the same job before the build step also fail fast.
-            let same_job_first = job
-                .get("steps")
-                .and_then(Value::as_array)
-                .map(|steps| {
-                    let first_test = steps
-                        .iter()
-                        .position(|s| runs_tests(&s.to_string()) && !builds_image(&s.to_string()));
-                    let first_build = steps.iter().position(|s| builds_image(&s.to_string()));
-                    matches!((first_test, first_build), (Some(a), Some(b)) if a < b)
-                })
-                .unwrap_or(false);
-            let at = format!("{name}:");
-            if needs.iter().any(|n| test_jobs.contains(n)) || same_job_first {
+    for p in &pipelines {
+        any_tests |= p.jobs.iter().any(|j| j.runs_tests());
+        for job in p.jobs.iter().filter(|j| j.builds_image()) {
+            // Tests earlier in the same job fail fast too.
+            if p.waits_for_tests(job) || test_before_build(&job.commands) {
                 ordered += 1;
-                evidence.push(evidence_at(
-                    &f.path,
-                    &text,
-                    &at,
-                    "image build runs after tests",
+                evidence.push(p.evidence(
+                    job.offset,
+                    format!("job `{}` builds the image after the tests", job.name),
                 ));
             } else {
                 unordered += 1;
-                evidence.push(evidence_at(
-                    &f.path,
-                    &text,
-                    &at,
-                    "image build does not wait for tests",
+                evidence.push(p.evidence(
+                    job.offset,
+                    format!(
+                        "job `{}` builds an image without waiting for tests",
+                        job.name
+                    ),
                 ));
             }
         }
@@ -146,19 +58,37 @@ fn run(input: &Input, _found: &RuleFindings) -> Outcome {
         };
         return Outcome::new(
             status,
-            format!("{unordered} image build job(s) do not depend on a test job"),
+            format!("{unordered} image build job(s) do not wait for the tests"),
         )
         .with(evidence);
     }
     if ordered > 0 {
         return Outcome::pass("image builds run only after tests pass").with(evidence);
     }
-    if other_ci && !any_tests {
-        return Outcome::not_yet_checked("job ordering is checked for GitHub Actions only so far")
-            .with(ci_evidence());
-    }
     if any_tests {
-        return Outcome::pass("CI runs tests; no image build in CI to order").with(evidence);
+        return Outcome::pass("CI runs tests; no image build in CI to order");
     }
-    Outcome::fail("CI runs no tests or lint").with(ci_evidence())
+    if !other_ci(input).is_empty() {
+        return Outcome::not_yet_checked(
+            "job ordering is read for GitHub Actions and GitLab CI only so far",
+        )
+        .with(input.facts.ci.iter().flat_map(|c| c.evidence.iter()));
+    }
+    Outcome::fail("CI runs no tests or lint")
+        .with(input.facts.ci.iter().flat_map(|c| c.evidence.iter()))
+}
+
+/// Whether a job's commands (one per line, in order) test before they build.
+fn test_before_build(commands: &str) -> bool {
+    let probe = |line: &str| crate::ci::CiJob {
+        name: String::new(),
+        offset: 0,
+        commands: line.to_string(),
+        needs: Vec::new(),
+        stage: None,
+    };
+    let lines: Vec<&str> = commands.lines().collect();
+    let first_test = lines.iter().position(|l| probe(l).runs_tests());
+    let first_build = lines.iter().position(|l| probe(l).builds_image());
+    matches!((first_test, first_build), (Some(a), Some(b)) if a < b)
 }

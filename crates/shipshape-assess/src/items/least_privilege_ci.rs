@@ -1,71 +1,52 @@
-//! Least-privilege CI tokens: every GitHub Actions workflow declares its token `permissions`
-//! (at the top, or on every job) and none grants `write-all`. Other CI systems wait for their
-//! own parser.
+//! Least-privilege CI tokens: decided by the audit's GitHub Actions rules — every workflow
+//! declares its token `permissions` (`SS-GHA-003 missing-permissions`) and grants no more than
+//! its jobs need (`SS-GHA-004 excessive-permissions`: `write-all`, write scopes every job
+//! inherits). A workflow with neither finding passes. GitLab's `CI_JOB_TOKEN` scope is set in
+//! the project settings, not in the file, so GitLab pipelines are not judged here.
 
-use serde_json::Value;
-use shipshape_core::{ArtifactKind, Evidence};
+use std::collections::BTreeSet;
 
-use crate::artifacts::evidence_at;
+use shipshape_core::ArtifactKind;
+
 use crate::input::{Input, RuleFindings};
-use crate::item::{ItemDef, Outcome, Status};
+use crate::item::{ItemDef, ItemEvidence, Outcome, Status};
 
 pub static ITEM: ItemDef = ItemDef {
     id: "least-privilege-ci",
     title: "Least-privilege CI tokens",
     impact: 2,
     effort: 1,
-    fix: "Declare `permissions: contents: read` at the top of every workflow and grant more only to the job that needs it.",
+    fix: "Set `permissions: {}` at the top of every workflow and grant each job only the scopes it uses (`contents: read`, `packages: write` on the publishing job).",
     generator: None,
-    rules: &[],
-    facts: &["ci", "github-actions: permissions"],
+    rules: &["SS-GHA-003", "SS-GHA-004"],
+    facts: &["ci"],
     run,
 };
 
-fn run(input: &Input, _found: &RuleFindings) -> Outcome {
+fn run(input: &Input, found: &RuleFindings) -> Outcome {
     if input.facts.ci.is_empty() {
         return Outcome::not_applicable("no CI");
     }
-    let mut total = 0;
-    let mut good = 0;
-    let mut evidence = Vec::new();
-    for f in input.inv.of_kind(ArtifactKind::GithubWorkflow) {
-        let Some((text, wf)) = input.ctx.yaml(&f.path) else {
-            continue;
-        };
-        total += 1;
-        let top = wf.get("permissions").is_some();
-        let all_jobs = wf
-            .get("jobs")
-            .and_then(Value::as_object)
-            .is_some_and(|jobs| {
-                !jobs.is_empty() && jobs.values().all(|j| j.get("permissions").is_some())
-            });
-        let write_all = matches!(wf.get("permissions"), Some(Value::String(s)) if s == "write-all");
-        if (top || all_jobs) && !write_all {
-            good += 1;
-            evidence.push(evidence_at(
-                &f.path,
-                &text,
-                "permissions:",
-                "token permissions declared",
-            ));
-        } else {
-            evidence.push(Evidence::file(
-                &f.path,
-                if write_all {
-                    "permissions: write-all"
-                } else {
-                    "no permissions: block (token gets the repository default)"
-                },
-            ));
-        }
+    let workflows: Vec<&str> = input
+        .inv
+        .of_kind(ArtifactKind::GithubWorkflow)
+        .map(|f| f.path.as_str())
+        .collect();
+    if workflows.is_empty() {
+        return Outcome::not_yet_checked(
+            "token scopes are checked for GitHub Actions only (GitLab sets them in project settings)",
+        );
     }
-    if total == 0 {
-        return Outcome::not_yet_checked("token scopes are checked for GitHub Actions only so far");
-    }
-    Outcome::new(
-        Status::share(good, total),
-        format!("{good} of {total} workflows declare least-privilege permissions"),
-    )
-    .with(evidence)
+    let unparsed = found.unparsed(input, ArtifactKind::GithubWorkflow);
+    // A workflow that does not parse was judged by no rule: it does not count as good.
+    let bad: BTreeSet<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+    let evidence: Vec<ItemEvidence> = found.problems().map(ItemEvidence::from).collect();
+    let total = workflows.len();
+    let good = workflows.iter().filter(|w| !bad.contains(*w)).count();
+    let summary = format!(
+        "{good} of {total} workflows give their jobs only the token permissions they declare"
+    );
+    Outcome::new(Status::share(good, total), summary)
+        .with(evidence)
+        .with(unparsed)
 }

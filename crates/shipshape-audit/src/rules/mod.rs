@@ -7,13 +7,20 @@ use crate::rule::{AuditDomain, RuleMeta};
 
 pub mod compose;
 pub mod docker;
+pub mod github_actions;
+pub mod gitlab_ci;
 pub mod parse_error;
 pub mod unused_ignore;
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
 /// Every audit domain. A new domain adds one line here.
-pub static DOMAINS: &[&dyn AuditDomain] = &[&docker::DockerfileDomain, &compose::ComposeDomain];
+pub static DOMAINS: &[&dyn AuditDomain] = &[
+    &docker::DockerfileDomain,
+    &compose::ComposeDomain,
+    &github_actions::GithubActionsDomain,
+    &gitlab_ci::GitlabCiDomain,
+];
 
 /// The rules of the engine itself, which every domain may report.
 pub static ENGINE_RULES: &[&RuleMeta] = &[&parse_error::META, &unused_ignore::META];

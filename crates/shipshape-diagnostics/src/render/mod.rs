@@ -22,7 +22,7 @@ use crate::rule::{Domain, RuleInfo};
 use crate::{JSON_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION};
 
 /// The tool, as JSON documents name it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonTool {
     pub name: &'static str,
     pub version: &'static str,
@@ -33,7 +33,7 @@ pub const TOOL: JsonTool = JsonTool {
     version: TOOL_VERSION,
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonSummary {
     files_audited: usize,
     rules_run: usize,
@@ -47,7 +47,7 @@ struct JsonSummary {
 }
 
 /// A finding as JSON shows it: the finding plus what the catalog says about its rule.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: &'a str,
@@ -86,8 +86,10 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
+/// `audit --format json` and `secrets --format json`: the findings of a run with what the catalog
+/// says about each finding's rule, what was skipped, and (for a history scan) its counters.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonReport<'a> {
     schema_version: &'static str,
     tool: JsonTool,
     summary: JsonSummary,
@@ -127,8 +129,8 @@ pub fn json(report: &Report, catalog: &Catalog) -> String {
 }
 
 /// One catalog entry as `rules --format json` lists it.
-#[derive(Serialize)]
-struct JsonRule<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonRule<'a> {
     id: &'a str,
     slug: &'a str,
     domain: Domain,

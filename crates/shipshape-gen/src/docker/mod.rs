@@ -10,7 +10,7 @@
 //! in the workflow generators that share the convention, and `{# #}` with the shell's `${#var}`).
 //! Base images come from `data/base_images.toml` only.
 
-mod base_images;
+pub(crate) mod base_images;
 mod stacks;
 
 use std::sync::OnceLock;

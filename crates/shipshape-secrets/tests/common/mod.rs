@@ -18,6 +18,36 @@ pub struct Plant {
     pub line: u32,
 }
 
+/// Whether a rule's examples are whole files of their own format at their own path (a
+/// `.pgpass`, an XML file, a Kubernetes manifest) rather than lines that fit in any file.
+pub fn is_file_format_rule(set: &RuleSet, rule: usize) -> bool {
+    set.rules()[rule].example_path.is_some()
+}
+
+/// The examples that are whole files: (path, content, slug, line of the secret).
+pub fn format_files() -> Vec<(String, String, String, u32)> {
+    let set = RuleSet::builtin();
+    let mut out = Vec::new();
+    for (i, rule) in set.rules().iter().enumerate() {
+        if !is_file_format_rule(&set, i) {
+            continue;
+        }
+        let path = rule.example_path.clone().unwrap_or_default();
+        for (n, ex) in rule.examples.iter().enumerate() {
+            let text = example_text(ex);
+            // Each example in a folder of its own, so one path holds one file.
+            let path = if n == 0 {
+                path.clone()
+            } else {
+                format!("example-{n}/{path}")
+            };
+            let line = secret_line_in(&set, i, &text) + 1;
+            out.push((path, text, rule.slug.clone(), line));
+        }
+    }
+    out
+}
+
 /// The line (0-based, within the example) where the rule's secret starts.
 fn secret_line_in(set: &RuleSet, rule: usize, text: &str) -> u32 {
     let m = set.find_rule(rule, text.as_bytes());
@@ -71,7 +101,16 @@ pub fn write_planted(dir: &Path) -> Vec<Plant> {
         },
     ];
     let mut plants = Vec::new();
+    for (path, text, slug, line) in format_files() {
+        let p = dir.join(&path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        plants.push(Plant { slug, path, line });
+    }
     for (i, rule) in set.rules().iter().enumerate() {
+        if is_file_format_rule(&set, i) {
+            continue;
+        }
         let text = example_text(&rule.examples[0]);
         let multiline = text.contains('\n');
         let jsonable = !text.contains('"') && !text.contains('\\') && !multiline;
@@ -124,12 +163,16 @@ pub fn write_planted(dir: &Path) -> Vec<Plant> {
     plants
 }
 
-/// Every rule's first example, one after the other in a single text, with their lines.
+/// Every rule's first example, one after the other in a single text, with their lines (rules
+/// whose examples are whole files of their own format excepted: see [`format_files`]).
 pub fn all_examples_text() -> (String, Vec<(String, u32)>) {
     let set = RuleSet::builtin();
     let mut text = String::new();
     let mut at = Vec::new();
     for (i, rule) in set.rules().iter().enumerate() {
+        if is_file_format_rule(&set, i) {
+            continue;
+        }
         let ex = example_text(&rule.examples[0]);
         let first = text.matches('\n').count() as u32 + 1;
         at.push((rule.slug.clone(), first + secret_line_in(&set, i, &ex)));
@@ -159,6 +202,34 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         "git {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Run git with standard input, fixed identity and date (for `mktree`, `hash-object --stdin`).
+pub fn git_stdin(dir: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ada Tester")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.test")
+        .env("GIT_COMMITTER_NAME", "Ada Tester")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.test")
+        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 

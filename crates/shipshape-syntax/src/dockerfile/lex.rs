@@ -24,6 +24,15 @@ pub(super) fn is_comment(text: &str) -> bool {
     text.trim_start_matches(is_ws).starts_with('#')
 }
 
+/// The text of a line before its continuation escape, if the line continues onto the next one:
+/// it ends with the escape character (and blanks) that is not itself escaped, or is the escape
+/// alone. `C:\\Windows\\System32\\` does not continue: BuildKit's rule, `([^\\])\\[ \t]*$`.
+pub(super) fn continued(line: &str, escape: char) -> Option<&str> {
+    let trimmed = line.trim_end_matches(is_ws);
+    let before = trimmed.strip_suffix(escape)?;
+    (before.is_empty() || !before.ends_with(escape)).then_some(before)
+}
+
 /// The physical lines of `src` from byte `from` on. A final line without a line break counts; a
 /// final line break does not start an empty line.
 pub(super) fn lines(src: &str, from: usize) -> Vec<Line> {

@@ -119,7 +119,7 @@ fn instruction(src: &str, lines: &[Line], first: usize, df: &mut Dockerfile) -> 
         let trimmed = content.trim_end_matches(is_ws);
         end = seg_start + trimmed.len();
         next = k + 1;
-        let Some(before_escape) = trimmed.strip_suffix(escape) else {
+        let Some(before_escape) = lex::continued(trimmed, escape) else {
             pieces.push(seg_start..end);
             break;
         };
@@ -219,7 +219,7 @@ fn instruction_at(
     let args_span = logical.source_span(rest..content_end);
     match keyword {
         Keyword::Run | Keyword::Cmd | Keyword::Entrypoint => {
-            instr.args = command_args(logical, rest, content_end, keyword, errors);
+            instr.args = command_args(logical, rest, content_end);
         }
         Keyword::Shell => {
             instr.args = match lex::json_array(&text[..content_end], rest) {
@@ -306,14 +306,11 @@ fn flag(logical: &ShellForm, w: &lex::LexWord, escape: char) -> Flag {
 }
 
 /// `RUN`, `CMD`, `ENTRYPOINT` (and `HEALTHCHECK CMD`): exec form if the text is a JSON array of
-/// strings, otherwise shell form. A text that starts with `[` but is no valid array is reported.
-fn command_args(
-    logical: &ShellForm,
-    rest: usize,
-    end: usize,
-    keyword: Keyword,
-    errors: &mut Vec<ParseError>,
-) -> Args {
+/// strings, otherwise shell form — exactly Docker's decision. A text that starts with `[` but is
+/// no JSON array is shell form and no syntax error: `RUN [ -d /x ] && …` runs the `test` builtin.
+/// (A failed attempt at exec form such as `CMD ['nginx']` is a rule's business, not the
+/// parser's: Docker accepts it.)
+fn command_args(logical: &ShellForm, rest: usize, end: usize) -> Args {
     let text = &logical.text;
     let args = text.get(rest..end).unwrap_or("");
     if args.is_empty() {
@@ -321,15 +318,6 @@ fn command_args(
     }
     if let Some(elems) = lex::json_array(&text[..end], rest) {
         return Args::Exec(exec_words(logical, elems));
-    }
-    if args.starts_with('[') {
-        errors.push(ParseError {
-            span: logical.source_span(rest..end),
-            message: format!(
-                "the arguments of {keyword} look like an exec-form JSON array but are not valid JSON \
-                 (use double quotes); Docker runs them in shell form"
-            ),
-        });
     }
     Args::Shell(logical.sub(rest..end))
 }
@@ -348,7 +336,7 @@ fn healthcheck(
             let after = text[w.range.end..end]
                 .find(|c| !is_ws(c))
                 .map_or(end, |i| w.range.end + i);
-            command_args(logical, after, end, Keyword::Healthcheck, errors)
+            command_args(logical, after, end)
         }
         Some(w) if w.value.eq_ignore_ascii_case("none") => {
             if words.len() > 1 {

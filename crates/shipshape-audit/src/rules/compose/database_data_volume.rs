@@ -4,11 +4,15 @@
 //! the folder named by `PGDATA`). A `tmpfs` there counts as a deliberate choice; in-memory caches
 //! such as Memcached are not checked.
 //!
+//! The finding is `info`: an ephemeral database is what a test or CI compose file wants.
+//!
 //! ## Why is this bad?
-//! Without a volume the data lives in the container's writable layer: `docker compose down`, a
-//! recreated container after an image update or a changed option, and the data is gone. Many
-//! official images also declare an anonymous volume there, which is silently left behind and
-//! never reattached.
+//! Without a volume the data lives in the container's writable layer: a recreated container
+//! after an image update or a changed option, and the data is gone. Images that declare a
+//! `VOLUME` at the data directory (the official PostgreSQL, MySQL, MariaDB, MongoDB, Redis and
+//! RabbitMQ images) keep it in an anonymous volume instead, which Compose reattaches when it
+//! recreates the container but `docker compose down` leaves behind: the next `up` starts from
+//! an empty database while the old data sits in a volume nobody names.
 //!
 //! ## Example
 //! ```yaml
@@ -30,7 +34,7 @@
 
 use shipshape_core::Severity;
 
-use super::{is_within, mounts, services, Database, Service};
+use super::{is_within, matches_any, mounts, services, Database, Service};
 use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct DatabaseDataVolume;
@@ -39,7 +43,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-014",
     slug: "database-data-volume",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Database service without a volume for its data",
     equivalents: &[],
 };
@@ -97,11 +101,19 @@ impl ComposeRule for DatabaseDataVolume {
             if mounted || tmpfs {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            let anonymous = service
+                .image()
+                .is_some_and(|(_, image)| matches_any(db.volume_images, image));
+            let fate = if anonymous {
+                "the image's own VOLUME keeps it in an anonymous volume, which \
+                 `docker compose down` orphans: the next `up` starts empty"
+            } else {
+                "its data is lost when the container is recreated"
+            };
+            out.push(doc.at(
+                &service.key,
                 format!(
-                    "{} service `{}` has no volume at {}: its data is lost when the container \
-                     is recreated",
+                    "{} service `{}` has no volume at {}: {fate}",
                     db.name,
                     service.name(),
                     dirs[0]

@@ -38,7 +38,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-013",
     slug: "database-healthcheck",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Database service without a healthcheck",
     equivalents: &["kics:Healthcheck Not Set"],
 };
@@ -57,8 +57,8 @@ impl ComposeRule for DatabaseHealthcheck {
             if service.get("healthcheck").is_some() {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            out.push(doc.at(
+                &service.key,
                 format!(
                     "{} service `{}` has no healthcheck",
                     db.name,

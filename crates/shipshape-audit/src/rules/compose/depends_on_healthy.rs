@@ -1,7 +1,10 @@
 //! ## What it does
-//! Flags `depends_on` entries on a service that has a healthcheck, when the dependency does not
-//! wait for it: the list form (`depends_on: [db]`) or a `condition` other than
-//! `service_healthy`.
+//! Flags `depends_on` entries that name a service with a healthcheck but do not wait for it:
+//! the list form (`depends_on: [db]`) or a mapping entry without a `condition`. An explicit
+//! `condition: service_started` (or `service_completed_successfully`) is a choice and passes.
+//!
+//! The finding is `info`: whether starting early matters depends on whether the application
+//! retries its first connections, which the compose file does not show.
 //!
 //! ## Why is this bad?
 //! Without a condition Compose starts the dependent service as soon as the dependency's
@@ -43,7 +46,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-012",
     slug: "depends-on-healthy",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`depends_on` does not wait for a dependency's healthcheck",
     equivalents: &[],
 };
@@ -70,7 +73,7 @@ impl ComposeRule for DependsOnHealthy {
             for item in depends_on.items() {
                 let Some(name) = item.as_str() else { continue };
                 if has_healthcheck(name) {
-                    out.push(Diagnostic::new(item.span, message(name, "only to start")));
+                    out.push(doc.at(&item, message(name, "only to start")));
                 }
             }
             for entry in depends_on.entries() {
@@ -83,11 +86,11 @@ impl ComposeRule for DependsOnHealthy {
                 if waits_for_health || !has_healthcheck(name) {
                     continue;
                 }
-                let (span, how) = match condition {
-                    Some(c) => (c.span, "with a weaker condition"),
-                    None => (entry.key.span, "only to start"),
-                };
-                out.push(Diagnostic::new(span, message(name, how)));
+                // An explicit condition is a choice, not an oversight.
+                if condition.is_some() {
+                    continue;
+                }
+                out.push(doc.at(&entry.key, message(name, "only to start")));
             }
         }
     }
@@ -99,7 +102,7 @@ mod tests {
     use crate::rules::compose::findings;
 
     #[test]
-    fn points_at_the_weaker_condition_or_the_dependency_name() {
+    fn an_explicit_condition_is_a_choice_a_missing_one_is_flagged() {
         let yaml = r#"
 services:
   web:
@@ -120,7 +123,7 @@ services:
             .into_iter()
             .map(|(token, _)| token)
             .collect();
-        assert_eq!(tokens, ["service_started", "cache"]);
+        assert_eq!(tokens, ["cache"]);
     }
 
     #[test]

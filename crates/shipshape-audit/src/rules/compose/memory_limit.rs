@@ -54,8 +54,8 @@ impl ComposeRule for MemoryLimit {
             {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            out.push(doc.at(
+                &service.key,
                 format!("service `{}` has no memory limit", service.name()),
             ));
         }

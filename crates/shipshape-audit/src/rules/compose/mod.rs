@@ -1,13 +1,19 @@
 //! Compose rules, one per file, and the compose vocabulary they share: services, image
 //! references, port and volume syntax (short and long form), and the table of database images.
+//!
+//! Rules read a project's effective model — its files merged as Compose merges them, values
+//! interpolated — and point each finding at the file and line that set the value. A compose
+//! file that belongs to a project led by another file (an override, an overlay, an extended
+//! file) is audited with that project, never alone.
 
-use shipshape_syntax::yaml::Node;
-use shipshape_syntax::Span;
+use shipshape_syntax::compose::{self, Node, Project};
 
 use shipshape_core::ArtifactKind;
 use shipshape_diagnostics::Selection;
 
-use crate::rule::{AuditDomain, AuditFile, ComposeDoc, ComposeRule, Domain, RuleMeta, Sink};
+use crate::rule::{
+    AuditDomain, AuditFile, ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta, Sink,
+};
 
 pub mod database_data_volume;
 pub mod database_healthcheck;
@@ -77,31 +83,52 @@ impl AuditDomain for ComposeDomain {
     }
 
     fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
-        let docs = match shipshape_syntax::yaml::parse(file.source) {
-            Ok(docs) => docs,
-            Err(e) => {
-                sink.parse_error(
-                    e.span,
-                    format!(
-                        "YAML syntax: {} — shipshape skipped the rules for this file",
-                        e.message
-                    ),
-                );
-                return;
+        let alone;
+        let project: &Project = match file.repo.project_led_by(file.path) {
+            Some(p) => p,
+            // Audited with the project that reads it.
+            None if !file.repo.projects_of(file.path).is_empty() => return,
+            None => {
+                alone = compose::load(&[file.path.to_string()], file.read);
+                &alone
             }
         };
-        for root in docs.iter().filter(|d| d.is_map()) {
-            let doc = ComposeDoc {
-                path: file.path,
-                source: file.source,
-                root,
-            };
-            for rule in RULES {
-                if selection.enabled(rule.meta().id) {
-                    let mut out = Vec::new();
-                    rule.check(&doc, &mut out);
-                    sink.extend(rule.meta(), out);
+        let sources: Vec<String> = project
+            .files
+            .iter()
+            .map(|f| {
+                if f.path == file.path {
+                    file.source.to_string()
+                } else {
+                    (file.read)(&f.path).unwrap_or_default()
                 }
+            })
+            .collect();
+        for e in project
+            .errors
+            .iter()
+            .filter(|e| e.message.starts_with("YAML"))
+        {
+            let path = &project.files[e.file].path;
+            sink.push(
+                &crate::rules::parse_error::META,
+                Diagnostic::new(
+                    e.span,
+                    format!("{} — shipshape skipped the rules for this file", e.message),
+                )
+                .in_file(path.clone()),
+            );
+        }
+        let doc = ComposeDoc {
+            project,
+            root: &project.model,
+            sources: &sources,
+        };
+        for rule in RULES {
+            if selection.enabled(rule.meta().id) {
+                let mut out = Vec::new();
+                rule.check(&doc, &mut out);
+                sink.extend(rule.meta(), out);
             }
         }
     }
@@ -190,9 +217,9 @@ pub(crate) fn is_true(node: &Node) -> bool {
 }
 
 /// A scalar whose value is exactly `host` (namespace sharing: `network_mode`, `pid`, `ipc`…).
-pub(crate) fn host_mode(service: &Service, key: &str) -> Option<Span> {
+pub(crate) fn host_mode<'a>(service: &Service<'a>, key: &str) -> Option<&'a Node> {
     let value = service.get(key)?;
-    (value.as_str()? == "host").then_some(value.span)
+    (value.as_str()? == "host").then_some(value)
 }
 
 /// An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`.
@@ -218,20 +245,22 @@ pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
     }
 }
 
-/// A database or broker that keeps state and listens on well-known ports.
+/// A database or broker that keeps state.
 #[derive(Debug)]
 pub(crate) struct Database {
     pub name: &'static str,
     /// Image repositories (without registry) that run it; a trailing `*` matches a prefix.
     pub images: &'static [&'static str],
-    pub ports: &'static [u16],
+    /// Those of `images` that declare a `VOLUME` at the data directory (the official images
+    /// and images built on them): without a mount, the data goes to an anonymous volume.
+    pub volume_images: &'static [&'static str],
     /// Where the official image keeps its data; empty for in-memory caches.
     pub data_dirs: &'static [&'static str],
     /// Environment variable that moves the data directory (`PGDATA`).
     pub data_dir_env: Option<&'static str>,
 }
 
-/// The databases shipshape recognises by image, their ports and data directories.
+/// The databases shipshape recognises by image, and their data directories.
 pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "PostgreSQL",
@@ -243,7 +272,12 @@ pub(crate) static DATABASES: &[Database] = &[
             "pgvector/pgvector",
             "supabase/postgres",
         ],
-        ports: &[5432],
+        volume_images: &[
+            "postgres",
+            "postgis/postgis",
+            "timescale/timescaledb*",
+            "pgvector/pgvector",
+        ],
         data_dirs: &[
             "/var/lib/postgresql/data",
             "/var/lib/postgresql",
@@ -254,14 +288,14 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "MySQL",
         images: &["mysql", "mysql/mysql-server", "bitnami/mysql", "percona*"],
-        ports: &[3306, 33060],
+        volume_images: &["mysql"],
         data_dirs: &["/var/lib/mysql", "/bitnami/mysql"],
         data_dir_env: None,
     },
     Database {
         name: "MariaDB",
         images: &["mariadb", "bitnami/mariadb"],
-        ports: &[3306],
+        volume_images: &["mariadb"],
         data_dirs: &["/var/lib/mysql", "/bitnami/mariadb"],
         data_dir_env: None,
     },
@@ -272,7 +306,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "mongodb/mongodb-community-server",
             "bitnami/mongodb",
         ],
-        ports: &[27017],
+        volume_images: &["mongo"],
         data_dirs: &["/data/db", "/bitnami/mongodb"],
         data_dir_env: None,
     },
@@ -285,7 +319,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "valkey/valkey",
             "eqalpha/keydb",
         ],
-        ports: &[6379],
+        volume_images: &["redis"],
         data_dirs: &["/data", "/bitnami/redis/data"],
         data_dir_env: None,
     },
@@ -296,7 +330,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "elasticsearch/elasticsearch",
             "opensearchproject/opensearch",
         ],
-        ports: &[9200, 9300],
+        volume_images: &[],
         data_dirs: &[
             "/usr/share/elasticsearch/data",
             "/usr/share/opensearch/data",
@@ -306,14 +340,14 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "Memcached",
         images: &["memcached", "bitnami/memcached"],
-        ports: &[11211],
+        volume_images: &[],
         data_dirs: &[],
         data_dir_env: None,
     },
     Database {
         name: "RabbitMQ",
         images: &["rabbitmq", "bitnami/rabbitmq"],
-        ports: &[5672, 15672],
+        volume_images: &["rabbitmq"],
         data_dirs: &["/var/lib/rabbitmq", "/bitnami/rabbitmq"],
         data_dir_env: None,
     },
@@ -325,7 +359,7 @@ pub(crate) static DATABASES: &[Database] = &[
             "bitnami/kafka",
             "redpandadata/redpanda",
         ],
-        ports: &[9092],
+        volume_images: &[],
         data_dirs: &[
             "/var/lib/kafka/data",
             "/var/lib/kafka",
@@ -338,21 +372,21 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "SQL Server",
         images: &["mssql/server", "azure-sql-edge"],
-        ports: &[1433],
+        volume_images: &[],
         data_dirs: &["/var/opt/mssql"],
         data_dir_env: None,
     },
     Database {
         name: "CouchDB",
         images: &["couchdb", "bitnami/couchdb"],
-        ports: &[5984],
+        volume_images: &[],
         data_dirs: &["/opt/couchdb/data", "/bitnami/couchdb"],
         data_dir_env: None,
     },
     Database {
         name: "Cassandra",
         images: &["cassandra", "bitnami/cassandra", "scylladb/scylla"],
-        ports: &[9042],
+        volume_images: &[],
         data_dirs: &[
             "/var/lib/cassandra",
             "/var/lib/scylla",
@@ -363,7 +397,7 @@ pub(crate) static DATABASES: &[Database] = &[
     Database {
         name: "Neo4j",
         images: &["neo4j"],
-        ports: &[7687, 7474],
+        volume_images: &[],
         data_dirs: &["/data"],
         data_dir_env: None,
     },
@@ -374,41 +408,51 @@ pub(crate) static DATABASES: &[Database] = &[
             "clickhouse",
             "yandex/clickhouse-server",
         ],
-        ports: &[8123, 9000],
+        volume_images: &[],
         data_dirs: &["/var/lib/clickhouse"],
         data_dir_env: None,
     },
     Database {
         name: "InfluxDB",
         images: &["influxdb"],
-        ports: &[8086],
+        volume_images: &[],
         data_dirs: &["/var/lib/influxdb2", "/var/lib/influxdb"],
         data_dir_env: None,
     },
     Database {
         name: "CockroachDB",
         images: &["cockroachdb/cockroach"],
-        ports: &[26257],
+        volume_images: &[],
         data_dirs: &["/cockroach/cockroach-data"],
         data_dir_env: None,
     },
 ];
 
 pub(crate) fn database_for_image(image: &str) -> Option<&'static Database> {
-    let repository = parse_image(image).repository.to_ascii_lowercase();
-    DATABASES.iter().find(|db| {
-        db.images
-            .iter()
-            .any(|pattern| match pattern.strip_suffix('*') {
-                Some(prefix) => repository.starts_with(prefix),
-                None => repository == *pattern,
-            })
-    })
+    DATABASES.iter().find(|db| matches_any(db.images, image))
 }
 
-/// Whether a container port belongs to a well-known database or broker.
-pub(crate) fn database_for_port(port: u16) -> Option<&'static Database> {
-    DATABASES.iter().find(|db| db.ports.contains(&port))
+/// Whether an image's repository matches one of `patterns` (a trailing `*` is a prefix).
+pub(crate) fn matches_any(patterns: &[&str], image: &str) -> bool {
+    let repository = parse_image(image).repository.to_ascii_lowercase();
+    patterns
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => repository.starts_with(prefix),
+            None => repository == *pattern,
+        })
+}
+
+/// The text of a short-syntax spec: after interpolation, or as written when it depends on a
+/// variable the project does not set (`$HOME/.ssh:/root/.ssh` stays readable, where the
+/// interpolated `/.ssh:/root/.ssh` would mislead).
+fn spec_text(item: &Node) -> Option<&str> {
+    let text = if item.is_unresolved() {
+        item.written()?
+    } else {
+        item.as_str()?
+    };
+    Some(text.trim())
 }
 
 /// Splits on `:` outside `${…}` interpolations and `[…]` IPv6 brackets.
@@ -463,7 +507,7 @@ pub(crate) fn port_mappings<'a>(service: &Service<'a>) -> Vec<PortMapping<'a>> {
                     node: anchor,
                 });
             }
-            let text = item.as_str()?.trim();
+            let text = spec_text(item)?;
             let parts = split_colons(text);
             let (host_ip, container) = match parts.as_slice() {
                 [container] => (None, *container),
@@ -491,15 +535,6 @@ fn unbracket(ip: &str) -> String {
 /// Whether a host IP means every interface.
 pub(crate) fn is_all_interfaces(ip: Option<&str>) -> bool {
     matches!(ip, None | Some("0.0.0.0" | "::" | ""))
-}
-
-/// The ports a container-port spec covers: `5432`, `9200-9300` (interpolations give none).
-pub(crate) fn port_range(spec: &str) -> Option<(u16, u16)> {
-    let spec = spec.trim();
-    match spec.split_once('-') {
-        Some((a, b)) => Some((a.trim().parse().ok()?, b.trim().parse().ok()?)),
-        None => spec.parse().ok().map(|p| (p, p)),
-    }
 }
 
 /// A volume of a service, short (`"./data:/var/lib/x:ro"`) or long syntax.
@@ -547,7 +582,7 @@ pub(crate) fn mounts<'a>(service: &Service<'a>) -> Vec<Mount<'a>> {
                     node: source.or(item.get("target")).unwrap_or(item),
                 });
             }
-            let text = item.as_str()?.trim();
+            let text = spec_text(item)?;
             let parts = split_volume(text);
             let (source, target, mode) = match parts.as_slice() {
                 [target] => (None, *target, ""),
@@ -634,16 +669,17 @@ pub(crate) fn is_within(path: &str, dir: &str) -> bool {
 /// Runs one rule over a compose text and returns each finding as (underlined text, message).
 #[cfg(test)]
 pub(crate) fn findings(rule: &dyn ComposeRule, source: &str) -> Vec<(String, String)> {
-    let docs = shipshape_syntax::yaml::parse(source).unwrap_or_else(|e| panic!("{e:?}"));
+    let read = |p: &str| (p == "compose.yaml").then(|| source.to_string());
+    let project = compose::load(&["compose.yaml".to_string()], &read);
+    assert!(project.errors.is_empty(), "{:?}", project.errors);
+    let sources = vec![source.to_string()];
+    let doc = ComposeDoc {
+        project: &project,
+        root: &project.model,
+        sources: &sources,
+    };
     let mut out = Vec::new();
-    for root in &docs {
-        let doc = crate::rule::ComposeDoc {
-            path: "compose.yaml",
-            source,
-            root,
-        };
-        rule.check(&doc, &mut out);
-    }
+    rule.check(&doc, &mut out);
     out.into_iter()
         .map(|d| (d.span.text(source).to_owned(), d.message))
         .collect()

@@ -80,8 +80,8 @@ impl ComposeRule for NoDangerousCapabilities {
                 let upper = text.trim().to_ascii_uppercase();
                 let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
                 if let Some((cap, what)) = DANGEROUS.iter().find(|(cap, _)| *cap == name) {
-                    out.push(Diagnostic::new(
-                        item.span,
+                    out.push(doc.at(
+                        &item,
                         format!(
                             "service `{}` adds capability {cap} ({what})",
                             service.name()

@@ -36,7 +36,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-021",
     slug: "no-disabled-healthcheck",
     domain: Domain::Compose,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Healthcheck disabled",
     equivalents: &["kics:Healthcheck Not Set"],
 };
@@ -51,8 +51,8 @@ impl ComposeRule for NoDisabledHealthcheck {
             let Some(token) = service.get("healthcheck").and_then(disabled_healthcheck) else {
                 continue;
             };
-            out.push(Diagnostic::new(
-                token.span,
+            out.push(doc.at(
+                &token,
                 format!("service `{}` disables its healthcheck", service.name()),
             ));
         }

@@ -69,8 +69,8 @@ impl ComposeRule for NoDockerSocketMount {
                     continue;
                 };
                 if let Some(what) = runtime_socket(source) {
-                    out.push(Diagnostic::new(
-                        mount.node.span,
+                    out.push(doc.at(
+                        &mount.node,
                         format!(
                             "service `{}` mounts {what} (`{source}`): that is root on the host",
                             service.name()
@@ -84,8 +84,8 @@ impl ComposeRule for NoDockerSocketMount {
                 continue;
             };
             if let Some(what) = runtime_socket(path) {
-                out.push(Diagnostic::new(
-                    device.span,
+                out.push(doc.at(
+                    &device,
                     format!("named volume binds {what} (`{path}`): that is root on the host"),
                 ));
             }

@@ -5,6 +5,14 @@
 //! interpolations and obvious placeholders (`changeme`, `example`, `xxx`) are not flagged. The
 //! finding names the variable only; the value is never shown.
 //!
+//! Demo defaults are not flagged either: a value that repeats the service's name, its image or
+//! another value of the same environment (`POSTGRES_USER: app` with `POSTGRES_PASSWORD: app`), or
+//! is made of default words (`password`, `supersecret`, `minioadmin`), as example and
+//! development stacks write them; a MinIO-style `ACCESS_KEY` that is a plain lower-case word (a
+//! user name); and a `…_CREDENTIALS` value that names a credentials file (Confluent's
+//! `KAFKA_SSL_KEY_CREDENTIALS: broker_sslkey_creds`). Such a value is public knowledge the day it
+//! is written; what leaks is a value someone chose to keep secret.
+//!
 //! ## Why is this bad?
 //! A compose file is committed, copied into images and pasted into tickets. A secret in it is
 //! readable by everyone with the repository, stays in its history forever, and is usually the
@@ -35,7 +43,7 @@
 //! ```
 
 use shipshape_core::Severity;
-use shipshape_syntax::yaml::Node;
+use shipshape_syntax::compose::Node;
 use shipshape_syntax::Span;
 
 use super::services;
@@ -47,7 +55,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-009",
     slug: "no-hardcoded-secret-env",
     domain: Domain::Compose,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "Secret value written in a service's environment",
     equivalents: &["kics:Passwords And Secrets - Generic Password"],
 };
@@ -66,6 +74,24 @@ impl ComposeRule for NoHardcodedSecretEnv {
             let Some(environment) = service.get("environment") else {
                 continue;
             };
+            let image = service
+                .image()
+                .map_or(String::new(), |(_, i)| i.to_ascii_lowercase());
+            let others: Vec<String> = environment
+                .entries()
+                .iter()
+                .filter_map(|e| e.value.as_str())
+                .chain(
+                    environment
+                        .items()
+                        .iter()
+                        .filter_map(|i| i.as_str()?.split_once('=').map(|(_, v)| v)),
+                )
+                .map(|v| v.trim().to_ascii_lowercase())
+                .collect();
+            let demo = |name: &str, value: &str| {
+                is_demo_default(name, value, service.name(), &image, &others)
+            };
             let message = |name: &str| {
                 format!(
                     "service `{}` sets `{name}` to a literal secret; interpolate it from an \
@@ -73,30 +99,68 @@ impl ComposeRule for NoHardcodedSecretEnv {
                     service.name()
                 )
             };
+            // The value as written decides: `${DB_PASSWORD}` is no literal, whatever `.env` holds.
             for entry in environment.entries() {
-                let (Some(name), Some(value)) = (entry.key.as_str(), entry.value.as_str()) else {
+                let (Some(name), Some(value)) = (entry.key.as_str(), entry.value.written()) else {
                     continue;
                 };
-                if is_secret_name(name) && is_literal_secret(value) {
+                if is_secret_name(name) && is_literal_secret(value) && !demo(name, value) {
                     out.push(
-                        Diagnostic::new(entry.value.span, message(name))
-                            .redacting_value(doc.source, entry.value.span),
+                        doc.at(&entry.value, message(name))
+                            .redacting_value(doc.source_of(&entry.value), entry.value.span),
                     );
                 }
             }
             for item in environment.items() {
-                let Some((name, value)) = item.as_str().and_then(|t| t.split_once('=')) else {
+                let Some((name, value)) = item.written().and_then(|t| t.split_once('=')) else {
                     continue;
                 };
-                if is_secret_name(name) && is_literal_secret(value) {
+                if is_secret_name(name) && is_literal_secret(value) && !demo(name.trim(), value) {
                     out.push(
-                        Diagnostic::new(item.span, message(name.trim()))
-                            .redacting(list_value_span(doc.source, item)),
+                        doc.at(item, message(name.trim()))
+                            .redacting(list_value_span(doc.source_of(item), item)),
                     );
                 }
             }
         }
     }
+}
+
+/// Words of the default credentials example and development stacks use.
+const DEFAULT_WORDS: &[&str] = &[
+    "password", "passwd", "secret", "example", "changeme", "admin", "root", "test", "demo",
+    "default", "guest", "qwerty", "letmein", "postgres", "mysql", "mariadb", "minio", "elastic",
+    "kibana", "redis", "mongo", "rabbit",
+];
+
+/// Whether a literal is a demo default rather than a chosen secret (see the rule's docs).
+fn is_demo_default(name: &str, value: &str, service: &str, image: &str, others: &[String]) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    let wordy = !v.is_empty()
+        && v.len() <= 32
+        && v.starts_with(|c: char| c.is_ascii_lowercase())
+        && value
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'));
+    if !wordy {
+        return false;
+    }
+    let upper = name.to_ascii_uppercase();
+    // MinIO's access key is its user name; Confluent's `…_CREDENTIALS` name a file.
+    if upper.ends_with("ACCESS_KEY") && v.chars().all(|c| c.is_ascii_lowercase()) {
+        return true;
+    }
+    if upper.ends_with("_CREDENTIALS") && (v.ends_with("_creds") || v.contains('.')) {
+        return true;
+    }
+    DEFAULT_WORDS.iter().any(|w| v.contains(w))
+        || v == service.to_ascii_lowercase()
+        || (v.len() >= 4 && image.contains(v.as_str()))
+        || others
+            .iter()
+            .any(|o| *o != v && o.len() >= 4 && v.contains(o.as_str()))
+        || others.iter().filter(|o| **o == v).count() >= 2
 }
 
 /// The bytes of `value` in a `- KEY=value` item as written, so the snippet can mask them.
@@ -151,7 +215,8 @@ mod tests {
     fn masks_only_the_value_of_a_list_item() {
         let source = "env:\n  - \"API_TOKEN=abc123\"\n";
         let item = Node {
-            value: shipshape_syntax::yaml::Value::Null,
+            value: shipshape_syntax::compose::Value::Null,
+            file: 0,
             span: Span::new(source.find('"').unwrap_or(0), source.len() - 1),
         };
         assert_eq!(list_value_span(source, &item).text(source), "abc123");
@@ -170,6 +235,39 @@ mod rule_tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].1.contains("GITHUB_TOKEN"));
         assert!(!found[0].1.contains("ghp_"));
+    }
+
+    #[test]
+    fn demo_defaults_are_not_secrets() {
+        let yaml = r#"
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: paperless
+      POSTGRES_DB: paperless
+      POSTGRES_PASSWORD: paperless
+  minio:
+    image: minio/minio:RELEASE.2024-01-01
+    environment: [MINIO_ACCESS_KEY=tempo, MINIO_SECRET_KEY=supersecret]
+  kafka:
+    image: confluentinc/cp-kafka:7.6.0
+    environment:
+      KAFKA_SSL_KEY_CREDENTIALS: broker_sslkey_creds
+  grafana:
+    image: grafana/grafana:11.0.0
+    environment: [GF_SECURITY_ADMIN_PASSWORD=grafana]
+  app:
+    image: app:1
+    environment:
+      SECRET_KEY_BASE: yYrECL4qbNwleYInGJYvVnSkwJuSQJ4ijPTx5tirGUXrbznF
+      DB_PASSWORD: "passRT%^#234"
+"#;
+        let found: Vec<String> = findings(&NoHardcodedSecretEnv, yaml)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 
     #[test]

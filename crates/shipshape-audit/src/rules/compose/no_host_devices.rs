@@ -32,7 +32,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-COMPOSE-023",
     slug: "no-host-devices",
     domain: Domain::Compose,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "Service gets raw access to host memory or disks",
     equivalents: &[],
 };
@@ -76,8 +76,8 @@ impl ComposeRule for NoHostDevices {
                     None => item.as_str().map(|t| t.split(':').next().unwrap_or(t)),
                 };
                 if let Some(what) = host.and_then(dangerous_device) {
-                    out.push(Diagnostic::new(
-                        item.span,
+                    out.push(doc.at(
+                        &item,
                         format!("service `{}` gets raw access to {what}", service.name()),
                     ));
                 }
@@ -89,8 +89,8 @@ impl ComposeRule for NoHostDevices {
                     .as_str()
                     .is_some_and(|rule| rule.split_whitespace().next() == Some("a"));
                 if allows_all {
-                    out.push(Diagnostic::new(
-                        item.span,
+                    out.push(doc.at(
+                        &item,
                         format!(
                             "service `{}` may create and use every host device",
                             service.name()

@@ -41,9 +41,9 @@ impl ComposeRule for NoHostIpc {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            if let Some(span) = host_mode(&service, "ipc") {
-                out.push(Diagnostic::new(
-                    span,
+            if let Some(node) = host_mode(&service, "ipc") {
+                out.push(doc.at(
+                    node,
                     format!(
                         "service `{}` shares the host's IPC namespace (`ipc: host`)",
                         service.name()

@@ -41,9 +41,9 @@ impl ComposeRule for NoHostNetwork {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            if let Some(span) = host_mode(&service, "network_mode") {
-                out.push(Diagnostic::new(
-                    span,
+            if let Some(node) = host_mode(&service, "network_mode") {
+                out.push(doc.at(
+                    node,
                     format!(
                         "service `{}` shares the host's network stack (`network_mode: host`)",
                         service.name()

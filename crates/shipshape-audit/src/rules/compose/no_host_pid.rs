@@ -40,9 +40,9 @@ impl ComposeRule for NoHostPid {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            if let Some(span) = host_mode(&service, "pid") {
-                out.push(Diagnostic::new(
-                    span,
+            if let Some(node) = host_mode(&service, "pid") {
+                out.push(doc.at(
+                    node,
                     format!(
                         "service `{}` shares the host's process namespace (`pid: host`)",
                         service.name()

@@ -41,9 +41,9 @@ impl ComposeRule for NoHostUserns {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            if let Some(span) = host_mode(&service, "userns_mode") {
-                out.push(Diagnostic::new(
-                    span,
+            if let Some(node) = host_mode(&service, "userns_mode") {
+                out.push(doc.at(
+                    node,
                     format!("service `{}` disables user-namespace remapping (`userns_mode: host`): root inside is root on the host", service.name()),
                 ));
             }

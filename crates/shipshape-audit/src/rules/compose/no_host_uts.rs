@@ -40,9 +40,9 @@ impl ComposeRule for NoHostUts {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            if let Some(span) = host_mode(&service, "uts") {
-                out.push(Diagnostic::new(
-                    span,
+            if let Some(node) = host_mode(&service, "uts") {
+                out.push(doc.at(
+                    node,
                     format!(
                         "service `{}` shares the host's UTS namespace (`uts: host`)",
                         service.name()

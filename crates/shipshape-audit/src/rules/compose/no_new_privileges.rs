@@ -73,9 +73,9 @@ impl ComposeRule for NoNewPrivileges {
                 continue;
             }
             // Point at the list to extend if there is one, else at the service.
-            let span = options.map_or(service.key.span, |o| o.key.span);
-            out.push(Diagnostic::new(
-                span,
+            let node = options.map_or(service.key, |o| &o.key);
+            out.push(doc.at(
+                node,
                 format!(
                     "service `{}` does not set `no-new-privileges:true`",
                     service.name()

@@ -38,11 +38,20 @@ impl ComposeRule for NoObsoleteVersion {
     }
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
-        if let Some(entry) = doc.root.entry("version") {
-            out.push(Diagnostic::new(
-                entry.key.span.to(entry.value.span),
-                "`version` is obsolete: Compose ignores it; delete the line",
-            ));
+        // Each file of the project that writes one: the merged model keeps only the last.
+        for (file, source) in doc.project.files.iter().zip(doc.sources) {
+            let Ok(docs) = shipshape_syntax::yaml::parse(source) else {
+                continue;
+            };
+            for entry in docs.iter().filter_map(|d| d.entry("version")) {
+                out.push(
+                    Diagnostic::new(
+                        entry.key.span.to(entry.value.span),
+                        "`version` is obsolete: Compose ignores it; delete the line",
+                    )
+                    .in_file(file.path.clone()),
+                );
+            }
         }
     }
 }

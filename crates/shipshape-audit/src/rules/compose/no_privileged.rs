@@ -47,8 +47,8 @@ impl ComposeRule for NoPrivileged {
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
             if let Some(value) = service.get("privileged").filter(|v| is_true(v)) {
-                out.push(Diagnostic::new(
-                    value.span,
+                out.push(doc.at(
+                    &value,
                     format!(
                         "service `{}` runs privileged: it has every capability and device of the host",
                         service.name()

@@ -1,9 +1,11 @@
 //! ## What it does
-//! Flags database and broker ports published on every interface of the host: a container port
-//! of a well-known database (5432, 3306, 27017, 6379, 9200, 11211, 5672, 9092, 1433, 5984…), or
-//! any port of a service running a database image (postgres, mysql, mariadb, mongo, redis…),
-//! when the mapping has no host IP or binds `0.0.0.0`/`::`. Short (`"5432:5432"`,
-//! `"0.0.0.0:5432:5432"`) and long syntax (`host_ip`) are both read.
+//! Flags the ports of a service running a database or broker image (postgres, mysql, mariadb,
+//! mongo, redis, elasticsearch, rabbitmq, kafka, clickhouse…) published on every interface of
+//! the host: the mapping has no host IP or binds `0.0.0.0`/`::`. Short (`"5432:5432"`,
+//! `"0.0.0.0:5432:5432"`) and long syntax (`host_ip`) are both read, after interpolation, so
+//! `"${DB_PORT:-127.0.0.1:5432}:5432"` is loopback. The database is known by its image, never
+//! guessed from a port number: port 9000 is ClickHouse's and also Portainer's, MinIO's and
+//! php-fpm's. A port whose value depends on a variable the project does not set is left alone.
 //!
 //! ## Why is this bad?
 //! `ports` without a host IP listens on all interfaces, and Docker's port publishing bypasses
@@ -33,7 +35,7 @@
 
 use shipshape_core::Severity;
 
-use super::{database_for_port, is_all_interfaces, port_mappings, port_range, services, Database};
+use super::{is_all_interfaces, port_mappings, services};
 use crate::rule::{ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta};
 
 pub struct NoPublicDatabasePort;
@@ -57,19 +59,18 @@ impl ComposeRule for NoPublicDatabasePort {
 
     fn check(&self, doc: &ComposeDoc, out: &mut Vec<Diagnostic>) {
         for service in services(doc.root) {
-            let image_db = service.database();
+            let Some(db) = service.database() else {
+                continue;
+            };
             for mapping in port_mappings(&service) {
-                if !is_all_interfaces(mapping.host_ip.as_deref()) {
+                if mapping.node.is_unresolved() || !is_all_interfaces(mapping.host_ip.as_deref()) {
                     continue;
                 }
                 let Some(container) = mapping.container.as_deref() else {
                     continue;
                 };
-                let Some(db) = database_on(container, image_db) else {
-                    continue;
-                };
-                out.push(Diagnostic::new(
-                    mapping.node.span,
+                out.push(doc.at(
+                    &mapping.node,
                     format!(
                         "{} port {container} of service `{}` is published on all interfaces; \
                          bind it to 127.0.0.1 (`127.0.0.1:{container}:{container}`)",
@@ -80,20 +81,6 @@ impl ComposeRule for NoPublicDatabasePort {
             }
         }
     }
-}
-
-/// The database behind a published container port: the service's own (any port of a database
-/// image counts) or the one whose well-known port it is.
-fn database_on(container: &str, image_db: Option<&'static Database>) -> Option<&'static Database> {
-    if image_db.is_some() {
-        return image_db;
-    }
-    let (low, high) = port_range(container)?;
-    // A wide range (`8000-9000`) is an application's, not a database's.
-    if high < low || high - low > 100 {
-        return None;
-    }
-    (low..=high).find_map(database_for_port)
 }
 
 #[cfg(test)]
@@ -138,6 +125,32 @@ services:
   db:
     image: mysql:8.4
     ports: ["127.0.0.1:3306:3306", "[::1]:3307:3306", "10.0.0.5:3308:3306"]
+"#;
+        assert!(flagged(yaml).is_empty());
+    }
+
+    /// Portainer's port 9000 is not ClickHouse's.
+    #[test]
+    fn a_port_number_alone_makes_no_database() {
+        let yaml = r#"
+services:
+  portainer:
+    image: portainer/portainer-ce:2.21.0
+    ports: ["9000:9000", "9443:9443"]
+  cache:
+    build: ./cache
+    ports: ["6379:6379"]
+"#;
+        assert!(flagged(yaml).is_empty());
+    }
+
+    #[test]
+    fn a_default_that_binds_loopback_is_loopback() {
+        let yaml = r#"
+services:
+  db:
+    image: postgres:16
+    ports: ["${PORT:-127.0.0.1:5432}:5432", "${UNSET_BIND}:5433:5432"]
 "#;
         assert!(flagged(yaml).is_empty());
     }

@@ -125,8 +125,8 @@ impl ComposeRule for NoSensitiveHostMount {
                     } else {
                         "read-write"
                     };
-                    out.push(Diagnostic::new(
-                        mount.node.span,
+                    out.push(doc.at(
+                        &mount.node,
                         format!(
                             "service `{}` mounts {what} (`{source}`, {access})",
                             service.name()
@@ -143,10 +143,7 @@ impl ComposeRule for NoSensitiveHostMount {
                 continue;
             }
             if let Some(what) = sensitivity(path) {
-                out.push(Diagnostic::new(
-                    device.span,
-                    format!("named volume binds {what} (`{path}`)"),
-                ));
+                out.push(doc.at(&device, format!("named volume binds {what} (`{path}`)")));
             }
         }
     }

@@ -69,8 +69,8 @@ impl ComposeRule for NoUnconfinedSecurityProfile {
                     name.trim().eq_ignore_ascii_case(n) && value.trim().eq_ignore_ascii_case(v)
                 });
                 if let Some((_, _, what)) = hit {
-                    out.push(Diagnostic::new(
-                        item.span,
+                    out.push(doc.at(
+                        &item,
                         format!("service `{}` turns off {what}", service.name()),
                     ));
                 }

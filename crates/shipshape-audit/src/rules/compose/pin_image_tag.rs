@@ -54,6 +54,22 @@ impl ComposeRule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
+            // A name that depends on a variable the project does not set is read as written:
+            // `${REGISTRY}/app` still has no tag, `${APP_IMAGE}` and `app:${TAG}` are decided
+            // where the variable is set.
+            let image = if node.is_unresolved() {
+                let written = node.written().unwrap_or(image);
+                if written
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('$'))
+                {
+                    continue;
+                }
+                written
+            } else {
+                image
+            };
             let reference = parse_image(image);
             // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
             if reference.name.contains('$') {
@@ -67,8 +83,8 @@ impl ComposeRule for PinImageTag {
                 Some(tag) if tag.eq_ignore_ascii_case("latest") => "uses the moving `latest` tag",
                 Some(_) => continue,
             };
-            out.push(Diagnostic::new(
-                node.span,
+            out.push(doc.at(
+                &node,
                 format!(
                     "image `{image}` of service `{}` {problem}; pin a version",
                     service.name()

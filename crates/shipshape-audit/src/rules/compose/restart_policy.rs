@@ -49,8 +49,8 @@ impl ComposeRule for RestartPolicy {
             {
                 continue;
             }
-            out.push(Diagnostic::new(
-                service.key.span,
+            out.push(doc.at(
+                &service.key,
                 format!("service `{}` has no restart policy", service.name()),
             ));
         }

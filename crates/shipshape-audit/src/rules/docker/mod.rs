@@ -6,11 +6,14 @@ use shipshape_core::text::LineIndex;
 use shipshape_core::ArtifactKind;
 use shipshape_diagnostics::Selection;
 
-use crate::rule::{AuditDomain, AuditFile, DockerfileDoc, DockerfileRule, Domain, RuleMeta, Sink};
+use crate::rule::{
+    AuditDomain, AuditFile, BuildContext, DockerfileDoc, DockerfileRule, Domain, RuleMeta, Sink,
+};
 
 pub mod instructions;
 pub mod own;
 pub mod run;
+pub(crate) mod runtime;
 
 /// Every Dockerfile rule, in ID order (a test keeps it so): the registry of the domain.
 pub static RULES: &[&dyn DockerfileRule] = &[
@@ -44,6 +47,14 @@ pub static RULES: &[&dyn DockerfileRule] = &[
     &instructions::duplicate_expose::DuplicateExpose,
     &instructions::legacy_key_value_format::LegacyKeyValueFormat,
     &instructions::redundant_target_platform::RedundantTargetPlatform,
+    &instructions::undefined_var::UndefinedVar,
+    &instructions::copy_ignored_file::CopyIgnoredFile,
+    &instructions::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
+    &instructions::from_as_casing::FromAsCasing,
+    &instructions::consistent_instruction_casing::ConsistentInstructionCasing,
+    &instructions::no_empty_continuation::NoEmptyContinuation,
+    &instructions::expose_proto_casing::ExposeProtoCasing,
+    &instructions::exec_form_not_json::ExecFormNotJson,
     &run::cd_instead_of_workdir::CdInsteadOfWorkdir,
     &run::sudo_in_run::SudoInRun,
     &run::apt_get_upgrade::AptGetUpgrade,
@@ -97,6 +108,7 @@ pub static RULES: &[&dyn DockerfileRule] = &[
     &own::ssh_server_installed::SshServerInstalled,
     &own::passwordless_sudo::PasswordlessSudo,
     &own::password_in_run::PasswordInRun,
+    &own::privileges_dropped_at_start::PrivilegesDroppedAtStart,
 ];
 
 /// The Dockerfile domain: `Dockerfile`, `Containerfile` and their variants.
@@ -116,6 +128,10 @@ impl AuditDomain for DockerfileDomain {
     }
 
     fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+        if let Some(why) = crate::sniff::not_a_dockerfile(file.source) {
+            sink.skip(why);
+            return;
+        }
         let ast = shipshape_syntax::dockerfile::parse(file.source);
         for e in &ast.errors {
             sink.parse_error(e.span, format!("Dockerfile syntax: {}", e.message));
@@ -136,7 +152,9 @@ impl AuditDomain for DockerfileDomain {
             path: file.path,
             source: file.source,
             ast: &ast,
-            has_dockerignore: has_dockerignore(file),
+            contexts: build_contexts(file),
+            repo: file.repo,
+            read: file.read,
         };
         for rule in RULES {
             if selection.enabled(rule.meta().id) {
@@ -148,13 +166,51 @@ impl AuditDomain for DockerfileDomain {
     }
 }
 
-/// Whether the Dockerfile's folder (its usual build context) has a `.dockerignore`, shared or
-/// its own (`Dockerfile.prod.dockerignore`).
-fn has_dockerignore(file: &AuditFile<'_>) -> bool {
-    let (dir, name) = match file.path.rsplit_once('/') {
-        Some((d, n)) => (format!("{d}/"), n),
-        None => (String::new(), file.path),
-    };
-    (file.exists)(&format!("{dir}.dockerignore"))
-        || (file.exists)(&format!("{dir}{name}.dockerignore"))
+/// Whether a command only reports on the tool (`yarn --version`, `npm -v`, `pip --help`): it
+/// installs and changes nothing, whatever rules about installs would read into it.
+pub(crate) fn only_reports(cmd: &shipshape_syntax::shell::Command) -> bool {
+    let args = cmd.args();
+    let first = args.iter().find(|w| !w.value.is_empty());
+    match first.map(|w| w.value.as_str()) {
+        Some("--version" | "--help") => true,
+        // Short spellings mean something else for many tools (`go get -v` is verbose): only a
+        // lone `-v`/`-V`/`-h` is taken as a question.
+        Some("-v" | "-V" | "-h") => args.len() == 1,
+        _ => false,
+    }
+}
+
+/// The build contexts of a Dockerfile: those compose and bake files build it with, else its
+/// own folder; each with the ignore file BuildKit would use.
+fn build_contexts(file: &AuditFile<'_>) -> Vec<BuildContext> {
+    let own = shipshape_syntax::compose::parent(file.path).to_string();
+    let uses = file.repo.builds_of(file.path);
+    let mut dirs: Vec<(String, Option<String>)> = uses
+        .iter()
+        .map(|u| (u.context.clone(), Some(u.declared_in.clone())))
+        .collect();
+    if dirs.is_empty() {
+        dirs.push((own, None));
+    }
+    dirs.sort();
+    dirs.dedup_by(|a, b| a.0 == b.0);
+    dirs.into_iter()
+        .map(|(dir, declared_in)| {
+            // A Dockerfile-specific ignore file beside the Dockerfile wins over the context's.
+            let specific = format!("{}.dockerignore", file.path);
+            let shared = shipshape_syntax::compose::join(&dir, ".dockerignore");
+            let dockerignore = [specific, shared]
+                .into_iter()
+                .find(|p| (file.exists)(p))
+                .map(|p| {
+                    let text = (file.read)(&p).unwrap_or_default();
+                    (p, text)
+                });
+            BuildContext {
+                dir,
+                dockerignore,
+                declared_in,
+            }
+        })
+        .collect()
 }

@@ -36,9 +36,14 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-001",
     slug: "absolute-workdir",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "WORKDIR path is relative",
-    equivalents: &["hadolint:DL3000", "checkov:CKV_DOCKER_10", "trivy:DS-0009"],
+    equivalents: &[
+        "hadolint:DL3000",
+        "checkov:CKV_DOCKER_10",
+        "trivy:DS-0009",
+        "buildkit:WorkdirRelativePath",
+    ],
 };
 
 impl DockerfileRule for AbsoluteWorkdir {

@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-005",
     slug: "copy-instead-of-add",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "ADD used for local files where COPY would do",
     equivalents: &["hadolint:DL3020", "checkov:CKV_DOCKER_4", "trivy:DS-0005"],
 };

@@ -59,7 +59,13 @@ impl DockerfileRule for CopyRelativeWithoutWorkdir {
                         .any(|i| i.keyword == Keyword::Workdir)
                 })
             });
-            let mut workdir = inherited;
+            // `scratch` has no working directory but `/`: relative is absolute there.
+            let root_image = chain
+                .first()
+                .and_then(|&r| stages.get(r))
+                .map(|s| ast.resolve_arg(&s.image.value, None));
+            let from_scratch = root_image.is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+            let mut workdir = inherited || from_scratch;
             for index in stage.instructions.clone() {
                 let Some(instr) = ast.instructions.get(index) else {
                     continue;
@@ -93,6 +99,12 @@ impl DockerfileRule for CopyRelativeWithoutWorkdir {
 mod tests {
     use super::super::util::testing::flagged;
     use super::*;
+
+    #[test]
+    fn scratch_stages_have_no_working_directory_but_the_root() {
+        let src = "FROM a:1 AS build\nRUN make\nFROM scratch AS out\nCOPY --from=build /x amd64\nFROM out\nCOPY y arm64\n";
+        assert!(flagged(&CopyRelativeWithoutWorkdir, src).is_empty());
+    }
 
     #[test]
     fn flags_relative_destinations_before_any_workdir() {

@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-022",
     slug: "invalid-label-key",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "LABEL key does not follow Docker's key format",
     equivalents: &["hadolint:DL3048"],
 };

@@ -53,6 +53,9 @@ pub static META: RuleMeta = RuleMeta {
 /// Whether a command works on the project in the current directory.
 fn uses_cwd(cmd: &Command) -> bool {
     let Some(name) = cmd.name() else { return false };
+    if crate::rules::docker::only_reports(cmd) {
+        return false;
+    }
     let program = name.rsplit('/').next().unwrap_or(name);
     let sub = cmd
         .operands()

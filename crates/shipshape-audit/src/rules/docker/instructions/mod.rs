@@ -11,17 +11,23 @@ mod util;
 
 pub mod absolute_workdir;
 pub mod consecutive_run;
+pub mod consistent_instruction_casing;
 pub mod constant_platform;
 pub mod copy_dest_missing_slash;
 pub mod copy_from_own_stage;
 pub mod copy_from_unknown_stage;
+pub mod copy_ignored_file;
 pub mod copy_instead_of_add;
 pub mod copy_relative_without_workdir;
 pub mod duplicate_expose;
 pub mod duplicate_stage_name;
 pub mod env_self_reference;
 pub mod exec_form_cmd;
+pub mod exec_form_not_json;
+pub mod expose_proto_casing;
+pub mod from_as_casing;
 pub mod from_first;
+pub mod invalid_default_arg_in_from;
 pub mod invalid_expose_port;
 pub mod invalid_label_key;
 pub mod legacy_key_value_format;
@@ -30,6 +36,7 @@ pub mod missing_workdir;
 pub mod multiple_cmd;
 pub mod multiple_entrypoint;
 pub mod multiple_healthcheck;
+pub mod no_empty_continuation;
 pub mod no_latest_tag;
 pub mod no_maintainer;
 pub mod no_root_user;
@@ -37,6 +44,7 @@ pub mod redundant_target_platform;
 pub mod reserved_stage_name;
 pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
+pub mod undefined_var;
 pub mod untagged_base_image;
 pub mod unused_stage;
 
@@ -92,12 +100,7 @@ mod tests {
         );
         for src in &sources {
             let ast = shipshape_syntax::dockerfile::parse(src);
-            let doc = DockerfileDoc {
-                path: "Dockerfile",
-                source: src,
-                ast: &ast,
-                has_dockerignore: false,
-            };
+            let doc = DockerfileDoc::alone("Dockerfile", src, &ast, None);
             for rule in super::super::RULES {
                 let mut out = Vec::new();
                 rule.check(&doc, &mut out);

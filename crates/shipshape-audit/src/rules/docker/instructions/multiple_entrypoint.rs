@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-015",
     slug: "multiple-entrypoint",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "More than one ENTRYPOINT in a stage",
     equivalents: &[
         "hadolint:DL4004",

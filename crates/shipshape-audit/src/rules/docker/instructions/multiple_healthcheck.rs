@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-016",
     slug: "multiple-healthcheck",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "More than one HEALTHCHECK in a stage",
     equivalents: &[
         "hadolint:DL3012",

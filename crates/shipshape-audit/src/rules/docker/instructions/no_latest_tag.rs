@@ -45,7 +45,7 @@ impl DockerfileRule for NoLatestTag {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let stages = doc.ast.stages();
-        for image in pulled_images(doc.ast, &stages) {
+        for image in pulled_images(doc.ast, &stages, doc.repo) {
             let parts = image_ref(&image.resolved);
             let Some(tag) = parts.tag else { continue };
             if parts.digest.is_some() || &image.resolved[tag.clone()] != "latest" {

@@ -31,7 +31,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-013",
     slug: "no-maintainer",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Info,
     title: "MAINTAINER is deprecated",
     equivalents: &[
         "hadolint:DL4000",

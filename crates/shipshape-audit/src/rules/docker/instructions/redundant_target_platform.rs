@@ -31,7 +31,7 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "FROM --platform=$TARGETPLATFORM is the default",
-    equivalents: &["buildkit:RedundantTargetPlatform"],
+    equivalents: &["hadolint:DL3065", "buildkit:RedundantTargetPlatform"],
 };
 
 impl DockerfileRule for RedundantTargetPlatform {

@@ -46,7 +46,7 @@ impl DockerfileRule for UntaggedBaseImage {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let stages = doc.ast.stages();
-        for image in pulled_images(doc.ast, &stages) {
+        for image in pulled_images(doc.ast, &stages, doc.repo) {
             let parts = image_ref(&image.resolved);
             if parts.tag.is_none() && parts.digest.is_none() {
                 out.push(Diagnostic::new(

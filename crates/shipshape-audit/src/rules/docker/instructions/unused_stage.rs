@@ -1,15 +1,17 @@
 //! ## What it does
 //! Flags a build stage that nothing uses: it is not the final stage, no `COPY --from` or
-//! `RUN --mount=…,from=…` reads from it (by name or index), and no later `FROM` builds on it. If
-//! any `--from` value is only known at build time, the rule stays silent, since it could name
-//! any stage.
+//! `RUN --mount=…,from=…` reads from it (by name or index), no later `FROM` builds on it, and
+//! nothing in the repository builds it as a target (a compose service's `build.target`, a bake
+//! target, `--target` in a CI workflow, Makefile or script). A `FROM` or `--from` whose value
+//! is only known at build time (`FROM build-$TARGETOS`, `COPY --from=$SRC`) uses every stage its
+//! pattern could name (`build-*`).
 //!
 //! ## Why is this bad?
 //! BuildKit skips stages the target does not need, so an unused stage is dead code: it looks
 //! like part of the build, is kept up to date by hand, and often hides a mistake (a
 //! `COPY --from` that names the wrong stage). The legacy builder still builds it, for nothing.
-//! A stage meant as a separate target (`docker build --target test`) is used from the command
-//! line, which a Dockerfile cannot show; suppress the finding for it.
+//! A stage built only from a command line the repository does not hold (`docker build
+//! --target test` typed by hand) cannot be seen; suppress the finding for it.
 //!
 //! ## Example
 //! ```dockerfile
@@ -61,9 +63,32 @@ impl DockerfileRule for UnusedStage {
         if let Some(last) = used.last_mut() {
             *last = true;
         }
+        // A stage chosen at build time: every stage its pattern could name is used.
+        let mark_pattern = |used: &mut Vec<bool>, value: &str| {
+            let pattern = variable_pattern(value);
+            for s in &stages {
+                if s.alias
+                    .as_deref()
+                    .is_some_and(|a| glob(&pattern, &a.to_ascii_lowercase()))
+                {
+                    used[s.index] = true;
+                }
+            }
+        };
         for stage in &stages {
             if let Some(p) = parent(ast, &stages, stage) {
                 used[p] = true;
+            }
+            // The default of the variable is only one of the values a build may pass.
+            if stage.image.value.contains('$') {
+                mark_pattern(&mut used, &stage.image.value);
+            }
+            if stage
+                .alias
+                .as_deref()
+                .is_some_and(|a| doc.repo.is_target(a))
+            {
+                used[stage.index] = true;
             }
         }
         for (index, instr) in ast.instructions.iter().enumerate() {
@@ -86,8 +111,11 @@ impl DockerfileRule for UnusedStage {
                             *u = true;
                         }
                     }
-                    FromTarget::Unresolved => return,
+                    FromTarget::Unresolved => mark_pattern(&mut used, &value),
                     _ => {}
+                }
+                if value.contains('$') {
+                    mark_pattern(&mut used, &value);
                 }
             }
         }
@@ -124,6 +152,42 @@ impl DockerfileRule for UnusedStage {
     }
 }
 
+/// A value with its variables turned into `*`, lower-cased: `build-${TARGETOS}` → `build-*`.
+fn variable_pattern(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        out.push('*');
+        let after = &rest[i + 1..];
+        rest = match after.strip_prefix('{') {
+            Some(inner) => inner.find('}').map_or("", |end| &inner[end + 1..]),
+            None => {
+                let len = after
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+                &after[len..]
+            }
+        };
+    }
+    out.push_str(rest);
+    out.to_ascii_lowercase()
+}
+
+/// `*` matches any run of characters.
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            text.starts_with(head)
+                && (0..=text.len() - head.len()).any(|i| {
+                    text.is_char_boundary(head.len() + i) && glob(tail, &text[head.len() + i..])
+                })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::util::testing::flagged;
@@ -136,9 +200,21 @@ mod tests {
     }
 
     #[test]
-    fn stays_silent_when_a_reference_is_unknown() {
+    fn a_reference_known_at_build_time_uses_every_stage_it_could_name() {
         let src = "FROM a:1 AS one\nFROM a:1 AS two\nFROM b:1\nARG SRC\nCOPY --from=$SRC /x /x\n";
         assert!(flagged(&UnusedStage, src).is_empty());
+        // BuildKit's own Dockerfile picks a stage by platform.
+        let src = "ARG TARGETOS=linux\nFROM a:1 AS binaries-linux\nFROM a:1 AS binaries-windows\n\
+                   FROM a:1 AS unrelated\nFROM binaries-$TARGETOS AS binaries\nFROM b:1\nCOPY --from=binaries /x /x\n";
+        assert_eq!(flagged(&UnusedStage, src), ["unrelated"]);
+    }
+
+    #[test]
+    fn globs_match_variable_patterns() {
+        assert_eq!(variable_pattern("build-${TARGETOS}-$ARCH"), "build-*-*");
+        assert!(glob("build-*", "build-linux"));
+        assert!(glob("*", "anything"));
+        assert!(!glob("build-*", "test"));
     }
 
     #[test]

@@ -52,16 +52,26 @@ impl PulledImage {
 }
 
 /// The registry images the stages start from. Images whose reference still holds a variable or
-/// resolves to nothing (an `ARG` without default, set with `--build-arg`) are left out.
-pub(super) fn pulled_images(ast: &Dockerfile, stages: &[Stage]) -> Vec<PulledImage> {
+/// uses an `ARG` without default (set with `--build-arg`), and images the repository builds
+/// itself (a compose service's `image`, a scripted `docker build -t`), are left out.
+pub(super) fn pulled_images(
+    ast: &Dockerfile,
+    stages: &[Stage],
+    repo: &crate::rule::Repository,
+) -> Vec<PulledImage> {
     stages
         .iter()
         .filter(|s| parent(ast, stages, s).is_none())
         .filter_map(|s| {
             let resolved = ast.resolve_arg(&s.image.value, None);
+            let set_at_build = var_refs(&s.image.value)
+                .iter()
+                .any(|(_, name)| ast.resolve_arg(&format!("${{{name}}}"), None).is_empty());
             let usable = !resolved.is_empty()
+                && !set_at_build
                 && !resolved.contains('$')
-                && !resolved.eq_ignore_ascii_case("scratch");
+                && !resolved.eq_ignore_ascii_case("scratch")
+                && !repo.builds_image(&resolved);
             usable.then(|| PulledImage {
                 word: s.image.clone(),
                 resolved,
@@ -391,12 +401,7 @@ pub(super) mod testing {
     /// `(underlined text, message)` of each diagnostic.
     pub fn diagnostics(rule: &dyn DockerfileRule, src: &str) -> Vec<(String, String)> {
         let ast = shipshape_syntax::dockerfile::parse(src);
-        let doc = DockerfileDoc {
-            path: "Dockerfile",
-            source: src,
-            ast: &ast,
-            has_dockerignore: true,
-        };
+        let doc = DockerfileDoc::alone("Dockerfile", src, &ast, Some(""));
         let mut out = Vec::new();
         rule.check(&doc, &mut out);
         out.into_iter()

@@ -56,6 +56,7 @@ impl DockerfileRule for BaseImageNotPinnedByDigest {
                 || image.eq_ignore_ascii_case("scratch")
                 || is_stage_alias(&stages, stage, &image)
                 || image.contains('@')
+                || doc.repo.builds_image(&image)
             {
                 continue;
             }

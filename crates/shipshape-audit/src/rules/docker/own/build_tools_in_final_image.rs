@@ -13,6 +13,11 @@
 //! - `pip install -r requirements-dev.txt` (test/dev requirement files) and `.[dev]`/`[test]`
 //!   extras.
 //!
+//! It stays silent for images that are not a service's runtime image: base and toolchain images
+//! (no start command of their own, or a shell or interpreter prompt: `golang`, `buildpack-deps`,
+//! the full `python` image ship compilers on purpose) and development, test and CI images (the
+//! Dockerfile or its final stage is named `dev`, `test`, `ci`, `debug`, `e2e`, …).
+//!
 //! ## Why is this bad?
 //! Build tools and development dependencies are not needed to run the application but make the
 //! image larger, slower to pull and start, and give anyone who gets into the container a
@@ -50,9 +55,11 @@ use shipshape_syntax::dockerfile::{Dockerfile, Keyword, Stage};
 use shipshape_syntax::shell::Command;
 
 use super::util::{
-    apk_virtual_group, final_lineage, installed_packages, package_name, removed_packages,
+    apk_virtual_group, apt_auto_removal, final_lineage, installed_packages, package_name,
+    removed_packages,
 };
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
+use crate::rules::docker::runtime::runs_a_service;
 
 pub struct BuildToolsInFinalImage;
 
@@ -120,6 +127,9 @@ fn installs_dev_dependencies(
 ) -> Option<shipshape_syntax::Span> {
     let name = cmd.name_word()?;
     let program = name.value.rsplit('/').next().unwrap_or(&name.value);
+    if crate::rules::docker::only_reports(cmd) {
+        return None;
+    }
     let ops = cmd.operands();
     let sub = ops.first();
     let installs = match program {
@@ -210,6 +220,41 @@ fn pip_dev_install(cmd: &Command) -> Option<&shipshape_syntax::dockerfile::Word>
     None
 }
 
+/// Words in a Dockerfile's name or its final stage's name that mark an image for development,
+/// tests or CI, where compilers and devDependencies are the point.
+const DEVELOPMENT: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+    "e2e",
+    "cypress",
+    "lint",
+    "devcontainer",
+    "local",
+    "tools",
+    "toolchain",
+    "builder",
+    "sdk",
+];
+
+fn is_development_image(path: &str, last: Option<&Stage>) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stage = last
+        .and_then(|s| s.alias.as_deref())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [file, stage].iter().any(|name| {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| DEVELOPMENT.contains(&w))
+    })
+}
+
 fn node_env_is_production(ast: &Dockerfile, stage: &Stage) -> bool {
     ast.resolve_arg("${NODE_ENV}", Some(stage.index)) == "production"
 }
@@ -221,7 +266,11 @@ impl DockerfileRule for BuildToolsInFinalImage {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let ast = doc.ast;
-        for stage in final_lineage(ast) {
+        let lineage = final_lineage(ast);
+        if !runs_a_service(ast) || is_development_image(doc.path, lineage.first()) {
+            return;
+        }
+        for stage in lineage {
             let node_env_production = node_env_is_production(ast, &stage);
             for inst in ast.instructions[stage.instructions.clone()].iter() {
                 if inst.keyword != Keyword::Run {
@@ -229,15 +278,26 @@ impl DockerfileRule for BuildToolsInFinalImage {
                 }
                 let commands = inst.run_commands();
                 let removed = removed_packages(&commands);
+                let auto_removal = apt_auto_removal(&commands);
                 for raw in &commands {
                     let cmd = raw.wrapped();
                     if let Some((manager, packages)) = installed_packages(raw) {
                         if apk_virtual_group(raw).is_some_and(|g| removed.contains(&g)) {
                             continue;
                         }
+                        // Installed before `apt-mark auto` and purged with `--auto-remove`.
+                        let auto_removed = |name: &str| {
+                            manager.starts_with("apt")
+                                && auto_removal.as_ref().is_some_and(|(at, kept)| {
+                                    raw.span.start < *at && !kept.iter().any(|k| k == name)
+                                })
+                        };
                         for p in packages {
                             let name = package_name(&p.value);
-                            if is_build_package(name) && !removed.iter().any(|r| r == name) {
+                            if is_build_package(name)
+                                && !removed.iter().any(|r| r == name)
+                                && !auto_removed(name)
+                            {
                                 out.push(Diagnostic::new(
                                     p.span,
                                     format!(
@@ -282,9 +342,45 @@ mod tests {
         assert!(check(&BuildToolsInFinalImage, src).is_empty());
     }
 
+    /// The official python, ruby, php and postgres images.
+    #[test]
+    fn the_apt_mark_auto_purge_idiom_removes_build_dependencies() {
+        let src = "FROM debian:12\nRUN set -eux; savedAptMark=\"$(apt-mark showmanual)\"; \\\n\
+                   apt-get update; apt-get install -y --no-install-recommends gcc make libssl-dev; \\\n\
+                   make install; apt-mark auto '.*' > /dev/null; \\\n\
+                   [ -z \"$savedAptMark\" ] || apt-mark manual $savedAptMark; apt-mark manual make; \\\n\
+                   apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n\
+                   CMD [\"app\"]\n";
+        // `make` is marked manual again by name, so it stays.
+        assert_eq!(flagged(&BuildToolsInFinalImage, src), ["make"]);
+        // The postgres images: `apt-mark showmanual | xargs apt-mark auto`.
+        let xargs = "FROM debian:12\nRUN apt-get install -y dpkg-dev && apt-mark showmanual | xargs apt-mark auto \\\n\
+                     && apt-get purge -y --auto-remove\nCMD [\"postgres\"]\n";
+        assert!(check(&BuildToolsInFinalImage, xargs).is_empty());
+        let without_purge =
+            "FROM debian:12\nRUN apt-get install -y gcc && apt-mark auto '.*'\nCMD [\"app\"]\n";
+        assert_eq!(flagged(&BuildToolsInFinalImage, without_purge), ["gcc"]);
+    }
+
+    #[test]
+    fn toolchain_and_development_images_are_not_runtime_images() {
+        let toolchain = "FROM buildpack-deps:bookworm-scm\nRUN apt-get install -y gcc make\n";
+        assert!(check(&BuildToolsInFinalImage, toolchain).is_empty());
+        let prompt = "FROM debian:12\nRUN apt-get install -y gcc\nCMD [\"python3\"]\n";
+        assert!(check(&BuildToolsInFinalImage, prompt).is_empty());
+        let dev = "FROM node:22 AS dev\nRUN npm install\nCMD [\"npm\", \"run\", \"dev\"]\n";
+        assert!(check(&BuildToolsInFinalImage, dev).is_empty());
+    }
+
+    #[test]
+    fn version_checks_install_nothing() {
+        let src = "FROM node:22\nRUN yarn --version && npm --version && yarn -v\n";
+        assert!(check(&BuildToolsInFinalImage, src).is_empty());
+    }
+
     #[test]
     fn only_stages_that_end_up_in_the_image_count() {
-        let src = "FROM a AS build\nRUN apt-get install -y gcc\nFROM a AS base\nRUN apk add g++\nFROM base\nRUN npm install\n";
+        let src = "FROM a AS build\nRUN apt-get install -y gcc\nFROM a AS base\nRUN apk add g++\nFROM base\nRUN npm install\nCMD [\"node\", \"s.js\"]\n";
         let mut found = flagged(&BuildToolsInFinalImage, src);
         found.sort();
         assert_eq!(found, ["g++", "npm install"]);

@@ -56,6 +56,9 @@ pub(crate) fn dependency_install(raw: &Command) -> Option<String> {
     let cmd = raw.wrapped();
     let name = cmd.name()?;
     let program = name.rsplit('/').next().unwrap_or(name);
+    if crate::rules::docker::only_reports(&cmd) {
+        return None;
+    }
     let ops = cmd.operands();
     let op = |i: usize| ops.get(i).map(|w| w.value.as_str());
     let installs = match program {

@@ -3,7 +3,10 @@
 //!
 //! ## What it does
 //! Flags `COPY . …` and `ADD . …` (also `./`, `*`) from the build context when the context has
-//! no `.dockerignore` (nor a `<Dockerfile>.dockerignore` beside the Dockerfile).
+//! no `.dockerignore` (nor a `<Dockerfile>.dockerignore` beside the Dockerfile). The build
+//! context is the one the repository builds the Dockerfile with: a compose service's
+//! `build.context` (`context: ..` with `dockerfile: docker/Dockerfile`) or a bake target's
+//! `context`, else the Dockerfile's own folder.
 //!
 //! ## Why is this bad?
 //! Without a `.dockerignore`, the copy takes everything in the folder: `.git` with its whole
@@ -54,15 +57,22 @@ impl DockerfileRule for CopyContextWithoutDockerignore {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        if doc.has_dockerignore {
+        let Some(bare) = doc.contexts.iter().find(|c| c.dockerignore.is_none()) else {
             return;
-        }
+        };
+        let context = match (&bare.declared_in, bare.dir.as_str()) {
+            (Some(by), "") => format!("the build context (the repository root, per `{by}`)"),
+            (Some(by), dir) => format!("the build context `{dir}/` (per `{by}`)"),
+            (None, _) => "the build context".to_string(),
+        };
         for inst in &doc.ast.instructions {
             if let Some(source) = whole_context_source(inst) {
                 out.push(Diagnostic::new(
                     source.span,
-                    "the whole build context is copied and there is no .dockerignore: .git, .env files \
-                     and local build output go into the image — add a .dockerignore",
+                    format!(
+                        "{context} is copied whole and has no .dockerignore: .git, .env files and \
+                         local build output go into the image — add a .dockerignore"
+                    ),
                 ));
             }
         }

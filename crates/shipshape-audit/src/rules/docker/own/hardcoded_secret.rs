@@ -36,7 +36,10 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::{KeyValue, Keyword};
 
-use super::util::{has_reference, is_placeholder, is_secret_name, token_shape, url_password};
+use super::util::{
+    has_reference, instructions_and_triggers, is_placeholder, is_secret_name, token_shape,
+    url_password,
+};
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct HardcodedSecret;
@@ -48,7 +51,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     title: "A literal secret is set in ENV or ARG",
     equivalents: &[
-        "checkov:CKV_DOCKER_1005",
+        "hadolint:DL3064",
         "trivy:DS-0031",
         "buildkit:SecretsUsedInArgOrEnv",
         "kics:Beta - ENV Instruction Contains Secret",
@@ -78,7 +81,7 @@ impl DockerfileRule for HardcodedSecret {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for inst in &doc.ast.instructions {
+        for (_, inst) in instructions_and_triggers(doc.ast) {
             let kind = match inst.keyword {
                 Keyword::Env => {
                     "ENV stores it in the image configuration for anyone who can pull the image"
@@ -122,6 +125,12 @@ impl DockerfileRule for HardcodedSecret {
 mod tests {
     use super::*;
     use crate::rules::docker::own::util::testing::{check, flagged};
+
+    #[test]
+    fn onbuild_env_is_an_env_of_every_child_image() {
+        let src = "FROM a\nONBUILD ENV API_TOKEN=tok-0123456789abcdef\n";
+        assert_eq!(flagged(&HardcodedSecret, src), ["API_TOKEN"]);
+    }
 
     #[test]
     fn masks_every_secret_of_the_instruction_in_each_finding() {

@@ -1,17 +1,28 @@
 //! SS-DOCKER-080 `missing-user`: the image never switches away from root.
 //!
 //! ## What it does
-//! Flags a Dockerfile whose final stage has no `USER` instruction, neither in the stage itself
-//! nor in an earlier stage of the same file it builds on (`FROM base AS app`). A final stage
-//! built on an image whose tag says it runs unprivileged (distroless `:nonroot`,
-//! `:debug-nonroot`, a `rootless` tag) counts as having a user. An explicit `USER root` is
-//! reported by `no-root-user`.
+//! Flags a Dockerfile whose final image runs a program as root: the final stage sets a start
+//! command (`CMD`/`ENTRYPOINT`) and neither it nor an earlier stage it builds on sets `USER`.
+//! It stays silent when root is not what runs the program, or not the point of the image:
+//! - the base image is known to run unprivileged (distroless and Chainguard `nonroot`, .NET
+//!   `chiseled`, Bitnami, Elastic, Grafana, Prometheus and Jenkins images, …);
+//! - the image starts as root only to drop privileges before the program runs — `gosu`,
+//!   `su-exec` or `setpriv` in the entrypoint, or a server that runs its workers as its own
+//!   user (nginx, Apache, php-fpm). `privileges-dropped-at-start` reports those, as `info`,
+//!   so the default gate (`--fail-on warning`) passes the official images built this way;
+//! - the image runs nothing of its own: no start command in the file (it keeps its base's), a
+//!   shell or an interpreter's prompt (`bash`, `python3`: a base or toolchain image for others
+//!   to build on), or an export-only `FROM scratch` stage built with `--output`;
+//! - a Nano Server image, whose default user `ContainerUser` is not an administrator.
+//!
+//! An explicit `USER root` is reported by `no-root-user`.
 //!
 //! ## Why is this bad?
 //! Without `USER`, the container's main process runs as uid 0 — the default of nearly every base
 //! image. A bug in the application then runs with root's rights inside the container, can write
 //! anywhere in its filesystem and is one kernel or runtime flaw away from root on the host.
-//! Orchestrators that enforce `runAsNonRoot` refuse to start such an image at all.
+//! Orchestrators that enforce `runAsNonRoot` refuse to start such an image at all. On Windows
+//! Server Core the default user is `ContainerAdministrator`, the same problem.
 //!
 //! ## Example
 //! ```dockerfile
@@ -33,13 +44,16 @@
 //! ## Fix
 //! Create or pick an unprivileged user and add `USER <uid>:<gid>` to the final stage, after the
 //! steps that need root (package installs). A numeric ID works even where `/etc/passwd` has no
-//! entry for it.
+//! entry for it. On Windows, add `USER ContainerUser`.
 
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
 use super::util::{effective, final_lineage};
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
+use crate::rules::docker::runtime::{
+    known_non_root, privilege_drop, runs_a_service, windows, Windows,
+};
 
 pub struct MissingUser;
 
@@ -50,21 +64,12 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     title: "The final stage never sets USER, so the container runs as root",
     equivalents: &[
+        "hadolint:DL3063",
         "checkov:CKV_DOCKER_3",
         "trivy:DS-0002",
         "kics:Missing User Instruction",
     ],
 };
-
-/// Whether a base image says in its tag that it runs unprivileged (distroless `:nonroot`,
-/// `:debug-nonroot`, `…-rootless`).
-fn base_sets_non_root(image: &str) -> bool {
-    let name = image.split('@').next().unwrap_or(image);
-    let last_segment = name.rsplit('/').next().unwrap_or(name);
-    let tag = last_segment.split_once(':').map_or("", |(_, tag)| tag);
-    tag.split(['-', '_', '.'])
-        .any(|part| part == "nonroot" || part == "rootless")
-}
 
 impl DockerfileRule for MissingUser {
     fn meta(&self) -> &'static RuleMeta {
@@ -81,18 +86,26 @@ impl DockerfileRule for MissingUser {
             return;
         }
         let base = ast.resolve_arg(&root.image.value, None);
-        if base_sets_non_root(&base) {
+        if known_non_root(&base).is_some() || !runs_a_service(ast) || privilege_drop(doc).is_some()
+        {
             return;
         }
-        let message = if base.eq_ignore_ascii_case("scratch") {
-            "the final stage never sets USER: a `scratch` image runs its process as uid 0"
-                .to_string()
-        } else {
-            format!(
-                "the final stage never sets USER, so the container runs as the default user of `{}` \
-                 — root for almost every image",
+        let message = match windows(ast, &lineage) {
+            Some(Windows::NanoServer) => return,
+            Some(Windows::ServerCore) => format!(
+                "the final stage never sets USER, so the container runs as `ContainerAdministrator`, \
+                 the default user of `{}`; add `USER ContainerUser`",
                 root.image.value
-            )
+            ),
+            None if base.eq_ignore_ascii_case("scratch") => {
+                "the final stage never sets USER: a `scratch` image runs its process as uid 0"
+                    .to_string()
+            }
+            None => format!(
+                "the final stage never sets USER, so the container runs as the default user of \
+                 `{}` — root, unless that image sets another",
+                root.image.value
+            ),
         };
         out.push(Diagnostic::new(last.image.span, message));
     }
@@ -101,27 +114,67 @@ impl DockerfileRule for MissingUser {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::docker::own::util::testing::check;
+    use crate::rules::docker::own::util::testing::{check, flagged};
 
     #[test]
-    fn recognises_images_tagged_nonroot() {
-        assert!(base_sets_non_root(
-            "gcr.io/distroless/static-debian12:nonroot"
-        ));
-        assert!(base_sets_non_root("gcr.io/distroless/base:debug-nonroot"));
-        assert!(!base_sets_non_root("gcr.io/distroless/static-debian12"));
-        assert!(!base_sets_non_root("registry:5000/nonroot"));
-        assert!(!base_sets_non_root("node:22"));
+    fn flags_a_service_that_runs_as_root() {
+        assert_eq!(
+            flagged(
+                &MissingUser,
+                "FROM node:22\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"
+            ),
+            ["node:22"]
+        );
+        assert_eq!(
+            check(
+                &MissingUser,
+                "FROM scratch\nCOPY app /\nENTRYPOINT [\"/app\"]\n"
+            )
+            .len(),
+            1
+        );
+        assert!(check(
+            &MissingUser,
+            "FROM node:22\nUSER node\nCMD [\"node\", \"s.js\"]\n"
+        )
+        .is_empty());
     }
 
     #[test]
-    fn passes_nonroot_bases_and_flags_scratch() {
-        assert!(check(
+    fn passes_nonroot_bases_and_images_that_run_nothing_of_their_own() {
+        for src in [
+            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /\nCMD [\"/app\"]\n",
+            // Export-only: `docker build --output`.
+            "FROM golang:1.23 AS build\nRUN go build -o /out/app\nFROM scratch\nCOPY --from=build /out /\n",
+            // Toolchain and base images.
+            "FROM debian:12\nRUN apt-get install -y gcc\nCMD [\"bash\"]\n",
+            "FROM buildpack-deps:bookworm\nRUN apt-get install -y make\n",
+            // Nano Server runs as ContainerUser.
+            "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD [\"app.exe\"]\n",
+        ] {
+            assert!(check(&MissingUser, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn images_that_drop_privileges_at_start_are_left_to_the_info_rule() {
+        let gosu = "FROM debian:12\nRUN apt-get install -y gosu\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"postgres\"]\n";
+        assert!(check(&MissingUser, gosu).is_empty());
+        let nginx = "FROM debian:12\nRUN apt-get install -y nginx\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n";
+        assert!(check(&MissingUser, nginx).is_empty());
+    }
+
+    #[test]
+    fn windows_server_core_gets_windows_advice() {
+        let found = check(
             &MissingUser,
-            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /\n"
-        )
-        .is_empty());
-        assert_eq!(check(&MissingUser, "FROM scratch\nCOPY app /\n").len(), 1);
-        assert!(check(&MissingUser, "FROM node:22\nUSER node\n").is_empty());
+            "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"app.exe\"]\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("ContainerUser"),
+            "{}",
+            found[0].message
+        );
     }
 }

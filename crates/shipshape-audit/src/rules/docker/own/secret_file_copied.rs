@@ -130,6 +130,42 @@ fn is_certificate_name(stem: &str) -> bool {
     certish && !keyish
 }
 
+/// Whether a destination path names a public key (`…​.pub`, `….asc`, `public…`).
+fn names_public_key(destination: &str) -> bool {
+    let name = destination
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(destination)
+        .to_ascii_lowercase();
+    name.ends_with(".pub")
+        || name.ends_with(".asc")
+        || name.ends_with(".gpg")
+        || name.contains("public")
+        || name.contains("pubkey")
+}
+
+/// Whether the text of a copied configuration file carries a credential. Files whose whole
+/// point is a secret (keys, credential stores) always do.
+fn carries_credentials(what: &str, text: &str) -> bool {
+    match what {
+        "npm registry credentials" => text
+            .lines()
+            .any(|l| l.contains("_auth") || l.contains("_password") || l.contains(":username")),
+        "PyPI upload credentials" | "login credentials" => {
+            text.lines().any(|l| l.contains("password"))
+        }
+        "environment secrets" => text.lines().any(|l| {
+            l.split_once('=').is_some_and(|(k, v)| {
+                let k = k.trim().trim_start_matches("export ").trim();
+                super::util::is_secret_name(k)
+                    && !super::util::is_placeholder(v)
+                    && !v.contains('$')
+            })
+        }),
+        _ => true,
+    }
+}
+
 impl DockerfileRule for SecretFileCopied {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -137,8 +173,23 @@ impl DockerfileRule for SecretFileCopied {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for inst in &doc.ast.instructions {
+            let destination = inst.words().last().map_or("", |w| w.value.as_str());
             for source in copy_sources(inst) {
                 if let Some(what) = secret_kind(&source.value) {
+                    // `COPY jenkins.io.key /war/jenkins-key.pub`: a public signing key.
+                    if what == "a private key" && names_public_key(destination) {
+                        continue;
+                    }
+                    // A configuration file the build context holds, read to see whether it
+                    // carries a credential (`.npmrc` with only `engine-strict=true` does not).
+                    let in_context = inst.flag("from").is_none()
+                        && doc.contexts.iter().any(|c| {
+                            let path = shipshape_syntax::compose::join(&c.dir, &source.value);
+                            (doc.read)(&path).is_some_and(|text| !carries_credentials(what, &text))
+                        });
+                    if in_context {
+                        continue;
+                    }
                     out.push(Diagnostic::new(
                         source.span,
                         format!(
@@ -157,6 +208,31 @@ impl DockerfileRule for SecretFileCopied {
 mod tests {
     use super::*;
     use crate::rules::docker::own::util::testing::{check, flagged};
+
+    #[test]
+    fn public_keys_and_credential_free_config_files_pass() {
+        assert!(check(
+            &SecretFileCopied,
+            "FROM a\nCOPY jenkins.io-2026.key /war/jenkins-key.pub\n"
+        )
+        .is_empty());
+        assert!(!carries_credentials(
+            "npm registry credentials",
+            "engine-strict=true\nauto-install-peers=true\n"
+        ));
+        assert!(carries_credentials(
+            "npm registry credentials",
+            "//registry.npmjs.org/:_authToken=abc\n"
+        ));
+        assert!(!carries_credentials(
+            "environment secrets",
+            "LOG_LEVEL=info\nDB_PASSWORD=\n"
+        ));
+        assert!(carries_credentials(
+            "environment secrets",
+            "DB_PASSWORD=hunter2-prod\n"
+        ));
+    }
 
     #[test]
     fn heredoc_copies_and_destinations_are_not_sources() {

@@ -5,6 +5,11 @@
 //! `chmod 4755`, `chmod 2755`, `install -m 4755`, and `COPY`/`ADD --chmod=4755`. Removing the
 //! bits (`chmod a-s`, a common hardening step) is fine.
 //!
+//! Directories are not programs: `mkdir -m 2775`, `install -d --mode 3777` (setgid and sticky:
+//! new files inherit the group, as the official Ruby image does for `$GEM_HOME`) and a
+//! setgid-only `chmod` on a path that is not in a `bin` folder are left alone — on a
+//! directory setgid only passes the group on, and Linux ignores setuid there.
+//!
 //! ## Why is this bad?
 //! A setuid program runs with the rights of its owner — usually root — whoever starts it. Every
 //! such binary in the image is a way for the unprivileged application user to become root if the
@@ -72,6 +77,32 @@ pub(crate) fn adds_setuid(mode: &str) -> bool {
     adds
 }
 
+/// Whether a mode adds the setuid bit itself (not only setgid).
+fn adds_setuid_proper(mode: &str) -> bool {
+    let mode = mode.trim();
+    if !mode.is_empty() && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return mode.len() >= 4 && (mode.as_bytes()[mode.len() - 4] - b'0') & 4 != 0;
+    }
+    mode.split(',').any(|clause| {
+        let who_len = clause.bytes().take_while(|b| b"ugoa".contains(b)).count();
+        let (who, actions) = clause.split_at(who_len);
+        (who.is_empty() || who.contains(['u', 'a']))
+            && actions.contains('s')
+            && !actions.starts_with('-')
+    })
+}
+
+/// `mkdir -m …` and `install -d -m …` create directories.
+fn makes_directories(cmd: &shipshape_syntax::shell::Command, program: &str) -> bool {
+    program == "mkdir" || (program == "install" && cmd.has_flag('d', "directory"))
+}
+
+/// A path in a folder of programs.
+fn in_bin(path: &str) -> bool {
+    path.split('/')
+        .any(|part| part == "bin" || part == "sbin" || part == "libexec")
+}
+
 impl DockerfileRule for SetuidBitSet {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -86,15 +117,23 @@ impl DockerfileRule for SetuidBitSet {
                         let Some((program, word, mode)) = mode_argument(&cmd) else {
                             continue;
                         };
-                        if adds_setuid(&mode) {
-                            out.push(Diagnostic::new(
-                                word.span,
-                                format!(
-                                    "mode `{mode}` ({program}) sets the setuid/setgid bit: the program \
-                                     runs as its owner (usually root) whoever starts it"
-                                ),
-                            ));
+                        if !adds_setuid(&mode) || makes_directories(&cmd, &program) {
+                            continue;
                         }
+                        // Setgid alone matters on programs; on a directory it only passes
+                        // the group on. Without knowing the kind, trust a `bin` folder.
+                        if !adds_setuid_proper(&mode)
+                            && !cmd.operands().iter().any(|w| in_bin(&w.value))
+                        {
+                            continue;
+                        }
+                        out.push(Diagnostic::new(
+                            word.span,
+                            format!(
+                                "mode `{mode}` ({program}) sets the setuid/setgid bit: the program \
+                                 runs as its owner (usually root) whoever starts it"
+                            ),
+                        ));
                     }
                 }
                 Keyword::Copy | Keyword::Add => {
@@ -117,6 +156,17 @@ impl DockerfileRule for SetuidBitSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directories_are_not_programs() {
+        use crate::rules::docker::own::util::testing::flagged;
+        let src = "FROM a\nRUN install -d --mode 3777 \"$GEM_HOME\" && mkdir -m 2775 /shared \\\n && chmod g+s /srv/data && chmod 2755 /usr/local/bin/tool && chmod u+s /opt/x\n";
+        assert_eq!(flagged(&SetuidBitSet, src), ["2755", "u+s"]);
+        assert_eq!(
+            flagged(&SetuidBitSet, "FROM a\nRUN install -m 4755 x /usr/bin/x\n"),
+            ["4755"]
+        );
+    }
 
     #[test]
     fn recognises_modes_that_add_special_bits() {

@@ -74,7 +74,6 @@ pub static META: RuleMeta = RuleMeta {
         "checkov:CKV2_DOCKER_14",
         "checkov:CKV2_DOCKER_15",
         "checkov:CKV2_DOCKER_16",
-        "checkov:CKV2_DOCKER_18",
     ],
 };
 

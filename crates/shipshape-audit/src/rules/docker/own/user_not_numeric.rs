@@ -44,7 +44,7 @@ pub static META: RuleMeta = RuleMeta {
     domain: Domain::Dockerfile,
     severity: Severity::Info,
     title: "The image's USER is a name, not a numeric UID",
-    equivalents: &[],
+    equivalents: &["hadolint:DL3066"],
 };
 
 impl DockerfileRule for UserNotNumeric {

@@ -30,6 +30,17 @@ pub(crate) fn effective(ast: &Dockerfile, lineage: &[Stage], keyword: Keyword) -
     })
 }
 
+/// Every instruction with its index, and the instruction an `ONBUILD` triggers right after the
+/// `ONBUILD` itself (same index): `ONBUILD ENV`/`ONBUILD ARG` run in every image built from this
+/// one, so what holds for an `ENV` holds for them.
+pub(crate) fn instructions_and_triggers(
+    ast: &Dockerfile,
+) -> impl Iterator<Item = (usize, &Instruction)> {
+    ast.instructions.iter().enumerate().flat_map(|(i, inst)| {
+        std::iter::once((i, inst)).chain(inst.onbuild.as_deref().map(|t| (i, t)))
+    })
+}
+
 /// Whether the name of a stage's base image refers to an earlier stage of the same file.
 pub(crate) fn is_stage_alias(stages: &[Stage], stage: &Stage, image: &str) -> bool {
     stages.iter().take(stage.index).any(|s| {
@@ -364,6 +375,72 @@ pub(crate) fn removed_packages(cmds: &[Command]) -> Vec<String> {
     out
 }
 
+/// Where the build-dependencies idiom of the official images starts, if this `RUN` uses it:
+///
+/// ```sh
+/// savedAptMark="$(apt-mark showmanual)"; apt-get install -y gcc make libssl-dev; …build…;
+/// apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; …;
+/// apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false
+/// ```
+///
+/// `apt-mark auto` marks every package automatically installed and the later
+/// `purge --auto-remove` (or `autoremove`) removes all that nothing manual depends on: the
+/// packages installed before the `apt-mark auto` leave with the same `RUN`, except those marked
+/// manual again by name (returned as the second element). Returns the offset of the
+/// `apt-mark auto` command.
+pub(crate) fn apt_auto_removal(cmds: &[Command]) -> Option<(usize, Vec<String>)> {
+    // `apt-mark auto …`, also as `xargs apt-mark auto` (postgres: `apt-mark showmanual |
+    // xargs apt-mark auto`).
+    let wrapped: Vec<Command> = cmds
+        .iter()
+        .map(|c| {
+            let w = c.wrapped();
+            match w.name() {
+                Some("xargs") => {
+                    let at = w.words.iter().position(|x| x.value == "apt-mark");
+                    match at {
+                        Some(i) => Command {
+                            words: w.words[i..].to_vec(),
+                            ..w
+                        },
+                        None => w,
+                    }
+                }
+                _ => w,
+            }
+        })
+        .collect();
+    let auto = wrapped.iter().find(|c| {
+        c.name() == Some("apt-mark") && c.operands().first().is_some_and(|w| w.value == "auto")
+    })?;
+    let purges = wrapped.iter().any(|c| {
+        c.span.start > auto.span.start
+            && matches!(c.name(), Some("apt-get" | "apt"))
+            && c.operands().first().is_some_and(|w| {
+                w.value == "autoremove"
+                    || (matches!(w.value.as_str(), "purge" | "remove")
+                        && c.args()
+                            .iter()
+                            .any(|a| matches!(a.value.as_str(), "--auto-remove" | "--autoremove")))
+            })
+    });
+    if !purges {
+        return None;
+    }
+    let kept = wrapped
+        .iter()
+        .filter(|c| {
+            c.span.start > auto.span.start
+                && c.name() == Some("apt-mark")
+                && c.operands().first().is_some_and(|w| w.value == "manual")
+        })
+        .flat_map(|c| c.operands().into_iter().skip(1))
+        .filter(|w| !w.value.contains('$'))
+        .map(|w| package_name(&w.value).to_string())
+        .collect();
+    Some((auto.span.start, kept))
+}
+
 /// The apk `--virtual`/`-t` group a command installs into, if any.
 pub(crate) fn apk_virtual_group(cmd: &Command) -> Option<String> {
     let cmd = cmd.wrapped();
@@ -505,12 +582,7 @@ pub(crate) mod testing {
     /// The diagnostics `rule` reports for `source` (with a `.dockerignore` present).
     pub(crate) fn check(rule: &dyn DockerfileRule, source: &str) -> Vec<Diagnostic> {
         let ast = shipshape_syntax::dockerfile::parse(source);
-        let doc = DockerfileDoc {
-            path: "Dockerfile",
-            source,
-            ast: &ast,
-            has_dockerignore: true,
-        };
+        let doc = DockerfileDoc::alone("Dockerfile", source, &ast, Some(""));
         let mut out = Vec::new();
         rule.check(&doc, &mut out);
         out

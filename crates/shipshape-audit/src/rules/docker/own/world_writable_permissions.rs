@@ -77,12 +77,28 @@ pub(crate) fn is_world_writable(mode: &str) -> bool {
     writable && !sticky
 }
 
-fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
+fn check_command(raw: &Command, all: &[Command], out: &mut Vec<Diagnostic>) {
     let cmd = raw.wrapped();
     let Some((program, word, mode)) = mode_argument(&cmd) else {
         return;
     };
-    if is_world_writable(&mode) {
+    // A scratch folder the same `RUN` removes again (`tempDir="$(mktemp -d)"; chmod 777
+    // "$tempDir"; …; rm -rf "$tempDir"`, as the official nginx image does) leaves no trace.
+    let targets: Vec<&str> = cmd
+        .operands()
+        .iter()
+        .skip(usize::from(program == "chmod"))
+        .map(|w| w.value.as_str())
+        .collect();
+    let removed_later = !targets.is_empty()
+        && targets.iter().all(|t| {
+            all.iter().any(|c| {
+                c.span.start > raw.span.start
+                    && c.wrapped().name() == Some("rm")
+                    && c.wrapped().operands().iter().any(|o| o.value == *t)
+            })
+        });
+    if is_world_writable(&mode) && !removed_later {
         out.push(Diagnostic::new(
             word.span,
             format!(
@@ -102,8 +118,9 @@ impl DockerfileRule for WorldWritablePermissions {
         for inst in &doc.ast.instructions {
             match inst.keyword {
                 Keyword::Run => {
-                    for cmd in inst.run_commands() {
-                        check_command(&cmd, out);
+                    let all = inst.run_commands_ref();
+                    for cmd in all {
+                        check_command(cmd, all, out);
                     }
                 }
                 Keyword::Copy | Keyword::Add => {
@@ -126,6 +143,14 @@ impl DockerfileRule for WorldWritablePermissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scratch_folder_removed_by_the_same_run_is_fine() {
+        use crate::rules::docker::own::util::testing::flagged;
+        let src = "FROM a\nRUN tempDir=\"$(mktemp -d)\" && chmod 777 \"$tempDir\" && make && rm -rf \"$tempDir\"\n\
+                   RUN chmod 777 /srv/uploads\n";
+        assert_eq!(flagged(&WorldWritablePermissions, src), ["777"]);
+    }
 
     #[test]
     fn recognises_world_writable_modes() {

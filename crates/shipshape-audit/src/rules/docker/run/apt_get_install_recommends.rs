@@ -44,9 +44,9 @@ impl DockerfileRule for AptGetInstallRecommends {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let configured = util::first_run_mentioning(doc, &["APT::Install-Recommends", "apt.conf"]);
         for run in util::runs(doc) {
-            if util::earlier_run_mentions(doc, run.index, &["APT::Install-Recommends", "apt.conf"])
-            {
+            if configured.is_some_and(|at| at < run.index) {
                 continue;
             }
             for cmd in run.commands {

@@ -61,8 +61,9 @@ impl DockerfileRule for AptGetMissingYes {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let configured = util::first_run_mentioning(doc, &["APT::Get::Assume-Yes", "apt.conf"]);
         for run in util::runs(doc) {
-            if util::earlier_run_mentions(doc, run.index, &["APT::Get::Assume-Yes", "apt.conf"]) {
+            if configured.is_some_and(|at| at < run.index) {
                 continue;
             }
             for script in run.scripts() {

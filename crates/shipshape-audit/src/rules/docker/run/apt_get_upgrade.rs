@@ -38,7 +38,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-042",
     slug: "apt-get-upgrade",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`apt-get upgrade` or `dist-upgrade` in RUN",
     equivalents: &["trivy:DS-0024"],
 };

@@ -31,7 +31,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-047",
     slug: "apt-instead-of-apt-get",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`apt` used instead of `apt-get`",
     equivalents: &["hadolint:DL3027", "checkov:CKV_DOCKER_9"],
 };

@@ -41,7 +41,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-040",
     slug: "cd-instead-of-workdir",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`cd` in RUN used to set the working directory",
     equivalents: &["hadolint:DL3003", "trivy:DS-0013"],
 };

@@ -35,7 +35,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-062",
     slug: "dnf-cache-kept",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`dnf clean all` missing after dnf install",
     equivalents: &["hadolint:DL3040", "trivy:DS-0019", "trivy:DS-0027"],
 };

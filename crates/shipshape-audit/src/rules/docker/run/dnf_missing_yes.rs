@@ -46,8 +46,9 @@ impl DockerfileRule for DnfMissingYes {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let configured = util::first_run_mentioning(doc, &["assumeyes", "/etc/dnf"]);
         for run in util::runs(doc) {
-            if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/dnf"]) {
+            if configured.is_some_and(|at| at < run.index) {
                 continue;
             }
             for cmd in run.commands {

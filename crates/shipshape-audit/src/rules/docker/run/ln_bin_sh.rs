@@ -35,7 +35,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-068",
     slug: "ln-bin-sh",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`/bin/sh` replaced with `ln` to change the shell",
     equivalents: &["hadolint:DL4005"],
 };

@@ -43,7 +43,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-049",
     slug: "pip-cache-kept",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "pip install keeps its download cache in the image",
     equivalents: &["hadolint:DL3042"],
 };

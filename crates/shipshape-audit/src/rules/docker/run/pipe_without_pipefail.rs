@@ -8,7 +8,8 @@
 //! `pipefail` the pipeline fails when any of its commands fails.
 //!
 //! Not reported when the stage's `SHELL` (or that of the stage it is built `FROM`) sets
-//! `-o pipefail`, when `SHELL` is not a POSIX shell (PowerShell, `cmd`), when the script runs
+//! `-o pipefail`, when `SHELL` is not a POSIX shell (PowerShell, `cmd`) or the stage starts from
+//! a Windows image (whose default shell is `cmd`), when the script runs
 //! `set -o pipefail` (or `set -euo pipefail`) before the pipe, or for exec-form `RUN`, which
 //! has no shell. Each heredoc script needs its own `set -o pipefail`. One pipe per script is
 //! reported. hadolint (DL4006) reports all of these except the `SHELL` of the same stage: it
@@ -44,9 +45,9 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-069",
     slug: "pipe-without-pipefail",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Pipe in RUN without `set -o pipefail`",
-    equivalents: &["hadolint:DL4006", "trivy:DS-0032"],
+    equivalents: &["hadolint:DL4006"],
 };
 
 /// What the `SHELL` of a stage does about pipes.
@@ -76,9 +77,18 @@ impl DockerfileRule for PipeWithoutPipefail {
                     .as_deref()
                     .is_some_and(|a| a.eq_ignore_ascii_case(&stage.image.value))
             });
-            let mut shell = base
-                .and_then(|b| final_shell.get(b).copied())
-                .unwrap_or(Shell::Plain);
+            let mut shell = match base {
+                Some(b) => final_shell.get(b).copied().unwrap_or(Shell::Plain),
+                None => {
+                    let image = doc.ast.resolve_arg(&stage.image.value, None);
+                    if crate::rules::docker::runtime::is_windows_image(&image.to_ascii_lowercase())
+                    {
+                        Shell::NonPosix
+                    } else {
+                        Shell::Plain
+                    }
+                }
+            };
             for index in stage.instructions.clone() {
                 let Some(instr) = doc.ast.instructions.get(index) else {
                     continue;
@@ -90,7 +100,9 @@ impl DockerfileRule for PipeWithoutPipefail {
                 if instr.keyword != Keyword::Run || shell != Shell::Plain || util::is_exec(instr) {
                     continue;
                 }
-                if let Some(run) = runs.iter().find(|r| r.index == index && !r.onbuild) {
+                // `runs` is in instruction order: a binary search keeps long files linear.
+                let at = runs.partition_point(|r| r.index < index);
+                if let Some(run) = runs.get(at).filter(|r| r.index == index && !r.onbuild) {
                     check_run(doc, run, out);
                 }
             }
@@ -155,6 +167,14 @@ fn enables_pipefail(words: &[Word]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_images_run_cmd_not_a_posix_shell() {
+        let src = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS installer\nRUN powershell -Command `\n    (Get-Content x ^| Where-Object { $_ })\nFROM installer\nRUN a | b\n";
+        assert!(
+            crate::rules::docker::own::util::testing::check(&PipeWithoutPipefail, src).is_empty()
+        );
+    }
     use shipshape_syntax::shell;
 
     fn words(s: &str) -> Vec<Word> {

@@ -38,7 +38,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-041",
     slug: "sudo-in-run",
     domain: Domain::Dockerfile,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     title: "`sudo` used in RUN",
     equivalents: &["hadolint:DL3004", "checkov:CKV2_DOCKER_1", "trivy:DS-0010"],
 };

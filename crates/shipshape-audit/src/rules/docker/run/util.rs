@@ -246,16 +246,17 @@ pub(crate) fn ships(doc: &DockerfileDoc, shipped: &[bool], run: &Run) -> bool {
     }
 }
 
-/// Whether any `RUN` before instruction `before` mentions every one of `needles`
-/// (case-insensitive): used to notice package-manager settings written to a configuration file
-/// (`echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes`).
-pub(crate) fn earlier_run_mentions(doc: &DockerfileDoc, before: usize, needles: &[&str]) -> bool {
-    doc.ast.instructions.iter().take(before).any(|i| {
-        let text = i.span.text(doc.source).to_ascii_lowercase();
-        i.keyword == Keyword::Run
-            && needles
-                .iter()
-                .all(|n| text.contains(&n.to_ascii_lowercase()))
+/// The index of the first `RUN` that mentions every one of `needles` (case-insensitive), if any:
+/// used to notice package-manager settings written to a configuration file
+/// (`echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes`), which hold for every
+/// later `RUN`. Computed once per rule and file, so a file of thousands of `RUN`s stays linear.
+pub(crate) fn first_run_mentioning(doc: &DockerfileDoc, needles: &[&str]) -> Option<usize> {
+    let needles: Vec<String> = needles.iter().map(|n| n.to_ascii_lowercase()).collect();
+    doc.ast.instructions.iter().position(|i| {
+        i.keyword == Keyword::Run && {
+            let text = i.span.text(doc.source).to_ascii_lowercase();
+            needles.iter().all(|n| text.contains(n.as_str()))
+        }
     })
 }
 

@@ -35,7 +35,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-067",
     slug: "wget-and-curl",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "Both wget and curl used in one stage",
     equivalents: &["hadolint:DL4001", "trivy:DS-0014"],
 };

@@ -81,7 +81,7 @@ impl DockerfileRule for YarnCacheKept {
 
 /// `yarn install`, `yarn add`, `yarn global add`, or a bare `yarn` (which installs).
 fn is_install(cmd: &shipshape_syntax::shell::Command) -> bool {
-    if !util::runs_program(cmd, &["yarn"]) {
+    if !util::runs_program(cmd, &["yarn"]) || crate::rules::docker::only_reports(cmd) {
         return false;
     }
     matches!(

@@ -35,7 +35,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-055",
     slug: "yum-cache-kept",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`yum clean all` missing after yum install",
     equivalents: &["hadolint:DL3032", "trivy:DS-0015"],
 };

@@ -44,8 +44,9 @@ impl DockerfileRule for YumMissingYes {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let configured = util::first_run_mentioning(doc, &["assumeyes", "/etc/yum"]);
         for run in util::runs(doc) {
-            if util::earlier_run_mentions(doc, run.index, &["assumeyes", "/etc/yum"]) {
+            if configured.is_some_and(|at| at < run.index) {
                 continue;
             }
             for cmd in run.commands {

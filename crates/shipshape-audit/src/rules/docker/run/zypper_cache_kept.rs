@@ -34,7 +34,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-059",
     slug: "zypper-cache-kept",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`zypper clean` missing after zypper install",
     equivalents: &["hadolint:DL3036", "trivy:DS-0020"],
 };

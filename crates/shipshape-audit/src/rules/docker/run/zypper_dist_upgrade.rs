@@ -31,7 +31,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "SS-DOCKER-058",
     slug: "zypper-dist-upgrade",
     domain: Domain::Dockerfile,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "`zypper dist-upgrade` in RUN",
     equivalents: &["hadolint:DL3035"],
 };

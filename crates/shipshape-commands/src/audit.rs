@@ -1,0 +1,180 @@
+//! `audit`: every audit domain and the secret scanner over one or more repositories (or single
+//! files), one report. `[audit]` in each repository's `shipshape.toml` gives defaults that
+//! flags override. One secret is one finding, whichever checker saw it first.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use shipshape_diagnostics::{Baseline, Catalog, Domain, Report, Selection, Severity};
+use shipshape_secrets::history::HistoryError;
+use shipshape_secrets::{scan_history, scan_tree, HistoryOptions, Progress, Scanner};
+
+use super::{rules, CommandError, Workspace};
+
+/// What to audit and how.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Rule IDs, slugs, ID prefixes or domains to run; empty = `[audit] select`, else all.
+    pub select: Vec<String>,
+    /// Same keys, to leave out (added to `[audit] ignore`).
+    pub ignore: Vec<String>,
+    /// Lowest severity that fails the run; `None` = `[audit] fail_on`, else warning.
+    pub fail_on: Option<Severity>,
+    /// Report only findings not in this baseline; `None` = `[audit] baseline`.
+    pub baseline: Option<PathBuf>,
+    /// Do not read any baseline (for writing a new one).
+    pub no_baseline: bool,
+    pub no_ignores: bool,
+    pub report_unused_ignores: bool,
+}
+
+/// `[audit]` in `shipshape.toml`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditSection {
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    fail_on: Option<String>,
+    baseline: Option<String>,
+}
+
+/// The result: the report, the catalog that describes its rules, and the gate.
+pub struct AuditOutcome {
+    pub report: Report,
+    pub catalog: Catalog,
+    pub fail_on: Severity,
+}
+
+impl AuditOutcome {
+    /// Whether the gate fails (exit code 1).
+    pub fn fails(&self) -> bool {
+        self.report.fails(self.fail_on)
+    }
+}
+
+/// A folder to open and, for a single file, the file within it.
+fn resolve(target: &Path) -> (PathBuf, Option<String>) {
+    if target.is_file() {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target.file_name().map(|n| n.to_string_lossy().to_string());
+        (parent.to_path_buf(), name)
+    } else {
+        (target.to_path_buf(), None)
+    }
+}
+
+/// Audit `targets` (folders or files).
+pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, CommandError> {
+    let mut total = Report::default();
+    let mut catalogs = Vec::new();
+    let mut fail_on = opts.fail_on;
+    let mut baseline: Option<Baseline> = None;
+    for target in targets {
+        let (root, only) = resolve(target);
+        let ws = Workspace::open(&root)?;
+        let section: AuditSection = ws
+            .inventory()
+            .config()
+            .section("audit")?
+            .unwrap_or_default();
+        let select = if opts.select.is_empty() {
+            section.select.clone()
+        } else {
+            opts.select.clone()
+        };
+        let mut ignore = opts.ignore.clone();
+        ignore.extend(section.ignore.iter().cloned());
+        if fail_on.is_none() {
+            if let Some(s) = &section.fail_on {
+                fail_on = Some(s.parse().map_err(|e: String| {
+                    CommandError::Usage(format!("shipshape.toml [audit] fail_on: {e}"))
+                })?);
+            }
+        }
+        if baseline.is_none() && !opts.no_baseline {
+            let path = opts
+                .baseline
+                .clone()
+                .or_else(|| section.baseline.as_ref().map(|b| root.join(b)));
+            if let Some(p) = path {
+                baseline = Some(Baseline::load(&p)?);
+            }
+        }
+
+        let (catalog, mut scanner, notes) = rules::for_workspace(&ws, None)?;
+        let selection = catalog.select(&select, &ignore)?;
+        let audit_opts = shipshape_audit::AuditOptions {
+            no_ignores: opts.no_ignores,
+            report_unused_ignores: opts.report_unused_ignores,
+            only: only.clone(),
+        };
+        scanner.no_ignores = opts.no_ignores;
+        let mut report = check(
+            &ws,
+            &selection,
+            &scanner,
+            &audit_opts,
+            None,
+            &Progress::default(),
+        )?;
+        report.notes.extend(notes);
+        report.prefix_paths(&display_prefix(&root));
+        total.extend(report);
+        catalogs.push(catalog);
+    }
+    if let Some(b) = &baseline {
+        total.apply_baseline(b);
+    }
+    total.sort();
+    Ok(AuditOutcome {
+        report: total,
+        catalog: rules::union(catalogs),
+        fail_on: fail_on.unwrap_or(Severity::Warning),
+    })
+}
+
+/// Every selected audit domain and secret rule over one workspace: one report, paths relative to
+/// its root. With `history`, the secret scan covers the git history too (a secret still in the
+/// working tree carries where it entered the history). One secret is one finding, whichever
+/// checker saw it first. A history that cannot be read at all (not a git repository) is an
+/// error; objects that cannot be read are listed in the report's history statistics. The secret
+/// scans advance `progress` and stop early when it is cancelled.
+pub(crate) fn check(
+    ws: &Workspace,
+    selection: &Selection,
+    scanner: &Scanner,
+    opts: &shipshape_audit::AuditOptions,
+    history: Option<&HistoryOptions>,
+    progress: &Progress,
+) -> Result<Report, HistoryError> {
+    let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
+    if selection.any_in(Domain::Secrets) {
+        let tree = scan_tree(ws.inventory(), scanner, opts.only.as_deref(), progress);
+        let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
+        if let Some(h) = history {
+            let scan = scan_history(ws.root(), scanner, h, progress)?;
+            secrets.notes.extend(scan.notes.iter().cloned());
+            shipshape_secrets::add_history(&mut secrets, scan);
+        }
+        secrets.findings.retain(|f| selection.enabled(&f.rule_id));
+        // Files the secret scan passes over (binaries, huge files) are not audit targets.
+        secrets.skipped.clear();
+        report.absorb(secrets);
+    }
+    Ok(report)
+}
+
+/// The folder the user named, as the prefix of finding paths (none for `.`).
+pub(crate) fn display_prefix(root: &Path) -> String {
+    let s = root.to_string_lossy().trim_end_matches('/').to_string();
+    if s == "." {
+        String::new()
+    } else {
+        s
+    }
+}

@@ -1,0 +1,155 @@
+//! Every object of a repository's pack files decoded exactly once, in parallel: git stores most
+//! objects as deltas against other objects, and reading objects one by one inflates a delta's
+//! chain of bases again for every object on it. Walking each pack's delta tree instead
+//! (gix-pack's `traverse_with_index`) inflates every entry once and hands each decoded object
+//! over as it is made.
+//!
+//! Commits and trees are kept raw (they are small and the history walk needs them all); blobs
+//! are scanned on the spot with the rules that need no path, and only the few that hold a match
+//! are kept, to be scanned again at their path once the history walk has given them one.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use gix::odb::pack;
+use gix::ObjectId;
+use shipshape_core::inventory::is_binary;
+
+use crate::scan::Scanner;
+use crate::Progress;
+
+/// What reading a blob in the pack found.
+pub(crate) enum BlobSeen {
+    Binary,
+    TooLarge {
+        size: u64,
+    },
+    /// Scanned without a path; nothing found.
+    Clean {
+        size: u64,
+    },
+    /// Something was found: the content, to be scanned again at its path.
+    Matched {
+        content: Vec<u8>,
+    },
+}
+
+/// Everything the packs hold, decoded once.
+#[derive(Default)]
+pub(crate) struct PackContents {
+    pub commits: HashMap<ObjectId, Box<[u8]>>,
+    pub trees: HashMap<ObjectId, Box<[u8]>>,
+    pub blobs: HashMap<ObjectId, BlobSeen>,
+    /// Packs that could not be read in full; their objects are read one by one instead.
+    pub errors: Vec<String>,
+}
+
+enum Decoded {
+    Commit(ObjectId, Box<[u8]>),
+    Tree(ObjectId, Box<[u8]>),
+    Blob(ObjectId, BlobSeen),
+}
+
+/// Largest object the traversal decodes; bigger ones are skipped by it and read (or reported
+/// as too large) one by one.
+fn alloc_limit(scanner: &Scanner) -> usize {
+    usize::try_from(scanner.max_file_size)
+        .unwrap_or(usize::MAX)
+        .max(64 * 1024 * 1024)
+}
+
+/// Decode every object of every pack in `objects_dir/pack`.
+pub(crate) fn read_packs(
+    objects_dir: &Path,
+    scanner: &Scanner,
+    progress: &Progress,
+) -> PackContents {
+    let mut out = PackContents::default();
+    let Ok(dir) = std::fs::read_dir(objects_dir.join("pack")) else {
+        return out;
+    };
+    let mut indices: Vec<_> = dir
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .collect();
+    indices.sort();
+    for idx in indices {
+        let bundle = match pack::Bundle::at(&idx, gix::hash::Kind::Sha1) {
+            Ok(b) => b,
+            Err(e) => {
+                out.errors.push(format!("{}: {e}", idx.display()));
+                continue;
+            }
+        };
+        progress
+            .total
+            .fetch_add(u64::from(bundle.index.num_objects()), Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel::<Decoded>();
+        let interrupt = AtomicBool::new(false);
+        let max = scanner.max_file_size;
+        let processor = move |kind: gix::objs::Kind,
+                              data: &[u8],
+                              entry: &pack::index::Entry,
+                              _: &dyn gix::progress::Progress|
+              -> gix::Result {
+            let item = match kind {
+                gix::objs::Kind::Commit => Decoded::Commit(entry.oid, data.into()),
+                gix::objs::Kind::Tree => Decoded::Tree(entry.oid, data.into()),
+                gix::objs::Kind::Blob => Decoded::Blob(entry.oid, seen(scanner, max, data)),
+                gix::objs::Kind::Tag => return Ok(()),
+            };
+            // The receiver lives until the traversal returns.
+            let _ = tx.send(item);
+            Ok(())
+        };
+        let result = bundle.index.traverse_with_index(
+            &bundle.pack,
+            processor,
+            &mut gix::progress::Discard,
+            &interrupt,
+            pack::index::traverse::with_index::Options {
+                check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
+                thread_limit: None,
+                alloc_limit_bytes: Some(alloc_limit(scanner)),
+            },
+        );
+        if let Err(e) = result {
+            out.errors.push(format!("{}: {e}", idx.display()));
+        }
+        for item in rx.try_iter() {
+            match item {
+                Decoded::Commit(id, data) => {
+                    out.commits.insert(id, data);
+                }
+                Decoded::Tree(id, data) => {
+                    out.trees.insert(id, data);
+                }
+                Decoded::Blob(id, s) => {
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                    out.blobs.insert(id, s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn seen(scanner: &Scanner, max: u64, data: &[u8]) -> BlobSeen {
+    let size = data.len() as u64;
+    if size > max {
+        return BlobSeen::TooLarge { size };
+    }
+    if is_binary(data) {
+        return BlobSeen::Binary;
+    }
+    if scanner.rules().find(data).is_empty() {
+        BlobSeen::Clean { size }
+    } else {
+        BlobSeen::Matched {
+            content: data.to_vec(),
+        }
+    }
+}
