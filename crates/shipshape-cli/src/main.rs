@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use shipshape_cli::commands::{self, audit, init, rules, secrets, CommandError, Workspace};
 use shipshape_diagnostics::render as diag;
 use shipshape_diagnostics::{Baseline, Catalog, Report, Severity};
@@ -37,31 +37,118 @@ format."
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print nothing on success: human output appears only when the command fails (exit 1).
+    /// Machine formats (--format json, sarif, …) are always written; errors always go to stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// When to colour human output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--color` and `--quiet`, settled once from the command line for every renderer.
+static COLOR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+static QUIET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+fn quiet() -> bool {
+    QUIET.get().copied().unwrap_or(false)
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Describe the repository: services, stacks, cloud, orchestrator, CI and environments.
+    #[command(after_help = EXAMPLES_CONTEXT)]
     Context(ContextArgs),
     /// Score the repository against the production-readiness checklist (runs every audit and
     /// secret rule; --history adds the git history).
+    #[command(after_help = EXAMPLES_ASSESS)]
     Assess(AssessArgs),
     /// Audit Dockerfiles, compose files and secrets: exact file:line:column findings.
+    #[command(after_help = EXAMPLES_AUDIT)]
     Audit(AuditArgs),
     /// List every rule (audit and secret rules).
+    #[command(after_help = EXAMPLES_RULES)]
     Rules(RulesArgs),
     /// Print a rule's documentation.
+    #[command(after_help = EXAMPLES_EXPLAIN)]
     Explain(ExplainArgs),
     /// Find hardcoded secrets in the working tree, the staged changes or the whole git history.
+    #[command(after_help = EXAMPLES_SECRETS)]
     Secrets(SecretsArgs),
     /// Generate what is missing: Dockerfiles, .dockerignore files and a compose.yaml for local
     /// development, each verified by the audit before it is written.
+    #[command(after_help = EXAMPLES_INIT)]
     Init(InitArgs),
     /// Build every service's image, start it next to its compose backing services, and check
     /// it runs as non-root and answers its health check (docker, podman or buildah).
     Verify(VerifyArgs),
     /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
     Mcp(McpArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = EXAMPLES_COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a folder.
+    #[command(after_help = EXAMPLES_MAN)]
+    Man(ManArgs),
+}
+
+const EXAMPLES_CONTEXT: &str = "Examples:
+  shipshape context                      describe the repository in the current folder
+  shipshape context ../api --format json the same as JSON (schemas/context.schema.json)";
+const EXAMPLES_ASSESS: &str = "Examples:
+  shipshape assess                       score the current repository
+  shipshape assess --fail-under 70       exit 1 when the score is below 70 (a CI gate)
+  shipshape assess --history             also look for secrets in every commit";
+const EXAMPLES_AUDIT: &str = "Examples:
+  shipshape audit                        audit the current repository
+  shipshape audit Dockerfile compose.yaml --fail-on error
+  shipshape audit --format sarif > shipshape.sarif        for GitHub code scanning
+  shipshape audit --format gitlab > gl-code-quality.json  for GitLab Code Quality
+  shipshape audit --select SS-DOCKER --ignore no-latest-tag
+  shipshape audit --write-baseline .shipshape-baseline.json   accept today's findings";
+const EXAMPLES_RULES: &str = "Examples:
+  shipshape rules                        every rule with its ID, slug and severity
+  shipshape rules --format json --repository .   with the repository's own secret rules";
+const EXAMPLES_EXPLAIN: &str = "Examples:
+  shipshape explain no-latest-tag
+  shipshape explain SS-DOCKER-004";
+const EXAMPLES_SECRETS: &str = "Examples:
+  shipshape secrets                      scan the working tree
+  shipshape secrets --staged             scan what the next commit adds (pre-commit hooks)
+  shipshape secrets --history            scan every commit of every branch and tag
+  shipshape secrets --since origin/main  scan the commits after origin/main";
+const EXAMPLES_INIT: &str = "Examples:
+  shipshape init --dry-run               show what would be written, as a diff
+  shipshape init --only docker           Dockerfiles (and their .dockerignore) only
+  shipshape init --force                 replace files that exist with other content";
+const EXAMPLES_COMPLETIONS: &str = "Examples:
+  shipshape completions bash > /etc/bash_completion.d/shipshape
+  shipshape completions zsh > \"${fpath[1]}/_shipshape\"
+  shipshape completions fish > ~/.config/fish/completions/shipshape.fish
+  shipshape completions powershell >> $PROFILE";
+const EXAMPLES_MAN: &str = "Examples:
+  shipshape man | man -l -
+  shipshape man --dir /usr/local/share/man/man1   shipshape.1, shipshape-audit.1, …";
+
+#[derive(clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
+}
+
+#[derive(clap::Args)]
+struct ManArgs {
+    /// Write shipshape.1 and one page per command (shipshape-audit.1, …) into this folder
+    /// instead of printing shipshape.1.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -123,6 +210,8 @@ enum FindingsFormat {
     Sarif,
     Github,
     Junit,
+    /// GitLab Code Quality report (a JSON array; `artifacts: reports: codequality`).
+    Gitlab,
 }
 
 #[derive(clap::Args)]
@@ -307,15 +396,73 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Whether human output is coloured: `--color`, else a terminal on stdout without `NO_COLOR`.
 fn color() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
+    *COLOR.get_or_init(|| resolve_color(ColorWhen::Auto))
+}
+
+fn resolve_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_color && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+impl Command {
+    /// Whether the command prints human-readable output (what `--quiet` holds back on success).
+    fn prints_human(&self) -> bool {
+        match self {
+            Command::Context(a) => matches!(a.format, Format::Human),
+            Command::Assess(a) => matches!(a.format, Format::Human),
+            Command::Audit(a) => matches!(a.format, FindingsFormat::Human),
+            Command::Rules(a) => matches!(a.format, Format::Human),
+            Command::Explain(_) => true,
+            Command::Secrets(a) => matches!(a.format, FindingsFormat::Human),
+            Command::Init(a) => matches!(a.format, Format::Human),
+            _ => false,
+        }
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let _ = COLOR.set(resolve_color(cli.color));
+    let _ = QUIET.set(cli.quiet);
+    // The protocol owns stdout, from other threads: no lock may be held while it serves.
+    let command = match cli.command {
+        Command::Mcp(args) => return run_mcp(args),
+        command => command,
+    };
     let stdout = std::io::stdout();
+    if cli.quiet && command.prints_human() {
+        // Held back, and printed only when the command fails.
+        let mut held = Vec::new();
+        let code = dispatch(command, &mut held)?;
+        if code != ExitCode::SUCCESS {
+            stdout.lock().write_all(&held)?;
+        }
+        return Ok(code);
+    }
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = match cli.command {
+    let code = dispatch(command, &mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// `shipshape mcp`: serve until the client closes the connection.
+fn run_mcp(args: McpArgs) -> anyhow::Result<ExitCode> {
+    let options = shipshape_mcp::Options {
+        allow_write: args.allow_write,
+    };
+    shipshape_mcp::serve(&args.root, options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let code = match command {
         Command::Context(args) => {
             let ws = Workspace::open(&args.path)?;
             let report = commands::context::context(&ws);
@@ -401,14 +548,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ws = Workspace::open(&args.path)?;
             run_verify(&ws, &args.run, args.format, &mut out)?
         }
-        Command::Mcp(args) => {
-            // The protocol owns stdout: release the lock the reports hold.
-            drop(out);
-            let options = shipshape_mcp::Options {
-                allow_write: args.allow_write,
-            };
-            shipshape_mcp::serve(&args.root, options)?;
-            return Ok(ExitCode::SUCCESS);
+        // Handled by `run` before stdout is locked.
+        Command::Mcp(args) => return run_mcp(args),
+        Command::Completions(args) => {
+            // Rendered first: clap_complete panics when its writer fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "shipshape", &mut script);
+            out.write_all(&script)?;
+            ExitCode::SUCCESS
+        }
+        Command::Man(args) => {
+            match &args.dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    clap_mangen::generate_to(Cli::command(), dir)?;
+                }
+                None => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
+            }
+            ExitCode::SUCCESS
         }
     };
     out.flush()?;
@@ -443,30 +600,44 @@ fn catalog_for(repository: Option<&std::path::Path>) -> Result<Catalog, CommandE
 }
 
 fn render_findings(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     format: FindingsFormat,
     report: &Report,
     catalog: &Catalog,
 ) -> anyhow::Result<()> {
-    let text = match format {
-        FindingsFormat::Human => diag::human(report, catalog, color()),
-        FindingsFormat::Json => diag::json(report, catalog),
-        FindingsFormat::Sarif => diag::sarif(
+    // Written as rendered: a large report is not held a second time as one string.
+    match format {
+        FindingsFormat::Human => diag::write_human(out, report, catalog, color())?,
+        FindingsFormat::Json => diag::write_json(out, report, catalog)?,
+        FindingsFormat::Sarif => diag::write_sarif(
+            out,
             report,
             catalog,
             &diag::SarifOptions {
                 srcroot: std::env::current_dir().ok(),
             },
-        ),
-        FindingsFormat::Github => diag::github(report, catalog),
-        FindingsFormat::Junit => diag::junit(report, catalog),
-    };
-    out.write_all(text.as_bytes())?;
+        )?,
+        FindingsFormat::Github => diag::write_github(out, report, catalog)?,
+        FindingsFormat::Junit => diag::write_junit(out, report, catalog)?,
+        FindingsFormat::Gitlab => out.write_all(
+            diag::gitlab(
+                report,
+                catalog,
+                &diag::GitlabOptions {
+                    root: std::env::current_dir().ok(),
+                },
+            )
+            .as_bytes(),
+        )?,
+    }
     Ok(())
 }
 
 fn write_baseline(path: &std::path::Path, report: &Report) -> anyhow::Result<ExitCode> {
     Baseline::from_findings(&report.findings).save(path)?;
+    if quiet() {
+        return Ok(ExitCode::SUCCESS);
+    }
     eprintln!(
         "wrote {} finding(s) to baseline {}",
         report.findings.len(),
@@ -499,7 +670,7 @@ fn run_secrets(args: SecretsArgs, out: &mut impl Write) -> anyhow::Result<ExitCo
     let progress = std::sync::Arc::new(shipshape_secrets::Progress::default());
     let bar = progress::Bar::start(
         std::sync::Arc::clone(&progress),
-        !args.no_progress && std::io::stderr().is_terminal(),
+        !args.no_progress && !quiet() && std::io::stderr().is_terminal(),
     );
     let outcome = secrets::secrets(&args.path, &opts, &progress);
     bar.finish();

@@ -1,7 +1,7 @@
 //! Human-readable rendering of context and assess reports: aligned, short, readable at a glance.
-//! Colour only on a terminal, and never when `NO_COLOR` is set.
+//! Colour as `--color` says: by default only on a terminal, and never when `NO_COLOR` is set.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use shipshape_assess::Status;
 use shipshape_core::{Evidence, Located};
@@ -16,10 +16,10 @@ pub struct Style {
 }
 
 impl Style {
+    /// The style `--color` (or, by default, the terminal and `NO_COLOR`) asks for.
     pub fn detect() -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style {
-            color: !no_color && io::stdout().is_terminal(),
+            color: crate::color(),
         }
     }
 

@@ -325,7 +325,9 @@ fn an_unknown_only_value_and_a_missing_path_are_usage_errors() {
         .args(["--only", "kubernetes"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("docker, dockerignore or compose"));
+        .stderr(predicates::str::contains(
+            "docker, dockerignore, compose or ci",
+        ));
     assert_eq!(tree(&repo), before);
     shipshape()
         .arg("init")

@@ -52,7 +52,7 @@ pub struct Config {
     source: String,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryConfig {
     /// Largest file read, in bytes.
@@ -63,7 +63,7 @@ pub struct InventoryConfig {
 }
 
 /// `[audit]`: defaults for `shipshape audit` (command-line flags win).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
     /// Rule IDs, slugs, ID prefixes or targets to run (empty = all).
@@ -79,29 +79,43 @@ pub struct AuditConfig {
 }
 
 /// Repository-level values that override detection.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepositoryOverrides {
+    #[schemars(with = "Option<String>")]
     pub cloud: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub orchestrator: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub ci: Option<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub environments: Option<Spanned<Vec<String>>>,
 }
 
 /// Per-service values that override detection. The table name is the service name; `root`
 /// selects the service by folder when the name differs from the detected one.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceOverrides {
+    #[schemars(with = "Option<String>")]
     pub root: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub language: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub framework: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub package_manager: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub runtime_version: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub build_command: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub start_command: Option<Spanned<String>>,
+    #[schemars(with = "Option<u16>")]
     pub port: Option<Spanned<u16>>,
+    #[schemars(with = "Option<String>")]
     pub health_path: Option<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub depends_on: Option<Spanned<Vec<String>>>,
 }
 

@@ -8,7 +8,7 @@
 //! (the walk does not even stat it) and is never reported as skipped.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -790,8 +790,12 @@ pub fn is_binary(bytes: &[u8]) -> bool {
 }
 
 /// YAML under a Helm chart's `templates/` is Go-templated, not a manifest to parse.
+///
+/// Each file looks its own folders up among the chart folders (a set), outermost first: the work
+/// is the files times their depth, not the files times the charts (a repository of Helm charts
+/// has hundreds).
 fn reclassify_helm_templates(files: &mut [FileEntry]) {
-    let chart_dirs: Vec<String> = files
+    let chart_dirs: HashSet<String> = files
         .iter()
         .filter(|f| f.kind == ArtifactKind::HelmChart)
         .map(|f| f.dir().to_string())
@@ -800,27 +804,33 @@ fn reclassify_helm_templates(files: &mut [FileEntry]) {
         return;
     }
     for f in files.iter_mut() {
-        let in_chart = |d: &String| {
-            let prefix = if d.is_empty() {
-                String::new()
-            } else {
-                format!("{d}/")
-            };
-            f.path.starts_with(&prefix) && {
-                let rest = &f.path[prefix.len()..];
-                rest.starts_with("templates/")
-                    || (rest.starts_with("values") && rest.ends_with("ml"))
-            }
-        };
-        if let Some(d) = chart_dirs.iter().find(|d| in_chart(d)) {
-            let rest = &f.path[if d.is_empty() { 0 } else { d.len() + 1 }..];
-            f.kind = if rest.starts_with("templates/") {
-                ArtifactKind::HelmTemplate
-            } else {
-                ArtifactKind::HelmValues
-            };
+        if let Some(kind) = helm_kind(&f.path, &chart_dirs) {
+            f.kind = kind;
         }
     }
+}
+
+/// What `path` is to the outermost chart folder that holds it as a template or values file.
+fn helm_kind(path: &str, chart_dirs: &HashSet<String>) -> Option<ArtifactKind> {
+    // The root folder, then every folder of the path from the outside in.
+    let folders = std::iter::once(0).chain(path.match_indices('/').map(|(i, _)| i));
+    for end in folders {
+        let (dir, rest) = if end == 0 {
+            ("", path)
+        } else {
+            (&path[..end], &path[end + 1..])
+        };
+        if !chart_dirs.contains(dir) {
+            continue;
+        }
+        if rest.starts_with("templates/") {
+            return Some(ArtifactKind::HelmTemplate);
+        }
+        if rest.starts_with("values") && rest.ends_with("ml") {
+            return Some(ArtifactKind::HelmValues);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -951,6 +961,48 @@ mod tests {
                 ("k8s/deploy.yaml", ArtifactKind::KubernetesManifest),
                 ("src/main.rs", ArtifactKind::Source),
             ]
+        );
+    }
+
+    #[test]
+    fn templates_and_values_of_nested_charts_belong_to_their_chart() {
+        let dir = tree(&[
+            ("charts/web/Chart.yaml", b"apiVersion: v2\nname: web\n"),
+            ("charts/web/values-prod.yaml", b"replicas: 3\n"),
+            ("charts/web/ci/values.yaml", b"replicas: 1\n"),
+            (
+                "charts/web/charts/db/Chart.yaml",
+                b"apiVersion: v2\nname: db\n",
+            ),
+            ("charts/web/charts/db/values.yaml", b"size: 1Gi\n"),
+            (
+                "charts/web/charts/db/templates/sts.yaml",
+                b"kind: {{ .Values.kind }}\n",
+            ),
+            (
+                "deploy/templates/job.yaml",
+                b"apiVersion: batch/v1\nkind: Job\n",
+            ),
+        ]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let kind = |p: &str| inv.get(p).unwrap().kind;
+        assert_eq!(
+            kind("charts/web/values-prod.yaml"),
+            ArtifactKind::HelmValues
+        );
+        assert_ne!(kind("charts/web/ci/values.yaml"), ArtifactKind::HelmValues);
+        assert_eq!(
+            kind("charts/web/charts/db/values.yaml"),
+            ArtifactKind::HelmValues
+        );
+        assert_eq!(
+            kind("charts/web/charts/db/templates/sts.yaml"),
+            ArtifactKind::HelmTemplate
+        );
+        // A `templates/` folder outside any chart is not a chart's.
+        assert_eq!(
+            kind("deploy/templates/job.yaml"),
+            ArtifactKind::KubernetesManifest
         );
     }
 

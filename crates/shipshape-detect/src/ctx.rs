@@ -203,13 +203,23 @@ impl<'a> Ctx<'a> {
                     && !scan::is_test_path(&f.path)
             })
             .collect();
-        candidates.sort_by_key(|f| {
+        // Only the first SOURCE_SCAN_BUDGET are read: pick them, then order just those. Keys are
+        // worked out once per file (a service can have tens of thousands of files).
+        let key = |f: &&'a FileEntry| {
+            let f: &'a FileEntry = f;
             (
                 scan::entry_point_rank(f.name()),
-                f.path.matches('/').count(),
-                f.path.clone(),
+                f.path.bytes().filter(|&b| b == b'/').count(),
+                f.path.as_str(),
             )
-        });
+        };
+        if candidates.len() > SOURCE_SCAN_BUDGET {
+            let mut keyed: Vec<_> = candidates.iter().map(|f| (key(f), *f)).collect();
+            keyed.select_nth_unstable_by(SOURCE_SCAN_BUDGET - 1, |a, b| a.0.cmp(&b.0));
+            keyed.truncate(SOURCE_SCAN_BUDGET);
+            candidates = keyed.into_iter().map(|(_, f)| f).collect();
+        }
+        candidates.sort_by_cached_key(key);
         candidates
             .into_iter()
             .take(SOURCE_SCAN_BUDGET)

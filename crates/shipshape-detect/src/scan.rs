@@ -232,12 +232,28 @@ pub fn is_test_path(path: &str) -> bool {
 
 /// Entry points and configuration first when the scan budget is tight.
 pub fn entry_point_rank(name: &str) -> u8 {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    match stem.as_str() {
-        "main" | "server" | "app" | "index" | "program" | "application" | "manage" | "wsgi"
-        | "asgi" => 0,
-        "settings" | "config" | "routes" | "urls" | "router" | "health" | "api" | "env" => 1,
-        _ => 2,
+    const ENTRY_POINTS: &[&str] = &[
+        "main",
+        "server",
+        "app",
+        "index",
+        "program",
+        "application",
+        "manage",
+        "wsgi",
+        "asgi",
+    ];
+    const CONFIGURATION: &[&str] = &[
+        "settings", "config", "routes", "urls", "router", "health", "api", "env",
+    ];
+    let stem = name.split('.').next().unwrap_or(name);
+    let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(stem));
+    if is(ENTRY_POINTS) {
+        0
+    } else if is(CONFIGURATION) {
+        1
+    } else {
+        2
     }
 }
 

@@ -56,7 +56,15 @@ impl Catalog {
 
     /// The position of a rule by ID (case-insensitive): SARIF's `ruleIndex`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(&id.to_ascii_uppercase()).copied()
+        // IDs are upper case; a finding's ID already is, so look it up as is first (renderers
+        // ask once per finding) and fold the case only for what a user typed.
+        match self.by_id.get(id) {
+            Some(&i) => Some(i),
+            None if id.bytes().any(|b| b.is_ascii_lowercase()) => {
+                self.by_id.get(&id.to_ascii_uppercase()).copied()
+            }
+            None => None,
+        }
     }
 
     /// A rule by ID (case-insensitive).

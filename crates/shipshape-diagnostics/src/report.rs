@@ -61,10 +61,17 @@ impl Report {
         self.findings.iter().any(|f| f.severity >= threshold)
     }
 
-    /// One order for every format: path, position, rule.
+    /// One order for every format: path, position, rule (stable: equal keys keep the order
+    /// their checker gave them).
     pub fn sort(&mut self) {
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let findings = &mut self.findings;
+        if !findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
+            // Sort positions, then move each finding once: sorting the findings themselves
+            // would take scratch space for half of them (a large report is hundreds of MiB).
+            let mut order: Vec<usize> = (0..findings.len()).collect();
+            order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
+            permute(findings, order);
+        }
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         self.skipped.dedup();
     }
@@ -95,7 +102,12 @@ impl Report {
 
     /// Add the report of another repository (or file) audited in the same run.
     pub fn extend(&mut self, other: Report) {
-        self.findings.extend(other.findings);
+        if self.findings.is_empty() {
+            // The first report: take its findings as they are rather than copy them.
+            self.findings = other.findings;
+        } else {
+            self.findings.extend(other.findings);
+        }
         self.files_audited += other.files_audited;
         self.rules_run = self.rules_run.max(other.rules_run);
         self.suppressed += other.suppressed;
@@ -144,6 +156,22 @@ impl Report {
     }
 }
 
+/// Put `items` in the order `order` gives: afterwards `items[i]` is what `items[order[i]]` was.
+/// Each cycle of the permutation is followed once, swapping in place.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            // `at` now holds its final element; mark it placed.
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
+}
+
 /// Whether two findings mask the same secret: overlapping secret spans in one file, or the same
 /// value (by identity) in one file.
 fn same_secret(a: &Finding, b: &Finding) -> bool {
@@ -158,4 +186,111 @@ fn same_secret(a: &Finding, b: &Finding) -> bool {
         || (a.secret_identity.is_some()
             && a.secret_identity == b.secret_identity
             && a.location.start.line == b.location.start.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Location;
+    use shipshape_core::text::Position;
+
+    fn finding(path: &str, line: u32, rule: &str, message: &str) -> Finding {
+        let at = Position { line, column: 1 };
+        Finding {
+            rule_id: rule.into(),
+            slug: rule.to_lowercase(),
+            severity: Severity::Warning,
+            message: message.into(),
+            location: Location {
+                path: path.into(),
+                start: at,
+                end: at,
+            },
+            snippet: String::new(),
+            fingerprint: String::new(),
+            provenance: None,
+            secret_spans: Vec::new(),
+            underline: None,
+            secret_identity: None,
+        }
+    }
+
+    fn order(report: &Report) -> Vec<(&str, u32, &str, &str)> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                let l = &f.location;
+                (
+                    l.path.as_str(),
+                    l.start.line,
+                    f.rule_id.as_str(),
+                    f.message.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorts_by_path_then_position_then_rule_keeping_ties_in_checker_order() {
+        let mut report = Report {
+            findings: vec![
+                finding("b/Dockerfile", 3, "SS-DOCKER-002", "first"),
+                finding("a/Dockerfile", 9, "SS-DOCKER-001", "only"),
+                finding("b/Dockerfile", 1, "SS-DOCKER-009", "top"),
+                finding("b/Dockerfile", 3, "SS-DOCKER-002", "second"),
+                finding("b/Dockerfile", 3, "SS-DOCKER-001", "earlier rule"),
+                finding("a/Dockerfile", 2, "SS-DOCKER-005", "start"),
+            ],
+            ..Report::default()
+        };
+        report.sort();
+        assert_eq!(
+            order(&report),
+            vec![
+                ("a/Dockerfile", 2, "SS-DOCKER-005", "start"),
+                ("a/Dockerfile", 9, "SS-DOCKER-001", "only"),
+                ("b/Dockerfile", 1, "SS-DOCKER-009", "top"),
+                ("b/Dockerfile", 3, "SS-DOCKER-001", "earlier rule"),
+                ("b/Dockerfile", 3, "SS-DOCKER-002", "first"),
+                ("b/Dockerfile", 3, "SS-DOCKER-002", "second"),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_permutation_lands_each_item_once() {
+        // Cycles of every length, fixed points and a reversal.
+        for order in [
+            vec![0, 1, 2, 3, 4, 5],
+            vec![5, 4, 3, 2, 1, 0],
+            vec![1, 2, 3, 4, 5, 0],
+            vec![2, 0, 1, 3, 5, 4],
+        ] {
+            let mut items: Vec<char> = "abcdef".chars().collect();
+            let expected: Vec<char> = order.iter().map(|&i| items[i]).collect();
+            permute(&mut items, order);
+            assert_eq!(items, expected);
+        }
+    }
+
+    #[test]
+    fn extending_an_empty_report_keeps_the_findings_in_order() {
+        let mut total = Report::default();
+        let mut one = Report {
+            findings: vec![
+                finding("x", 2, "SS-A", "two"),
+                finding("x", 1, "SS-A", "one"),
+            ],
+            files_audited: 1,
+            ..Report::default()
+        };
+        one.sort();
+        total.extend(one);
+        assert_eq!(total.files_audited, 1);
+        assert_eq!(
+            order(&total),
+            vec![("x", 1, "SS-A", "one"), ("x", 2, "SS-A", "two")]
+        );
+    }
 }

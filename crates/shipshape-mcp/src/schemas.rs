@@ -107,8 +107,53 @@ pub fn published() -> &'static [Published] {
             schema_version: None,
             generate: generate::<ExplainedRule<'static>>,
         },
+        Published {
+            file: "baseline.schema.json",
+            title: "shipshape baseline",
+            description: "A baseline file written by `--write-baseline` and read by `--baseline`: the fingerprints of accepted findings.",
+            schema_version: None,
+            generate: generate::<shipshape_diagnostics::Baseline>,
+        },
+        Published {
+            file: "shipshape-toml.schema.json",
+            title: "shipshape.toml",
+            description: "shipshape's configuration file, at the repository root (for taplo or Even Better TOML). Every key is optional; an unknown section or key is an error.",
+            schema_version: None,
+            generate: generate_read::<ShipshapeToml>,
+        },
     ];
     PUBLISHED
+}
+
+/// `shipshape.toml`: each section has the type of the crate that reads it. Only its schema is
+/// used.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ShipshapeToml {
+    /// How the repository is walked.
+    inventory: Option<shipshape_core::config::InventoryConfig>,
+    /// Defaults for `shipshape audit` (command-line flags win).
+    audit: Option<shipshape_core::config::AuditConfig>,
+    /// Repository-level values that override detection.
+    repository: Option<shipshape_core::config::RepositoryOverrides>,
+    /// Per-service values that override detection, by service name.
+    services: Option<std::collections::BTreeMap<String, shipshape_core::config::ServiceOverrides>>,
+    /// Secret scanning: extra rules, rules turned off, allowed paths, a gitleaks configuration.
+    secrets: Option<shipshape_secrets::SecretsConfig>,
+    /// Reserved for `shipshape init`; no key is read yet.
+    init: Option<std::collections::BTreeMap<String, Value>>,
+}
+
+/// The schema of what shipshape reads as `T` (a field with a default is optional), tightened.
+fn generate_read<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator();
+    let mut schema =
+        serde_json::to_value(generator.into_root_schema_for::<T>()).expect("a schema serialises");
+    tighten(&mut schema, false);
+    schema
 }
 
 /// The schema published as `file`, with its `$id`, title and description.

@@ -21,7 +21,7 @@ use shipshape_core::{Config, ConfigError};
 use crate::rules::RuleSpec;
 
 /// The `[secrets]` section.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretsConfig {
     /// Gitignore-style globs of paths whose content is never reported.

@@ -72,7 +72,7 @@ pub enum RuleError {
 }
 
 /// A rule as written in a rules file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,

@@ -425,6 +425,11 @@ fn ecs_task_definition(ctx: &Ctx, f: &FileEntry, infra: &mut Infra) {
 }
 
 fn cloudformation(f: &FileEntry, text: &str, infra: &mut Infra) {
+    // Both signs of a template — the format version and `AWS::` resource types — contain "AWS":
+    // one substring search passes over the thousands of YAML files that are no template.
+    if memchr::memmem::find(text.as_bytes(), b"AWS").is_none() {
+        return;
+    }
     let has_resources = text
         .lines()
         .any(|l| l.starts_with("Resources:") || l.contains("\"Resources\""));

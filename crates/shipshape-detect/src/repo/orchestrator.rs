@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use shipshape_core::{ArtifactKind, Evidence, FileEntry, LineIndex};
 
@@ -39,12 +40,17 @@ pub(crate) struct Manifest {
 static NOMAD_JOB_RX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^\s*job\s+"([^"]+)"\s*\{"#).expect("built-in pattern"));
 
-/// Parse every Kubernetes manifest once. A manifest that does not parse gets a note (from the
-/// parse helper) and contributes only its presence.
+/// Parse every Kubernetes manifest once, on every core (a repository of charts and manifests
+/// has thousands). A manifest that does not parse gets a note (from the parse helper) and
+/// contributes only its presence. The order is the files' order whatever the threads do.
 pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
-    files
+    let manifests: Vec<&FileEntry> = files
         .iter()
+        .copied()
         .filter(|f| f.kind == ArtifactKind::KubernetesManifest)
+        .collect();
+    manifests
+        .par_iter()
         .map(|f| match ctx.yaml_nodes(&f.path) {
             Some((text, docs)) => {
                 let lines = LineIndex::new(&text);

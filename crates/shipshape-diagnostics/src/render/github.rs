@@ -1,8 +1,11 @@
 //! GitHub Actions workflow commands: one `::error file=…,line=…::message` line per finding, which
 //! the runner turns into annotations on the pull request.
 
+use std::io::{self, Write};
+
 use shipshape_core::Severity;
 
+use super::RuleTexts;
 use crate::catalog::Catalog;
 use crate::report::Report;
 
@@ -19,7 +22,12 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn github(report: &Report, catalog: &Catalog) -> String {
-    let mut out = String::new();
+    super::to_string(|out| write_github(out, report, catalog))
+}
+
+/// One workflow command per finding, written to `out` as it is made.
+pub fn write_github(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io::Result<()> {
+    let texts = RuleTexts::new(catalog);
     for f in &report.findings {
         let command = match f.severity {
             Severity::Error => "error",
@@ -27,17 +35,15 @@ pub fn github(report: &Report, catalog: &Catalog) -> String {
             Severity::Info => "notice",
         };
         let l = &f.location;
-        let fix = catalog
-            .get(&f.rule_id)
-            .map(|r| r.docs.short_fix())
-            .unwrap_or_default();
+        let fix = texts.fix(&f.rule_id);
         let message = if fix.is_empty() {
             f.message.clone()
         } else {
             format!("{} (fix: {fix})", f.message)
         };
-        out.push_str(&format!(
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             escape_property(&l.path),
             l.start.line,
             l.start.column,
@@ -45,9 +51,9 @@ pub fn github(report: &Report, catalog: &Catalog) -> String {
             l.end.column,
             escape_property(&format!("{} {}", f.rule_id, f.slug)),
             escape_data(&message),
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,9 +2,12 @@
 //! (rustc's renderer), files that could not be read, then a one-line summary. Colour is the
 //! caller's choice.
 
+use std::io::{self, Write};
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use shipshape_core::{Severity, SkipReason};
 
+use super::RuleTexts;
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::report::Report;
@@ -34,7 +37,7 @@ fn level(s: Severity) -> Level<'static> {
     }
 }
 
-fn render_one(f: &Finding, rule: Option<&RuleInfo>, renderer: &Renderer) -> String {
+fn render_one(f: &Finding, fix: &str, renderer: &Renderer) -> String {
     let loc = &f.location;
     let first = loc.start.line;
     let start = offset_of(&f.snippet, 1, loc.start.column).min(f.snippet.len());
@@ -55,7 +58,6 @@ fn render_one(f: &Finding, rule: Option<&RuleInfo>, renderer: &Renderer) -> Stri
         end = (start + 1).min(f.snippet.len());
     }
     let title = format!("{}: {}", f.slug, f.message);
-    let fix = rule.map(|r| r.docs.short_fix()).unwrap_or_default();
     let snippet = Snippet::source(&f.snippet)
         .line_start(first as usize)
         .annotation(AnnotationKind::Primary.span(start..end));
@@ -71,7 +73,7 @@ fn render_one(f: &Finding, rule: Option<&RuleInfo>, renderer: &Renderer) -> Stri
         group = group.element(Level::NOTE.message(p));
     }
     if !fix.is_empty() {
-        group = group.element(Level::HELP.message(&fix));
+        group = group.element(Level::HELP.message(fix));
     }
     let text = renderer.render(&[group]).to_string();
     if !masked {
@@ -97,28 +99,38 @@ fn render_one(f: &Finding, rule: Option<&RuleInfo>, renderer: &Renderer) -> Stri
 
 /// Every finding, the files not read, then a summary line.
 pub fn human(report: &Report, catalog: &Catalog, color: bool) -> String {
+    super::to_string(|out| write_human(out, report, catalog, color))
+}
+
+/// The human report, written to `out` finding by finding.
+pub fn write_human(
+    out: &mut dyn Write,
+    report: &Report,
+    catalog: &Catalog,
+    color: bool,
+) -> io::Result<()> {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
+    let texts = RuleTexts::new(catalog);
     for f in &report.findings {
-        out.push_str(&render_one(f, catalog.get(&f.rule_id), &renderer));
-        out.push_str("\n\n");
+        out.write_all(render_one(f, texts.fix(&f.rule_id), &renderer).as_bytes())?;
+        out.write_all(b"\n\n")?;
     }
     let mut binary = 0;
     for s in &report.skipped {
         match s.reason {
             SkipReason::Binary => binary += 1,
-            _ => out.push_str(&format!("skipped {}: {}\n", s.path, s.reason)),
+            _ => writeln!(out, "skipped {}: {}", s.path, s.reason)?,
         }
     }
     if binary > 0 {
-        out.push_str(&format!("skipped {binary} binary file(s)\n"));
+        writeln!(out, "skipped {binary} binary file(s)")?;
     }
     for n in &report.notes {
-        out.push_str(&format!("note: {n}\n"));
+        writeln!(out, "note: {n}")?;
     }
     let (e, w, i) = (
         report.count(Severity::Error),
@@ -147,9 +159,7 @@ pub fn human(report: &Report, catalog: &Catalog, color: bool) -> String {
     if !report.skipped.is_empty() {
         summary.push_str(&format!(" {} file(s) not read.", report.skipped.len()));
     }
-    out.push_str(&summary);
-    out.push('\n');
-    out
+    writeln!(out, "{summary}")
 }
 
 /// `shipshape explain`: a rule's documentation.

@@ -1,6 +1,9 @@
 //! JUnit XML, for CI systems that show test reports: one failed test case per finding; a clean
 //! run is one passing test case naming how many files were audited.
 
+use std::io::{self, Write};
+
+use super::RuleTexts;
 use crate::catalog::Catalog;
 use crate::report::Report;
 
@@ -22,49 +25,56 @@ fn xml_escape(s: &str) -> String {
 }
 
 pub fn junit(report: &Report, catalog: &Catalog) -> String {
+    super::to_string(|out| write_junit(out, report, catalog))
+}
+
+/// The JUnit document, written to `out` test case by test case.
+pub fn write_junit(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io::Result<()> {
+    let texts = RuleTexts::new(catalog);
     let n = report.findings.len();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"shipshape audit\" tests=\"{}\" failures=\"{n}\">\n",
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    writeln!(
+        out,
+        "<testsuites name=\"shipshape audit\" tests=\"{}\" failures=\"{n}\">",
         n.max(1)
-    ));
-    out.push_str(&format!(
-        "  <testsuite name=\"shipshape\" tests=\"{}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">\n",
+    )?;
+    writeln!(
+        out,
+        "  <testsuite name=\"shipshape\" tests=\"{}\" failures=\"{n}\" errors=\"0\" skipped=\"0\">",
         n.max(1)
-    ));
+    )?;
     if n == 0 {
-        out.push_str(&format!(
-            "    <testcase name=\"{} file(s) audited\" classname=\"shipshape\"/>\n",
+        writeln!(
+            out,
+            "    <testcase name=\"{} file(s) audited\" classname=\"shipshape\"/>",
             report.files_audited
-        ));
+        )?;
     }
     for f in &report.findings {
         let l = &f.location;
-        let fix = catalog
-            .get(&f.rule_id)
-            .map(|r| r.docs.short_fix())
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "    <testcase name=\"{} {} at {}:{}:{}\" classname=\"{}\">\n",
+        let fix = texts.fix(&f.rule_id);
+        writeln!(
+            out,
+            "    <testcase name=\"{} {} at {}:{}:{}\" classname=\"{}\">",
             xml_escape(&f.rule_id),
             xml_escape(&f.slug),
             xml_escape(&l.path),
             l.start.line,
             l.start.column,
             xml_escape(&l.path)
-        ));
-        out.push_str(&format!(
-            "      <failure type=\"{}\" message=\"{}\">{}:{}:{}\n{}\nfix: {}</failure>\n",
+        )?;
+        writeln!(
+            out,
+            "      <failure type=\"{}\" message=\"{}\">{}:{}:{}\n{}\nfix: {}</failure>",
             f.severity.as_str(),
             xml_escape(&f.message),
             xml_escape(&l.path),
             l.start.line,
             l.start.column,
             xml_escape(&f.snippet),
-            xml_escape(&fix)
-        ));
-        out.push_str("    </testcase>\n");
+            xml_escape(fix)
+        )?;
+        out.write_all(b"    </testcase>\n")?;
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    out.write_all(b"  </testsuite>\n</testsuites>\n")
 }

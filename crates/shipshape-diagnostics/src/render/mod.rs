@@ -1,18 +1,28 @@
 //! Renderers: thin functions from a [`Report`] and the [`Catalog`] that describes its rules to
 //! text in each output format. Every format carries the same findings; none of them ever sees a
 //! secret value (findings are redacted when they are made).
+//!
+//! Each format is written as it is produced (`write_*` into any [`std::io::Write`]): a report of
+//! half a million findings is never held a second time as one string or as a tree of values. The
+//! `String`-returning functions are the same renderers writing into memory, for tests and callers
+//! that want the text.
 
 mod github;
+mod gitlab;
 mod human;
 mod junit;
 mod sarif;
 
-pub use github::github;
-pub use human::{explain, human, rules_table};
-pub use junit::junit;
-pub use sarif::{sarif, SarifOptions};
+pub use github::{github, write_github};
+pub use gitlab::{gitlab, GitlabOptions};
+pub use human::{explain, human, rules_table, write_human};
+pub use junit::{junit, write_junit};
+pub use sarif::{sarif, write_sarif, SarifOptions};
 
-use serde::Serialize;
+use std::cell::OnceCell;
+use std::io::{self, Write};
+
+use serde::ser::{Serialize, Serializer};
 use shipshape_core::{Severity, Skipped};
 
 use crate::catalog::Catalog;
@@ -22,7 +32,7 @@ use crate::rule::{Domain, RuleInfo};
 use crate::{JSON_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION};
 
 /// The tool, as JSON documents name it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct JsonTool {
     pub name: &'static str,
     pub version: &'static str,
@@ -33,7 +43,57 @@ pub const TOOL: JsonTool = JsonTool {
     version: TOOL_VERSION,
 };
 
-#[derive(Serialize, schemars::JsonSchema)]
+/// What every format repeats for each finding of a rule — its one-paragraph fix, its
+/// documentation link, its peers' IDs — worked out once per rule, not once per finding.
+pub(crate) struct RuleTexts<'c> {
+    catalog: &'c Catalog,
+    cells: Vec<OnceCell<RuleText<'c>>>,
+}
+
+pub(crate) struct RuleText<'c> {
+    pub rule: &'c RuleInfo,
+    pub fix: String,
+    pub help_uri: Option<String>,
+    pub equivalents: Vec<&'c str>,
+}
+
+impl<'c> RuleTexts<'c> {
+    pub(crate) fn new(catalog: &'c Catalog) -> RuleTexts<'c> {
+        RuleTexts {
+            catalog,
+            cells: (0..catalog.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The texts of the rule with this ID, `None` for a rule the catalog does not know.
+    pub(crate) fn get(&self, rule_id: &str) -> Option<&RuleText<'c>> {
+        let i = self.catalog.index_of(rule_id)?;
+        Some(self.cells[i].get_or_init(|| {
+            let rule = &self.catalog.rules()[i];
+            RuleText {
+                rule,
+                fix: rule.docs.short_fix(),
+                help_uri: rule.help_uri(),
+                equivalents: rule.equivalents.iter().map(|e| e.as_ref()).collect(),
+            }
+        }))
+    }
+
+    /// The one-paragraph fix of a rule (empty for an unknown rule).
+    pub(crate) fn fix(&self, rule_id: &str) -> &str {
+        self.get(rule_id).map_or("", |t| t.fix.as_str())
+    }
+}
+
+/// Run a `write_*` renderer into memory.
+pub(crate) fn to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    write(&mut buf).expect("writing to memory does not fail");
+    // Every renderer writes UTF-8 text.
+    String::from_utf8(buf).expect("renderers write UTF-8")
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct JsonSummary {
     files_audited: usize,
     rules_run: usize,
@@ -47,7 +107,7 @@ struct JsonSummary {
 }
 
 /// A finding as JSON shows it: the finding plus what the catalog says about its rule.
-#[derive(Serialize, schemars::JsonSchema)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: &'a str,
@@ -59,41 +119,56 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     provenance: Option<&'a Provenance>,
-    fix: String,
-    equivalents: Vec<&'a str>,
+    fix: &'a str,
+    equivalents: &'a [&'a str],
     #[serde(skip_serializing_if = "Option::is_none")]
-    help_uri: Option<String>,
+    help_uri: Option<&'a str>,
 }
 
 impl<'a> JsonFinding<'a> {
-    fn new(f: &'a Finding, rule: Option<&'a RuleInfo>) -> JsonFinding<'a> {
+    fn new(f: &'a Finding, rule: Option<&'a RuleText<'a>>) -> JsonFinding<'a> {
         JsonFinding {
             rule_id: &f.rule_id,
             slug: &f.slug,
-            domain: rule.map(|r| r.domain),
+            domain: rule.map(|r| r.rule.domain),
             severity: f.severity,
             message: &f.message,
             location: &f.location,
             snippet: &f.snippet,
             fingerprint: &f.fingerprint,
             provenance: f.provenance.as_ref(),
-            fix: rule.map(|r| r.docs.short_fix()).unwrap_or_default(),
-            equivalents: rule
-                .map(|r| r.equivalents.iter().map(|e| e.as_ref()).collect())
-                .unwrap_or_default(),
-            help_uri: rule.and_then(|r| r.help_uri()),
+            fix: rule.map_or("", |r| r.fix.as_str()),
+            equivalents: rule.map_or(&[], |r| r.equivalents.as_slice()),
+            help_uri: rule.and_then(|r| r.help_uri.as_deref()),
         }
+    }
+}
+
+/// The findings of a report as a JSON array, each made as it is written.
+struct JsonFindings<'a> {
+    findings: &'a [Finding],
+    texts: &'a RuleTexts<'a>,
+}
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
+                .iter()
+                .map(|f| JsonFinding::new(f, self.texts.get(&f.rule_id))),
+        )
     }
 }
 
 /// `audit --format json` and `secrets --format json`: the findings of a run with what the catalog
 /// says about each finding's rule, what was skipped, and (for a history scan) its counters.
-#[derive(Serialize, schemars::JsonSchema)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct JsonReport<'a> {
     schema_version: &'static str,
     tool: JsonTool,
     summary: JsonSummary,
-    findings: Vec<JsonFinding<'a>>,
+    #[schemars(with = "Vec<JsonFinding<'static>>")]
+    findings: JsonFindings<'a>,
     skipped: &'a [Skipped],
     notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,6 +177,12 @@ pub struct JsonReport<'a> {
 
 /// The versioned JSON report.
 pub fn json(report: &Report, catalog: &Catalog) -> String {
+    to_string(|out| write_json(out, report, catalog))
+}
+
+/// The versioned JSON report, written to `out` finding by finding.
+pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io::Result<()> {
+    let texts = RuleTexts::new(catalog);
     let doc = JsonReport {
         schema_version: JSON_SCHEMA_VERSION,
         tool: TOOL,
@@ -116,20 +197,20 @@ pub fn json(report: &Report, catalog: &Catalog) -> String {
             baselined: report.baselined,
             skipped: report.skipped.len(),
         },
-        findings: report
-            .findings
-            .iter()
-            .map(|f| JsonFinding::new(f, catalog.get(&f.rule_id)))
-            .collect(),
+        findings: JsonFindings {
+            findings: &report.findings,
+            texts: &texts,
+        },
         skipped: &report.skipped,
         notes: &report.notes,
         history: report.history.as_ref(),
     };
-    serde_json::to_string_pretty(&doc).expect("report serialises") + "\n"
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// One catalog entry as `rules --format json` lists it.
-#[derive(Serialize, schemars::JsonSchema)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct JsonRule<'a> {
     id: &'a str,
     slug: &'a str,

@@ -5,12 +5,15 @@
 //! `partialFingerprints` carry the line-independent fingerprint so code scanning tracks a finding
 //! across commits.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use shipshape_core::Severity;
 
 use crate::catalog::Catalog;
+use crate::finding::Finding;
 use crate::fingerprint;
 use crate::report::Report;
 use crate::rule::{Domain, RuleInfo};
@@ -26,18 +29,18 @@ pub struct SarifOptions {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
     column_kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     original_uri_base_ids: Option<BTreeMap<&'static str, BaseUri>>,
@@ -64,8 +67,8 @@ struct Driver {
 }
 
 #[derive(Serialize)]
-struct Text {
-    text: String,
+struct Text<'a> {
+    text: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -79,8 +82,8 @@ struct Markdown {
 struct ReportingDescriptor {
     id: String,
     name: String,
-    short_description: Text,
-    full_description: Text,
+    short_description: Text<'static>,
+    full_description: Text<'static>,
     help: Markdown,
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<String>,
@@ -102,28 +105,41 @@ struct Configuration {
     level: &'static str,
 }
 
+/// One result, borrowing its finding: results are made one at a time as they are written.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: String,
+struct SarifResult<'a> {
+    rule_id: &'a str,
     rule_index: usize,
     level: &'static str,
-    message: Text,
-    locations: Vec<Location>,
-    partial_fingerprints: BTreeMap<&'static str, String>,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: PartialFingerprints<'a>,
+}
+
+/// `{ SARIF_KEY: fingerprint }`.
+struct PartialFingerprints<'a>(&'a str);
+
+impl Serialize for PartialFingerprints<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(fingerprint::SARIF_KEY, self.0)?;
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: PhysicalLocation,
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
+struct PhysicalLocation<'a> {
     artifact_location: ArtifactLocation,
-    region: Region,
+    region: Region<'a>,
 }
 
 #[derive(Serialize)]
@@ -135,12 +151,63 @@ struct ArtifactLocation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Region {
+struct Region<'a> {
     start_line: u32,
     start_column: u32,
     end_line: u32,
     end_column: u32,
-    snippet: Text,
+    snippet: Text<'a>,
+}
+
+/// The results of a run, in report order, each made as it is written.
+struct Results<'a> {
+    findings: &'a [Finding],
+    catalog: &'a Catalog,
+    /// Catalog index of a rule → its descriptor's index in the run.
+    position: &'a BTreeMap<usize, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().filter_map(|f| {
+            // A finding whose rule is not in the catalog would get a wrong index: leave it out
+            // rather than point it at another rule (the catalog is built from the same checkers,
+            // so this does not happen; a test guards it).
+            let rule_index = *self.position.get(&self.catalog.index_of(&f.rule_id)?)?;
+            Some(result(f, rule_index))
+        }))
+    }
+}
+
+fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
+    let message = match &f.provenance {
+        Some(p) => Cow::Owned(format!("{} ({})", f.message, p.describe())),
+        None => Cow::Borrowed(f.message.as_str()),
+    };
+    SarifResult {
+        rule_index,
+        rule_id: &f.rule_id,
+        level: level(f.severity),
+        message: Text { text: message },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uri(&f.location.path),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: Region {
+                    start_line: f.location.start.line,
+                    start_column: f.location.start.column,
+                    end_line: f.location.end.line,
+                    end_column: f.location.end.column,
+                    snippet: Text {
+                        text: Cow::Borrowed(&f.snippet),
+                    },
+                },
+            },
+        }],
+        partial_fingerprints: PartialFingerprints(&f.fingerprint),
+    }
 }
 
 fn level(s: Severity) -> &'static str {
@@ -210,14 +277,14 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
         id: rule.id.to_string(),
         name: rule.slug.to_string(),
         short_description: Text {
-            text: rule.title.to_string(),
+            text: Cow::Owned(rule.title.to_string()),
         },
         full_description: Text {
-            text: if rule.docs.why.is_empty() {
+            text: Cow::Owned(if rule.docs.why.is_empty() {
                 rule.title.to_string()
             } else {
                 rule.docs.short_why()
-            },
+            }),
         },
         help: Markdown {
             text: rule.docs.short_fix(),
@@ -236,14 +303,24 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
 }
 
 pub fn sarif(report: &Report, catalog: &Catalog, options: &SarifOptions) -> String {
+    super::to_string(|out| write_sarif(out, report, catalog, options))
+}
+
+/// The SARIF log, written to `out` result by result.
+pub fn write_sarif(
+    out: &mut dyn Write,
+    report: &Report,
+    catalog: &Catalog,
+    options: &SarifOptions,
+) -> io::Result<()> {
     // The descriptors are the rules the results reference, in catalog (ID) order.
-    let mut referenced: Vec<usize> = report
-        .findings
-        .iter()
-        .filter_map(|f| catalog.index_of(&f.rule_id))
-        .collect();
-    referenced.sort_unstable();
-    referenced.dedup();
+    let mut used = vec![false; catalog.len()];
+    for f in &report.findings {
+        if let Some(i) = catalog.index_of(&f.rule_id) {
+            used[i] = true;
+        }
+    }
+    let referenced: Vec<usize> = (0..used.len()).filter(|&i| used[i]).collect();
     let position: BTreeMap<usize, usize> = referenced
         .iter()
         .enumerate()
@@ -253,51 +330,10 @@ pub fn sarif(report: &Report, catalog: &Catalog, options: &SarifOptions) -> Stri
         .iter()
         .map(|&i| descriptor(&catalog.rules()[i]))
         .collect();
-    let results = report
-        .findings
-        .iter()
-        .filter_map(|f| {
-            // A finding whose rule is not in the catalog would get a wrong index: leave it out
-            // rather than point it at another rule (the catalog is built from the same checkers,
-            // so this does not happen; a test guards it).
-            let rule_index = *position.get(&catalog.index_of(&f.rule_id)?)?;
-            let mut message = f.message.clone();
-            if let Some(p) = &f.provenance {
-                message.push_str(&format!(" ({})", p.describe()));
-            }
-            Some(SarifResult {
-                rule_index,
-                rule_id: f.rule_id.clone(),
-                level: level(f.severity),
-                message: Text { text: message },
-                locations: vec![Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: uri(&f.location.path),
-                            uri_base_id: "%SRCROOT%",
-                        },
-                        region: Region {
-                            start_line: f.location.start.line,
-                            start_column: f.location.start.column,
-                            end_line: f.location.end.line,
-                            end_column: f.location.end.column,
-                            snippet: Text {
-                                text: f.snippet.clone(),
-                            },
-                        },
-                    },
-                }],
-                partial_fingerprints: BTreeMap::from([(
-                    fingerprint::SARIF_KEY,
-                    f.fingerprint.clone(),
-                )]),
-            })
-        })
-        .collect();
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: vec![Run {
+        runs: [Run {
             tool: Tool {
                 driver: Driver {
                     name: TOOL_NAME,
@@ -307,7 +343,11 @@ pub fn sarif(report: &Report, catalog: &Catalog, options: &SarifOptions) -> Stri
                     rules: descriptors,
                 },
             },
-            results,
+            results: Results {
+                findings: &report.findings,
+                catalog,
+                position: &position,
+            },
             column_kind: "unicodeCodePoints",
             original_uri_base_ids: options.srcroot.as_ref().map(|root| {
                 BTreeMap::from([(
@@ -319,7 +359,8 @@ pub fn sarif(report: &Report, catalog: &Catalog, options: &SarifOptions) -> Stri
             }),
         }],
     };
-    serde_json::to_string_pretty(&log).expect("SARIF serialises") + "\n"
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

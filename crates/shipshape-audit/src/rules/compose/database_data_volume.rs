@@ -111,7 +111,7 @@ impl ComposeRule for DatabaseDataVolume {
                 "its data is lost when the container is recreated"
             };
             out.push(doc.at(
-                &service.key,
+                service.key,
                 format!(
                     "{} service `{}` has no volume at {}: {fate}",
                     db.name,

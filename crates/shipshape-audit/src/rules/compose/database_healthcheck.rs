@@ -58,7 +58,7 @@ impl ComposeRule for DatabaseHealthcheck {
                 continue;
             }
             out.push(doc.at(
-                &service.key,
+                service.key,
                 format!(
                     "{} service `{}` has no healthcheck",
                     db.name,

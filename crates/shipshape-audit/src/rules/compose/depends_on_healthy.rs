@@ -73,7 +73,7 @@ impl ComposeRule for DependsOnHealthy {
             for item in depends_on.items() {
                 let Some(name) = item.as_str() else { continue };
                 if has_healthcheck(name) {
-                    out.push(doc.at(&item, message(name, "only to start")));
+                    out.push(doc.at(item, message(name, "only to start")));
                 }
             }
             for entry in depends_on.entries() {

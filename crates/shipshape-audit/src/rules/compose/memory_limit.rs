@@ -55,7 +55,7 @@ impl ComposeRule for MemoryLimit {
                 continue;
             }
             out.push(doc.at(
-                &service.key,
+                service.key,
                 format!("service `{}` has no memory limit", service.name()),
             ));
         }

@@ -81,7 +81,7 @@ impl ComposeRule for NoDangerousCapabilities {
                 let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
                 if let Some((cap, what)) = DANGEROUS.iter().find(|(cap, _)| *cap == name) {
                     out.push(doc.at(
-                        &item,
+                        item,
                         format!(
                             "service `{}` adds capability {cap} ({what})",
                             service.name()

@@ -52,7 +52,7 @@ impl ComposeRule for NoDisabledHealthcheck {
                 continue;
             };
             out.push(doc.at(
-                &token,
+                token,
                 format!("service `{}` disables its healthcheck", service.name()),
             ));
         }

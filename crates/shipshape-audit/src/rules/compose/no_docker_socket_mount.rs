@@ -70,7 +70,7 @@ impl ComposeRule for NoDockerSocketMount {
                 };
                 if let Some(what) = runtime_socket(source) {
                     out.push(doc.at(
-                        &mount.node,
+                        mount.node,
                         format!(
                             "service `{}` mounts {what} (`{source}`): that is root on the host",
                             service.name()
@@ -85,7 +85,7 @@ impl ComposeRule for NoDockerSocketMount {
             };
             if let Some(what) = runtime_socket(path) {
                 out.push(doc.at(
-                    &device,
+                    device,
                     format!("named volume binds {what} (`{path}`): that is root on the host"),
                 ));
             }

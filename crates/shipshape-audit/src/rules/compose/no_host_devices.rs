@@ -77,7 +77,7 @@ impl ComposeRule for NoHostDevices {
                 };
                 if let Some(what) = host.and_then(dangerous_device) {
                     out.push(doc.at(
-                        &item,
+                        item,
                         format!("service `{}` gets raw access to {what}", service.name()),
                     ));
                 }
@@ -90,7 +90,7 @@ impl ComposeRule for NoHostDevices {
                     .is_some_and(|rule| rule.split_whitespace().next() == Some("a"));
                 if allows_all {
                     out.push(doc.at(
-                        &item,
+                        item,
                         format!(
                             "service `{}` may create and use every host device",
                             service.name()

@@ -48,7 +48,7 @@ impl ComposeRule for NoPrivileged {
         for service in services(doc.root) {
             if let Some(value) = service.get("privileged").filter(|v| is_true(v)) {
                 out.push(doc.at(
-                    &value,
+                    value,
                     format!(
                         "service `{}` runs privileged: it has every capability and device of the host",
                         service.name()

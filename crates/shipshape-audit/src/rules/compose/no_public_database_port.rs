@@ -70,7 +70,7 @@ impl ComposeRule for NoPublicDatabasePort {
                     continue;
                 };
                 out.push(doc.at(
-                    &mapping.node,
+                    mapping.node,
                     format!(
                         "{} port {container} of service `{}` is published on all interfaces; \
                          bind it to 127.0.0.1 (`127.0.0.1:{container}:{container}`)",

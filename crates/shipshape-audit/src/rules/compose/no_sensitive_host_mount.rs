@@ -126,7 +126,7 @@ impl ComposeRule for NoSensitiveHostMount {
                         "read-write"
                     };
                     out.push(doc.at(
-                        &mount.node,
+                        mount.node,
                         format!(
                             "service `{}` mounts {what} (`{source}`, {access})",
                             service.name()
@@ -143,7 +143,7 @@ impl ComposeRule for NoSensitiveHostMount {
                 continue;
             }
             if let Some(what) = sensitivity(path) {
-                out.push(doc.at(&device, format!("named volume binds {what} (`{path}`)")));
+                out.push(doc.at(device, format!("named volume binds {what} (`{path}`)")));
             }
         }
     }

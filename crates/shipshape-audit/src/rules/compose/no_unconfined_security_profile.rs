@@ -70,7 +70,7 @@ impl ComposeRule for NoUnconfinedSecurityProfile {
                 });
                 if let Some((_, _, what)) = hit {
                     out.push(doc.at(
-                        &item,
+                        item,
                         format!("service `{}` turns off {what}", service.name()),
                     ));
                 }

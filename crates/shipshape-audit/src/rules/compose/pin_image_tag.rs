@@ -54,11 +54,15 @@ impl ComposeRule for PinImageTag {
             let Some((node, image)) = service.image() else {
                 continue;
             };
-            // A name that depends on a variable the project does not set is read as written:
-            // `${REGISTRY}/app` still has no tag, `${APP_IMAGE}` and `app:${TAG}` are decided
-            // where the variable is set.
+            // An image named by a variable as a whole (`${APP_IMAGE}`, even with a default) is
+            // decided where the variable is set. A name that depends on a variable the project
+            // does not set is read as written: `${REGISTRY}/app` still has no tag, `app:${TAG}`
+            // is decided where `TAG` is set.
+            let written = node.written().unwrap_or(image);
+            if parse_image(written).name.contains('$') {
+                continue;
+            }
             let image = if node.is_unresolved() {
-                let written = node.written().unwrap_or(image);
                 if written
                     .rsplit('/')
                     .next()
@@ -71,10 +75,6 @@ impl ComposeRule for PinImageTag {
                 image
             };
             let reference = parse_image(image);
-            // An interpolated name (`${APP_IMAGE}`) is decided where the variable is set.
-            if reference.name.contains('$') {
-                continue;
-            }
             if reference.digest.is_some() {
                 continue;
             }
@@ -84,7 +84,7 @@ impl ComposeRule for PinImageTag {
                 Some(_) => continue,
             };
             out.push(doc.at(
-                &node,
+                node,
                 format!(
                     "image `{image}` of service `{}` {problem}; pin a version",
                     service.name()

@@ -50,7 +50,7 @@ impl ComposeRule for RestartPolicy {
                 continue;
             }
             out.push(doc.at(
-                &service.key,
+                service.key,
                 format!("service `{}` has no restart policy", service.name()),
             ));
         }

@@ -1,0 +1,127 @@
+//! GitLab Code Quality report: the JSON array a job publishes with `artifacts: reports:
+//! codequality:`, which GitLab shows in the merge request widget and the changes view. The
+//! format is GitLab's subset of the Code Climate issue (<https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format>):
+//! description, check_name, fingerprint, severity, location.path and location.lines.begin.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use shipshape_core::Severity;
+
+use crate::catalog::Catalog;
+use crate::report::Report;
+
+#[derive(Serialize)]
+struct CodeQualityIssue {
+    description: String,
+    check_name: String,
+    fingerprint: String,
+    severity: &'static str,
+    location: CodeQualityLocation,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLocation {
+    path: String,
+    lines: CodeQualityLines,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLines {
+    begin: u32,
+    end: u32,
+}
+
+/// GitLab's five severities, from ours: an error blocks as "critical", a warning is "major",
+/// information stays "info".
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "critical",
+        Severity::Warning => "major",
+        Severity::Info => "info",
+    }
+}
+
+/// Where the report is read from.
+#[derive(Debug, Clone, Default)]
+pub struct GitlabOptions {
+    /// The repository root GitLab resolves paths against (the job's working directory): an
+    /// absolute finding path under it is made relative, as GitLab requires.
+    pub root: Option<PathBuf>,
+}
+
+fn relative_path(path: &str, root: Option<&Path>) -> String {
+    let p = Path::new(path);
+    match root {
+        Some(root) if p.is_absolute() => p
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.to_string()),
+        _ => path.strip_prefix("./").unwrap_or(path).to_string(),
+    }
+}
+
+pub fn gitlab(report: &Report, catalog: &Catalog, options: &GitlabOptions) -> String {
+    // GitLab shows findings with the same fingerprint as one, and tells new from fixed by it: a
+    // second finding with the same line-independent fingerprint (the same offending line twice
+    // in one file) gets its occurrence number, so each stays distinct and stable.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let issues: Vec<CodeQualityIssue> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let n = seen.entry(f.fingerprint.as_str()).or_insert(0);
+            *n += 1;
+            let fingerprint = if *n == 1 {
+                f.fingerprint.clone()
+            } else {
+                format!("{}-{n}", f.fingerprint)
+            };
+            let fix = catalog
+                .get(&f.rule_id)
+                .map(|r| r.docs.short_fix())
+                .unwrap_or_default();
+            let description = if fix.is_empty() {
+                format!("{}: {}", f.slug, f.message)
+            } else {
+                format!("{}: {} (fix: {fix})", f.slug, f.message)
+            };
+            CodeQualityIssue {
+                description,
+                check_name: f.rule_id.clone(),
+                fingerprint,
+                severity: severity(f.severity),
+                location: CodeQualityLocation {
+                    path: relative_path(&f.location.path, options.root.as_deref()),
+                    lines: CodeQualityLines {
+                        begin: f.location.start.line.max(1),
+                        end: f.location.end.line.max(f.location.start.line).max(1),
+                    },
+                },
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).expect("issues serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let root = Path::new("/builds/acme/shop");
+        assert_eq!(
+            relative_path("/builds/acme/shop/api/Dockerfile", Some(root)),
+            "api/Dockerfile"
+        );
+        assert_eq!(relative_path("./compose.yaml", Some(root)), "compose.yaml");
+        assert_eq!(relative_path("web/Dockerfile", None), "web/Dockerfile");
+        // Outside the root there is nothing better to say than where it is.
+        assert_eq!(
+            relative_path("/etc/Dockerfile", Some(root)),
+            "/etc/Dockerfile"
+        );
+    }
+}
