@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 import tomllib
-from dataclasses import asdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -164,10 +163,8 @@ def classify(result: dict) -> str:
     if result.get("health_ok") and result.get("uid") not in (0, None):
         return ""
     text = "\n".join(result.get("log_tail") or []) + "\n" + str(result.get("error") or "")
-    if "does not exist (compose.yaml builds from it)" in str(result.get("error") or ""):
+    if "does not exist (the compose file builds from it)" in str(result.get("error") or ""):
         return "no Dockerfile generated, compose.yaml builds one"
-    if str(result.get("error") or "").startswith("stand-in:"):
-        return "stand-in: " + str(result["error"]).split("\n")[0][10:120]
     if any(word in text for word in UNREACHABLE):
         return "unreachable registry"
     if not result.get("build_ok"):
@@ -233,7 +230,7 @@ def main() -> int:
             removed = [] if ns.keep_existing else strip_existing(work)
             init = subprocess.run([str(shipshape), "init", str(work)], text=True, capture_output=True)
             compose = compose_problems(work)
-            specs = harness.services_of(work) if init.returncode == 0 else []
+            runs: list[dict] | None = None
             for svc in app["service"]:
                 checks = compare(svc, by_root.get(svc["root"]))
                 field_total += 1
@@ -244,20 +241,30 @@ def main() -> int:
                     "detect": checks, "init_rc": init.returncode, "removed": removed,
                     "extra_services": extra, "compose": compose,
                 }
-                svc_dir = (work / svc["root"]).resolve()
-                spec = next((s for s in specs if s.dockerfile.parent.resolve() == svc_dir), None)
-                if spec is None:
-                    row["run"] = {"error": "no Dockerfile generated for this service", "build_ok": False}
-                elif (app["name"], svc["root"]) in reused:
+                dockerfile = (work / svc["root"] / "Dockerfile").resolve()
+                if (app["name"], svc["root"]) in reused:
                     row["run"] = reused[(app["name"], svc["root"])]
                 elif ns.no_run or not (app["reachable"] or ns.all_builds):
                     row["run"] = None
+                elif init.returncode != 0 or not dockerfile.is_file():
+                    row["run"] = {"error": "no Dockerfile generated for this service", "build_ok": False}
                 else:
-                    try:
-                        r = harness.build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, spec.port, None, ns.timeout, {})
-                        row["run"] = asdict(r)
-                    except Exception as e:  # noqa: BLE001 - one app's trouble must not end the scoreboard
-                        row["run"] = {"error": f"harness: {type(e).__name__}: {e}", "build_ok": False}
+                    if runs is None:
+                        # Every service of the app at once, as `shipshape verify` runs them:
+                        # backing services and migration jobs included.
+                        try:
+                            harness.standins_for(work)
+                            _, report, stderr = harness.verify(work, shipshape, ns.timeout)
+                            runs = harness.rows_of(report, stderr)
+                        except Exception as e:  # noqa: BLE001 - one app's trouble must not end the scoreboard
+                            runs = [{"service": "-", "kind": "service", "error": f"harness: {type(e).__name__}: {e}", "build_ok": False}]
+                    match = [r for r in runs if r["kind"] == "service" and r.get("dockerfile") and (work / r["dockerfile"]).resolve() == dockerfile]
+                    if not match and len(runs) == 1 and runs[0]["service"] == "-":
+                        match = runs
+                    row["run"] = match[0] if match else {"error": "verify checked no service built from this Dockerfile (compose.yaml builds none)", "build_ok": False}
+                    jobs = [r for r in runs if r["kind"] == "job"]
+                    if jobs:
+                        row["jobs"] = jobs
                 if init.returncode != 0:
                     row["init_log"] = (init.stdout + init.stderr).splitlines()[-10:]
                 rows.append(row)

@@ -6,14 +6,14 @@ Two jobs, one file (Python standard library only, run as root):
 * `standins` builds the local stand-ins for the base images that generated Dockerfiles name
   (standins/standins.toml says which name maps to which recipe), once per machine: an image
   whose recipe has not changed is reused, a missing one is built, and every step is timed.
-* `run DIR` builds the Dockerfile in DIR with buildah (`--isolation chroot`),
-  starts the image's command as the image's USER on the host network (`buildah run`; `podman
-  run` cannot set rlimits on these machines), waits for the health endpoint or the port, and
-  reports: build ok + seconds, image size, the UID the process runs as, start ok, the HTTP
-  status of the health endpoint, the HEALTHCHECK command's own exit code, and the log tail on
-  failure. It removes what it created.
-
-`run --json` prints one JSON object per service, for bench/realapps/score.py.
+* `run DIR` builds the stand-ins DIR's Dockerfiles and compose backing services need, then runs
+  `shipshape verify --engine buildah DIR`: buildah (`--isolation chroot`) builds every service,
+  `buildah run` starts it as the image's USER on the host network (`podman run` cannot set
+  rlimits on these machines) next to its backing services, and verify reports build ok +
+  seconds, image size, the UID the process runs as, start ok, health, and the log tail on
+  failure; migration jobs must exit 0 first. Everything it started is removed.
+* `fixtures` does `shipshape init` + `run` on copies of the fixture apps of fixtures.toml and
+  prints one table (CI runs it).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -35,7 +33,7 @@ import tomllib
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -539,8 +537,22 @@ def recipe_nginx(plan: StandinPlan, fingerprint: str, timings: Timings, table: d
         bud(plan, fingerprint, STANDINS, "nginx.Containerfile", {"BASE": base})
 
 
+def recipe_postgres(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
+    base = debian_image("bookworm", timings, table)
+    with timings.step(f"build {plan.key}"):
+        bud(plan, fingerprint, STANDINS, "postgres.Containerfile", {"BASE": base})
+
+
+def recipe_redis(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
+    base = debian_image("bookworm", timings, table)
+    with timings.step(f"build {plan.key}"):
+        bud(plan, fingerprint, STANDINS, "redis.Containerfile", {"BASE": base})
+
+
 RECIPES = {
     "debian": recipe_debian,
+    "postgres": recipe_postgres,
+    "redis": recipe_redis,
     "node": recipe_node,
     "bun": recipe_bun,
     "python": recipe_python,
@@ -553,398 +565,128 @@ RECIPES = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Build and run one service
+# Build and run: `shipshape verify --engine buildah`
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    service: str
-    dockerfile: str
-    context: str
-    build_ok: bool = False
-    build_seconds: float = 0.0
-    image_size_mb: float | None = None
-    user: str | None = None  # the image's USER
-    uid: int | None = None  # the UID the started process really has
-    start_ok: bool = False
-    port: int | None = None
-    health_path: str | None = None
-    health_status: int | None = None  # HTTP status seen from the host
-    health_ok: bool = False
-    port_open: bool = False
-    loopback_only: bool = False  # listens on 127.0.0.1 only: unreachable through `docker run -p`
-    healthcheck_exit: int | None = None  # the image's own HEALTHCHECK command, run inside
-    run_seconds: float = 0.0
-    stage: str = "build"  # where it stopped: build, start, health, done
-    error: str | None = None
-    log_tail: list[str] = field(default_factory=list)
-    standin_limits: list[str] = field(default_factory=list)
+def compose_images(root: Path) -> list[str]:
+    """The `image:` of compose services that have no `build:` (the backing services verify
+    starts from their image), read line by line: the generated compose file writes one
+    `image:` line per service."""
+    for name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"):
+        path = root / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            return [m.group(1) for m in re.finditer(r"^\s+image:\s*[\"']?([^\"'\s#]+)", text, re.M) if "$" not in m.group(1)]
+    return []
 
 
-def port_is_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def listen_addresses(port: int) -> set[str]:
-    """Local addresses with a listening TCP socket on `port` (from /proc/net/tcp and tcp6).
-    The harness runs containers on the host network, where a server bound to 127.0.0.1
-    answers; under `docker run -p` it would not, so a loopback-only listener is a failure."""
-    found: set[str] = set()
-    for table, loopback in (("/proc/net/tcp", "0100007F"), ("/proc/net/tcp6", "00000000000000000000000001000000")):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            parts = line.split()
-            if len(parts) < 4 or parts[3] != "0A":
-                continue
-            addr, _, hexport = parts[1].partition(":")
-            if int(hexport, 16) == port:
-                found.add("loopback" if addr == loopback else "any" if set(addr) == {"0"} else addr)
-    return found
-
-
-def http_status(port: int, path: str) -> int | None:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file. `KEY=` is kept as an empty value, as compose's
-    `env_file` passes it: the check starts the container the way `docker compose up` would
-    after `cp .env.example .env`."""
-    env: dict[str, str] = {}
-    if not path.is_file():
-        return env
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        if key.strip():
-            env[key.strip()] = value
-    return env
-
-
-def descendants(pid: int) -> list[tuple[int, int]]:
-    """(pid, depth) of every process under `pid`, breadth first."""
-    children: dict[int, list[int]] = {}
-    for p in Path("/proc").iterdir():
-        if not p.name.isdigit():
-            continue
-        try:
-            ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(p.name))
-    out, todo = [], [(pid, 0)]
-    while todo:
-        parent, depth = todo.pop(0)
-        for c in children.get(parent, []):
-            out.append((c, depth + 1))
-            todo.append((c, depth + 1))
-    return out
-
-
-def process_uid(root_pid: int) -> int | None:
-    """Real UID of the image's own command: the deepest process under `buildah run`. Above it
-    are buildah's own helpers (it re-executes itself from a memfd copy to set up the chroot),
-    which run as root; a server's worker processes, deeper still, run as the same user."""
-    procs = descendants(root_pid)
-    if not procs:
-        return None
-    deepest = max(depth for _, depth in procs)
-    for pid, depth in procs:
-        if depth != deepest:
-            continue
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("Uid:"):
-                    return int(line.split()[1])
-        except OSError:
-            continue
-    return None
-
-
-def parse_healthcheck(test: list[str] | None) -> tuple[list[str] | None, int | None, str | None]:
-    """The HEALTHCHECK argv and the port and path of the URL it probes, when it names one."""
-    if not test or test[0] == "NONE":
-        return None, None, None
-    argv = test[1:] if test[0] in ("CMD", "CMD-SHELL") else test
-    if test[0] == "CMD-SHELL":
-        argv = ["/bin/sh", "-c", " ".join(argv)]
-    m = re.search(r"https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0)(?::(\d+))?(/[^'\" )]*)?", " ".join(test))
-    if not m:
-        return argv, None, None
-    return argv, int(m.group(1) or 80), m.group(2) or "/"
-
-
-def image_size_mb(image: str) -> float | None:
-    out = buildah("images", "--json", image, check=False)
-    try:
-        size = json.loads(out.stdout)[0]["size"]
-    except (json.JSONDecodeError, IndexError, KeyError):
-        return None
-    m = re.match(r"([\d.]+)\s*([kMG]?B)", size)
-    if not m:
-        return None
-    return round(float(m.group(1)) * {"B": 1e-6, "kB": 1e-3, "MB": 1, "GB": 1e3}[m.group(2)], 1)
-
-
-def tail(path: Path, n: int = 25) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:]
-    except OSError:
-        return []
-
-
-def build_and_run(
-    service: str,
-    context: Path,
-    dockerfile: Path,
-    env: dict[str, str],
-    port: int | None,
-    health_path: str | None,
-    timeout: float,
-    build_args: dict[str, str],
-    keep: bool = False,
-) -> Result:
-    res = Result(service=service, dockerfile=str(dockerfile), context=str(context))
+def standins_for(root: Path) -> list[str]:
+    """Build the stand-ins every Dockerfile under `root` and its compose backing services need;
+    returns the problems (an image no recipe covers), which `verify` then reports as failed
+    builds or backing services."""
+    images: list[str] = []
+    for df in sorted(root.rglob("*")):
+        if df.name in ("Dockerfile", "Containerfile") and "node_modules" not in df.parts and df.is_file():
+            images += from_images(df)
+    images += compose_images(root)
+    problems = []
     timings = Timings()
-    work = Path(tempfile.mkdtemp(prefix="shipshape-run-"))
-    tag = f"localhost/shipshape-check/{re.sub(r'[^a-z0-9_.-]', '-', service.lower())}:{os.getpid()}"
-    ctr = None
-    proc = None
-    try:
-        if not dockerfile.is_file():
-            res.error = f"{dockerfile} does not exist (compose.yaml builds from it)"
-            return res
+    table = load_table()
+    for image in dict.fromkeys(images):
         try:
-            plans = ensure_standins(from_images(dockerfile, build_args), timings)
-            res.standin_limits = sorted({f"{p.image}: {p.limits}" for p in plans})
+            ensure_standins([image], timings, table)
         except (StandinError, subprocess.CalledProcessError) as e:
-            res.error = f"stand-in: {e}"
-            return res
-        finally:
-            timings.save()
-        build_log = work / "build.log"
-        # --force-rm: a failed build leaves no working containers behind.
-        args = ["bud", "--isolation", "chroot", "--format", "docker", "--network", "host", "--no-cache", "--force-rm", "-f", str(dockerfile), "-t", tag]
-        for k, v in build_args.items():
-            args += ["--build-arg", f"{k}={v}"]
-        t = time.monotonic()
-        with open(build_log, "w") as f:
-            rc = subprocess.run(["buildah", *GLOBAL_FLAGS, *args, str(context)], env={**os.environ, **ENGINE_ENV}, stdout=f, stderr=subprocess.STDOUT).returncode
-        res.build_seconds = round(time.monotonic() - t, 1)
-        if rc != 0:
-            res.error = "build failed"
-            res.log_tail = tail(build_log, 40)
-            return res
-        res.build_ok = True
-        res.stage = "start"
-        res.image_size_mb = image_size_mb(tag)
-        info = json.loads(buildah("inspect", "--type", "image", tag).stdout)
-        cfg = info.get("Docker", {}).get("config") or info["OCIv1"].get("config", {})
-        res.user = cfg.get("User") or "root (no USER)"
-        argv = (cfg.get("Entrypoint") or []) + (cfg.get("Cmd") or [])
-        hc_argv, hc_port, hc_path = parse_healthcheck((cfg.get("Healthcheck") or {}).get("Test"))
-        exposed = sorted(int(p.split("/")[0]) for p in (cfg.get("ExposedPorts") or {}))
-        res.port = port or hc_port or (exposed[0] if exposed else None)
-        res.health_path = health_path or (hc_path if hc_port == res.port or hc_port is None else None)
-        if not argv:
-            res.error = "the image has neither ENTRYPOINT nor CMD"
-            return res
-        if res.port and port_is_open(res.port):
-            res.error = f"port {res.port} is already in use on this machine: cannot tell the service's answer from another's"
-            return res
-        ctr = buildah("from", "--pull-never", tag).stdout.strip().splitlines()[-1]
-        run_log = work / "run.log"
-        run_args = ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host"]
-        for k, v in env.items():
-            run_args += ["-e", f"{k}={v}"]
-        t = time.monotonic()
-        run_log.touch()
-        # The image's user opens /dev/stdout and /dev/stderr again (nginx does): through
-        # /proc/self/fd that needs write permission on the log file itself.
-        run_log.chmod(0o666)
-        with open(run_log, "w") as f:
-            proc = subprocess.Popen([*run_args, ctr, "--", *argv], env={**os.environ, **ENGINE_ENV}, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            if res.port and port_is_open(res.port):
-                res.port_open = True
-                if not res.health_path:
-                    break
-                res.health_status = http_status(res.port, res.health_path)
-                if res.health_status == 200:
-                    break
-            time.sleep(1)
-        res.run_seconds = round(time.monotonic() - t, 1)
-        alive = proc.poll() is None
-        if alive:
-            res.uid = process_uid(proc.pid)
-        if res.port_open and res.port:
-            res.loopback_only = listen_addresses(res.port) == {"loopback"}
-        res.start_ok = alive and (res.port_open or res.port is None)
-        res.health_ok = res.start_ok and not res.loopback_only and (res.health_status == 200 if res.health_path else res.port_open)
-        if alive and hc_argv:
-            try:
-                hc = subprocess.run(
-                    ["buildah", *GLOBAL_FLAGS, "run", "--isolation", "chroot", "--network", "host", ctr, "--", *hc_argv],
-                    env={**os.environ, **ENGINE_ENV}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30,
-                )
-                res.healthcheck_exit = hc.returncode
-            except subprocess.TimeoutExpired:
-                res.healthcheck_exit = -1  # did not finish in 30 s: a HEALTHCHECK that hangs
-        if not alive:
-            res.error = f"the process exited with status {proc.returncode}"
-        elif not res.port_open and res.port:
-            res.error = f"nothing listened on port {res.port} within {timeout:.0f}s"
-        elif res.loopback_only:
-            res.error = f"the server listens on 127.0.0.1:{res.port} only: a published port cannot reach it"
-        elif res.health_path and res.health_status != 200:
-            res.error = f"GET {res.health_path} answered {res.health_status}"
-        res.stage = "done" if res.health_ok else ("health" if res.start_ok else "start")
-        if not res.health_ok or (res.healthcheck_exit not in (0, None)):
-            res.log_tail = tail(run_log, 60)
-        return res
-    finally:
-        if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
-        if not keep:
-            if ctr:
-                buildah("rm", ctr, check=False)
-            buildah("rmi", "-f", tag, check=False)
-            buildah("rmi", "--prune", check=False)
-            shutil.rmtree(work, ignore_errors=True)
+            problems.append(f"{image}: {str(e).splitlines()[0] if str(e) else e}")
+    timings.save()
+    return problems
 
 
-# ---------------------------------------------------------------------------------------------
-# Services of a generated setup
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ServiceSpec:
-    name: str
-    context: Path
-    dockerfile: Path
-    env: dict[str, str]
-    port: int | None
-
-
-# The value the harness writes where the generated README tells the user to fill in a value
-# (a variable compose requires with `${NAME:?…}` and .env.example leaves empty). Letters and
-# digits only: it ends up inside connection URLs.
-PLACEHOLDER = "verify0placeholder"
-
-
-def interpolate(text: str, variables: dict[str, str]) -> str:
-    """Compose's variable interpolation: ${NAME}, ${NAME:-default}, ${NAME-default},
-    ${NAME:?error}, ${NAME?error}, $NAME and $$. A required variable that is empty gets
-    PLACEHOLDER, as the user filling in .env would give it a value."""
-
-    def one(m: re.Match) -> str:
-        if m.group(0) == "$$":
-            return "$"
-        name = m.group("braced") or m.group("bare")
-        op, arg = m.group("op") or "", m.group("arg") or ""
-        value = variables.get(name)
-        if op in (":-", "-"):
-            if value is None or (op == ":-" and value == ""):
-                return interpolate(arg, variables)
-            return value
-        if op in (":?", "?"):
-            if value is None or value == "":
-                return PLACEHOLDER
-            return value
-        if op in (":+", "+"):
-            return interpolate(arg, variables) if value else ""
-        return value or ""
-
-    pattern = r"\$\$|\$\{(?P<braced>\w+)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)"
-    return re.sub(pattern, one, text)
-
-
-def services_of(root: Path) -> list[ServiceSpec]:
-    """The services to build: compose.yaml's `build:` entries when it has them, else every
-    Dockerfile (context: its own folder). Environment: .env or .env.example, then compose's
-    `environment:` (which wins, as in compose), interpolated as compose does."""
-    base_env = read_env_file(root / ".env") or read_env_file(root / ".env.example")
-    specs: list[ServiceSpec] = []
-    compose = next((root / n for n in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml") if (root / n).is_file()), None)
-    if compose is not None:
-        try:
-            import yaml  # PyYAML, present with the machine's Python; optional
-
-            doc = yaml.safe_load(compose.read_text(encoding="utf-8")) or {}
-        except Exception:  # noqa: BLE001 - a compose file we cannot read falls back to Dockerfiles
-            doc = {}
-        for name, svc in (doc.get("services") or {}).items():
-            build = svc.get("build") if isinstance(svc, dict) else None
-            if not build:
-                continue
-            if isinstance(build, str):
-                build = {"context": build}
-            context = (root / build.get("context", ".")).resolve()
-            dockerfile = (context / build.get("dockerfile", "Dockerfile")).resolve()
-            env = dict(base_env)
-            environment = svc.get("environment") or {}
-            if isinstance(environment, list):
-                environment = dict(e.split("=", 1) for e in environment if "=" in e)
-            env.update({k: interpolate(str(v), base_env) for k, v in environment.items() if v is not None})
-            port = None
-            for p in svc.get("ports") or []:
-                m = re.search(r"(\d+)(?:/\w+)?$", str(p))
-                port = int(m.group(1)) if m else None
-                break
-            specs.append(ServiceSpec(name, context, dockerfile, env, port))
-    if specs:
-        return specs
+def standin_limits(root: Path) -> list[str]:
+    """How the stand-ins the app's images start from differ from upstream (printed beside results)."""
+    table = load_table()
+    notes = []
     for df in sorted(root.rglob("Dockerfile")):
         if "node_modules" in df.parts:
             continue
-        name = df.parent.name if df.parent != root else root.name
-        specs.append(ServiceSpec(name, df.parent, df, dict(base_env), None))
-    return specs
+        for image in from_images(df):
+            plan = plan_for(image, table)
+            if plan and plan.limits:
+                notes.append(f"{plan.image}: {plan.limits}")
+    return sorted(set(notes))
 
 
-def print_human(r: Result) -> None:
-    yes = lambda b: "yes" if b else "NO"  # noqa: E731
-    print(f"== {r.service}  ({r.dockerfile})")
-    print(f"   build   : {yes(r.build_ok)} in {r.build_seconds}s" + (f", {r.image_size_mb} MB" if r.image_size_mb else ""))
-    if r.build_ok:
-        print(f"   user    : image USER {r.user}; process UID {r.uid}" + ("  (non-root)" if r.uid not in (0, None) else ""))
-        print(f"   start   : {yes(r.start_ok)} (port {r.port}, open: {yes(r.port_open)}) after {r.run_seconds}s")
-        print(f"   health  : {yes(r.health_ok)} GET {r.health_path} → {r.health_status}; HEALTHCHECK exit {r.healthcheck_exit}")
-    if r.error:
-        print(f"   error   : {r.error}")
-    for line in r.log_tail:
-        print(f"   | {line}")
-    for limit in r.standin_limits:
-        print(f"   stand-in: {limit}")
+def verify(root: Path, shipshape: Path, timeout: float, services: list[str] | None = None) -> tuple[int, dict | None, str]:
+    """`shipshape verify --engine buildah --format json ROOT`: (exit code, report, stderr)."""
+    argv = [str(shipshape), "verify", "--engine", "buildah", "--format", "json", "--timeout", str(int(timeout))]
+    for service in services or []:
+        argv += ["--service", service]
+    argv.append(str(root))
+    out = subprocess.run(argv, text=True, capture_output=True, env={**os.environ, **ENGINE_ENV})
+    try:
+        report = json.loads(out.stdout) if out.stdout.strip() else None
+    except json.JSONDecodeError:
+        report = None
+    # Layers of multi-stage builds that no image names any more.
+    buildah("rmi", "--prune", check=False)
+    return out.returncode, report, out.stderr
+
+
+def rows_of(report: dict | None, stderr: str = "") -> list[dict]:
+    """One flat row per job and service of a verify report (what score.py and the fixture
+    table read)."""
+    if report is None:
+        return [{"service": "-", "kind": "service", "build_ok": False, "error": "verify did not run: " + (stderr.strip().splitlines() or ["no output"])[-1], "log_tail": stderr.splitlines()[-15:]}]
+    rows = []
+    backing_down = [f"{b['service']} ({b['image']}): {b.get('detail') or 'not healthy'}" for b in report.get("backing", []) if not b.get("healthy")]
+    for job in report.get("jobs", []):
+        outcome = job.get("outcome") or {}
+        rows.append({
+            "service": job["service"], "kind": "job", "dockerfile": job["dockerfile"],
+            "build_ok": job["build_ok"], "build_seconds": job["build_seconds"],
+            "uid": outcome.get("uid"), "exit_code": outcome.get("exit_code"),
+            "start_ok": outcome.get("exit_code") is not None, "health_ok": job["passed"],
+            "passed": job["passed"], "error": job.get("error"), "log_tail": job.get("log_tail") or [],
+            "backing_down": backing_down,
+        })
+    for svc in report.get("services", []):
+        check = svc.get("check") or {}
+        health = check.get("health") or {}
+        probe = health.get("probe") or {}
+        size = check.get("image_size_bytes")
+        rows.append({
+            "service": svc["service"], "kind": "service", "dockerfile": svc["dockerfile"], "context": svc["context"],
+            "build_ok": bool(check.get("build_ok")), "build_seconds": check.get("build_seconds"),
+            "image_size_mb": round(size / 1e6, 1) if size else None,
+            "user": check.get("image_user"), "uid": check.get("uid"),
+            "start_ok": bool(check.get("start_ok")), "health_ok": bool(health.get("ok")),
+            "health_status": health.get("http_status"), "probe": probe,
+            "healthcheck_exit": check.get("healthcheck_exit"),
+            "passed": svc["passed"], "error": svc.get("error"), "log_tail": check.get("log_tail") or [],
+            "backing_down": backing_down,
+        })
+    return rows
+
+
+def cmd_run(ns) -> int:
+    """Stand-ins for what ROOT's images need, then `shipshape verify` on ROOT."""
+    root = Path(ns.dir).resolve()
+    shipshape = Path(ns.shipshape).resolve()
+    for problem in standins_for(root):
+        log(f"[standin] no stand-in: {problem}")
+    argv = [str(shipshape), "verify", "--engine", "buildah", "--timeout", str(int(ns.timeout))]
+    if ns.json:
+        argv += ["--format", "json"]
+    for service in ns.service:
+        argv += ["--service", service]
+    if ns.env_file:
+        argv += ["--env-file", ns.env_file]
+    rc = subprocess.run([*argv, str(root)], env={**os.environ, **ENGINE_ENV}).returncode
+    buildah("rmi", "--prune", check=False)
+    if not ns.json:
+        for limit in standin_limits(root):
+            print(f"stand-in: {limit}")
+    return rc
 
 
 def cmd_standins(ns) -> int:
@@ -970,33 +712,6 @@ def cmd_standins(ns) -> int:
         print(f"{name:40s} {secs:7.1f}  {outcome}")
     print(f"total: {total:.1f}s (a stand-in whose recipe is unchanged is reused, not rebuilt)")
     return 1 if failed else 0
-
-
-def cmd_run(ns) -> int:
-    root = Path(ns.dir).resolve()
-    if ns.dockerfile:
-        context = Path(ns.context).resolve() if ns.context else root
-        env = read_env_file(Path(ns.env_file)) if ns.env_file else read_env_file(root / ".env.example")
-        specs = [ServiceSpec(ns.service or root.name, context, Path(ns.dockerfile).resolve(), env, ns.port)]
-    else:
-        specs = services_of(root)
-        if ns.service:
-            specs = [s for s in specs if s.name == ns.service]
-    if not specs:
-        print(f"no Dockerfile under {root}", file=sys.stderr)
-        return 2
-    build_args = dict(a.split("=", 1) for a in ns.build_arg)
-    ok = True
-    for spec in specs:
-        if ns.env_file:
-            spec.env.update(read_env_file(Path(ns.env_file)))
-        r = build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, ns.port or spec.port, ns.health, ns.timeout, build_args, ns.keep)
-        ok &= r.health_ok
-        if ns.json:
-            print(json.dumps(asdict(r)), flush=True)
-        else:
-            print_human(r)
-    return 0 if ok else 1
 
 
 # How to regenerate each lockfile from its manifest, with the ordinary client of a reachable
@@ -1048,50 +763,79 @@ def relock(app: Path) -> list[str]:
 
 
 def cmd_fixtures(ns) -> int:
-    """`shipshape init` on a copy of each fixture app, then `run` on what it generated."""
+    """`shipshape init` on a copy of each fixture app, then `shipshape verify` on the result."""
     table = tomllib.loads((HERE / "fixtures.toml").read_text(encoding="utf-8"))
     repo = HERE.parent.parent
     shipshape = Path(ns.shipshape).resolve()
     names = ns.names or [f["name"] for f in table["fixture"]]
+    unknown = sorted(set(names) - {f["name"] for f in table["fixture"]})
+    if unknown:
+        print(f"not in fixtures.toml: {', '.join(unknown)}", file=sys.stderr)
+        return 2
     results: list[dict] = []
     started = time.monotonic()
     for fixture in table["fixture"]:
         if fixture["name"] not in names:
             continue
+        t = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="shipshape-fixture-") as tmp:
             app = Path(tmp) / fixture["name"]
             shutil.copytree(repo / "tests/fixtures/apps" / fixture["name"], app, symlinks=True)
-            if ns.relock:
+            if ns.relock or fixture.get("relock"):
                 for line in relock(app):
                     log(f"[relock] {fixture['name']}/{line}")
             init = subprocess.run([str(shipshape), "init", str(app)], text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             if init.returncode != 0:
-                results.append({"fixture": fixture["name"], "service": "-", "error": "init failed", "log_tail": init.stdout.splitlines()[-15:]})
+                results.append({"fixture": fixture["name"], "service": "-", "kind": "service", "build_ok": False, "error": "init failed", "log_tail": init.stdout.splitlines()[-15:]})
                 continue
-            for spec in services_of(app):
-                if fixture.get("services") and spec.name not in fixture["services"]:
-                    continue
-                r = build_and_run(spec.name, spec.context, spec.dockerfile, spec.env, spec.port, None, ns.timeout, {})
-                row = {"fixture": fixture["name"], **asdict(r)}
-                results.append(row)
-                if ns.json:
-                    print(json.dumps(row), flush=True)
-                else:
-                    print(f"--- {fixture['name']}")
-                    print_human(r)
-                    sys.stdout.flush()
+            for problem in standins_for(app):
+                log(f"[standin] {fixture['name']}: no stand-in: {problem}")
+            rc, report, stderr = verify(app, shipshape, ns.timeout, fixture.get("services"))
+            rows = rows_of(report, stderr)
+        expected = set(fixture.get("expect_jobs", []))
+        seen_jobs = {r["service"] for r in rows if r["kind"] == "job"}
+        for missing in sorted(expected - seen_jobs):
+            rows.append({"service": missing, "kind": "job", "build_ok": False, "passed": False, "error": "fixtures.toml expects this migration job; the generated compose.yaml has none", "log_tail": []})
+        for row in rows:
+            row = {"fixture": fixture["name"], "seconds": round(time.monotonic() - t, 1), **row}
+            if fixture.get("xfail"):
+                row["xfail"] = fixture["xfail"]
+            results.append(row)
+            if ns.json:
+                print(json.dumps(row), flush=True)
+            elif not row.get("passed"):
+                print(f"--- {fixture['name']} / {row['service']}: {row.get('error')}")
+                for line in row.get("log_tail") or []:
+                    print(f"   | {line}")
+                for line in row.get("backing_down") or []:
+                    print(f"   backing service down: {line}")
+        sys.stdout.flush()
     total = time.monotonic() - started
     print()
-    print(f"{'fixture':28s} {'service':18s} {'build':>8s} {'MB':>6s} {'uid':>6s} {'start':>5s} {'health':>7s}")
+    print(f"{'fixture':30s} {'service':18s} {'kind':7s} {'build':>7s} {'MB':>6s} {'uid':>6s} {'start':>5s} {'health':>7s}")
     for row in results:
-        build = f"{row.get('build_seconds', 0):.0f}s" if row.get("build_ok") else "FAIL"
-        health = str(row.get("health_status")) if row.get("health_ok") else ("FAIL" if row.get("build_ok") else "-")
+        build = f"{row.get('build_seconds') or 0:.0f}s" if row.get("build_ok") else "FAIL"
+        if row["kind"] == "job":
+            health = f"exit {row.get('exit_code')}"
+        else:
+            probe = row.get("probe") or {}
+            answer = str(row.get("health_status")) if row.get("health_status") else probe.get("kind", "-")
+            health = answer if row.get("health_ok") else ("FAIL" if row.get("build_ok") else "-")
         start = "yes" if row.get("start_ok") else ("NO" if row.get("build_ok") else "-")
-        print(f"{row['fixture']:28s} {str(row.get('service')):18s} {build:>8s} {str(row.get('image_size_mb') or '-'):>6s} {str(row.get('uid') if row.get('uid') is not None else '-'):>6s} {start:>5s} {health:>7s}")
-    passed = sum(1 for r in results if r.get("health_ok") and r.get("uid") not in (0, None))
-    print(f"{passed} passed, {len(results) - passed} failed")
+        uid = row.get("uid")
+        print(f"{row['fixture']:30s} {str(row.get('service')):18s} {row['kind']:7s} {build:>7s} {str(row.get('image_size_mb') or '-'):>6s} {str(uid if uid is not None else '-'):>6s} {start:>5s} {health:>7s}")
+    ok = lambda r: bool(r.get("passed")) and r.get("uid") not in (0, None)  # noqa: E731
+    passed = sum(1 for r in results if ok(r))
+    xfailed = [r for r in results if not ok(r) and r.get("xfail")]
+    xpassed = [r for r in results if ok(r) and r.get("xfail")]
+    failed = len(results) - passed - len(xfailed)
+    for r in xfailed:
+        print(f"XFAIL {r['fixture']} / {r['service']}: {r['xfail']}")
+    for r in xpassed:
+        print(f"XPASS {r['fixture']} / {r['service']}: passes but fixtures.toml marks it xfail — remove the mark")
+    print(f"{passed} passed, {failed} failed, {len(xfailed)} known failures (xfail), {len(xpassed)} unexpected passes")
     print(f"container verification took {total:.0f}s")
-    return 0 if passed == len(results) else 1
+    return 0 if failed == 0 and not xpassed else 1
 
 
 def main() -> int:
@@ -1107,23 +851,18 @@ def main() -> int:
     s.add_argument("images", nargs="*", help="image names as FROM lines write them")
     s.add_argument("--from-dockerfiles", nargs="*", metavar="DIR", help="every FROM image of the Dockerfiles under DIR")
     s.set_defaults(fn=cmd_standins)
-    r = sub.add_parser("run", help="build, start and probe the services of a folder")
+    r = sub.add_parser("run", help="stand-ins for a folder's images, then `shipshape verify` on it")
     r.add_argument("dir")
-    r.add_argument("--dockerfile", help="build this Dockerfile only (context: --context or DIR)")
-    r.add_argument("--context")
-    r.add_argument("--service", help="only this compose service (or the name to report)")
-    r.add_argument("--env-file", help="environment for the container (default: .env, else .env.example, plus compose's environment)")
-    r.add_argument("--port", type=int, help="the port to wait for (default: compose's port, the HEALTHCHECK URL's, EXPOSE)")
-    r.add_argument("--health", help="the path to GET (default: the HEALTHCHECK URL's)")
-    r.add_argument("--timeout", type=float, default=60, help="seconds to wait for health (default 60)")
-    r.add_argument("--build-arg", action="append", default=[])
-    r.add_argument("--keep", action="store_true", help="keep the image and container (debugging)")
-    r.add_argument("--json", action="store_true", help="one JSON object per service")
+    r.add_argument("--service", action="append", default=[], help="only this service (repeatable)")
+    r.add_argument("--env-file", help="environment for the containers (default: .env, else .env.example)")
+    r.add_argument("--timeout", type=float, default=90, help="seconds to wait for health (default 90)")
+    r.add_argument("--json", action="store_true", help="verify's JSON report")
+    r.add_argument("--shipshape", default=str(HERE.parent.parent / "target/debug/shipshape"), help="the shipshape binary")
     r.set_defaults(fn=cmd_run)
     f = sub.add_parser("fixtures", help="init + run on copies of the fixture apps in fixtures.toml")
     f.add_argument("names", nargs="*", help="only these fixtures")
     f.add_argument("--shipshape", default=str(HERE.parent.parent / "target/debug/shipshape"), help="the shipshape binary")
-    f.add_argument("--timeout", type=float, default=60)
+    f.add_argument("--timeout", type=float, default=90)
     f.add_argument("--json", action="store_true")
     f.add_argument("--relock", action="store_true", help="regenerate the fixtures' lockfiles (in the copy) with the real package managers first")
     f.set_defaults(fn=cmd_fixtures)

@@ -22,8 +22,9 @@ else
 fi
 
 # The images the generated Dockerfiles of tests/containers/fixtures.toml name (base-image
-# table defaults and the versions the fixtures declare).
+# table defaults and the versions the fixtures declare), and the compose backing services.
 default_images=(
+  node:18-bookworm-slim
   node:20-bookworm-slim
   node:22-bookworm-slim
   node:24-bookworm-slim
@@ -37,6 +38,8 @@ default_images=(
   gcr.io/distroless/cc-debian12:nonroot
   nginxinc/nginx-unprivileged:stable-alpine
   oven/bun:1.3-slim
+  postgres:18.1-alpine
+  redis:8.2-alpine
 )
 if [ "$#" -gt 0 ]; then images=("$@"); else images=("${default_images[@]}"); fi
 

@@ -86,6 +86,9 @@ enum Command {
     /// development, each verified by the audit before it is written.
     #[command(after_help = EXAMPLES_INIT)]
     Init(InitArgs),
+    /// Build every service's image, start it next to its compose backing services, and check
+    /// it runs as non-root and answers its health check (docker, podman or buildah).
+    Verify(VerifyArgs),
     /// Serve these commands to AI agents over the Model Context Protocol on stdin/stdout.
     Mcp(McpArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -146,6 +149,52 @@ struct ManArgs {
     /// instead of printing shipshape.1.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Repository folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    #[command(flatten)]
+    run: VerifyRunArgs,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// What `verify` and `init --verify` share.
+#[derive(clap::Args)]
+struct VerifyRunArgs {
+    /// The container engine: docker, podman or buildah [default: the first one installed and
+    /// usable, in that order].
+    #[arg(long, value_parser = parse_engine, value_name = "ENGINE")]
+    engine: Option<shipshape_gen::engine::EngineKind>,
+    /// Only these services (compose names, or Dockerfile folders), with the jobs they wait for.
+    #[arg(long = "service", value_name = "NAME")]
+    services: Vec<String>,
+    /// Seconds a service may take to answer its health check (and a migration to finish).
+    #[arg(long, default_value_t = 90, value_name = "SECONDS")]
+    timeout: u64,
+    /// The environment for the containers [default: .env, else .env.example].
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+}
+
+impl VerifyRunArgs {
+    fn options(&self) -> commands::verify::VerifyOptions {
+        commands::verify::VerifyOptions {
+            engine: self.engine,
+            services: self.services.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            env_file: self.env_file.clone(),
+        }
+    }
+}
+
+fn parse_engine(s: &str) -> Result<shipshape_gen::engine::EngineKind, String> {
+    shipshape_gen::engine::EngineKind::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a container engine shipshape drives: use docker, podman or buildah")
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -297,6 +346,12 @@ struct InitArgs {
     force: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// After writing, build and start what was generated (`shipshape verify`); exit 1 when a
+    /// service fails.
+    #[arg(long, conflicts_with = "dry_run")]
+    verify: bool,
+    #[command(flatten)]
+    verify_run: VerifyRunArgs,
 }
 
 #[derive(clap::Args)]
@@ -489,6 +544,10 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
         }
         Command::Secrets(args) => run_secrets(args, &mut out)?,
         Command::Init(args) => run_init(args, &mut out)?,
+        Command::Verify(args) => {
+            let ws = Workspace::open(&args.path)?;
+            run_verify(&ws, &args.run, args.format, &mut out)?
+        }
         // Handled by `run` before stdout is locked.
         Command::Mcp(args) => return run_mcp(args),
         Command::Completions(args) => {
@@ -638,6 +697,46 @@ fn run_secrets(args: SecretsArgs, out: &mut impl Write) -> anyhow::Result<ExitCo
     })
 }
 
+/// Run `verify` and render it: exit 0 when every service passed, 1 when one failed, 2 when no
+/// engine could run.
+fn run_verify(
+    ws: &Workspace,
+    args: &VerifyRunArgs,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let report = match verify_report(ws, args)? {
+        Ok(report) => report,
+        Err(code) => return Ok(code),
+    };
+    match format {
+        Format::Json => write_json(out, &report)?,
+        Format::Human => render::verify(out, &report, render::Style::detect())?,
+    }
+    out.flush()?;
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
+/// The verify report, or the exit code when no engine could run (its message printed).
+fn verify_report(
+    ws: &Workspace,
+    args: &VerifyRunArgs,
+) -> anyhow::Result<Result<commands::verify::VerifyReport, ExitCode>> {
+    use commands::verify::VerifyError;
+    match commands::verify::verify(ws, &args.options()) {
+        Ok(report) => Ok(Ok(report)),
+        Err(VerifyError::Engine(e)) => {
+            eprintln!("error: {e}");
+            Ok(Err(ExitCode::from(EXIT_ERROR)))
+        }
+        Err(VerifyError::Command(e)) => Err(e.into()),
+    }
+}
+
 fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.path)?;
     let outcome = init::init(
@@ -651,6 +750,8 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     );
     let shown = args.path.display().to_string();
     match args.format {
+        // With --verify the JSON is one document: {"init": …, "verify": …} (below).
+        Format::Json if args.verify => {}
         Format::Json => write_json(out, &outcome.report)?,
         Format::Human => match outcome.report.status {
             InitStatus::VerificationFailed => {
@@ -676,6 +777,38 @@ fn run_init(args: InitArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         },
     }
     out.flush()?;
+    if args.verify
+        && !matches!(
+            outcome.report.status,
+            InitStatus::VerificationFailed | InitStatus::WriteFailed
+        )
+    {
+        // The repository changed: read it again, with what was just written.
+        let ws = Workspace::open(&args.path)?;
+        if matches!(args.format, Format::Human) {
+            writeln!(out)?;
+            return run_verify(&ws, &args.verify_run, args.format, out);
+        }
+        let verify = match verify_report(&ws, &args.verify_run)? {
+            Ok(report) => report,
+            Err(code) => {
+                write_json(out, &serde_json::json!({ "init": outcome.report }))?;
+                return Ok(code);
+            }
+        };
+        write_json(
+            out,
+            &serde_json::json!({ "init": outcome.report, "verify": verify }),
+        )?;
+        return Ok(if verify.ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_FAILED)
+        });
+    }
+    if args.verify && matches!(args.format, Format::Json) {
+        write_json(out, &serde_json::json!({ "init": outcome.report }))?;
+    }
     Ok(match outcome.report.status {
         InitStatus::VerificationFailed => ExitCode::from(EXIT_FAILED),
         InitStatus::WriteFailed => {

@@ -397,3 +397,162 @@ pub fn assess(out: &mut impl Write, r: &AssessReport, st: Style) -> io::Result<(
     )?;
     Ok(())
 }
+
+/// `verify`: one block per backing service, job and service, failures with their log tail.
+pub fn verify(
+    out: &mut impl Write,
+    report: &shipshape_cli::commands::verify::VerifyReport,
+    style: Style,
+) -> io::Result<()> {
+    let mark = |ok: bool| {
+        if ok {
+            style.green("ok")
+        } else {
+            style.red("FAILED")
+        }
+    };
+    writeln!(
+        out,
+        "{} {} with {}{}{}",
+        style.bold("verify"),
+        report.root,
+        report.engine,
+        report
+            .compose_file
+            .as_deref()
+            .map(|c| format!(", services from {c}"))
+            .unwrap_or_default(),
+        report
+            .env_file
+            .as_deref()
+            .map(|e| format!(", environment from {e}"))
+            .unwrap_or_default(),
+    )?;
+    for b in &report.backing {
+        writeln!(
+            out,
+            "\n{} {} ({})  {}",
+            style.dim("backing"),
+            style.bold(&b.service),
+            b.image,
+            mark(b.healthy)
+        )?;
+        if let Some(detail) = &b.detail {
+            writeln!(out, "  {detail}")?;
+        }
+        for line in &b.log_tail {
+            writeln!(out, "  {} {line}", style.dim("|"))?;
+        }
+    }
+    for j in &report.jobs {
+        writeln!(
+            out,
+            "\n{} {} ({})  {}",
+            style.dim("job"),
+            style.bold(&j.service),
+            j.dockerfile,
+            mark(j.passed)
+        )?;
+        if let Some(command) = &j.command {
+            writeln!(out, "  command  {}", command.join(" "))?;
+        }
+        writeln!(
+            out,
+            "  build    {} in {}s",
+            mark(j.build_ok),
+            j.build_seconds
+        )?;
+        if let Some(o) = &j.outcome {
+            writeln!(
+                out,
+                "  run      exit {} after {}s{}",
+                o.exit_code
+                    .map_or_else(|| "none (timed out)".to_string(), |c| c.to_string()),
+                o.seconds,
+                o.uid.map(|u| format!(", UID {u}")).unwrap_or_default()
+            )?;
+        }
+        if let Some(e) = &j.error {
+            writeln!(out, "  {} {e}", style.red("error"))?;
+        }
+        for line in &j.log_tail {
+            writeln!(out, "  {} {line}", style.dim("|"))?;
+        }
+    }
+    for s in &report.services {
+        writeln!(
+            out,
+            "\n{} {} ({})  {}",
+            style.dim("service"),
+            style.bold(&s.service),
+            s.dockerfile,
+            mark(s.passed)
+        )?;
+        if let Some(c) = &s.check {
+            let size = c
+                .image_size_bytes
+                .map(|b| format!(", {:.1} MB", b as f64 / 1e6))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  build    {} in {}s{size}",
+                mark(c.build_ok),
+                c.build_seconds
+            )?;
+            if c.build_ok {
+                let uid = match c.uid {
+                    Some(0) => style.red("UID 0 (root)"),
+                    Some(u) => format!("UID {u}"),
+                    None => "UID unknown".into(),
+                };
+                writeln!(
+                    out,
+                    "  user     {} ({uid})",
+                    c.image_user.as_deref().unwrap_or("root: no USER")
+                )?;
+                writeln!(out, "  start    {}", mark(c.start_ok))?;
+                if let Some(h) = &c.health {
+                    let probe = match &h.probe {
+                        shipshape_gen::engine::HealthProbe::Http { port, path } => {
+                            format!("GET :{port}{path}")
+                        }
+                        shipshape_gen::engine::HealthProbe::Tcp { port } => {
+                            format!("port {port} open")
+                        }
+                        shipshape_gen::engine::HealthProbe::Command { .. } => {
+                            "HEALTHCHECK command".into()
+                        }
+                        shipshape_gen::engine::HealthProbe::StaysUp => "stays up".into(),
+                    };
+                    let status = h.http_status.map(|s| format!(" → {s}")).unwrap_or_default();
+                    writeln!(
+                        out,
+                        "  health   {} {probe}{status} after {}s{}",
+                        mark(h.ok),
+                        h.seconds,
+                        c.healthcheck_exit
+                            .map(|e| format!("; image HEALTHCHECK exit {e}"))
+                            .unwrap_or_default()
+                    )?;
+                }
+            }
+            if let Some(e) = &s.error {
+                writeln!(out, "  {} {e}", style.red("error"))?;
+            }
+            for line in &c.log_tail {
+                writeln!(out, "  {} {line}", style.dim("|"))?;
+            }
+        } else if let Some(e) = &s.error {
+            writeln!(out, "  {} {e}", style.red("error"))?;
+        }
+    }
+    for note in &report.notes {
+        writeln!(out, "\n{} {note}", style.yellow("note"))?;
+    }
+    writeln!(
+        out,
+        "\n{} passed, {} failed in {:.0}s",
+        report.passed, report.failed, report.seconds
+    )?;
+    Ok(())
+}

@@ -32,23 +32,24 @@ pub struct InitOutcome {
     pub problems: Vec<VerifyError>,
 }
 
-/// Detect and plan, then verify: nothing is written.
+/// Detect and plan, then verify: nothing is written. `force` plans a Dockerfile for a service
+/// that has one too (the write replaces it, as `--force` says).
 pub fn plan(
     ws: &Workspace,
     only: &[Artifact],
     ci: Option<shipshape_gen::ci::CiProvider>,
+    force: bool,
 ) -> (Facts, Plan, Vec<VerifyError>) {
     let inv = ws.inventory();
     let facts = shipshape_detect::detect(inv);
-    let mut opts = if only.is_empty() {
-        PlanOptions::default()
-    } else {
-        PlanOptions {
-            only: only.to_vec(),
-            ci: None,
-        }
+    let mut opts = PlanOptions {
+        ci,
+        replace_existing: force,
+        ..PlanOptions::default()
     };
-    opts.ci = ci;
+    if !only.is_empty() {
+        opts.only = only.to_vec();
+    }
     let plan = shipshape_gen::plan(&facts, inv, &opts);
     let problems = verify_in(&plan, inv);
     (facts, plan, problems)
@@ -56,7 +57,7 @@ pub fn plan(
 
 /// Plan, verify and write (or preview with `dry_run`).
 pub fn init(ws: &Workspace, opts: &InitOptions) -> InitOutcome {
-    let (facts, plan, problems) = plan(ws, &opts.only, opts.ci);
+    let (facts, plan, problems) = plan(ws, &opts.only, opts.ci, opts.force);
     if !problems.is_empty() {
         let report = InitReport::not_written(
             &plan,

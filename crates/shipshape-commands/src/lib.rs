@@ -10,6 +10,7 @@ pub mod context;
 pub mod init;
 pub mod rules;
 pub mod secrets;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

@@ -224,6 +224,8 @@ pub enum Framework {
     Nuxt,
     Sveltekit,
     Astro,
+    /// TanStack Start: a Vite app rendered on the server (a Node server, not static files).
+    TanstackStart,
     /// A Vite (or similar bundler) single-page app: built to static files.
     ViteSpa,
     CreateReactApp,

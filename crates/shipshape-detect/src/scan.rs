@@ -131,7 +131,12 @@ const HEALTH_ROUTES: &[&str] = &[
 
 static HEALTH_RX: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = HEALTH_ROUTES.iter().map(|r| regex::escape(r)).collect();
-    Regex::new(&format!(r#"["'`]({})/?["'`]"#, alts.join("|"))).expect("built-in pattern")
+    // Go 1.22's ServeMux patterns put the method first: `mux.HandleFunc("GET /healthz", …)`.
+    Regex::new(&format!(
+        r#"["'`](?:(?:GET|HEAD)\s+)?({})/?["'`]"#,
+        alts.join("|")
+    ))
+    .expect("built-in pattern")
 });
 
 /// The best health route defined in `text`: `(rank, route, offset of the route)`.
@@ -282,6 +287,15 @@ mod tests {
         assert_eq!(route, "/healthz");
         assert_eq!(&text[off..off + 8], "/healthz");
         assert!(health_route("app.get('/healthcheck-ui')").is_none());
+    }
+
+    #[test]
+    fn a_go_servemux_pattern_with_a_method_is_a_route() {
+        let text = r#"mux.HandleFunc("GET /healthz", health)"#;
+        let (_, route, off) = health_route(text).unwrap();
+        assert_eq!(route, "/healthz");
+        assert_eq!(&text[off..off + 8], "/healthz");
+        assert!(health_route(r#"mux.HandleFunc("POST /health", h)"#).is_none());
     }
 
     #[test]

@@ -480,3 +480,18 @@ fn detects_static_site_generators_by_config() {
         .contains("MkDocs"));
     assert_eq!(value(&s.build_command).as_deref(), Some("mkdocs build"));
 }
+
+#[test]
+fn tanstack_start_is_a_server_rendered_web_app_not_a_static_spa() {
+    // react + vite would make it a Vite SPA; @tanstack/react-start renders on the server.
+    let facts = facts_of("node-tanstack-start");
+    let s = service(&facts, "recipes");
+    assert_eq!(value(&s.framework), Some(Framework::TanstackStart));
+    assert_eq!(s.role, ServiceRole::Web);
+    assert_eq!(
+        value(&s.start_command).as_deref(),
+        Some("node .output/server/index.mjs")
+    );
+    assert_eq!(value(&s.port), Some(3000));
+    assert_eq!(value(&s.health_path), None, "no health route is invented");
+}

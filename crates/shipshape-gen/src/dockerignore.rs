@@ -109,6 +109,105 @@ fn render(stacks: &[Stack]) -> String {
     out
 }
 
+/// Whether a .dockerignore line (without negation) would match a path of the
+/// context: exact names, `*` globs and `**/` prefixes, which is all the templates use.
+fn matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.trim_start_matches("**/");
+    glob(pattern.as_bytes(), name.as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
+        (Some(b'['), Some(c)) => {
+            let Some(end) = p.iter().position(|b| *b == b']') else {
+                return false;
+            };
+            p[1..end].contains(c) && glob(&p[end + 1..], &s[1..])
+        }
+        (Some(a), Some(b)) if a == b => glob(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// Whether the file is left out: as Docker reads the file, the last matching line wins and
+/// a `!` line brings a file back.
+fn excluded(text: &str, name: &str) -> bool {
+    let mut out = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (keep, pattern) = match line.strip_prefix('!') {
+            Some(p) => (true, p),
+            None => (false, line),
+        };
+        if matches(pattern, name) {
+            out = !keep;
+        }
+    }
+    out
+}
+
+/// What the Dockerfiles already in the repository copy from `context` (their `COPY`/`ADD`
+/// sources, without `--from`), as paths relative to the context.
+fn copied_by_existing(facts: &Facts, inv: &Inventory, plan: &Plan, context: &str) -> Vec<String> {
+    use shipshape_syntax::dockerfile::Keyword;
+    let mut sources = Vec::new();
+    for target in build_targets(facts, inv, plan) {
+        if target.context != context || plan.files.iter().any(|f| f.path == target.dockerfile) {
+            continue;
+        }
+        let Some(text) = &target.text else { continue };
+        let ast = shipshape_syntax::dockerfile::parse(text);
+        for i in &ast.instructions {
+            if !matches!(i.keyword, Keyword::Copy | Keyword::Add) || i.flag("from").is_some() {
+                continue;
+            }
+            let words = i.words();
+            let n = words.len().saturating_sub(1);
+            for w in &words[..n] {
+                let src = w.value.trim_start_matches("./").trim_end_matches('/');
+                if !src.is_empty() && src != "." && !src.contains(['*', '?', '$']) {
+                    sources.push(src.to_string());
+                }
+            }
+        }
+    }
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+/// `!` lines that bring back what an existing Dockerfile copies and the patterns would leave
+/// out (a `COPY dist/ ./` of a prebuilt folder, a `COPY .env.production .`): without them the
+/// new .dockerignore breaks the user's build.
+fn keep_copied(text: &str, sources: &[String]) -> String {
+    let mut keep = Vec::new();
+    for src in sources {
+        // `dist/server.js` is left out when `dist` is.
+        let parts: Vec<&str> = src.split('/').collect();
+        for end in 1..=parts.len() {
+            let prefix = parts[..end].join("/");
+            if excluded(text, &prefix) {
+                keep.push(prefix);
+                break;
+            }
+        }
+    }
+    if keep.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n# Copied by the Dockerfile already in this folder: kept in the build context.\n",
+    );
+    for path in keep {
+        out.push_str(&format!("!{path}\n"));
+    }
+    out
+}
+
 /// Add a `.dockerignore` for every build context to `plan`: each folder a service's image is
 /// built from, whether its Dockerfile is planned, already there, or still to come.
 pub fn plan(facts: &Facts, inv: &Inventory, plan: &mut Plan) {
@@ -131,9 +230,14 @@ pub fn plan(facts: &Facts, inv: &Inventory, plan: &mut Plan) {
         } else {
             format!(" with {} patterns", labels.join(" and "))
         };
+        let mut content = render(&stacks);
+        content.push_str(&keep_copied(
+            &content,
+            &copied_by_existing(facts, inv, plan, &context),
+        ));
         plan.files.push(PlannedFile {
             path: join(&context, ".dockerignore"),
-            content: render(&stacks),
+            content,
             reason: format!(
                 "Build context of {} ({}){kind}: keeps .git, dependency folders, build output \
                  and secrets such as .env out of the image, keeps the lockfiles in",
@@ -150,47 +254,6 @@ pub fn plan(facts: &Facts, inv: &Inventory, plan: &mut Plan) {
 mod tests {
     use super::*;
 
-    /// Whether a .dockerignore line (without negation) would match a file at the top of the
-    /// context: exact names, `*` globs and `**/` prefixes, which is all the templates use.
-    fn matches(pattern: &str, name: &str) -> bool {
-        let pattern = pattern.trim_start_matches("**/");
-        glob(pattern.as_bytes(), name.as_bytes())
-    }
-
-    fn glob(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
-            (Some(b'['), Some(c)) => {
-                let Some(end) = p.iter().position(|b| *b == b']') else {
-                    return false;
-                };
-                p[1..end].contains(c) && glob(&p[end + 1..], &s[1..])
-            }
-            (Some(a), Some(b)) if a == b => glob(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-
-    /// Whether the file is left out: as Docker reads the file, the last matching line wins and
-    /// a `!` line brings a file back.
-    fn excluded(text: &str, name: &str) -> bool {
-        let mut out = false;
-        for line in text.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (keep, pattern) = match line.strip_prefix('!') {
-                Some(p) => (true, p),
-                None => (false, line),
-            };
-            if matches(pattern, name) {
-                out = !keep;
-            }
-        }
-        out
-    }
-
     const ALL_STACKS: &[Stack] = &[
         Stack::Node,
         Stack::Python,
@@ -201,6 +264,30 @@ mod tests {
         Stack::Php,
         Stack::Dotnet,
     ];
+
+    #[test]
+    fn what_an_existing_dockerfile_copies_is_brought_back() {
+        let text = render(&[Stack::Node]);
+        assert!(
+            excluded(&text, "dist"),
+            "the Node patterns leave build output out"
+        );
+        let keep = keep_copied(
+            &text,
+            &["dist/server.js".to_string(), "package.json".to_string()],
+        );
+        assert_eq!(
+            keep,
+            "\n# Copied by the Dockerfile already in this folder: kept in the build context.\n!dist\n"
+        );
+        let with = format!("{text}{keep}");
+        assert!(!excluded(&with, "dist"), "the last matching line wins");
+        assert_eq!(
+            keep_copied(&text, &["src".to_string()]),
+            "",
+            "nothing to bring back"
+        );
+    }
 
     #[test]
     fn never_leaves_out_a_lockfile_or_a_build_manifest() {

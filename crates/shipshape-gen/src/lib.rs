@@ -99,6 +99,9 @@ pub struct InitOptions {
     pub only: Vec<Artifact>,
     /// The CI system `Artifact::Ci` writes for; the detected one (else GitHub) when `None`.
     pub ci: Option<ci::CiProvider>,
+    /// Generate a Dockerfile for a service that already has one (`init --force`, which then
+    /// replaces it); otherwise the user's Dockerfile is left alone.
+    pub replace_existing: bool,
 }
 
 impl Default for InitOptions {
@@ -106,6 +109,7 @@ impl Default for InitOptions {
         InitOptions {
             only: Artifact::ALL.to_vec(),
             ci: None,
+            replace_existing: false,
         }
     }
 }
@@ -120,7 +124,13 @@ impl InitOptions {
 pub fn plan(facts: &Facts, inv: &Inventory, opts: &InitOptions) -> Plan {
     let mut plan = Plan::default();
     if opts.wants(Artifact::Docker) {
-        docker::plan(facts, inv, &mut plan);
+        docker::plan_with(
+            facts,
+            inv,
+            &mut plan,
+            docker::Day::today(),
+            opts.replace_existing,
+        );
     }
     // A Dockerfile without a .dockerignore sends everything in its folder, `.env` included, to
     // the builder: asking for Dockerfiles brings the .dockerignore files along.

@@ -46,6 +46,7 @@ fn plan_for(app: &str, provider: CiProvider) -> Plan {
         &InitOptions {
             only: vec![Artifact::Docker, Artifact::Ci],
             ci: Some(provider),
+            ..InitOptions::default()
         },
     )
 }

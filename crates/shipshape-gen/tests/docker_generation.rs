@@ -397,5 +397,148 @@ fn no_generated_dockerfile_names_an_image_outside_the_published_tag_table() {
     assert!(
         checked >= 40,
         "only {checked} image references were checked"
+
+/// The one Dockerfile a fixture's plan generates.
+fn only_dockerfile(name: &str) -> String {
+    let f = open(name);
+    let plan = docker_plan(&f);
+    let files = dockerfiles(&plan);
+    assert_eq!(files.len(), 1, "{name}: {:?}", plan.warnings);
+    files[0].content.clone()
+}
+
+#[test]
+fn nextjs_copies_the_standalone_server_only_when_next_config_asks_for_it() {
+    let standalone = only_dockerfile("node-nextjs");
+    assert!(standalone.contains("/.next/standalone ./"), "{standalone}");
+    assert!(standalone.contains(r#"CMD ["node", "server.js"]"#));
+
+    // No `output: 'standalone'`: the build is served by `next start` with production
+    // dependencies, and nothing copies a .next/standalone that the build never writes.
+    let plain = only_dockerfile("node-nextjs-plain");
+    assert!(!plain.contains("standalone"), "{plain}");
+    assert!(plain.contains("npm prune --omit=dev"), "{plain}");
+    assert!(
+        plain.contains(r#"CMD ["node", "node_modules/next/dist/bin/next", "start"]"#),
+        "{plain}"
+    );
+}
+
+#[test]
+fn next_public_variables_are_build_arguments_of_the_build_stage() {
+    let plain = only_dockerfile("node-nextjs-plain");
+    let arg = plain.find("ARG NEXT_PUBLIC_SITE_NAME").expect("ARG line");
+    let build = plain.find("RUN npm run build").expect("build step");
+    let run_stage = plain.rfind("\nFROM ").expect("run stage");
+    assert!(arg < build && build < run_stage, "{plain}");
+}
+
+#[test]
+fn node_health_checks_use_the_http_module_which_every_node_version_has() {
+    // `fetch` exists only from Node 18 on; the http module in every version and in Bun.
+    for name in [
+        "node-express",
+        "node-nextjs",
+        "node-nextjs-plain",
+        "node-pnpm-turbo",
+    ] {
+        let file = only_dockerfile(name);
+        assert!(!file.contains("fetch("), "{name}: {file}");
+        assert!(
+            file.contains("require('http').get('http://127.0.0.1:"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_node_server_without_a_health_route_gets_a_port_check_not_an_invented_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"name":"relay","main":"server.js","scripts":{"start":"node server.js"},
+            "dependencies":{"express":"4.19.2"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("server.js"),
+        "const app = require('express')();\napp.post('/events', (q, r) => r.sendStatus(202));\napp.listen(process.env.PORT || 3000);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        "{\"lockfileVersion\":3}",
+    )
+    .unwrap();
+    let inv = Inventory::open(dir.path()).unwrap();
+    let facts = shipshape_detect::detect(&inv);
+    let mut plan = Plan::default();
+    shipshape_gen::docker::plan_on(&facts, &inv, &mut plan, TODAY);
+    let file = dockerfiles(&plan)[0].content.clone();
+    assert!(
+        file.contains("require('net').connect(3000, '127.0.0.1')"),
+        "{file}"
+    );
+    assert!(
+        !file.contains("127.0.0.1:3000/"),
+        "no GET of a route the code lacks: {file}"
+    );
+    assert!(
+        plan.warnings.iter().any(|w| w.contains("no health route")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn tanstack_start_is_served_by_its_node_server_not_as_static_files() {
+    let file = only_dockerfile("node-tanstack-start");
+    assert!(!file.contains("nginx"), "{file}");
+    assert!(
+        file.contains(r#"CMD ["node", ".output/server/index.mjs"]"#),
+        "{file}"
+    );
+    assert!(
+        file.contains("COPY --from=build /app/.output ./.output"),
+        "{file}"
+    );
+}
+
+#[test]
+fn without_a_lockfile_npm_installs_instead_of_npm_ci_which_would_refuse() {
+    let file = only_dockerfile("node-tanstack-start");
+    assert!(!file.contains("npm ci"), "{file}");
+    assert!(file.contains("npm install --no-audit --no-fund"), "{file}");
+}
+
+#[test]
+fn a_vite_spa_is_served_from_the_folder_vite_config_builds_to() {
+    let f = open("node-turbo-monorepo");
+    let plan = docker_plan(&f);
+    let web = dockerfiles(&plan)
+        .into_iter()
+        .find(|p| p.path == "apps/web/Dockerfile")
+        .expect("web Dockerfile");
+    // apps/web/vite.config.js sets build.outDir: 'build'.
+    assert!(
+        web.content
+            .contains("/app/apps/web/build /usr/share/nginx/html"),
+        "{}",
+        web.content
+    );
+}
+
+#[test]
+fn a_pnpm_workspace_member_installs_only_what_it_depends_on() {
+    let file = only_dockerfile("node-pnpm-turbo");
+    // Built from the workspace root (the lockfile and pnpm-workspace.yaml are there)…
+    assert!(
+        file.contains("COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"),
+        "{file}"
+    );
+    // …installing the member and the workspace packages it uses, not every app's dependencies.
+    assert!(
+        file.contains("pnpm install --frozen-lockfile --prod --filter @acme/api..."),
+        "{file}"
     );
 }

@@ -73,6 +73,8 @@ fn request(dir: &Path, service: &str) -> ServiceCheckRequest {
         port: None,
         health_path: None,
         timeout: Duration::from_secs(30),
+        command: None,
+        network: None,
     }
 }
 

@@ -87,9 +87,22 @@ pub fn plan(facts: &Facts, inv: &Inventory, plan: &mut Plan) {
 
 /// [`plan`] as of `today` (end-of-life warnings depend on the date).
 pub fn plan_on(facts: &Facts, inv: &Inventory, plan: &mut Plan, today: Day) {
+    plan_with(facts, inv, plan, today, false);
+}
+
+/// [`plan_on`]; with `replace_existing` (`init --force`) a service's own Dockerfile does not
+/// stop a generated one, which the write then puts in its place.
+pub fn plan_with(
+    facts: &Facts,
+    inv: &Inventory,
+    plan: &mut Plan,
+    today: Day,
+    replace_existing: bool,
+) {
     for service in &facts.services {
         let root = root_of(service);
-        if let Some(existing) = existing_dockerfile(inv, root) {
+        let existing = existing_dockerfile(inv, root).filter(|_| !replace_existing);
+        if let Some(existing) = existing {
             plan.warnings.push(format!(
                 "{}: {existing} already exists and was left alone — run `shipshape audit {existing}` \
                  to see how it compares with a generated one",
@@ -312,7 +325,7 @@ fn render(service: &Service, g: &Generated, path: &str) -> Result<String, String
         app_dir: format!("{WORKDIR}/{src}").trim_end_matches('/').to_string(),
         src,
         recipe: &g.recipe,
-        start: exec_form(&g.recipe.start),
+        start: exec_form(&start_argv(&g.recipe.start)),
         install: g.recipe.install.join(" \\\n && "),
         build: g.recipe.build.join(" \\\n && "),
         tag: image_tag(&service.name),
@@ -344,6 +357,42 @@ pub fn exec_form(argv: &[String]) -> String {
         .map(|a| serde_json::to_string(a).unwrap_or_else(|_| format!("\"{a}\"")))
         .collect();
     format!("[{}]", quoted.join(", "))
+}
+
+/// The argv of `CMD`. Exec form passes `$PORT` to the program as the five characters `$PORT`
+/// (no shell expands it), so a start command that names a variable (a Procfile's
+/// `--bind 0.0.0.0:$PORT`) runs through `sh -c 'exec …'`: the shell expands it and `exec` keeps
+/// the server as PID 1, receiving SIGTERM.
+pub fn start_argv(argv: &[String]) -> Vec<String> {
+    let names_variable = |a: &String| {
+        a.match_indices('$').any(|(i, _)| {
+            a[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '{' || c == '_' || c.is_ascii_alphabetic())
+        })
+    };
+    if !argv.iter().any(names_variable) {
+        return argv.to_vec();
+    }
+    let words: Vec<String> = argv
+        .iter()
+        .map(|a| {
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=${}@%+,".contains(c))
+            {
+                a.clone()
+            } else {
+                // Double quotes: the variable still expands, spaces stay one word.
+                format!("\"{}\"", a.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+        })
+        .collect();
+    vec![
+        "/bin/sh".to_string(),
+        "-c".to_string(),
+        format!("exec {}", words.join(" ")),
+    ]
 }
 
 /// A valid image name for `docker build -t`.
@@ -530,6 +579,30 @@ mod tests {
     fn exec_form_quotes_every_argument_as_json() {
         let argv = vec!["node".to_string(), "-e".to_string(), "a \"b\"".to_string()];
         assert_eq!(exec_form(&argv), r#"["node", "-e", "a \"b\""]"#);
+    }
+
+    #[test]
+    fn a_start_command_naming_a_variable_runs_through_a_shell_that_execs_it() {
+        let argv: Vec<String> = ["gunicorn", "--bind", "0.0.0.0:$PORT", "wsgi:app"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            start_argv(&argv),
+            vec![
+                "/bin/sh",
+                "-c",
+                "exec gunicorn --bind 0.0.0.0:$PORT wsgi:app"
+            ]
+        );
+        let plain: Vec<String> = vec!["node".into(), "server.js".into()];
+        assert_eq!(
+            start_argv(&plain),
+            plain,
+            "nothing to expand: exec form as it is"
+        );
+        let price: Vec<String> = vec!["echo".into(), "costs $5".into()];
+        assert_eq!(start_argv(&price), price, "`$5` is no variable name");
     }
 
     #[test]

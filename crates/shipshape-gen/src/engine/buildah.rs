@@ -64,6 +64,17 @@ impl Buildah {
         args
     }
 
+    /// `from` arguments: a working container of the image, where the other services of the
+    /// check (on the host network, like this one) resolve to 127.0.0.1.
+    pub fn from_args(&self, request: &RunRequest) -> Vec<String> {
+        let mut args = vec!["from".to_string(), "--pull-never".into()];
+        for peer in request.network.iter().flat_map(|n| &n.peers) {
+            args.extend(["--add-host".into(), format!("{peer}:127.0.0.1")]);
+        }
+        args.push(request.image.clone());
+        args
+    }
+
     /// `run` arguments for the image's command `argv` in working container `container`.
     pub fn run_args(&self, container: &str, user: Option<&str>, argv: &[String]) -> Vec<String> {
         let mut args = vec![
@@ -146,7 +157,7 @@ impl ContainerEngine for Buildah {
 
     fn start(&self, request: &RunRequest) -> Result<RunningContainer, EngineError> {
         let info = self.inspect(&request.image)?;
-        let argv = info.argv();
+        let argv = start_argv(&info, request.command.as_deref());
         if argv.is_empty() {
             return Err(EngineError::Parse {
                 engine: EngineKind::Buildah,
@@ -154,9 +165,7 @@ impl ContainerEngine for Buildah {
                 detail: format!("{} has neither ENTRYPOINT nor CMD", request.image),
             });
         }
-        let out = run(self
-            .command()
-            .args(["from", "--pull-never", &request.image]))?;
+        let out = run(self.command().args(self.from_args(request)))?;
         let container = String::from_utf8_lossy(&out.stdout)
             .lines()
             .last()
@@ -217,6 +226,23 @@ impl ContainerEngine for Buildah {
 
     fn remove_image(&self, image: &str) -> Result<(), EngineError> {
         run(self.command().args(["rmi", "-f", image])).map(|_| ())
+    }
+
+    fn exit_code(&self, container: &mut RunningContainer) -> Option<i32> {
+        let status = container.child.as_mut()?.try_wait().ok()??;
+        // Killed by a signal: the shell's convention, 128 + the signal.
+        status
+            .code()
+            .or_else(|| std::os::unix::process::ExitStatusExt::signal(&status).map(|s| 128 + s))
+    }
+}
+
+/// What a container runs: the `ENTRYPOINT`, then `command` (compose's `command:`) or the
+/// image's `CMD`.
+pub(crate) fn start_argv(info: &ImageInfo, command: Option<&[String]>) -> Vec<String> {
+    match command {
+        Some(command) => info.entrypoint.iter().chain(command).cloned().collect(),
+        None => info.argv(),
     }
 }
 
@@ -321,6 +347,41 @@ mod tests {
         assert_eq!(
             buildah().run_args("web-working-container", Some("10001"), &argv).join(" "),
             "run --isolation chroot --network host --user 10001 web-working-container -- node server.js"
+        );
+    }
+
+    #[test]
+    fn other_services_resolve_to_the_host_network() {
+        let request = RunRequest {
+            image: "localhost/app:1".into(),
+            network: Some(super::super::ServiceNetwork {
+                name: "unused".into(),
+                aliases: vec!["api".into()],
+                peers: vec!["postgres".into(), "redis".into()],
+            }),
+            ..RunRequest::default()
+        };
+        assert_eq!(
+            buildah().from_args(&request).join(" "),
+            "from --pull-never --add-host postgres:127.0.0.1 --add-host redis:127.0.0.1 localhost/app:1"
+        );
+    }
+
+    #[test]
+    fn a_command_override_keeps_the_entrypoint() {
+        let info = ImageInfo {
+            entrypoint: vec!["/docker-entrypoint.sh".into()],
+            cmd: vec!["gunicorn".into(), "app:app".into()],
+            ..ImageInfo::default()
+        };
+        let migrate = vec!["python".to_string(), "manage.py".into(), "migrate".into()];
+        assert_eq!(
+            start_argv(&info, Some(&migrate)),
+            vec!["/docker-entrypoint.sh", "python", "manage.py", "migrate"]
+        );
+        assert_eq!(
+            start_argv(&info, None),
+            vec!["/docker-entrypoint.sh", "gunicorn", "app:app"]
         );
     }
 

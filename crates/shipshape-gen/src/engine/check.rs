@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BuildRequest, ContainerEngine, EngineError, EngineKind, HealthOutcome, HealthProbe, RunRequest,
-    LOG_TAIL_LINES,
+    BuildOutcome, BuildRequest, ContainerEngine, EngineError, EngineKind, HealthOutcome,
+    HealthProbe, RunRequest, ServiceNetwork, LOG_TAIL_LINES,
 };
 
 /// What to check for one service.
@@ -25,6 +25,10 @@ pub struct ServiceCheckRequest {
     /// The path to GET; default: the HEALTHCHECK URL's.
     pub health_path: Option<String>,
     pub timeout: Duration,
+    /// Replaces the image's `CMD` (compose's `command:`).
+    pub command: Option<Vec<String>>,
+    /// The names of the other containers of the check.
+    pub network: Option<ServiceNetwork>,
 }
 
 /// The result for one service.
@@ -64,41 +68,135 @@ pub fn check_service(
     engine: &dyn ContainerEngine,
     request: &ServiceCheckRequest,
 ) -> Result<ServiceCheck, EngineError> {
-    let tag = format!(
-        "localhost/shipshape-verify/{}:{}",
-        slug(&request.service),
-        std::process::id()
-    );
-    let mut result = ServiceCheck {
-        service: request.service.clone(),
-        engine: engine.kind(),
-        build_ok: false,
-        build_seconds: 0.0,
-        image_size_bytes: None,
-        image_user: None,
-        uid: None,
-        start_ok: false,
-        health: None,
-        healthcheck_exit: None,
-        log_tail: Vec::new(),
-    };
+    let tag = image_tag(&request.service);
     let build = engine.build(&BuildRequest {
         context: request.context.clone(),
         dockerfile: request.dockerfile.clone(),
         tag: tag.clone(),
         build_args: request.build_args.clone(),
     })?;
-    result.build_ok = build.ok;
-    result.build_seconds = build.seconds;
     if !build.ok {
-        result.log_tail = build.log_tail;
-        return Ok(result);
+        return Ok(ServiceCheck::build_failed(
+            engine.kind(),
+            &request.service,
+            build,
+        ));
     }
-    let outcome = run_built(engine, request, &tag, &mut result);
+    let result = check_built(engine, request, &tag, &build);
     let removed = engine.remove_image(&tag);
-    outcome?;
+    let result = result?;
     removed?;
     Ok(result)
+}
+
+/// The tag an image built for the check of `service` gets.
+pub fn image_tag(service: &str) -> String {
+    format!(
+        "localhost/shipshape-verify/{}:{}",
+        slug(service),
+        std::process::id()
+    )
+}
+
+impl ServiceCheck {
+    /// The result for a service whose image did not build.
+    pub fn build_failed(engine: EngineKind, service: &str, build: BuildOutcome) -> ServiceCheck {
+        ServiceCheck {
+            service: service.to_string(),
+            engine,
+            build_ok: false,
+            build_seconds: build.seconds,
+            image_size_bytes: None,
+            image_user: None,
+            uid: None,
+            start_ok: false,
+            health: None,
+            healthcheck_exit: None,
+            log_tail: build.log_tail,
+        }
+    }
+}
+
+/// Start, probe and stop a service whose image `tag` has been built (`build`); the image stays.
+pub fn check_built(
+    engine: &dyn ContainerEngine,
+    request: &ServiceCheckRequest,
+    tag: &str,
+    build: &BuildOutcome,
+) -> Result<ServiceCheck, EngineError> {
+    let mut result = ServiceCheck {
+        build_ok: build.ok,
+        build_seconds: build.seconds,
+        ..ServiceCheck::build_failed(
+            engine.kind(),
+            &request.service,
+            BuildOutcome {
+                ok: true,
+                seconds: build.seconds,
+                log_tail: Vec::new(),
+            },
+        )
+    };
+    run_built(engine, request, tag, &mut result)?;
+    Ok(result)
+}
+
+/// How a one-shot job (a migration) went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOutcome {
+    /// Its exit code; `None` when it did not finish in time.
+    pub exit_code: Option<i32>,
+    pub seconds: f64,
+    /// The real UID it ran as, when the engine could tell while it ran.
+    pub uid: Option<u32>,
+    /// Its output, when it did not exit 0.
+    pub log_tail: Vec<String>,
+}
+
+impl JobOutcome {
+    pub fn ok(&self) -> bool {
+        self.exit_code == Some(0)
+    }
+}
+
+/// Run image `tag` with `request`'s command and environment to completion: a migration job
+/// that must exit 0 before the services that depend on it start.
+pub fn run_job(
+    engine: &dyn ContainerEngine,
+    request: &ServiceCheckRequest,
+    tag: &str,
+) -> Result<JobOutcome, EngineError> {
+    let started = std::time::Instant::now();
+    let mut container = engine.start(&RunRequest {
+        image: tag.to_string(),
+        env_file: request.env_file.clone(),
+        env: request.env.clone(),
+        port: None,
+        user: None,
+        name: Some(container_name(&request.service)),
+        command: request.command.clone(),
+        network: request.network.clone(),
+    })?;
+    std::thread::sleep(Duration::from_millis(300));
+    let uid = engine.process_uid(&container);
+    let exit_code = engine.wait_exit(&mut container, request.timeout);
+    let log_tail = if exit_code == Some(0) {
+        Vec::new()
+    } else {
+        engine.logs(&container, LOG_TAIL_LINES)
+    };
+    engine.stop(container)?;
+    Ok(JobOutcome {
+        exit_code,
+        seconds: super::round_tenths(started.elapsed()),
+        uid,
+        log_tail,
+    })
+}
+
+/// The container name of a service's check (docker, podman): unique per run.
+pub fn container_name(service: &str) -> String {
+    format!("shipshape-verify-{}-{}", slug(service), std::process::id())
 }
 
 fn run_built(
@@ -120,6 +218,9 @@ fn run_built(
             _ => request.port,
         },
         user: None,
+        name: Some(container_name(&request.service)),
+        command: request.command.clone(),
+        network: request.network.clone(),
     })?;
     let mut health = engine.wait_healthy(&mut container, &probe, request.timeout);
     if probe == HealthProbe::StaysUp {

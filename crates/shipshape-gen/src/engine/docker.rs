@@ -53,6 +53,12 @@ impl Docker {
         for key in env_names {
             args.extend(["-e".into(), key.clone()]);
         }
+        if let Some(network) = &request.network {
+            args.extend(["--network".into(), network.name.clone()]);
+            for alias in &network.aliases {
+                args.extend(["--network-alias".into(), alias.clone()]);
+            }
+        }
         if let Some(port) = request.port {
             args.extend(["-p".into(), format!("127.0.0.1:{port}:{port}")]);
         }
@@ -60,6 +66,7 @@ impl Docker {
             args.extend(["--user".into(), user.clone()]);
         }
         args.push(request.image.clone());
+        args.extend(request.command.iter().flatten().cloned());
         args
     }
 }
@@ -113,7 +120,10 @@ impl ContainerEngine for Docker {
     fn start(&self, request: &RunRequest) -> Result<RunningContainer, EngineError> {
         let env = effective_env(request)?;
         let names: Vec<String> = env.keys().cloned().collect();
-        let name = format!("shipshape-verify-{}", std::process::id());
+        let name = request
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("shipshape-verify-{}", std::process::id()));
         let mut command = self.command();
         command
             .args(self.run_args(request, &names, &name))
@@ -180,6 +190,32 @@ impl ContainerEngine for Docker {
     fn remove_image(&self, image: &str) -> Result<(), EngineError> {
         run(self.command().args(["rmi", "-f", image])).map(|_| ())
     }
+
+    fn exit_code(&self, container: &mut RunningContainer) -> Option<i32> {
+        let out = self
+            .command()
+            .args([
+                "inspect",
+                "-f",
+                "{{.State.Running}} {{.State.ExitCode}}",
+                &container.id,
+            ])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        match text.split_whitespace().collect::<Vec<_>>()[..] {
+            ["false", code] => code.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn create_network(&self, name: &str) -> Result<(), EngineError> {
+        run(self.command().args(["network", "create", name])).map(|_| ())
+    }
+
+    fn remove_network(&self, name: &str) -> Result<(), EngineError> {
+        run(self.command().args(["network", "rm", name])).map(|_| ())
+    }
 }
 
 #[cfg(test)]
@@ -226,6 +262,24 @@ mod tests {
             "run -d --name c1 -e DATABASE_URL -p 127.0.0.1:8080:8080 --user 10001 app:1"
         );
         assert!(!line.contains("secret"));
+    }
+
+    #[test]
+    fn containers_of_one_check_share_a_network_under_their_service_names() {
+        let request = RunRequest {
+            image: "app:1".into(),
+            command: Some(vec!["alembic".into(), "upgrade".into(), "head".into()]),
+            network: Some(crate::engine::ServiceNetwork {
+                name: "shipshape-verify-7".into(),
+                aliases: vec!["migrate".into()],
+                peers: vec!["postgres".into()],
+            }),
+            ..RunRequest::default()
+        };
+        assert_eq!(
+            docker(EngineKind::Docker).run_args(&request, &[], "c2").join(" "),
+            "run -d --name c2 --network shipshape-verify-7 --network-alias migrate app:1 alembic upgrade head"
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ mod docker;
 mod probe;
 
 pub use buildah::Buildah;
-pub use check::{check_service, ServiceCheck, ServiceCheckRequest};
+pub use check::{
+    check_built, check_service, container_name, image_tag, run_job, JobOutcome, ServiceCheck,
+    ServiceCheckRequest,
+};
 pub use docker::Docker;
 pub use probe::{
     healthcheck_argv, healthcheck_url, http_status, listens_on_loopback_only, parse_env_file,
@@ -160,6 +163,26 @@ pub struct RunRequest {
     pub port: Option<u16>,
     /// Run as this user instead of the image's `USER`.
     pub user: Option<String>,
+    /// A name for the container (docker, podman); default: one made from our process ID.
+    pub name: Option<String>,
+    /// Replaces the image's `CMD` (compose's `command:`); the `ENTRYPOINT` stays.
+    pub command: Option<Vec<String>>,
+    /// How the container reaches the other containers of the check (compose's service
+    /// names), and how they reach it.
+    pub network: Option<ServiceNetwork>,
+}
+
+/// The names containers of one check know each other by, as compose's default network gives
+/// them: a user-defined network with aliases (docker, podman), or the host network with every
+/// name pointing at 127.0.0.1 (buildah).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceNetwork {
+    /// The network to join (docker, podman), made with [`ContainerEngine::create_network`].
+    pub name: String,
+    /// This container's names on it (its compose service name).
+    pub aliases: Vec<String>,
+    /// The other containers' names, which on the host network resolve to 127.0.0.1.
+    pub peers: Vec<String>,
 }
 
 /// How waiting for a container to become healthy went.
@@ -205,6 +228,34 @@ pub trait ContainerEngine {
 
     /// Remove an image built for the check.
     fn remove_image(&self, image: &str) -> Result<(), EngineError>;
+
+    /// The exit code of the container's main process once it has exited; `None` while it runs
+    /// (or when the engine cannot tell).
+    fn exit_code(&self, container: &mut RunningContainer) -> Option<i32>;
+
+    /// Make the network the containers of one check share; engines on the host network need
+    /// none.
+    fn create_network(&self, _name: &str) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Remove a network made by [`ContainerEngine::create_network`].
+    fn remove_network(&self, _name: &str) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Wait until the container's process exits (a one-shot job such as a migration) or
+    /// `timeout` passes: its exit code, `None` on timeout.
+    fn wait_exit(&self, container: &mut RunningContainer, timeout: Duration) -> Option<i32> {
+        let started = Instant::now();
+        while started.elapsed() < timeout {
+            if !self.is_running(container) {
+                return self.exit_code(container);
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        None
+    }
 
     /// Wait until `probe` passes, the process exits, or `timeout` passes.
     fn wait_healthy(

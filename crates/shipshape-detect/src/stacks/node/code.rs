@@ -120,6 +120,7 @@ pub(super) fn port(
         let (port, note) = match f.framework {
             Framework::Nextjs => (3000, "Next.js default (next start)"),
             Framework::Nuxt => (3000, "Nuxt default (Nitro node server)"),
+            Framework::TanstackStart => (3000, "TanStack Start default (Nitro node server)"),
             Framework::Remix => (3000, "Remix default (remix-serve)"),
             Framework::Sveltekit if f.role == ServiceRole::Web => {
                 (3000, "SvelteKit adapter-node default")

@@ -319,6 +319,13 @@ pub(super) fn start_command(
                 "Nuxt default (nuxt build output)",
             )
         }),
+        Some((Framework::TanstackStart, f)) => from_scripts().or_else(|| {
+            default(
+                "node .output/server/index.mjs",
+                f,
+                "TanStack Start default (Nitro node server in .output/)",
+            )
+        }),
         // SvelteKit and Astro serve from Node only through their node adapters.
         Some((Framework::Sveltekit, _)) => from_scripts().or_else(|| {
             pkg.dep_evidence("@sveltejs/adapter-node", BUILD_SECTIONS)

@@ -113,6 +113,17 @@ pub(super) fn framework(
         }
         return Some(f);
     }
+    // TanStack Start renders on the server (its Vite build writes a Node server to .output/):
+    // with react and vite in its dependencies it would otherwise pass for a static SPA.
+    for dep in [
+        "@tanstack/react-start",
+        "@tanstack/solid-start",
+        "@tanstack/start",
+    ] {
+        if let Some(f) = info(Framework::TanstackStart, dep, ServiceRole::Web) {
+            return Some(f);
+        }
+    }
     // NestJS lists express or fastify as its platform: it comes before them.
     if let Some(f) = info(Framework::Nestjs, "@nestjs/core", ServiceRole::Api) {
         return Some(f);

@@ -12,6 +12,10 @@ pub(super) struct Manager {
     pub full_install: &'static str,
     /// Needs `corepack enable` first (pnpm, and Yarn 2+).
     pub corepack: bool,
+    /// The release corepack activates (`pnpm@9`) when package.json names none in
+    /// `packageManager`: otherwise corepack takes the newest, whose lockfile format or
+    /// build-script policy may not be the project's.
+    pub pin: Option<&'static str>,
     pub runtime: &'static str,
     pub run_script: &'static str,
 }
@@ -30,6 +34,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "pnpm install --frozen-lockfile --prod",
             full_install: "pnpm install --frozen-lockfile",
             corepack: true,
+            pin: pnpm_release(inv, lock_dir),
             runtime: "node",
             run_script: "pnpm run",
         },
@@ -40,6 +45,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "yarn workspaces focus --all --production",
             full_install: "yarn install --immutable",
             corepack: true,
+            pin: None,
             runtime: "node",
             run_script: "yarn run",
         },
@@ -50,6 +56,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "yarn install --frozen-lockfile --production",
             full_install: "yarn install --frozen-lockfile",
             corepack: false,
+            pin: None,
             runtime: "node",
             run_script: "yarn run",
         },
@@ -60,6 +67,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "bun install --frozen-lockfile --production",
             full_install: "bun install --frozen-lockfile",
             corepack: false,
+            pin: None,
             runtime: "bun",
             run_script: "bun run",
         },
@@ -70,6 +78,7 @@ pub(super) fn manager(service: &Service, inv: &Inventory, lock_dir: &str) -> Man
             prod_install: "npm ci --omit=dev",
             full_install: "npm ci",
             corepack: false,
+            pin: None,
             runtime: "node",
             run_script: "npm run",
         },
@@ -140,31 +149,198 @@ fn extra_manifests(inv: &Inventory, dir: &str, out: &mut Vec<String>) {
     }
 }
 
-fn install_commands(m: &Manager, full: bool) -> Vec<String> {
+/// The pnpm major that wrote the lockfile (`lockfileVersion`), unless package.json's
+/// `packageManager` names the release (corepack then takes that one).
+fn pnpm_release(inv: &Inventory, lock_dir: &str) -> Option<&'static str> {
+    for dir in [lock_dir, "."] {
+        if inv
+            .text_of(&join(dir, "package.json"))
+            .is_some_and(|t| t.contains("\"packageManager\""))
+        {
+            return None;
+        }
+        let Some(lock) = inv.text_of(&join(dir, "pnpm-lock.yaml")) else {
+            continue;
+        };
+        let version = lock
+            .lines()
+            .find_map(|l| l.strip_prefix("lockfileVersion:"))
+            .map(|v| v.trim().trim_matches(['\'', '"']).to_string())
+            .unwrap_or_default();
+        return Some(match version.split('.').next().unwrap_or("") {
+            "5" => "pnpm@7",
+            "6" => "pnpm@8",
+            _ => "pnpm@9",
+        });
+    }
+    None
+}
+
+/// The install steps. `npm ci` refuses to run without package-lock.json: a project without
+/// one installs with `npm install` (and is warned to commit a lockfile).
+fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
+    let m = &layout.manager;
     let mut cmds = Vec::new();
     if m.corepack {
         cmds.push("corepack enable".to_string());
+        if let Some(pin) = m.pin {
+            cmds.push(format!("corepack prepare {pin} --activate"));
+        }
     }
-    cmds.push(if full { m.full_install } else { m.prod_install }.to_string());
+    let install = if full { m.full_install } else { m.prod_install };
+    cmds.push(
+        match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
+            (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
+            _ => install.to_string(),
+        },
+    );
     cmds
 }
 
-fn health(m: &Manager, port: Option<u16>, path: &str) -> serde_json::Value {
+/// The HEALTHCHECK of a Node or Bun server: `GET path` when the code defines that route, else
+/// only that the port accepts connections. Node's `http` module, not `fetch`: `fetch` exists
+/// only from Node 18 on, `http` in every version and in Bun.
+fn health(port: Option<u16>, path: Option<&str>) -> serde_json::Value {
     let check = port.map(|p| {
-        vec![
-            m.runtime.to_string(),
-            "-e".to_string(),
-            format!(
-                "fetch('{}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+        let script = match path {
+            Some(path) => format!(
+                "require('http').get('{}', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))",
                 health_url(p, path)
             ),
-        ]
+            None => format!(
+                "require('net').connect({p}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"
+            ),
+        };
+        vec!["node".to_string(), "-e".to_string(), script]
     });
     health_model(
         check,
         "15s",
         "a worker without an HTTP port: the process itself is its health",
     )
+}
+
+/// The warning for a server whose code defines no health route: the check is a TCP one.
+fn no_route_warning(warnings: &mut Vec<String>) {
+    warnings.push(
+        "no health route was found in the code: the HEALTHCHECK only checks that the port \
+         accepts connections; add a route such as GET /health that answers 200 and name it in \
+         shipshape.toml"
+            .to_string(),
+    );
+}
+
+/// Whether a Next.js config sets `output: 'standalone'` in code (not in a comment).
+pub(super) fn next_standalone(config: &str) -> bool {
+    let code = strip_js_comments(config);
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "output:'standalone'",
+        "output:\"standalone\"",
+        "output:`standalone`",
+    ]
+    .iter()
+    .any(|needle| compact.contains(needle))
+}
+
+/// JavaScript without its `//` and `/* */` comments (strings are kept as they are).
+fn strip_js_comments(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut chars = src.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+            }
+            ('\'' | '"' | '`', _) => {
+                quote = Some(c);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The install flag that prunes a workspace install to one member: npm's `--workspace DIR`,
+/// pnpm's `--filter NAME...` (the member and the workspace packages it depends on). `None` for
+/// a project that is not a workspace member, or a manager without such a flag.
+fn member_scope(m: &Manager, inv: &Inventory, root: &str, service_dir: &str) -> Option<String> {
+    if service_dir.is_empty() {
+        return None;
+    }
+    match m.name {
+        "npm" => Some(format!(" --workspace {service_dir}")),
+        "pnpm" => {
+            let manifest = inv.text_of(&join(root, "package.json"))?;
+            let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
+            let name = value.get("name")?.as_str()?;
+            let safe = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "@/-_.".contains(c));
+            safe.then(|| format!(" --filter {name}..."))
+        }
+        _ => None,
+    }
+}
+
+/// `build.outDir` of a Vite config (in code, not in a comment): where `vite build` writes.
+pub(super) fn vite_out_dir(config: &str) -> Option<String> {
+    let code = strip_js_comments(config);
+    let at = code.find("outDir")?;
+    let rest = code[at + "outDir".len()..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let value = &rest[1..];
+    let end = value.find(quote)?;
+    let dir = value[..end].trim_start_matches("./").trim_end_matches('/');
+    (!dir.is_empty() && !dir.contains("..")).then(|| dir.to_string())
+}
+
+/// `NEXT_PUBLIC_*` variables the code reads: `next build` inlines them, so they are build
+/// arguments of the build stage (compose passes them from `.env`).
+fn public_build_args(service: &Service) -> Vec<String> {
+    let mut names: Vec<String> = service
+        .env_vars
+        .iter()
+        .map(|v| v.value.clone())
+        .filter(|n| n.starts_with("NEXT_PUBLIC_"))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn runtime_images(m: &Manager, service: &Service, today: Day) -> Result<BaseImages, Skip> {
@@ -238,12 +414,16 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env_vars.push(("PORT", p.to_string()));
         env_vars.push(("HOST", "0.0.0.0".to_string()));
     }
-    let health_path = detected(&service.health_path).unwrap_or("/");
-    let mut install = install_commands(m, false);
-    if m.name == "npm" && !service_dir.is_empty() {
-        // Only this member's production dependencies, not every workspace's.
+    let health_path = detected(&service.health_path);
+    if port.is_some() && health_path.is_none() {
+        no_route_warning(&mut warnings);
+    }
+    let mut install = install_commands(&layout, false);
+    if let Some(scope) = member_scope(m, inv, root, &service_dir) {
+        // Only this member's production dependencies (and its workspace packages'), not
+        // every workspace's.
         if let Some(last) = install.last_mut() {
-            last.push_str(&format!(" --workspace {service_dir}"));
+            last.push_str(&scope);
         }
     }
     let recipe = Recipe {
@@ -255,7 +435,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env: env(&env_vars),
         start,
         port,
-        health_path: port.map(|_| health_path.to_string()),
+        health_path: port.and(health_path).map(str::to_string),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -269,9 +449,9 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "run_image": img.run,
         "manifests": layout.manifests,
         "cache": m.cache,
-        "full_install": install_commands(m, true).join(" \\\n && "),
+        "full_install": install_commands(&layout, true).join(" \\\n && "),
         "output_dir": output_dir,
-        "health": health(m, port, health_path),
+        "health": health(port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
     });
     Ok(Generated {
@@ -295,7 +475,8 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     })
 }
 
-/// Next.js with `output: 'standalone'`: the traced server and its modules, nothing else.
+/// Next.js: with `output: 'standalone'` the traced server and its modules, nothing else;
+/// without it, `next start` over the build and the production dependencies.
 pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let layout = layout(service, inv);
     let m = &layout.manager;
@@ -309,44 +490,76 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
     );
     lock_warning(&layout, &mut warnings);
     let root = root_of(service);
-    let standalone = ["next.config.js", "next.config.mjs", "next.config.ts"]
-        .iter()
-        .filter_map(|c| inv.text_of(&join(root, c)))
-        .any(|t| t.contains("standalone"));
-    if !standalone {
-        warnings.push(
-            "next.config does not set `output: 'standalone'`: add it, the Dockerfile copies \
-             .next/standalone"
-                .to_string(),
-        );
-    }
+    let standalone = [
+        "next.config.js",
+        "next.config.mjs",
+        "next.config.ts",
+        "next.config.cjs",
+    ]
+    .iter()
+    .filter_map(|c| inv.text_of(&join(root, c)))
+    .any(|t| next_standalone(&t));
     let service_dir = relative(root, &layout.context);
     let port = port_of(service, 3000, &mut warnings);
     let port_value = port.unwrap_or(3000);
     let build = detected(&service.build_command)
         .map(str::to_string)
         .unwrap_or_else(|| format!("{} build", m.run_script));
-    let server = if service_dir.is_empty() {
-        "server.js".to_string()
+    let start = if standalone {
+        let server = if service_dir.is_empty() {
+            "server.js".to_string()
+        } else {
+            format!("{service_dir}/server.js")
+        };
+        vec!["node".to_string(), server]
     } else {
-        format!("{service_dir}/server.js")
+        // npm and Yarn 1 workspaces hoist `next` to the root's node_modules; pnpm links it
+        // into the member's.
+        let hoisted = !service_dir.is_empty() && m.name != "pnpm";
+        let bin = if hoisted {
+            format!("{WORKDIR}/node_modules/next/dist/bin/next")
+        } else {
+            "node_modules/next/dist/bin/next".to_string()
+        };
+        vec!["node".to_string(), bin, "start".to_string()]
     };
-    let health_path = detected(&service.health_path).unwrap_or("/");
+    // A route the app defines: its health route, else its home page.
+    let has_home = ["app", "src/app", "pages", "src/pages"].iter().any(|d| {
+        ["page", "index"].iter().any(|stem| {
+            ["js", "jsx", "ts", "tsx", "mdx"]
+                .iter()
+                .any(|ext| inv.contains(&join(root, &format!("{d}/{stem}.{ext}"))))
+        })
+    });
+    let health_path = detected(&service.health_path).or(has_home.then_some("/"));
+    if health_path.is_none() {
+        no_route_warning(&mut warnings);
+    }
+    let prune = match m.name {
+        "npm" => Some("npm prune --omit=dev"),
+        "pnpm" => Some("pnpm prune --prod"),
+        _ => None,
+    };
+    let build_args = public_build_args(service);
     let recipe = Recipe {
         service_dir: service_dir.clone(),
         build_env: env(&[("NEXT_TELEMETRY_DISABLED", "1".to_string())]),
-        install: install_commands(m, true),
+        install: install_commands(&layout, true),
         build: vec![build],
-        copies: vec![(".next/standalone".to_string(), ".".to_string())],
+        copies: if standalone {
+            vec![(".next/standalone".to_string(), ".".to_string())]
+        } else {
+            vec![(".".to_string(), ".".to_string())]
+        },
         env: env(&[
             ("NODE_ENV", "production".to_string()),
             ("NEXT_TELEMETRY_DISABLED", "1".to_string()),
             ("PORT", port_value.to_string()),
             ("HOSTNAME", "0.0.0.0".to_string()),
         ]),
-        start: vec!["node".to_string(), server],
+        start,
         port: Some(port_value),
-        health_path: Some(health_path.to_string()),
+        health_path: health_path.map(str::to_string),
         tools: Vec::new(),
         runtime_version: img.version.clone(),
     };
@@ -356,15 +569,26 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "manifests": layout.manifests,
         "cache": m.cache,
         "has_public": has_dir(inv, root, "public"),
-        "health": health(m, Some(port_value), health_path),
-        "title": format!("{} (Next.js, standalone output)", runtime_label("Node.js", &img)),
+        "standalone": standalone,
+        "prune": if standalone { None } else { prune },
+        "build_args": build_args,
+        "health": health(Some(port_value), health_path),
+        "title": format!(
+            "{} (Next.js, {})",
+            runtime_label("Node.js", &img),
+            if standalone { "standalone output" } else { "next start" }
+        ),
     });
     Ok(Generated {
         template: "nextjs",
         model,
         recipe,
         context: layout.context,
-        summary: "Next.js standalone output".to_string(),
+        summary: if standalone {
+            "Next.js standalone output".to_string()
+        } else {
+            "Next.js served by `next start` (no `output: 'standalone'` in next.config)".to_string()
+        },
         run_image: img.run,
         user: APP_USER.to_string(),
         warnings,
@@ -388,16 +612,21 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
     let build = detected(&service.build_command)
         .map(str::to_string)
         .unwrap_or_else(|| format!("{} build", m.run_script));
+    let configured = ["js", "mjs", "cjs", "ts", "mts"]
+        .iter()
+        .filter_map(|ext| inv.text_of(&join(root, &format!("vite.config.{ext}"))))
+        .find_map(|t| vite_out_dir(&t));
     let out = match service.framework.as_ref().map(|f| f.value) {
-        Some(Framework::CreateReactApp) => "build",
-        _ => "dist",
+        Some(Framework::CreateReactApp) => "build".to_string(),
+        _ => configured.unwrap_or_else(|| "dist".to_string()),
     };
+    let out = out.as_str();
     let conf = join(root, "nginx.conf");
     let planned_conf = (!inv.contains(&conf)).then(|| conf.clone());
     let recipe = Recipe {
         service_dir,
         build_env: Vec::new(),
-        install: install_commands(m, true),
+        install: install_commands(&layout, true),
         build: vec![build],
         copies: vec![(out.to_string(), "/usr/share/nginx/html".to_string())],
         env: Vec::new(),
@@ -438,4 +667,71 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         warnings,
         version_note,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pnpm_runs_at_the_major_that_wrote_the_lockfile() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("package.json"), "{\"name\":\"a\"}").unwrap();
+        std::fs::write(
+            dir.path().join("pnpm-lock.yaml"),
+            "lockfileVersion: '6.0'\n",
+        )
+        .unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert_eq!(pnpm_release(&inv, "."), Some("pnpm@8"));
+        std::fs::write(
+            dir.path().join("package.json"),
+            "{\"name\":\"a\",\"packageManager\":\"pnpm@9.12.0\"}",
+        )
+        .unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert_eq!(
+            pnpm_release(&inv, "."),
+            None,
+            "corepack reads packageManager"
+        );
+    }
+
+    #[test]
+    fn the_spa_output_folder_is_read_from_vite_config() {
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: 'build' } }").as_deref(),
+            Some("build")
+        );
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: \"./www/\" } }").as_deref(),
+            Some("www")
+        );
+        assert_eq!(vite_out_dir("// outDir: 'x'\nexport default {}"), None);
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: '../x' } }"),
+            None
+        );
+    }
+
+    #[test]
+    fn standalone_output_is_read_from_code_not_from_comments() {
+        assert!(next_standalone(
+            "module.exports = { output: 'standalone' };"
+        ));
+        assert!(next_standalone(
+            "export default {\n  output:\"standalone\",\n}"
+        ));
+        assert!(!next_standalone(
+            "export default {\n  // output: 'standalone',\n  reactStrictMode: true,\n};"
+        ));
+        assert!(!next_standalone(
+            "/* output: 'standalone' */ export default {};"
+        ));
+        assert!(!next_standalone("export default { output: 'export' };"));
+        // A URL inside a string is not a comment.
+        assert!(next_standalone(
+            "const u = 'https://example.com'; export default { output: 'standalone' };"
+        ));
+    }
 }
