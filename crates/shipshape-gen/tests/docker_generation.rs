@@ -397,6 +397,8 @@ fn no_generated_dockerfile_names_an_image_outside_the_published_tag_table() {
     assert!(
         checked >= 40,
         "only {checked} image references were checked"
+    );
+}
 
 /// The one Dockerfile a fixture's plan generates.
 fn only_dockerfile(name: &str) -> String {
