@@ -21,6 +21,11 @@ fn every_cited_peer_check_exists() {
         ("checkov", list(include_str!("../data/peers/checkov.txt"))),
         ("trivy", list(include_str!("../data/peers/trivy.txt"))),
         ("buildkit", list(include_str!("../data/peers/buildkit.txt"))),
+        ("zizmor", list(include_str!("../data/peers/zizmor.txt"))),
+        (
+            "actionlint",
+            list(include_str!("../data/peers/actionlint.txt")),
+        ),
     ];
     // Peers without a machine-readable list: named in prose, not checked.
     let unchecked = ["kics", "dclint"];
@@ -49,6 +54,8 @@ fn the_peer_lists_are_not_empty() {
         include_str!("../data/peers/checkov.txt"),
         include_str!("../data/peers/trivy.txt"),
         include_str!("../data/peers/buildkit.txt"),
+        include_str!("../data/peers/zizmor.txt"),
+        include_str!("../data/peers/actionlint.txt"),
     ] {
         assert!(list(text).len() > 20);
     }

@@ -262,7 +262,12 @@ fn the_generated_context_schema_rejects_all_the_hand_written_one_rejected() {
     for dir in repositories() {
         let ws = Workspace::open(&dir).unwrap();
         let doc = serde_json::to_value(context::context(&ws)).unwrap();
-        assert!(handwritten.is_valid(&doc) && generated.is_valid(&doc));
+        assert!(generated.is_valid(&doc));
+        // The hand-written schema predates fields added since (processes, data_dirs, …): only
+        // documents it still accepts can show the generated schema to be looser.
+        if !handwritten.is_valid(&doc) {
+            continue;
+        }
         for m in mutations(&doc) {
             if handwritten.is_valid(&m) {
                 continue;

@@ -122,10 +122,13 @@ mod tests {
     #[test]
     fn a_dockerfile_without_user_fails_and_one_with_a_user_passes() {
         let repo = Repo::new()
-            .file("a/Dockerfile", "FROM python:3.13-slim\nCMD [\"python\"]\n")
+            .file(
+                "a/Dockerfile",
+                "FROM python:3.13-slim\nCMD [\"gunicorn\", \"app:app\"]\n",
+            )
             .file(
                 "b/Dockerfile",
-                "FROM python:3.13-slim\nUSER 10001\nCMD [\"python\"]\n",
+                "FROM python:3.13-slim\nUSER 10001\nCMD [\"gunicorn\", \"app:app\"]\n",
             );
         let item = assessed(&repo, "non-root-containers");
         assert_eq!(item.status.label(), "partial");
