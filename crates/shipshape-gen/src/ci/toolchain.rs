@@ -103,7 +103,11 @@ fn version(runtime: &str, service: &Service) -> (String, String) {
     let detected = service.runtime_version.as_ref().map(|v| v.value.as_str());
     match base_images::resolve(runtime, detected, Day::today()) {
         Ok(images) => (images.version, images.build),
-        Err(_) => (String::new(), String::new()),
+        // No published image carries the declared version (init says so for the Dockerfile):
+        // CI runs on the table's default rather than on an image that does not exist.
+        Err(_) => base_images::resolve(runtime, None, Day::today())
+            .map(|i| (i.version, i.build))
+            .unwrap_or_default(),
     }
 }
 
