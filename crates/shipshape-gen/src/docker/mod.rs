@@ -372,7 +372,12 @@ pub fn start_argv(argv: &[String]) -> Vec<String> {
                 .is_some_and(|c| c == '{' || c == '_' || c.is_ascii_alphabetic())
         })
     };
-    if !argv.iter().any(names_variable) {
+    // Already run by a shell (`sh -c "…"`, as a stack writes a command naming `$PORT`): the
+    // shell expands it; wrapping it again would only add a second shell.
+    let shell_already = argv.len() == 3
+        && matches!(argv[0].as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash")
+        && argv[1] == "-c";
+    if shell_already || !argv.iter().any(names_variable) {
         return argv.to_vec();
     }
     let words: Vec<String> = argv
