@@ -57,6 +57,7 @@ fn the_peer_lists_are_not_empty() {
         include_str!("../data/peers/zizmor.txt"),
         include_str!("../data/peers/actionlint.txt"),
     ] {
-        assert!(list(text).len() > 20);
+        // actionlint has the fewest kinds (15); a list cut short would have far fewer.
+        assert!(list(text).len() >= 15);
     }
 }
