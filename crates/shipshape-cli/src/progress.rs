@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use shipshape_secrets::{Progress, Stage};
+use shipshape_secrets::Progress;
 
 /// A progress bar on stderr, fed from the scan's counters by a small thread.
 pub(crate) struct Bar {
@@ -33,11 +33,7 @@ impl Bar {
             bar.set_style(style);
             let started = std::time::Instant::now();
             while !flag.load(Ordering::Relaxed) {
-                let what = match progress.stage() {
-                    Stage::Files => "files",
-                    Stage::Commits => "commits",
-                    Stage::Blobs => "blobs",
-                };
+                let what = progress.stage().noun();
                 let mib = progress.bytes.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0);
                 let secs = started.elapsed().as_secs_f64().max(0.001);
                 bar.set_length(progress.total.load(Ordering::Relaxed));

@@ -216,11 +216,7 @@ impl Reported {
 }
 
 fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Files => "files",
-        Stage::Commits => "commits",
-        Stage::Blobs => "blobs",
-    }
+    stage.noun()
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

@@ -385,6 +385,21 @@ fn entries(data: &[u8]) -> impl Iterator<Item = Result<(EntryKind, &[u8], Object
     })
 }
 
+/// When the scan was cancelled, say where it stopped (the counters of the stage it was in are left
+/// as they are, for the caller's "stopped early" line) and return true: the later stages are not
+/// started.
+fn stopped(out: &mut HistoryScan, progress: &Progress, what: &str) -> bool {
+    if !progress.is_cancelled() {
+        return false;
+    }
+    out.errors.push(format!(
+        "the scan was cancelled: {} of {} {what}",
+        progress.done.load(Ordering::Relaxed),
+        progress.total.load(Ordering::Relaxed)
+    ));
+    true
+}
+
 /// Scan the history of the repository at `root`.
 pub fn scan_history(
     root: &Path,
@@ -441,7 +456,7 @@ pub fn scan_history(
     // A whole-history scan reads every object anyway: decode each pack once, in parallel. A scan
     // since a revision reads few objects, one by one.
     let mut packed = if opts.since.is_none() {
-        progress.set_stage(Stage::Blobs);
+        progress.set_stage(Stage::Objects);
         let p = crate::packs::read_packs(repo.objects.store_ref().path(), scanner, progress);
         for e in &p.errors {
             out.notes.push(format!(
@@ -452,6 +467,9 @@ pub fn scan_history(
     } else {
         crate::packs::PackContents::default()
     };
+    if stopped(&mut out, progress, "pack objects decoded") {
+        return Ok(out);
+    }
 
     progress.set_stage(Stage::Commits);
     let packed_commits = std::mem::take(&mut packed.commits);
@@ -466,6 +484,9 @@ pub fn scan_history(
     );
     drop(packed_commits);
     out.commits = commits.len();
+    if stopped(&mut out, progress, "commits read") {
+        return Ok(out);
+    }
     // References to trees and blobs come after every commit: a blob a commit also carries is
     // attributed to that commit.
     let real_commits = commits.len();
@@ -585,6 +606,9 @@ pub fn scan_history(
         }
     }
     out.unique_blobs = origins.len();
+    if stopped(&mut out, progress, "commits walked") {
+        return Ok(out);
+    }
 
     // Scan each blob once, in parallel. Versions of one file are delta-compressed against each
     // other, newest as the base: taking them one after another, newest first, on one thread lets

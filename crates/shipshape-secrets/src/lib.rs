@@ -46,6 +46,20 @@ pub enum Stage {
     Files = 0,
     Commits = 1,
     Blobs = 2,
+    /// A whole-history scan decoding the repository's pack files, each object once.
+    Objects = 3,
+}
+
+impl Stage {
+    /// What the stage counts, for a progress line: "files", "commits", "blobs", "objects".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Stage::Files => "files",
+            Stage::Commits => "commits",
+            Stage::Blobs => "blobs",
+            Stage::Objects => "objects",
+        }
+    }
 }
 
 /// Counters a scan updates as it goes; a caller may read them from another thread to draw a
@@ -54,7 +68,7 @@ pub enum Stage {
 #[derive(Debug, Default)]
 pub struct Progress {
     stage: AtomicU8,
-    /// Items (files, commits or blobs) to do in the current stage, when known.
+    /// Items (files, commits, blobs or pack objects) to do in the current stage, when known.
     pub total: AtomicU64,
     pub done: AtomicU64,
     /// Bytes scanned so far, all stages.
@@ -67,6 +81,7 @@ impl Progress {
         match self.stage.load(Ordering::Relaxed) {
             1 => Stage::Commits,
             2 => Stage::Blobs,
+            3 => Stage::Objects,
             _ => Stage::Files,
         }
     }
@@ -79,6 +94,11 @@ impl Progress {
 
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// The flag [`Progress::cancel`] sets, for a library loop that polls one.
+    pub(crate) fn cancel_flag(&self) -> &AtomicBool {
+        &self.cancelled
     }
 
     pub(crate) fn set_stage(&self, stage: Stage) {

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 
 use gix::odb::pack;
@@ -60,7 +60,8 @@ fn alloc_limit(scanner: &Scanner) -> usize {
         .max(64 * 1024 * 1024)
 }
 
-/// Decode every object of every pack in `objects_dir/pack`.
+/// Decode every object of every pack in `objects_dir/pack`, counting each in `progress` as it is
+/// decoded. A cancelled `progress` stops the traversal; what was decoded so far is returned.
 pub(crate) fn read_packs(
     objects_dir: &Path,
     scanner: &Scanner,
@@ -77,6 +78,9 @@ pub(crate) fn read_packs(
         .collect();
     indices.sort();
     for idx in indices {
+        if progress.is_cancelled() {
+            break;
+        }
         let bundle = match pack::Bundle::at(&idx, gix::hash::Kind::Sha1) {
             Ok(b) => b,
             Err(e) => {
@@ -88,13 +92,13 @@ pub(crate) fn read_packs(
             .total
             .fetch_add(u64::from(bundle.index.num_objects()), Ordering::Relaxed);
         let (tx, rx) = mpsc::channel::<Decoded>();
-        let interrupt = AtomicBool::new(false);
         let max = scanner.max_file_size;
         let processor = move |kind: gix::objs::Kind,
                               data: &[u8],
                               entry: &pack::index::Entry,
                               _: &dyn gix::progress::Progress|
               -> gix::Result {
+            progress.done.fetch_add(1, Ordering::Relaxed);
             let item = match kind {
                 gix::objs::Kind::Commit => Decoded::Commit(entry.oid, data.into()),
                 gix::objs::Kind::Tree => Decoded::Tree(entry.oid, data.into()),
@@ -109,15 +113,19 @@ pub(crate) fn read_packs(
             &bundle.pack,
             processor,
             &mut gix::progress::Discard,
-            &interrupt,
+            progress.cancel_flag(),
             pack::index::traverse::with_index::Options {
                 check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
                 thread_limit: None,
                 alloc_limit_bytes: Some(alloc_limit(scanner)),
             },
         );
-        if let Err(e) = result {
-            out.errors.push(format!("{}: {e}", idx.display()));
+        // A cancelled traversal is not a broken pack.
+        match result {
+            Err(e) if !progress.is_cancelled() => {
+                out.errors.push(format!("{}: {e}", idx.display()));
+            }
+            _ => {}
         }
         for item in rx.try_iter() {
             match item {
@@ -128,7 +136,6 @@ pub(crate) fn read_packs(
                     out.trees.insert(id, data);
                 }
                 Decoded::Blob(id, s) => {
-                    progress.done.fetch_add(1, Ordering::Relaxed);
                     out.blobs.insert(id, s);
                 }
             }
