@@ -172,6 +172,8 @@ pub struct BuiltSpec {
     pub port: Option<u16>,
     /// The path compose's health check asks for, when it names a URL.
     pub health_path: Option<String>,
+    /// Compose's `healthcheck.test` (`["NONE"]` for `disable: true`), which replaces the image's.
+    pub healthcheck: Option<Vec<String>>,
     /// Others wait for it to exit 0 (`condition: service_completed_successfully`).
     pub one_shot: bool,
     /// The jobs it waits for.
@@ -282,7 +284,7 @@ fn routes_from_the_code(ws: &Workspace, plan: &mut VerifyPlan) {
         if spec.port.is_none() {
             spec.port = service.port.as_ref().map(|p| p.value);
         }
-        if spec.health_path.is_none() && !spec.one_shot {
+        if spec.health_path.is_none() && spec.healthcheck.is_none() && !spec.one_shot {
             spec.health_path = service.health_path.as_ref().map(|h| h.value.clone());
         }
     }
@@ -345,6 +347,15 @@ pub fn plan_from_compose(
                     Value::String(s) => Some(vec!["CMD-SHELL".to_string(), s.clone()]),
                     _ => None,
                 });
+        let health_disabled = svc
+            .get("healthcheck")
+            .and_then(|h| h.get("disable"))
+            .is_some_and(|d| d.as_bool() == Some(true));
+        let health_test = if health_disabled {
+            Some(vec!["NONE".to_string()])
+        } else {
+            health_test
+        };
         let port = first_target_port(svc.get("ports"), &interp);
         match build {
             Some(build) => {
@@ -375,6 +386,9 @@ pub fn plan_from_compose(
                     command,
                     port,
                     health_path,
+                    healthcheck: health_test
+                        .as_ref()
+                        .map(|t| t.iter().map(|a| interp(a)).collect()),
                     one_shot: jobs.contains(name),
                     after_jobs: waits.get(name).cloned().unwrap_or_default(),
                 });
@@ -440,6 +454,7 @@ fn plan_from_dockerfiles(ws: &Workspace, base_env: &BTreeMap<String, String>) ->
             command: None,
             port: None,
             health_path: None,
+            healthcheck: None,
             one_shot: false,
             after_jobs: Vec::new(),
         });
@@ -756,6 +771,7 @@ pub fn verify_with(
                     .collect(),
                 port: spec.port,
                 health_path: spec.health_path.clone(),
+                healthcheck: spec.healthcheck.clone(),
                 timeout: opts.timeout,
                 command: spec.command.clone(),
                 network: uses_network.then(|| network_for(&spec.name)),
@@ -1131,6 +1147,40 @@ services:
 "#;
 
     #[test]
+    fn a_compose_health_check_replaces_the_images_and_disable_is_kept() {
+        let compose = r#"
+services:
+  worker:
+    build: .
+    command: [celery, "-A", app, worker]
+    healthcheck:
+      test: ["CMD-SHELL", "celery -A app inspect ping --destination celery@$$HOSTNAME"]
+  sidekiq:
+    build: .
+    command: [bundle, exec, sidekiq]
+    healthcheck:
+      disable: true
+  web:
+    build: .
+"#;
+        let plan = plan_from_compose(Path::new("/repo"), compose, BTreeMap::new()).expect("parses");
+        let by_name = |n: &str| plan.built.iter().find(|b| b.name == n).expect(n);
+        assert_eq!(
+            by_name("worker").healthcheck,
+            Some(vec![
+                "CMD-SHELL".to_string(),
+                "celery -A app inspect ping --destination celery@$$HOSTNAME".to_string()
+            ])
+        );
+        assert_eq!(by_name("worker").health_path, None);
+        assert_eq!(
+            by_name("sidekiq").healthcheck,
+            Some(vec!["NONE".to_string()])
+        );
+        assert_eq!(by_name("web").healthcheck, None);
+    }
+
+    #[test]
     fn compose_services_split_into_backing_jobs_and_services() {
         let plan = plan_from_compose(
             Path::new("/repo"),
@@ -1251,6 +1301,7 @@ services:
                 command: None,
                 port: None,
                 health_path: None,
+                healthcheck: None,
                 one_shot: false,
                 after_jobs: Vec::new(),
             }],

@@ -322,6 +322,9 @@ pub(crate) fn local_stack<'a>(
                 environment.push(("PORT".to_string(), p.to_string()));
             }
         }
+        if let Some(hosts) = django_allowed_hosts(service, inv) {
+            environment.push(hosts);
+        }
         environment.sort();
         // Two services on the same port would collide on the host: the later one moves up.
         let port = container_port.map(|p| {
@@ -533,6 +536,71 @@ fn process_services(
         }
     }
     (out, waits)
+}
+
+/// A worker serves no HTTP, so the image's HTTP health check would mark it unhealthy for ever.
+/// A Celery worker answers `inspect ping` through its broker; for any other worker shipshape
+/// knows no check, so the image's is switched off, saying why.
+fn worker_healthcheck(out: &mut String, command: &[String]) {
+    let celery = command.first().is_some_and(|c| c == "celery");
+    match command.iter().position(|a| a == "worker") {
+        Some(at) if celery => {
+            let mut ping: Vec<String> = command[..at].to_vec();
+            ping.extend(
+                ["inspect", "ping", "--destination", "celery@$$HOSTNAME", "--timeout", "10"]
+                    .map(String::from),
+            );
+            let _ = write!(
+                out,
+                "    # A worker serves no HTTP: it is healthy when it answers a ping through the broker.\n    \
+                 healthcheck:\n      test: [\"CMD-SHELL\", {}]\n      interval: {HEALTH_INTERVAL}\n      \
+                 timeout: 15s\n      retries: 5\n      start_period: 20s\n",
+                scalar(&ping.join(" "))
+            );
+        }
+        _ => out.push_str(
+            "    # A worker serves no HTTP; the image's HTTP health check does not apply to it.\n    \
+             healthcheck:\n      \
+             disable: true # shipshape:ignore[no-disabled-healthcheck] add a check of the worker's own\n",
+        ),
+    }
+}
+
+/// Django answers 400 to a Host it is not told to serve, and the health checks ask
+/// `127.0.0.1`: when the settings read the list from the environment, compose defaults it to the
+/// local names (the user's `.env` still wins), in the separator the settings split on.
+fn django_allowed_hosts(
+    service: &shipshape_detect::Service,
+    inv: &Inventory,
+) -> Option<(String, String)> {
+    let django = service
+        .framework
+        .as_ref()
+        .is_some_and(|f| shipshape_detect::value_name(&f.value) == "django");
+    if !django {
+        return None;
+    }
+    let var = service
+        .env_vars
+        .iter()
+        .find(|v| matches!(v.value.as_str(), "ALLOWED_HOSTS" | "DJANGO_ALLOWED_HOSTS"))?;
+    // The line that reads it: `.split(",")` (the common case) or `.split()` / `.split(" ")`.
+    let line = var.evidence.iter().find_map(|e| {
+        let entry = inv.get(&e.path)?;
+        let text = inv.text(entry)?;
+        text.lines()
+            .nth(e.line?.checked_sub(1)? as usize)
+            .map(str::to_string)
+    });
+    let spaces = line.is_some_and(|l| {
+        l.contains(".split()") || l.contains(".split(\" \")") || l.contains(".split(' ')")
+    });
+    let hosts = if spaces {
+        "localhost 127.0.0.1"
+    } else {
+        "localhost,127.0.0.1"
+    };
+    Some((var.value.clone(), format!("${{{}:-{hosts}}}", var.value)))
 }
 
 /// The image of a Dockerfile's last `FROM`.
@@ -775,10 +843,17 @@ pub(crate) fn render(stack: &LocalStack) -> String {
             built_from(&mut out, app, p.target.as_deref());
             let command: Vec<String> = p.command.iter().map(|a| scalar(a)).collect();
             let _ = writeln!(out, "    command: [{}]", command.join(", "));
+            if p.kind == ProcessKind::Worker {
+                worker_healthcheck(&mut out, &p.command);
+            }
+            // A job waits for the backing services; a worker also for the jobs (it reads the
+            // schema the migration makes).
             let backing: Vec<(String, &str)> = app
                 .depends_on
                 .iter()
-                .filter(|(n, _)| !stack.processes.iter().any(|q| q.name == *n))
+                .filter(|(n, _)| {
+                    p.kind == ProcessKind::Worker || !stack.processes.iter().any(|q| q.name == *n)
+                })
                 .cloned()
                 .collect();
             depends(&mut out, &backing);

@@ -290,3 +290,50 @@ fn a_connection_url_names_the_driver_the_app_ships() {
         "{compose}"
     );
 }
+
+#[test]
+fn a_worker_gets_a_health_check_of_its_own_and_waits_for_the_migration() {
+    // The worker runs the server's image, whose HEALTHCHECK asks the server's port: inherited,
+    // it would mark the worker unhealthy for ever.
+    let plan = plan_for("python-django-poetry");
+    let worker = compose_service(content(&plan, "compose.yaml"), "bookshelf-worker");
+    assert!(
+        worker.contains(
+            r#"test: ["CMD-SHELL", "celery -A bookshelf inspect ping --destination celery@$$HOSTNAME --timeout 10"]"#
+        ),
+        "{worker}"
+    );
+    // It reads the tables the migration creates.
+    assert!(
+        worker.contains("bookshelf-migrate:\n        condition: service_completed_successfully"),
+        "{worker}"
+    );
+    // A worker shipshape knows no check for: the image's is switched off, and the file says why.
+    let plan = plan_for("ruby-rails");
+    let compose = content(&plan, "compose.yaml");
+    let at = compose
+        .find("command: [bundle, exec, sidekiq]")
+        .expect("a sidekiq service");
+    let sidekiq: String = compose[at..].lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(
+        sidekiq.contains(
+            "disable: true # shipshape:ignore[no-disabled-healthcheck] add a check of the worker's own"
+        ),
+        "{sidekiq}"
+    );
+}
+
+#[test]
+fn django_is_told_to_serve_the_names_its_health_checks_ask() {
+    // settings.py reads ALLOWED_HOSTS with a default of `localhost`; the HEALTHCHECK asks
+    // 127.0.0.1, which Django would answer with 400.
+    let plan = plan_for("python-django-poetry");
+    let app = compose_service(content(&plan, "compose.yaml"), "bookshelf");
+    assert!(
+        app.contains(r#"ALLOWED_HOSTS: "${ALLOWED_HOSTS:-localhost,127.0.0.1}""#),
+        "{app}"
+    );
+    // Not for other frameworks.
+    let plan = plan_for("python-fastapi-alembic");
+    assert!(!content(&plan, "compose.yaml").contains("ALLOWED_HOSTS"));
+}

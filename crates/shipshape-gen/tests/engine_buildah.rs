@@ -72,6 +72,7 @@ fn request(dir: &Path, service: &str) -> ServiceCheckRequest {
         env: BTreeMap::new(),
         port: None,
         health_path: None,
+        healthcheck: None,
         timeout: Duration::from_secs(30),
         command: None,
         network: None,

@@ -24,6 +24,10 @@ pub struct ServiceCheckRequest {
     pub port: Option<u16>,
     /// The path to GET; default: the HEALTHCHECK URL's.
     pub health_path: Option<String>,
+    /// Compose's `healthcheck.test` for this service, which replaces the image's HEALTHCHECK
+    /// (`["NONE"]` when compose disables it: then the process only has to stay up).
+    #[serde(default)]
+    pub healthcheck: Option<Vec<String>>,
     pub timeout: Duration,
     /// Replaces the image's `CMD` (compose's `command:`).
     pub command: Option<Vec<String>>,
@@ -177,9 +181,25 @@ pub fn run_job(
         command: request.command.clone(),
         network: request.network.clone(),
     })?;
-    std::thread::sleep(Duration::from_millis(300));
-    let uid = engine.process_uid(&container);
-    let exit_code = engine.wait_exit(&mut container, request.timeout);
+    // Who the job runs as, sampled while it runs: right after the start the deepest process can
+    // still be the engine's own root helper (buildah), so a non-root UID seen at any sample wins
+    // over the root ones; a job that runs as root shows root in every sample.
+    let mut uid = None;
+    while started.elapsed() < request.timeout && engine.is_running(&mut container) {
+        match engine.process_uid(&container) {
+            Some(seen) if seen != 0 => {
+                uid = Some(seen);
+                break;
+            }
+            Some(seen) => uid = uid.or(Some(seen)),
+            None => {}
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let exit_code = engine.wait_exit(
+        &mut container,
+        request.timeout.saturating_sub(started.elapsed()),
+    );
     let log_tail = if exit_code == Some(0) {
         Vec::new()
     } else {
@@ -208,7 +228,27 @@ fn run_built(
     let info = engine.inspect(tag)?;
     result.image_size_bytes = info.size_bytes;
     result.image_user = info.user.clone();
-    let probe = HealthProbe::for_image(&info, request.port, request.health_path.as_deref());
+    // Compose's health check replaces the image's.
+    let mut info = info;
+    if let Some(test) = &request.healthcheck {
+        info.healthcheck = (test.first().map(String::as_str) != Some("NONE"))
+            .then(|| test.iter().map(|a| a.replace("$$", "$")).collect());
+    }
+    let probe = match &info.healthcheck {
+        None if request.healthcheck.is_some() => HealthProbe::StaysUp,
+        Some(test) if request.healthcheck.is_some() && super::healthcheck_url(test).is_none() => {
+            HealthProbe::Command {
+                argv: super::probe::healthcheck_argv(test),
+            }
+        }
+        _ => HealthProbe::for_image(&info, request.port, request.health_path.as_deref()),
+    };
+    // A process with nothing to probe is judged after a short while, not the whole timeout.
+    let timeout = if probe == HealthProbe::StaysUp && request.healthcheck.is_some() {
+        request.timeout.min(Duration::from_secs(10))
+    } else {
+        request.timeout
+    };
     let mut container = engine.start(&RunRequest {
         image: tag.to_string(),
         env_file: request.env_file.clone(),
@@ -222,7 +262,7 @@ fn run_built(
         command: request.command.clone(),
         network: request.network.clone(),
     })?;
-    let mut health = engine.wait_healthy(&mut container, &probe, request.timeout);
+    let mut health = engine.wait_healthy(&mut container, &probe, timeout);
     if probe == HealthProbe::StaysUp {
         health.ok = health.still_running;
     }

@@ -248,13 +248,15 @@ pub trait ContainerEngine {
     /// `timeout` passes: its exit code, `None` on timeout.
     fn wait_exit(&self, container: &mut RunningContainer, timeout: Duration) -> Option<i32> {
         let started = Instant::now();
-        while started.elapsed() < timeout {
+        loop {
             if !self.is_running(container) {
                 return self.exit_code(container);
             }
+            if started.elapsed() >= timeout {
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(500));
         }
-        None
     }
 
     /// Wait until `probe` passes, the process exits, or `timeout` passes.
