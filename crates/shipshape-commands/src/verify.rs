@@ -202,7 +202,22 @@ pub fn plan(ws: &Workspace, opts: &VerifyOptions) -> Result<VerifyPlan, CommandE
             .map_err(|e| CommandError::Usage(format!("cannot read {}: {e}", p.display())))?,
         None => String::new(),
     };
-    let base_env = parse_env_file(&env_text);
+    let mut base_env = parse_env_file(&env_text);
+    // Falling back to `.env.example`: a variable it marks required and leaves empty is one the
+    // user fills in before the first start, so it gets a value here too.
+    if opts.env_file.is_none()
+        && env_file
+            .as_ref()
+            .is_some_and(|p| p.file_name().is_some_and(|n| n == ".env.example"))
+    {
+        for name in required_in_example(&env_text) {
+            if let Some(v) = base_env.get_mut(&name) {
+                if v.is_empty() {
+                    *v = PLACEHOLDER.to_string();
+                }
+            }
+        }
+    }
     let compose_file = COMPOSE_FILES
         .iter()
         .map(|n| root.join(n))
@@ -288,6 +303,28 @@ fn routes_from_the_code(ws: &Workspace, plan: &mut VerifyPlan) {
             spec.health_path = service.health_path.as_ref().map(|h| h.value.clone());
         }
     }
+}
+
+/// The variables an `.env.example` marks required: the comment lines right above `NAME=` say
+/// "required" (as `shipshape init` writes them: `# Required: read in settings.py:7.`).
+fn required_in_example(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut required = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(comment) = line.strip_prefix('#') {
+            required |= comment.to_ascii_lowercase().contains("required");
+            continue;
+        }
+        if let Some((name, _)) = line.split_once('=') {
+            let name = name.trim().trim_start_matches("export ").trim();
+            if required && !name.is_empty() {
+                out.push(name.to_string());
+            }
+        }
+        required = false;
+    }
+    out
 }
 
 /// Services of a compose file. `base_env` is the env file's variables; a variable the file
@@ -1145,6 +1182,12 @@ services:
     healthcheck:
       test: ["CMD-SHELL", "pg_isready -U \"$${POSTGRES_USER}\""]
 "#;
+
+    #[test]
+    fn variables_an_env_example_marks_required_are_found() {
+        let text = "# --- app ---\n# Required: read in settings.py:7.\n# Secret: generate one.\nSECRET_KEY=\n\n# Optional.\nSENTRY_DSN=\n# Required.\nexport TOKEN=\nPLAIN=\n";
+        assert_eq!(required_in_example(text), vec!["SECRET_KEY", "TOKEN"]);
+    }
 
     #[test]
     fn a_compose_health_check_replaces_the_images_and_disable_is_kept() {
