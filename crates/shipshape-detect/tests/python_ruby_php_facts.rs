@@ -96,7 +96,7 @@ fn detects_django_project_with_gunicorn_collectstatic_and_celery() {
         value(&s.build_command).as_deref(),
         Some("python manage.py collectstatic --noinput")
     );
-    assert_eq!(at(&s.build_command), "bookshelf/settings.py:37");
+    assert_eq!(at(&s.build_command), "bookshelf/settings.py:66");
     assert_eq!(
         value(&s.start_command).as_deref(),
         Some("gunicorn bookshelf.wsgi:application --bind 0.0.0.0:8000")

@@ -499,7 +499,14 @@ fn accepts(
     if !structural && decoded.is_none() && inside_encoded_blob(hay, secret) {
         return false;
     }
-    !(r.generic_value && filter::is_generic_non_secret(value))
+    if !r.generic_value {
+        return true;
+    }
+    if matches!(r.matcher, Matcher::Parser(_)) {
+        !filter::is_generic_non_secret_password(value)
+    } else {
+        !filter::is_generic_non_secret(value)
+    }
 }
 
 /// Shortest run of base64 characters around a match that makes it a piece of embedded binary

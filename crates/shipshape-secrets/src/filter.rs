@@ -505,6 +505,41 @@ fn classes(value: &[u8]) -> usize {
 /// Whether the value of a generic assignment is code, a reference, a word, a number or a public
 /// value rather than a literal credential. A credential is random enough for its character
 /// classes ([`charset_entropy`]) and mixes at least two classes — or is long and random letters.
+/// A value found in a credential file's password field by its parser (`<Pass>` of a FileZilla
+/// site, a `.pgpass` line): it stands where a password stands, so only what says it is not one
+/// rules it out by its shape when it is long and varied: a random `YnRoVspxZuCEYUEk` looks like
+/// camel-case letters and is still the saved password. Stop words, `password123`-style names and
+/// template fields are never passwords; short values (`postgres`, `*`) get the generic checks.
+pub fn is_generic_non_secret_password(value: &[u8]) -> bool {
+    if value.len() >= 8
+        && value.len().is_multiple_of(4)
+        && value.iter().all(|b| crate::base64::is_base64_byte(*b))
+    {
+        if let Some(text) = crate::base64::decode(value) {
+            let printable =
+                text.len() >= 4 && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+            if printable {
+                return is_generic_non_secret_password(&text);
+            }
+        }
+    }
+    let l = lower(value);
+    let named = STOP_WORDS.iter().any(|w| l == w.as_bytes())
+        || ["password", "passwd", "secret", "token", "credential"]
+            .iter()
+            .any(|w| contains(&l, w.as_bytes()))
+        || has_template_field(value);
+    if named {
+        return true;
+    }
+    // Long and varied: random, whatever it looks like. Shorter values (`postgres`, `*`) are
+    // judged as any other generic value.
+    if value.len() >= 12 && shannon_entropy(value) >= 3.5 && !value.iter().any(|b| *b < 0x21) {
+        return false;
+    }
+    is_generic_non_secret(value)
+}
+
 pub fn is_generic_non_secret(value: &[u8]) -> bool {
     // A base64 value that decodes to text (`cGFzc3dvcmQ=`) is judged by what it encodes; one
     // that decodes to binary is a random key and judged as it is.
@@ -575,6 +610,25 @@ pub fn is_generic_non_secret(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_field_holds_a_password_whatever_its_shape() {
+        // Letters only, camel-case looking: code elsewhere, a password in a password field.
+        assert!(is_generic_non_secret(b"YnRoVspxZuCEYUEk"));
+        assert!(!is_generic_non_secret_password(b"YnRoVspxZuCEYUEk"));
+        assert!(!is_generic_non_secret_password(b"WW5Sb1ZzcHhadUNFWVVFaw=="));
+        for not in [
+            "changeme",
+            "password123",
+            "{{ .Values.pass }}",
+            "${FTP_PASS}",
+        ] {
+            assert!(
+                is_generic_non_secret_password(not.as_bytes()) || is_placeholder(not.as_bytes()),
+                "{not}"
+            );
+        }
+    }
 
     #[test]
     fn entropy_of_uniform_and_repeated_bytes() {
