@@ -9,12 +9,16 @@ use shipshape_syntax::dockerfile::{self, Keyword};
 
 /// Why the content of a file named like a Dockerfile is not one, if it is not.
 pub fn not_a_dockerfile(text: &str) -> Option<String> {
+    not_a_parsed_dockerfile(text, &dockerfile::parse(text))
+}
+
+/// [`not_a_dockerfile`] for a file already parsed (`df` is `dockerfile::parse(text)`).
+pub fn not_a_parsed_dockerfile(text: &str, df: &dockerfile::Dockerfile) -> Option<String> {
     if let Some(line) = template_line(text) {
         return Some(format!(
             "a template, not a Dockerfile (line {line} is a `{{{{ … }}}}` directive)"
         ));
     }
-    let df = dockerfile::parse(text);
     let first = df.instructions.first()?;
     let unknown = df
         .instructions
@@ -53,7 +57,8 @@ fn template_line(text: &str) -> Option<usize> {
 /// first.
 fn is_dockerfile(text: &str) -> bool {
     let df = dockerfile::parse(text);
-    df.instructions.iter().any(|i| i.keyword == Keyword::From) && not_a_dockerfile(text).is_none()
+    df.instructions.iter().any(|i| i.keyword == Keyword::From)
+        && not_a_parsed_dockerfile(text, &df).is_none()
 }
 
 /// Whether the content is a compose file: YAML whose first document maps `services` to a

@@ -196,9 +196,16 @@ impl Command {
     /// wrapper are skipped heuristically (words starting with `-`, and assignments after `env`).
     /// Returns a copy of `self` when there is no wrapper.
     pub fn wrapped(&self) -> Command {
+        self.unwrapped().into_owned()
+    }
+
+    /// [`Command::wrapped`] without a copy when there is nothing to take off (no wrapper and
+    /// no leading assignment), the usual case.
+    pub fn unwrapped(&self) -> std::borrow::Cow<'_, Command> {
+        use std::borrow::Cow;
         let mut start = match self.name_index() {
             Some(i) => i,
-            None => return self.clone(),
+            None => return Cow::Borrowed(self),
         };
         while let Some(w) = self.words.get(start) {
             if !WRAPPERS.contains(&w.value.as_str()) {
@@ -221,11 +228,16 @@ impl Command {
                 }
             }
         }
-        let words = self.words.get(start..).unwrap_or(&[]).to_vec();
-        Command {
-            words,
-            ..self.clone()
+        if start == 0 {
+            return Cow::Borrowed(self);
         }
+        Cow::Owned(Command {
+            words: self.words.get(start..).unwrap_or(&[]).to_vec(),
+            redirects: self.redirects.clone(),
+            span: self.span,
+            separator: self.separator,
+            in_subshell: self.in_subshell,
+        })
     }
 
     fn name_index(&self) -> Option<usize> {

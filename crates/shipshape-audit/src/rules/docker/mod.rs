@@ -128,11 +128,11 @@ impl AuditDomain for DockerfileDomain {
     }
 
     fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
-        if let Some(why) = crate::sniff::not_a_dockerfile(file.source) {
+        let ast = shipshape_syntax::dockerfile::parse(file.source);
+        if let Some(why) = crate::sniff::not_a_parsed_dockerfile(file.source, &ast) {
             sink.skip(why);
             return;
         }
-        let ast = shipshape_syntax::dockerfile::parse(file.source);
         for e in &ast.errors {
             sink.parse_error(e.span, format!("Dockerfile syntax: {}", e.message));
         }

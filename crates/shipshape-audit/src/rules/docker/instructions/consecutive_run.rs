@@ -58,7 +58,7 @@ fn flags_of(instr: &Instruction) -> Vec<(String, Option<String>)> {
 
 fn command_count(instr: &Instruction) -> usize {
     instr
-        .run_commands()
+        .run_commands_ref()
         .iter()
         .filter(|c| !c.in_subshell)
         .count()

@@ -123,8 +123,8 @@ impl DockerfileRule for MissingWorkdir {
                     continue;
                 }
                 let mut moved = false;
-                for cmd in instr.run_commands() {
-                    let cmd = cmd.wrapped();
+                for cmd in instr.run_commands_ref() {
+                    let cmd = cmd.unwrapped();
                     if cmd.name() == Some("cd") || cmd.name() == Some("pushd") {
                         moved = true;
                     }

@@ -276,11 +276,11 @@ impl DockerfileRule for BuildToolsInFinalImage {
                 if inst.keyword != Keyword::Run {
                     continue;
                 }
-                let commands = inst.run_commands();
+                let commands = inst.run_commands_ref();
                 let removed = removed_packages(&commands);
                 let auto_removal = apt_auto_removal(&commands);
-                for raw in &commands {
-                    let cmd = raw.wrapped();
+                for raw in commands {
+                    let cmd = raw.unwrapped();
                     if let Some((manager, packages)) = installed_packages(raw) {
                         if apk_virtual_group(raw).is_some_and(|g| removed.contains(&g)) {
                             continue;

@@ -53,7 +53,7 @@ pub static META: RuleMeta = RuleMeta {
 
 /// The dependency installation a command performs, as it would be written (`npm ci`).
 pub(crate) fn dependency_install(raw: &Command) -> Option<String> {
-    let cmd = raw.wrapped();
+    let cmd = raw.unwrapped();
     let name = cmd.name()?;
     let program = name.rsplit('/').next().unwrap_or(name);
     if crate::rules::docker::only_reports(&cmd) {
@@ -111,7 +111,7 @@ impl DockerfileRule for CopyAllBeforeInstall {
                     Keyword::Run => {
                         let Some(source) = copied_all else { continue };
                         if let Some(install) =
-                            inst.run_commands().iter().find_map(dependency_install)
+                            inst.run_commands_ref().iter().find_map(dependency_install)
                         {
                             out.push(Diagnostic::new(
                                 source.span,

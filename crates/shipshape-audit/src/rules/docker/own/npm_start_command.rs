@@ -48,7 +48,7 @@ pub static META: RuleMeta = RuleMeta {
 
 /// The span of `npm start` / `npm run x` in a command, if it runs a package script.
 fn package_script(cmd: &Command) -> Option<(Span, String)> {
-    let cmd = cmd.wrapped();
+    let cmd = cmd.unwrapped();
     let name = cmd.name_word()?;
     let program = name.value.rsplit('/').next().unwrap_or(&name.value);
     if !matches!(program, "npm" | "yarn" | "pnpm") {

@@ -66,7 +66,7 @@ fn literal_password(source: &str, word: &shipshape_syntax::dockerfile::Word) -> 
 /// Checks one script's commands (in source order).
 fn check_commands(source: &str, cmds: &[Command], out: &mut Vec<Diagnostic>) {
     for (i, raw) in cmds.iter().enumerate() {
-        let cmd = raw.wrapped();
+        let cmd = raw.unwrapped();
         let Some(name) = cmd.name_word() else {
             continue;
         };
@@ -135,7 +135,7 @@ impl DockerfileRule for PasswordInRun {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
-            check_commands(doc.source, &inst.run_commands(), out);
+            check_commands(doc.source, inst.run_commands_ref(), out);
         }
     }
 }

@@ -67,7 +67,7 @@ impl DockerfileRule for PasswordlessSudo {
             }
             let mut spans: Vec<Span> = Vec::new();
             if inst.keyword == Keyword::Run {
-                for cmd in inst.run_commands() {
+                for cmd in inst.run_commands_ref() {
                     for w in cmd.words.iter().filter(|w| w.value.contains(MARKER)) {
                         spans.extend(markers(w.span.text(doc.source), w.span.start));
                     }

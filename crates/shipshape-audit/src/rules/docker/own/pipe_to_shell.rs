@@ -84,7 +84,7 @@ fn substitutes_download(word: &str) -> Option<&'static str> {
 /// Checks one script's commands (already in source order).
 fn check_commands(cmds: &[Command], out: &mut Vec<Diagnostic>) {
     for (i, raw) in cmds.iter().enumerate() {
-        let cmd = raw.wrapped();
+        let cmd = raw.unwrapped();
         if is_interpreter(&cmd) {
             if let (Some(name), Some(d)) = (
                 cmd.name_word(),
@@ -114,7 +114,7 @@ fn check_commands(cmds: &[Command], out: &mut Vec<Diagnostic>) {
                 break;
             };
             let next = &rest[pos];
-            let wrapped = next.wrapped();
+            let wrapped = next.unwrapped();
             if is_interpreter(&wrapped) {
                 if let Some(name) = wrapped.name_word() {
                     out.push(Diagnostic::new(
@@ -141,7 +141,7 @@ impl DockerfileRule for PipeToShell {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
-            check_commands(&inst.run_commands(), out);
+            check_commands(inst.run_commands_ref(), out);
         }
     }
 }

@@ -132,7 +132,7 @@ impl DockerfileRule for SecretWithoutMount {
                     }
                     Keyword::Run if !declared.is_empty() && !has_secret_mount(inst) => {
                         let mut reported = BTreeSet::new();
-                        for cmd in inst.run_commands() {
+                        for cmd in inst.run_commands_ref() {
                             for word in &cmd.words {
                                 let raw = word.span.text(doc.source);
                                 for (offset, len, name) in references(raw) {

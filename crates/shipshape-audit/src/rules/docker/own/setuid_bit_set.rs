@@ -112,8 +112,8 @@ impl DockerfileRule for SetuidBitSet {
         for inst in &doc.ast.instructions {
             match inst.keyword {
                 Keyword::Run => {
-                    for raw in inst.run_commands() {
-                        let cmd = raw.wrapped();
+                    for raw in inst.run_commands_ref() {
+                        let cmd = raw.unwrapped();
                         let Some((program, word, mode)) = mode_argument(&cmd) else {
                             continue;
                         };

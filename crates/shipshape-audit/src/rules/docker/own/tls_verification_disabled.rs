@@ -295,7 +295,7 @@ fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let cmd = raw.wrapped();
+    let cmd = raw.unwrapped();
     let Some(prog) = program(&cmd) else { return };
     let mut hit = |span: Span, what: &str| {
         out.push(Diagnostic::new(
@@ -375,7 +375,7 @@ impl DockerfileRule for TlsVerificationDisabled {
                     }
                 }
                 Keyword::Run => {
-                    for cmd in inst.run_commands() {
+                    for cmd in inst.run_commands_ref() {
                         check_command(&cmd, out);
                     }
                 }

@@ -284,7 +284,7 @@ pub(crate) fn whole_context_source(inst: &Instruction) -> Option<&Word> {
 /// `apt install`, `apk add`, `yum`/`dnf`/`microdnf install`. Versions are kept in the words
 /// (`gcc=4:12.2`); use [`package_name`] to strip them.
 pub(crate) fn installed_packages(cmd: &Command) -> Option<(String, Vec<Word>)> {
-    let cmd = cmd.wrapped();
+    let cmd = cmd.unwrapped();
     let name = cmd.name()?.to_string();
     let args = cmd.args();
     let sub_is = |wanted: &[&str]| -> Option<usize> {
@@ -352,7 +352,7 @@ pub(crate) fn package_name(word: &str) -> &str {
 pub(crate) fn removed_packages(cmds: &[Command]) -> Vec<String> {
     let mut out = Vec::new();
     for cmd in cmds {
-        let cmd = cmd.wrapped();
+        let cmd = cmd.unwrapped();
         let Some(name) = cmd.name() else { continue };
         let removes = match name {
             "apt-get" | "apt" => &["purge", "remove", "autoremove"][..],
@@ -391,18 +391,18 @@ pub(crate) fn removed_packages(cmds: &[Command]) -> Vec<String> {
 pub(crate) fn apt_auto_removal(cmds: &[Command]) -> Option<(usize, Vec<String>)> {
     // `apt-mark auto …`, also as `xargs apt-mark auto` (postgres: `apt-mark showmanual |
     // xargs apt-mark auto`).
-    let wrapped: Vec<Command> = cmds
+    let wrapped: Vec<std::borrow::Cow<'_, Command>> = cmds
         .iter()
         .map(|c| {
-            let w = c.wrapped();
+            let w = c.unwrapped();
             match w.name() {
                 Some("xargs") => {
                     let at = w.words.iter().position(|x| x.value == "apt-mark");
                     match at {
-                        Some(i) => Command {
+                        Some(i) => std::borrow::Cow::Owned(Command {
                             words: w.words[i..].to_vec(),
-                            ..w
-                        },
+                            ..w.into_owned()
+                        }),
                         None => w,
                     }
                 }
@@ -443,7 +443,7 @@ pub(crate) fn apt_auto_removal(cmds: &[Command]) -> Option<(usize, Vec<String>)>
 
 /// The apk `--virtual`/`-t` group a command installs into, if any.
 pub(crate) fn apk_virtual_group(cmd: &Command) -> Option<String> {
-    let cmd = cmd.wrapped();
+    let cmd = cmd.unwrapped();
     if cmd.name() != Some("apk") {
         return None;
     }

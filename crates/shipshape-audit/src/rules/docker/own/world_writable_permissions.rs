@@ -78,7 +78,7 @@ pub(crate) fn is_world_writable(mode: &str) -> bool {
 }
 
 fn check_command(raw: &Command, all: &[Command], out: &mut Vec<Diagnostic>) {
-    let cmd = raw.wrapped();
+    let cmd = raw.unwrapped();
     let Some((program, word, mode)) = mode_argument(&cmd) else {
         return;
     };
@@ -94,8 +94,8 @@ fn check_command(raw: &Command, all: &[Command], out: &mut Vec<Diagnostic>) {
         && targets.iter().all(|t| {
             all.iter().any(|c| {
                 c.span.start > raw.span.start
-                    && c.wrapped().name() == Some("rm")
-                    && c.wrapped().operands().iter().any(|o| o.value == *t)
+                    && c.unwrapped().name() == Some("rm")
+                    && c.unwrapped().operands().iter().any(|o| o.value == *t)
             })
         });
     if is_world_writable(&mode) && !removed_later {

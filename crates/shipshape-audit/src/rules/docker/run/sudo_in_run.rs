@@ -51,7 +51,7 @@ impl DockerfileRule for SudoInRun {
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             // The commands as written: `wrapped()` would look through the very sudo we want.
-            for cmd in run.instruction.run_commands() {
+            for cmd in run.instruction.run_commands_ref() {
                 // `env sudo …` or `nohup sudo …`: every wrapper word is looked at.
                 for w in cmd.words.iter().skip(cmd.assignments().len()) {
                     let name = w.value.rsplit('/').next().unwrap_or(&w.value);
