@@ -67,22 +67,42 @@ pub struct RuleSet {
     gate_entries: Vec<GateEntry>,
     /// Rules limited to some paths and with no keyword: they run on the whole file.
     path_only: Vec<usize>,
-    /// The catalog entries, made once (each masks its rule's example with the rule itself).
+    /// The catalog entries, made with the set (each masks its rule's example with the rule
+    /// itself), so every copy carries them.
     entries: std::sync::OnceLock<Vec<shipshape_diagnostics::RuleInfo>>,
 }
 
 /// The literals whose base64 forms open the decoding of the text around them: the original-case
 /// prefix of every rule whose example secret starts with one of its keywords (`ghp_`, `AKIA`,
 /// `xoxb-`), and `-----BEGIN` for PEM.
-fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> Vec<Vec<u8>> {
+///
+/// Also each rule's example as the catalog shows it (masked by the rule itself), made in the
+/// same pass: a rule's first search builds its regex's cache, which the same thread reuses.
+fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> (Vec<Vec<u8>>, Vec<Option<String>>) {
     let mut lits: Vec<Vec<u8>> = vec![b"-----BEGIN ".to_vec()];
-    for (i, r) in rules.iter().enumerate() {
+    let per_rule = crate::par::map_indices(rules.len(), |i| {
+        (literals_of(rules, probe, i), probe.masked_example(i))
+    });
+    let mut masked = Vec::with_capacity(per_rule.len());
+    for (l, m) in per_rule {
+        lits.extend(l);
+        masked.push(m);
+    }
+    lits.sort();
+    lits.dedup();
+    (lits, masked)
+}
+
+fn literals_of(rules: &[Rule], probe: &RuleSet, i: usize) -> Vec<Vec<u8>> {
+    {
+        let r = &rules[i];
+        let mut out = Vec::new();
         let Some(example) = r.examples.first() else {
-            continue;
+            return out;
         };
         let text = example_text(example);
         let Some(m) = probe.find_rule(i, text.as_bytes()).into_iter().next() else {
-            continue;
+            return out;
         };
         let secret = &text.as_bytes()[m.secret];
         for k in &r.keywords {
@@ -90,13 +110,11 @@ fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> Vec<Vec<u8>> {
                 && secret.len() > k.len()
                 && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
             {
-                lits.push(secret[..k.len()].to_vec());
+                out.push(secret[..k.len()].to_vec());
             }
         }
+        out
     }
-    lits.sort();
-    lits.dedup();
-    lits
 }
 
 fn build_gate(patterns: &[String]) -> Result<AhoCorasick, RuleError> {
@@ -129,18 +147,18 @@ impl RuleSet {
             }
         }
         let mut patterns: Vec<String> = Vec::new();
-        let mut entries: Vec<GateEntry> = Vec::new();
+        let mut gate_entries: Vec<GateEntry> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             for k in &r.keywords {
                 match patterns.iter().position(|x| x == k) {
                     Some(p) => {
-                        if let GateEntry::Rules(list) = &mut entries[p] {
+                        if let GateEntry::Rules(list) = &mut gate_entries[p] {
                             list.push(i as u32);
                         }
                     }
                     None => {
                         patterns.push(k.clone());
-                        entries.push(GateEntry::Rules(vec![i as u32]));
+                        gate_entries.push(GateEntry::Rules(vec![i as u32]));
                     }
                 }
             }
@@ -160,7 +178,17 @@ impl RuleSet {
             path_only,
             entries: std::sync::OnceLock::new(),
         };
-        for lit in encoded_literals(&probe.rules, &probe) {
+        let (literals, masked) = encoded_literals(&probe.rules, &probe);
+        let catalog = std::sync::OnceLock::new();
+        let _ = catalog.set(
+            probe
+                .rules
+                .iter()
+                .zip(masked)
+                .map(|(r, m)| r.info(m))
+                .collect(),
+        );
+        for lit in literals {
             // A PEM header may sit anywhere in an encoded file (all three alignments); a token
             // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
             // distinctive enough: longer forms only grow the automaton.
@@ -170,13 +198,14 @@ impl RuleSet {
                 let form: String = form.chars().take(ENCODED_FORM_LEN).collect();
                 if !patterns.contains(&form) {
                     patterns.push(form);
-                    entries.push(GateEntry::Encoded);
+                    gate_entries.push(GateEntry::Encoded);
                 }
             }
         }
         Ok(RuleSet {
             gate: build_gate(&patterns)?,
-            gate_entries: entries,
+            gate_entries,
+            entries: catalog,
             ..probe
         })
     }
@@ -188,11 +217,8 @@ impl RuleSet {
         static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let set = RuleSet::new(crate::rules::builtin())
-                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
-                // Made now, so every copy carries them.
-                set.catalog_entries();
-                set
+                RuleSet::new(crate::rules::builtin())
+                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
             })
             .clone()
     }

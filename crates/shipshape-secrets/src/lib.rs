@@ -14,6 +14,7 @@ pub mod filter;
 pub mod formats;
 pub mod history;
 mod packs;
+mod par;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -354,13 +354,10 @@ pub fn builtin() -> Vec<Rule> {
         .get_or_init(|| {
             let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
                 .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
-            specs
-                .into_iter()
-                .map(|s| {
-                    Rule::compile(s, RuleOrigin::Builtin)
-                        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
-                })
-                .collect()
+            crate::par::map_indices(specs.len(), |i| {
+                Rule::compile(specs[i].clone(), RuleOrigin::Builtin)
+                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+            })
         })
         .clone()
 }

@@ -247,16 +247,24 @@ impl Command {
 
 /// `NAME=value` where NAME is a shell identifier.
 pub fn is_assignment(word: &str) -> bool {
-    match word.find('=') {
-        Some(eq) if eq > 0 => {
-            let name = &word[..eq];
-            let name = name.strip_suffix('+').unwrap_or(name);
-            !name.is_empty()
-                && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-        }
-        _ => false,
+    // Read only as far as the name goes: most words (`apt-get`, URLs) stop at their first byte
+    // or two.
+    let b = word.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|&c| c == b'_' || c.is_ascii_alphabetic())
+    {
+        return false;
     }
+    for (i, &c) in b.iter().enumerate().skip(1) {
+        match c {
+            b'=' => return true,
+            b'+' => return b.get(i + 1) == Some(&b'='),
+            c if c == b'_' || c.is_ascii_alphanumeric() => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Splits `text` into simple commands. Spans are `base + offset in text`: pass the offset of

@@ -300,3 +300,47 @@ fn crlf_and_unicode_are_handled() {
     assert_eq!(names(&cs), ["echo", "ls"]);
     assert_eq!(spans(src, &cs[1]), ["ls", "«x»"]);
 }
+
+/// The definition `is_assignment` implements, written the long way: `NAME=` or `NAME+=` where
+/// NAME is a shell identifier (letters, digits, `_`; not starting with a digit).
+fn assignment_by_definition(word: &str) -> bool {
+    let Some(eq) = word.find('=') else {
+        return false;
+    };
+    let name = &word[..eq];
+    let name = name.strip_suffix('+').unwrap_or(name);
+    !name.is_empty()
+        && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+#[test]
+fn assignments_are_recognised_by_their_name() {
+    for (word, expected) in [
+        ("A=1", true),
+        ("_x=", true),
+        ("PATH+=:/opt", true),
+        ("a1_B=x=y", true),
+        ("1A=x", false),
+        ("+=x", false),
+        ("a++=x", false),
+        ("apt-get", false),
+        ("--opt=1", false),
+        ("https://x/?a=b", false),
+        ("", false),
+        ("é=1", false),
+    ] {
+        assert_eq!(
+            shipshape_syntax::shell::is_assignment(word),
+            expected,
+            "{word}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn is_assignment_matches_its_definition(word in "[a-zA-Z0-9_+=:/é.-]{0,12}") {
+        proptest::prop_assert_eq!(shipshape_syntax::shell::is_assignment(&word), assignment_by_definition(&word));
+    }
+}
