@@ -26,6 +26,9 @@ pub struct Ctx<'a> {
     roots: Vec<String>,
     notes: Mutex<Vec<Note>>,
     ambiguities: Mutex<Vec<Ambiguity>>,
+    /// Source files with their comments blanked, by path: every detector reads the same few
+    /// hundred files, and stripping them once instead of per question is most of `init`'s time.
+    code: Mutex<std::collections::HashMap<String, Arc<str>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -35,6 +38,7 @@ impl<'a> Ctx<'a> {
             roots,
             notes: Mutex::new(Vec::new()),
             ambiguities: Mutex::new(Vec::new()),
+            code: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -234,17 +238,24 @@ impl<'a> Ctx<'a> {
         candidates
             .into_iter()
             .take(SOURCE_SCAN_BUDGET)
-            .filter_map(|f| {
-                self.inv
-                    .text_limited(f, SOURCE_SCAN_MAX_BYTES)
-                    .map(|t| (f, t))
-            })
-            // Facts come from code, never from comments (a commented-out route is no route).
-            .map(|(f, t)| match scan::without_comments(&f.path, &t) {
-                std::borrow::Cow::Borrowed(_) => (f, t),
-                std::borrow::Cow::Owned(s) => (f, Arc::from(s)),
-            })
+            .filter_map(|f| self.code_text(f).map(|t| (f, t)))
             .collect()
+    }
+
+    /// The text of a source file with its comments blanked: facts come from code, never from
+    /// comments (a commented-out route is no route). Made once per file.
+    fn code_text(&self, f: &FileEntry) -> Option<Arc<str>> {
+        let cache = || self.code.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = cache().get(f.path.as_str()) {
+            return Some(t.clone());
+        }
+        let text = self.inv.text_limited(f, SOURCE_SCAN_MAX_BYTES)?;
+        let code = match scan::without_comments(&f.path, &text) {
+            std::borrow::Cow::Borrowed(_) => text.clone(),
+            std::borrow::Cow::Owned(s) => Arc::from(s),
+        };
+        cache().insert(f.path.clone(), code.clone());
+        Some(code)
     }
 
     /// Names of environment variables the service's code reads, plus those listed in its

@@ -323,10 +323,40 @@ pub(crate) fn build_targets<'a>(
 /// above it from which every file it copies exists (a workspace root holding `go.work`, the
 /// lockfile, shared packages). Its own folder when nothing fits.
 pub(crate) fn infer_context(text: &str, dockerfile: &str, inv: &Inventory) -> String {
+    let sources = copied_sources(text);
+    let own = dir_of(dockerfile).to_string();
+    if sources.is_empty() {
+        return own;
+    }
+    infer_context_from(&sources, own, inv)
+}
+
+/// The local sources a Dockerfile's COPY and ADD instructions name (not from other stages,
+/// URLs, heredocs or variables), read once per Dockerfile text: every generator asks for the
+/// build targets, and each asks for the context.
+fn copied_sources(text: &str) -> std::sync::Arc<Vec<String>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<String, Arc<Vec<String>>>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
+    let lock = || seen.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = lock().get(text) {
+        return s.clone();
+    }
+    let sources = Arc::new(parse_copied_sources(text));
+    let mut map = lock();
+    // A long-lived process (the MCP server) sees many versions of many files: keep it small.
+    if map.len() >= 256 {
+        map.clear();
+    }
+    map.insert(text.to_string(), sources.clone());
+    sources
+}
+
+fn parse_copied_sources(text: &str) -> Vec<String> {
     use shipshape_syntax::dockerfile::Keyword;
     let ast = shipshape_syntax::dockerfile::parse(text);
-    let sources: Vec<String> = ast
-        .instructions
+    ast.instructions
         .iter()
         .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
         .flat_map(|i| {
@@ -346,11 +376,10 @@ pub(crate) fn infer_context(text: &str, dockerfile: &str, inv: &Inventory) -> St
                 && !s.contains('$')
                 && !s.starts_with('/')
         })
-        .collect();
-    let own = dir_of(dockerfile).to_string();
-    if sources.is_empty() {
-        return own;
-    }
+        .collect()
+}
+
+fn infer_context_from(sources: &[String], own: String, inv: &Inventory) -> String {
     let exists = |dir: &str, source: &str| {
         let path = join(dir, source);
         match path.find(['*', '?', '[']) {

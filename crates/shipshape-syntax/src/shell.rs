@@ -240,12 +240,14 @@ impl Command {
         })
     }
 
+    #[inline]
     fn name_index(&self) -> Option<usize> {
         self.words.iter().position(|w| !is_assignment(&w.value))
     }
 }
 
 /// `NAME=value` where NAME is a shell identifier.
+#[inline]
 pub fn is_assignment(word: &str) -> bool {
     // Read only as far as the name goes: most words (`apt-get`, URLs) stop at their first byte
     // or two.

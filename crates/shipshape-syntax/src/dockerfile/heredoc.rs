@@ -27,6 +27,10 @@ pub(super) fn markers(text: &str, from: usize, escape: char) -> Vec<Marker> {
     let Some(rest) = text.get(from..) else {
         return out;
     };
+    // Nearly every instruction has none: one substring search instead of a walk.
+    if !rest.contains("<<") {
+        return out;
+    }
     let mut quote: Option<char> = None;
     let mut prev: Option<char> = None;
     let mut word_is_digits = true;

@@ -91,53 +91,79 @@ pub(super) struct LexWord {
 /// An unterminated quote runs to the end of the text.
 pub(super) fn words(text: &str, from: usize, escape: char) -> Vec<LexWord> {
     let mut out = Vec::new();
-    let mut chars = text.get(from..).unwrap_or("").char_indices().peekable();
+    let rest = text.get(from..).unwrap_or("");
+    let bytes = rest.as_bytes();
+    // Whitespace, quotes and an ASCII escape are single bytes that never occur inside a UTF-8
+    // sequence, so words can be cut on bytes; a non-ASCII escape sends every word to the slow
+    // path.
+    let special = |b: u8| b == b'"' || b == b'\'' || (escape.is_ascii() && b == escape as u8);
+    let is_ws_byte = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c);
+    let mut pos = 0;
     loop {
-        while chars.next_if(|&(_, c)| is_ws(c)).is_some() {}
-        let Some(&(first, _)) = chars.peek() else {
-            break;
-        };
-        let start = from + first;
-        let mut end = start;
-        let mut value = String::new();
-        let mut quote: Option<char> = None;
-        while let Some(&(i, c)) = chars.peek() {
-            if quote.is_none() && is_ws(c) {
-                break;
-            }
-            chars.next();
-            end = from + i + c.len_utf8();
-            match quote {
-                Some('\'') if c == '\'' => quote = None,
-                Some('\'') => value.push(c),
-                Some(_) if c == '"' => quote = None,
-                Some(_) if c == escape => match chars.peek() {
-                    Some(&(j, n)) if n == '"' || n == '$' || n == escape => {
-                        value.push(n);
-                        chars.next();
-                        end = from + j + n.len_utf8();
-                    }
-                    _ => value.push(c),
-                },
-                Some(_) => value.push(c),
-                None if c == '"' || c == '\'' => quote = Some(c),
-                None if c == escape => match chars.peek() {
-                    Some(&(j, n)) => {
-                        value.push(n);
-                        chars.next();
-                        end = from + j + n.len_utf8();
-                    }
-                    _ => value.push(c),
-                },
-                None => value.push(c),
-            }
+        while pos < bytes.len() && is_ws_byte(bytes[pos]) {
+            pos += 1;
         }
+        if pos >= bytes.len() {
+            break;
+        }
+        let stop = bytes[pos..]
+            .iter()
+            .position(|&b| is_ws_byte(b) || special(b))
+            .map_or(bytes.len(), |i| pos + i);
+        let plain = escape.is_ascii() && (stop == bytes.len() || is_ws_byte(bytes[stop]));
+        let (end, value) = if plain {
+            // No quote and no escape: the value is the text itself (most words).
+            (stop, rest[pos..stop].to_string())
+        } else {
+            quoted_word(rest, pos, escape)
+        };
         out.push(LexWord {
-            range: start..end,
+            range: from + pos..from + end,
             value,
         });
+        pos = end;
     }
     out
+}
+
+/// One word at `pos` of `text` that holds quotes or escapes: its end and its value.
+fn quoted_word(text: &str, pos: usize, escape: char) -> (usize, String) {
+    let mut chars = text[pos..].char_indices().peekable();
+    let mut end = pos;
+    let mut value = String::new();
+    let mut quote: Option<char> = None;
+    while let Some(&(i, c)) = chars.peek() {
+        if quote.is_none() && is_ws(c) {
+            break;
+        }
+        chars.next();
+        end = pos + i + c.len_utf8();
+        match quote {
+            Some('\'') if c == '\'' => quote = None,
+            Some('\'') => value.push(c),
+            Some(_) if c == '"' => quote = None,
+            Some(_) if c == escape => match chars.peek() {
+                Some(&(j, n)) if n == '"' || n == '$' || n == escape => {
+                    value.push(n);
+                    chars.next();
+                    end = pos + j + n.len_utf8();
+                }
+                _ => value.push(c),
+            },
+            Some(_) => value.push(c),
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == escape => match chars.peek() {
+                Some(&(j, n)) => {
+                    value.push(n);
+                    chars.next();
+                    end = pos + j + n.len_utf8();
+                }
+                _ => value.push(c),
+            },
+            None => value.push(c),
+        }
+    }
+    (end, value)
 }
 
 /// Parses `text[from..]` as a JSON array of strings followed only by whitespace, as Docker's

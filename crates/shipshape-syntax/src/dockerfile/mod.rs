@@ -529,18 +529,23 @@ impl ShellForm {
         let Some(last) = self.segments.last() else {
             return self.span.start;
         };
-        for seg in &self.segments {
+        // The first segment that holds the offset or starts at or after it. Segments come in
+        // order, so that test is false, then true: a binary search finds it (a long RUN has a
+        // segment per line and hundreds of words to map).
+        let found = |seg: &Segment| {
             let seg_end = seg.logical + seg.len;
             let inside = if is_end {
                 logical > seg.logical && logical <= seg_end
             } else {
                 logical >= seg.logical && logical < seg_end
             };
-            if inside || (logical <= seg.logical) {
-                return seg.source + logical.saturating_sub(seg.logical);
-            }
+            inside || (logical <= seg.logical)
+        };
+        let at = self.segments.partition_point(|seg| !found(seg));
+        match self.segments.get(at) {
+            Some(seg) => seg.source + logical.saturating_sub(seg.logical),
+            None => last.source + last.len,
         }
-        last.source + last.len
     }
 }
 
