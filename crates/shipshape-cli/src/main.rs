@@ -520,11 +520,15 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
                 return write_baseline(p, &outcome.report);
             }
             render_findings(&mut out, args.format, &outcome.report, &outcome.catalog)?;
-            if outcome.fails() {
+            let code = if outcome.fails() {
                 ExitCode::from(EXIT_FAILED)
             } else {
                 ExitCode::SUCCESS
-            }
+            };
+            // The process ends now: handing the findings' memory back one allocation at a
+            // time would only delay the exit (a large report is hundreds of thousands).
+            std::mem::forget(outcome);
+            code
         }
         Command::Rules(args) => {
             let catalog = catalog_for(args.repository.as_deref())?;

@@ -69,7 +69,10 @@ impl Report {
             // Sort positions, then move each finding once: sorting the findings themselves
             // would take scratch space for half of them (a large report is hundreds of MiB).
             let mut order: Vec<usize> = (0..findings.len()).collect();
-            order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
+            // Stable, on every core (string comparisons of hundreds of thousands of paths).
+            rayon::slice::ParallelSliceMut::par_sort_by(order.as_mut_slice(), |&a, &b| {
+                findings[a].sort_key().cmp(&findings[b].sort_key())
+            });
             permute(findings, order);
         }
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -126,12 +129,22 @@ impl Report {
         if prefix.is_empty() || prefix == "." {
             return;
         }
-        for f in &mut self.findings {
-            f.location.path = format!("{prefix}/{}", f.location.path);
-            if let Some(p) = &mut f.provenance {
-                p.path = format!("{prefix}/{}", p.path);
-            }
-        }
+        let under = |path: &mut String| {
+            let mut s = String::with_capacity(prefix.len() + 1 + path.len());
+            s.push_str(prefix);
+            s.push('/');
+            s.push_str(path);
+            *path = s;
+        };
+        rayon::iter::ParallelIterator::for_each(
+            rayon::iter::IntoParallelRefMutIterator::par_iter_mut(&mut self.findings),
+            |f| {
+                under(&mut f.location.path);
+                if let Some(p) = &mut f.provenance {
+                    under(&mut p.path);
+                }
+            },
+        );
         for s in &mut self.skipped {
             s.path = format!("{prefix}/{}", s.path);
         }

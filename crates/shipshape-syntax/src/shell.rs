@@ -246,6 +246,17 @@ impl Command {
     }
 }
 
+/// The last `/`-separated part of a path: `/usr/bin/apt-get` → `apt-get`. A byte loop: rules
+/// ask this of every command name, and the general reverse string search costs more than
+/// the names are long.
+#[inline]
+pub fn base_name(path: &str) -> &str {
+    match path.as_bytes().iter().rposition(|&b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
+}
+
 /// `NAME=value` where NAME is a shell identifier.
 #[inline]
 pub fn is_assignment(word: &str) -> bool {
@@ -368,7 +379,7 @@ fn is_meta(b: u8) -> bool {
     )
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
     fn peek(&self, n: usize) -> Option<u8> {
         let i = self.pos.checked_add(n)?;
         if i < self.end {
@@ -383,6 +394,20 @@ impl Lexer<'_> {
     }
 
     /// The character at `pos` (the lexer only ever stops on character boundaries).
+    /// Advances past the bytes before the first one `stop` accepts (at least one byte, the
+    /// whole character at the position) and returns them.
+    fn run_until(&mut self, stop: impl Fn(u8) -> bool) -> &'a str {
+        let from = self.pos;
+        let first = self.char_at().map_or(1, char::len_utf8);
+        let rest = self.bytes.get(from + first..self.end).unwrap_or(&[]);
+        let end = rest
+            .iter()
+            .position(|&b| stop(b))
+            .map_or(self.end, |i| from + first + i);
+        self.pos = end;
+        self.src.get(from..self.pos).unwrap_or("")
+    }
+
     fn char_at(&self) -> Option<char> {
         self.src.get(self.pos..self.end)?.chars().next()
     }
@@ -909,12 +934,12 @@ impl Lexer<'_> {
                 b'$' => self.dollar(depth, &mut value),
                 b'`' => self.backtick(depth, &mut value),
                 _ => {
-                    if let Some(c) = self.char_at() {
-                        value.push(c);
-                        self.pos += c.len_utf8();
-                    } else {
-                        self.pos += 1;
-                    }
+                    // A run of plain bytes at once; it ends on an ASCII byte (or the end), so
+                    // on a character boundary.
+                    let run = self.run_until(|b| {
+                        is_meta(b) || matches!(b, b'\\' | b'\'' | b'"' | b'$' | b'`')
+                    });
+                    value.push_str(run);
                 }
             }
         }
@@ -951,12 +976,8 @@ impl Lexer<'_> {
                 b'$' => self.dollar(depth, value),
                 b'`' => self.backtick(depth, value),
                 _ => {
-                    if let Some(c) = self.char_at() {
-                        value.push(c);
-                        self.pos += c.len_utf8();
-                    } else {
-                        self.pos += 1;
-                    }
+                    let run = self.run_until(|b| matches!(b, b'"' | b'\\' | b'$' | b'`'));
+                    value.push_str(run);
                 }
             }
         }

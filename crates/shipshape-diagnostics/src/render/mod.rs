@@ -19,8 +19,8 @@ pub use human::{explain, human, rules_table, write_human};
 pub use junit::{junit, write_junit};
 pub use sarif::{sarif, write_sarif, SarifOptions};
 
-use std::cell::OnceCell;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use serde::ser::{Serialize, Serializer};
 use shipshape_core::{Severity, Skipped};
@@ -47,7 +47,7 @@ pub const TOOL: JsonTool = JsonTool {
 /// documentation link, its peers' IDs — worked out once per rule, not once per finding.
 pub(crate) struct RuleTexts<'c> {
     catalog: &'c Catalog,
-    cells: Vec<OnceCell<RuleText<'c>>>,
+    cells: Vec<OnceLock<RuleText<'c>>>,
 }
 
 pub(crate) struct RuleText<'c> {
@@ -61,7 +61,7 @@ impl<'c> RuleTexts<'c> {
     pub(crate) fn new(catalog: &'c Catalog) -> RuleTexts<'c> {
         RuleTexts {
             catalog,
-            cells: (0..catalog.len()).map(|_| OnceCell::new()).collect(),
+            cells: (0..catalog.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -180,10 +180,75 @@ pub fn json(report: &Report, catalog: &Catalog) -> String {
     to_string(|out| write_json(out, report, catalog))
 }
 
-/// The versioned JSON report, written to `out` finding by finding.
+/// The versioned JSON report, written to `out`. The findings, nearly all of a large report, are
+/// rendered on every core a window at a time (memory stays bounded) and written in order; the
+/// bytes are those of serialising the whole document at once (tested).
 pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io::Result<()> {
+    use rayon::prelude::*;
+    /// Findings rendered before their bytes are written: a few MiB.
+    const WINDOW: usize = 4096;
+    const CHUNK: usize = 128;
     let texts = RuleTexts::new(catalog);
-    let doc = JsonReport {
+    // The document with no findings, then the findings spliced in where its empty array is.
+    let mut head = Vec::new();
+    serde_json::to_writer_pretty(&mut head, &json_document(report, &texts, &[]))
+        .map_err(io::Error::from)?;
+    head.push(b'\n');
+    const EMPTY: &[u8] = b"\n  \"findings\": []";
+    // The fields before `findings` hold no text from the repository, so the first match is it.
+    let at = match memchr::memmem::find(&head, EMPTY) {
+        Some(at) if !report.findings.is_empty() => at,
+        _ => {
+            // No findings: the document as it is.
+            let doc = json_document(report, &texts, &report.findings);
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            return out.write_all(b"\n");
+        }
+    };
+    let open = at + EMPTY.len() - 1;
+    out.write_all(&head[..open])?;
+    for (w, window) in report.findings.chunks(WINDOW).enumerate() {
+        let parts: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut buf = Vec::with_capacity(chunk.len() * 1024);
+                let mut one = Vec::with_capacity(1024);
+                for (i, f) in chunk.iter().enumerate() {
+                    let first = w == 0 && c == 0 && i == 0;
+                    if !first {
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(b"\n    ");
+                    one.clear();
+                    let finding = JsonFinding::new(f, texts.get(&f.rule_id));
+                    serde_json::to_writer_pretty(&mut one, &finding).map_err(io::Error::from)?;
+                    // One level deeper than on its own: four more spaces after every line
+                    // break (a line break inside a string is written `\n`, never raw).
+                    for line in one.split_inclusive(|&b| b == b'\n') {
+                        buf.extend_from_slice(line);
+                        if line.ends_with(b"\n") {
+                            buf.extend_from_slice(b"    ");
+                        }
+                    }
+                }
+                Ok(buf)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    out.write_all(b"\n  ]")?;
+    out.write_all(&head[open + 1..])
+}
+
+fn json_document<'a>(
+    report: &'a Report,
+    texts: &'a RuleTexts<'a>,
+    findings: &'a [Finding],
+) -> JsonReport<'a> {
+    JsonReport {
         schema_version: JSON_SCHEMA_VERSION,
         tool: TOOL,
         summary: JsonSummary {
@@ -197,16 +262,11 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
             baselined: report.baselined,
             skipped: report.skipped.len(),
         },
-        findings: JsonFindings {
-            findings: &report.findings,
-            texts: &texts,
-        },
+        findings: JsonFindings { findings, texts },
         skipped: &report.skipped,
         notes: &report.notes,
         history: report.history.as_ref(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    }
 }
 
 /// One catalog entry as `rules --format json` lists it.
@@ -246,4 +306,85 @@ pub fn rules_json(catalog: &Catalog) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&list).expect("rules serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::{RuleDocs, RuleOrigin};
+    use shipshape_core::text::Position;
+    use std::borrow::Cow;
+
+    fn finding(i: usize) -> Finding {
+        let at = Position {
+            line: i as u32 + 1,
+            column: 3,
+        };
+        Finding {
+            rule_id: if i % 3 == 0 {
+                "SS-DOCKER-004"
+            } else {
+                "SS-OTHER-999"
+            }
+            .into(),
+            slug: "no-latest-tag".into(),
+            severity: Severity::Warning,
+            // Line breaks, quotes, backslashes and non-ASCII text inside strings.
+            message: format!("finding {i}: \"quoted\"\nsecond line \\ é ✓"),
+            location: Location {
+                path: format!("dir {}/Dockerfile", i % 7),
+                start: at,
+                end: at,
+            },
+            snippet: "RUN a \\\n  && b".into(),
+            fingerprint: format!("{i:016x}"),
+            provenance: None,
+            secret_spans: Vec::new(),
+            underline: None,
+            secret_identity: None,
+        }
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::new(vec![RuleInfo {
+            id: Cow::Borrowed("SS-DOCKER-004"),
+            slug: Cow::Borrowed("no-latest-tag"),
+            domain: Domain::Dockerfile,
+            severity: Severity::Warning,
+            title: Cow::Borrowed("t"),
+            docs: RuleDocs::default(),
+            equivalents: vec![Cow::Borrowed("hadolint:DL3007")],
+            origin: RuleOrigin::Builtin,
+        }])
+        .unwrap()
+    }
+
+    /// The whole document serialised in one go: what `write_json` must write byte for byte.
+    fn at_once(report: &Report, catalog: &Catalog) -> String {
+        let texts = RuleTexts::new(catalog);
+        let mut s =
+            serde_json::to_string_pretty(&json_document(report, &texts, &report.findings)).unwrap();
+        s.push('\n');
+        s
+    }
+
+    #[test]
+    fn findings_rendered_in_parallel_windows_are_the_document_serialised_at_once() {
+        let catalog = catalog();
+        // None, one, and enough to cross chunk and window boundaries.
+        for n in [0, 1, 2, 129, 4097, 9000] {
+            let report = Report {
+                findings: (0..n).map(finding).collect(),
+                files_audited: 3,
+                rules_run: 2,
+                notes: vec!["a note with \"findings\": [] inside".into()],
+                ..Report::default()
+            };
+            assert_eq!(
+                json(&report, &catalog),
+                at_once(&report, &catalog),
+                "{n} findings"
+            );
+        }
+    }
 }

@@ -45,7 +45,7 @@ const SOCKET_DIRS: &[&str] = &["/var/run", "/run", "/var/run/docker", "/run/dock
 /// Why a host path gives access to the container runtime, if it does.
 pub(crate) fn runtime_socket(host_path: &str) -> Option<&'static str> {
     let path = normalize_host_path(host_path);
-    let file = path.rsplit('/').next().unwrap_or(&path);
+    let file = shipshape_syntax::shell::base_name(&path);
     if SOCKETS.contains(&file) {
         return Some("the container runtime socket");
     }

@@ -178,7 +178,7 @@ pub(crate) fn privilege_drop(doc: &DockerfileDoc) -> Option<String> {
             }
             for cmd in instr.run_commands_wrapped() {
                 let mentions = cmd.words.iter().any(|w| {
-                    let v = w.value.rsplit('/').next().unwrap_or(&w.value);
+                    let v = shipshape_syntax::shell::base_name(&w.value);
                     v == "gosu" || v == "su-exec" || v == "s6-setuidgid" || v.starts_with("gosu-")
                 });
                 if mentions {

@@ -75,7 +75,7 @@ fn starts_server(instr: &Instruction) -> Option<String> {
         None => instr.words().iter().map(|w| w.value.clone()).collect(),
     };
     words.into_iter().find_map(|w| {
-        let program = w.rsplit('/').next().unwrap_or(&w).to_string();
+        let program = shipshape_syntax::shell::base_name(&w).to_string();
         SERVERS.contains(&program.as_str()).then_some(program)
     })
 }

@@ -56,7 +56,7 @@ fn uses_cwd(cmd: &Command) -> bool {
     if crate::rules::docker::only_reports(cmd) {
         return false;
     }
-    let program = name.rsplit('/').next().unwrap_or(name);
+    let program = shipshape_syntax::shell::base_name(name);
     let sub = cmd
         .operands()
         .first()

@@ -126,7 +126,7 @@ fn installs_dev_dependencies(
     node_env_production: bool,
 ) -> Option<shipshape_syntax::Span> {
     let name = cmd.name_word()?;
-    let program = name.value.rsplit('/').next().unwrap_or(&name.value);
+    let program = shipshape_syntax::shell::base_name(&name.value);
     if crate::rules::docker::only_reports(cmd) {
         return None;
     }
@@ -184,7 +184,7 @@ fn is_dev_requirement(text: &str) -> bool {
 /// offending word.
 fn pip_dev_install(cmd: &Command) -> Option<&shipshape_syntax::dockerfile::Word> {
     let name = cmd.name()?;
-    let program = name.rsplit('/').next().unwrap_or(name);
+    let program = shipshape_syntax::shell::base_name(name);
     let is_pip = program.starts_with("pip")
         || (program.starts_with("python")
             && cmd
@@ -205,7 +205,7 @@ fn pip_dev_install(cmd: &Command) -> Option<&shipshape_syntax::dockerfile::Word>
                 .map(|f| (w, f))
         };
         if let Some((word, file)) = file {
-            let base = file.rsplit('/').next().unwrap_or(file);
+            let base = shipshape_syntax::shell::base_name(file);
             if is_dev_requirement(base) {
                 return Some(word);
             }
@@ -244,7 +244,7 @@ const DEVELOPMENT: &[&str] = &[
 ];
 
 fn is_development_image(path: &str, last: Option<&Stage>) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let file = shipshape_syntax::shell::base_name(path).to_ascii_lowercase();
     let stage = last
         .and_then(|s| s.alias.as_deref())
         .unwrap_or("")

@@ -55,7 +55,7 @@ pub static META: RuleMeta = RuleMeta {
 pub(crate) fn dependency_install(raw: &Command) -> Option<String> {
     let cmd = raw.unwrapped();
     let name = cmd.name()?;
-    let program = name.rsplit('/').next().unwrap_or(name);
+    let program = shipshape_syntax::shell::base_name(name);
     if crate::rules::docker::only_reports(&cmd) {
         return None;
     }

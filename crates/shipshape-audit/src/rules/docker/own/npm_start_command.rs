@@ -50,7 +50,7 @@ pub static META: RuleMeta = RuleMeta {
 fn package_script(cmd: &Command) -> Option<(Span, String)> {
     let cmd = cmd.unwrapped();
     let name = cmd.name_word()?;
-    let program = name.value.rsplit('/').next().unwrap_or(&name.value);
+    let program = shipshape_syntax::shell::base_name(&name.value);
     if !matches!(program, "npm" | "yarn" | "pnpm") {
         return None;
     }

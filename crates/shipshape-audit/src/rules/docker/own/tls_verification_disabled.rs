@@ -202,7 +202,7 @@ const OPTIONS: &[(&[&str], &str, &str)] = &[
 ];
 
 fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| n.rsplit('/').next().unwrap_or(n))
+    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
 }
 
 fn is_pip(cmd: &Command) -> bool {

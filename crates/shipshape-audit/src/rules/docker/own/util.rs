@@ -483,7 +483,7 @@ pub(crate) fn flag_word<'a>(cmd: &'a Command, short: char, long: &str) -> Option
 /// `mkdir` and `install`. Returns the program name, the word holding the mode, and the mode.
 pub(crate) fn mode_argument(cmd: &Command) -> Option<(String, &Word, String)> {
     let name = cmd.name()?;
-    let program = name.rsplit('/').next().unwrap_or(name).to_string();
+    let program = shipshape_syntax::shell::base_name(name).to_string();
     let word = match program.as_str() {
         // The mode is the first operand; symbolic modes that start with `-` only remove bits.
         "chmod" => cmd.args().iter().find(|w| !w.value.starts_with('-'))?,

@@ -54,7 +54,7 @@ impl DockerfileRule for SudoInRun {
             for cmd in run.instruction.run_commands_ref() {
                 // `env sudo …` or `nohup sudo …`: every wrapper word is looked at.
                 for w in cmd.words.iter().skip(cmd.assignments().len()) {
-                    let name = w.value.rsplit('/').next().unwrap_or(&w.value);
+                    let name = shipshape_syntax::shell::base_name(&w.value);
                     if name == "sudo" || name == "doas" {
                         out.push(Diagnostic::new(
                             w.span,

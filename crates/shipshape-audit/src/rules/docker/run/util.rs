@@ -89,7 +89,7 @@ pub(crate) fn runs<'a>(doc: &DockerfileDoc<'a>) -> Vec<Run<'a>> {
 
 /// The program name without its directory: `/usr/bin/apt-get` → `apt-get`.
 pub(crate) fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| n.rsplit('/').next().unwrap_or(n))
+    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
 }
 
 /// Whether the command runs one of `names` (compared without directory).
