@@ -144,6 +144,32 @@ fn history_reports_a_deleted_secret_with_its_commit() {
 }
 
 #[test]
+fn a_symbolic_reference_to_a_removed_remote_is_skipped_not_an_error() {
+    // `git remote remove origin` leaves refs/remotes/origin/HEAD pointing at a branch that is
+    // gone (a real clone did, in the secrets benchmark): git skips such a reference with a
+    // warning; the history scan does too, and still reads every commit.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "leak"]);
+    git(
+        dir.path(),
+        &[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+        ],
+    );
+    let (code, out, err) = shipshape(dir.path(), &["secrets", "--history", "--format", "json"]);
+    assert_eq!(code, 1, "findings, not a failure: {err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["history"]["commits"], 1);
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("refs/remotes/origin/HEAD"), "{notes}");
+}
+
+#[test]
 fn sarif_names_every_secret_rule_it_reports() {
     let dir = tempfile::tempdir().unwrap();
     write_tree(dir.path());

@@ -133,7 +133,11 @@ struct Tips {
     others: Vec<(String, ObjectId, ObjectId, gix::objs::Kind)>,
 }
 
-fn collect_tips(repo: &gix::Repository, errors: &mut Vec<String>) -> Tips {
+fn collect_tips(
+    repo: &gix::Repository,
+    errors: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Tips {
     let mut tips = Tips {
         commits: Vec::new(),
         others: Vec::new(),
@@ -162,6 +166,18 @@ fn collect_tips(repo: &gix::Repository, errors: &mut Vec<String>) -> Tips {
         };
         let name = r.name().as_bstr().to_string();
         let named = r.target().try_id().map(|id| id.to_owned());
+        // A symbolic reference to a reference that is gone (`origin/HEAD` after the remote
+        // was removed) names no object: nothing is left unread, so git skips it with a
+        // warning, and so does the scan.
+        if let Some(target) = r.target().try_name().map(|n| n.to_owned()) {
+            if matches!(repo.try_find_reference(target.as_ref()), Ok(None)) {
+                notes.push(format!(
+                    "reference {name} points to {}, which does not exist: skipped, as git does",
+                    target.as_bstr()
+                ));
+                continue;
+            }
+        }
         let peeled = match r.peel_to_id() {
             Ok(id) => id.detach(),
             Err(e) => {
@@ -422,7 +438,7 @@ pub fn scan_history(
              repository and was not scanned — run `git fetch --unshallow` to scan all of it"
         ));
     }
-    let tips = collect_tips(&repo, &mut out.errors);
+    let tips = collect_tips(&repo, &mut out.errors, &mut out.notes);
 
     let mut hidden: Vec<ObjectId> = Vec::new();
     let mut known_trees: HashSet<ObjectId> = HashSet::new();
