@@ -136,11 +136,25 @@ const MIN_WRAPPED_LINE: usize = 60;
 /// The base64 run around `at` in `hay`, decoded. Runs shorter than `min_len` characters, or
 /// that do not decode, give `None`. Wrapped runs (lines of 60 or more characters) are followed
 /// across line breaks.
-pub fn run_around(hay: &[u8], at: usize, min_len: usize, max_len: usize) -> Option<EncodedRun> {
+pub fn run_around(
+    hay: &[u8],
+    at: usize,
+    floor: usize,
+    min_len: usize,
+    max_len: usize,
+) -> Option<EncodedRun> {
     let is_b64 = |c: u8| sextet(c).is_some();
     let mut start = at.min(hay.len());
-    while start > 0 && is_b64(hay[start - 1]) && at - start < max_len {
+    let limit = at.saturating_sub(max_len).max(floor).min(start);
+    while start > limit && is_b64(hay[start - 1]) {
         start -= 1;
+    }
+    if start > 0 && start == limit && is_b64(hay[start - 1]) {
+        // The run goes on further back than is read (a long embedded file, or text already
+        // decoded): decode from the match itself, where an encoded token starts. Reading back
+        // to the limit instead would end the window before the token, and do it again for
+        // every match of a long run.
+        start = at.min(hay.len());
     }
     let mut end = at;
     let mut line_len = at - start;
@@ -261,7 +275,7 @@ mod tests {
         let enc = encode(b"TOKEN=abcdef");
         let hay = format!("key: {enc}\n");
         let at = hay.find(&enc).unwrap();
-        let run = run_around(hay.as_bytes(), at + 3, 8, 4096).unwrap();
+        let run = run_around(hay.as_bytes(), at + 3, 0, 8, 4096).unwrap();
         assert_eq!(run.span, at..at + enc.len());
         assert_eq!(run.decoded, b"TOKEN=abcdef");
         // "abcdef" is decoded bytes 6..12: characters 8..16 of the encoding.
@@ -270,10 +284,28 @@ mod tests {
     }
 
     #[test]
+    fn in_a_run_longer_than_the_window_the_match_starts_the_decoding() {
+        // 300 KiB of base64 before the match: reading back is cut at the window, and the
+        // window starts at the match, where the encoded token is, not before it.
+        let filler = encode(&vec![0u8; 225 * 1024]);
+        let token = encode(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        let hay = format!("{filler}{token}");
+        let at = filler.len();
+        let run = run_around(hay.as_bytes(), at, 0, 8, 64 * 1024).unwrap();
+        assert_eq!(run.span.start, at);
+        assert!(run
+            .decoded
+            .starts_with(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"));
+        // Nor does it read back past text already decoded (`floor`).
+        let run = run_around(hay.as_bytes(), at, at - 16, 8, 1 << 20).unwrap();
+        assert_eq!(run.span.start, at);
+    }
+
+    #[test]
     fn wrapped_runs_are_followed_across_lines() {
         let enc = encode(&[7u8; 120]);
         let wrapped = format!("{}\n{}\n", &enc[..76], &enc[76..]);
-        let run = run_around(wrapped.as_bytes(), 0, 8, 1 << 16).unwrap();
+        let run = run_around(wrapped.as_bytes(), 0, 0, 8, 1 << 16).unwrap();
         assert_eq!(run.decoded, vec![7u8; 120]);
     }
 }

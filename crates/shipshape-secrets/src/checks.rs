@@ -450,6 +450,11 @@ fn secret_assignment(m: &CheckInput<'_>) -> bool {
             return false;
         }
     }
+    // Minified code: an assignment on a line this long is code, not configuration. (First: the
+    // line text is cut at this length, see `line_before`.)
+    if m.before.len() > MINIFIED_LINE {
+        return false;
+    }
     // `label("Password:"), x.render("…")`: when the quote before a quoted value closes a string
     // rather than opening one, the "value" is code between two strings.
     if let Some(&q @ (b'"' | b'\'' | b'`')) = m.before_secret.last() {
@@ -468,10 +473,6 @@ fn secret_assignment(m: &CheckInput<'_>) -> bool {
         if count % 2 == 1 {
             return false;
         }
-    }
-    // Minified code: an assignment on a line this long is code, not configuration.
-    if m.before.len() > MINIFIED_LINE {
-        return false;
     }
     if in_badge_url(m.before) {
         return false;
@@ -535,8 +536,11 @@ fn kubernetes_secret_value(m: &CheckInput<'_>) -> bool {
     m.secret.len() >= 6 && !filter::is_generic_non_secret(m.secret)
 }
 
-/// Byte range helper used by the engine.
+/// The text of the line before `at`, or its last `MINIFIED_LINE + 1` bytes when the line is
+/// longer: such a line is minified code (see `secret_assignment`), and looking further back for
+/// every match on it made scanning a minified file quadratic.
 pub(crate) fn line_before(hay: &[u8], at: usize) -> Range<usize> {
-    let start = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |i| i + 1);
+    let from = at.saturating_sub(MINIFIED_LINE + 1);
+    let start = memchr::memrchr(b'\n', &hay[from..at]).map_or(from, |i| from + i + 1);
     start..at
 }

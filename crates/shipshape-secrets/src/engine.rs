@@ -331,7 +331,8 @@ impl RuleSet {
             if pos < done_to {
                 continue;
             }
-            let Some(run) = base64::run_around(hay, pos, MIN_ENCODED_RUN, MAX_ENCODED_RUN) else {
+            let Some(run) = base64::run_around(hay, pos, done_to, MIN_ENCODED_RUN, MAX_ENCODED_RUN)
+            else {
                 continue;
             };
             done_to = run.span.end;
@@ -502,12 +503,18 @@ fn accepts(
 ) -> bool {
     let value = decoded.unwrap_or(&hay[secret.clone()]);
     if let Some(check) = r.check {
+        let before = line_before(hay, whole.start);
+        // The secret usually sits on the match's first line: then its line starts there too.
+        let before_secret = match hay.get(whole.start..secret.start) {
+            Some(between) if !between.contains(&b'\n') => before.start..secret.start,
+            _ => line_before(hay, secret.start),
+        };
         let input = CheckInput {
             whole: &hay[whole.clone()],
             secret: value,
             name: name.map(|n| &hay[n.clone()]),
-            before: &hay[line_before(hay, whole.start)],
-            before_secret: &hay[line_before(hay, secret.start)],
+            before: &hay[before],
+            before_secret: &hay[before_secret],
         };
         if !check.accepts(&input) {
             return false;

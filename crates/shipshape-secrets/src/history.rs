@@ -133,11 +133,7 @@ struct Tips {
     others: Vec<(String, ObjectId, ObjectId, gix::objs::Kind)>,
 }
 
-fn collect_tips(
-    repo: &gix::Repository,
-    errors: &mut Vec<String>,
-    notes: &mut Vec<String>,
-) -> Tips {
+fn collect_tips(repo: &gix::Repository, errors: &mut Vec<String>, notes: &mut Vec<String>) -> Tips {
     let mut tips = Tips {
         commits: Vec::new(),
         others: Vec::new(),

@@ -4,9 +4,10 @@
 //! (gix-pack's `traverse_with_index`) inflates every entry once and hands each decoded object
 //! over as it is made.
 //!
-//! Commits and trees are kept raw (they are small and the history walk needs them all); blobs
-//! are scanned on the spot with the rules that need no path, and only the few that hold a match
-//! are kept, to be scanned again at their path once the history walk has given them one.
+//! Commits and trees are kept raw (they are small and the history walk needs them all); text
+//! blobs are scanned as they are decoded, on scanner threads fed through a bounded queue, with
+//! the rules that need no path, and only the few that hold a match are kept, to be scanned again
+//! at their path once the history walk has given them one.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -92,34 +93,65 @@ pub(crate) fn read_packs(
             .total
             .fetch_add(u64::from(bundle.index.num_objects()), Ordering::Relaxed);
         let (tx, rx) = mpsc::channel::<Decoded>();
+        // Text blobs are scanned on threads of their own: the traversal hands out work by delta
+        // tree, and a pack whose history is one long chain would otherwise be scanned on one
+        // core. The queue is bounded, so a slow scan holds the decoding back instead of piling
+        // up copies of blobs.
+        let (work, queue) = mpsc::sync_channel::<(ObjectId, Vec<u8>)>(64);
+        let queue = std::sync::Mutex::new(queue);
         let max = scanner.max_file_size;
-        let processor = move |kind: gix::objs::Kind,
-                              data: &[u8],
-                              entry: &pack::index::Entry,
-                              _: &dyn gix::progress::Progress|
-              -> gix::Result {
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            let item = match kind {
-                gix::objs::Kind::Commit => Decoded::Commit(entry.oid, data.into()),
-                gix::objs::Kind::Tree => Decoded::Tree(entry.oid, data.into()),
-                gix::objs::Kind::Blob => Decoded::Blob(entry.oid, seen(scanner, max, data)),
-                gix::objs::Kind::Tag => return Ok(()),
+        let result = std::thread::scope(|s| {
+            let scanners = std::thread::available_parallelism().map_or(1, |n| n.get());
+            for _ in 0..scanners {
+                let tx = tx.clone();
+                let queue = &queue;
+                s.spawn(move || loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((id, content)) = next else {
+                        break;
+                    };
+                    let _ = tx.send(Decoded::Blob(id, scanned(scanner, content)));
+                });
+            }
+            let tx = tx.clone();
+            let processor = move |kind: gix::objs::Kind,
+                                  data: &[u8],
+                                  entry: &pack::index::Entry,
+                                  _: &dyn gix::progress::Progress|
+                  -> gix::Result {
+                progress.done.fetch_add(1, Ordering::Relaxed);
+                let item = match kind {
+                    gix::objs::Kind::Commit => Decoded::Commit(entry.oid, data.into()),
+                    gix::objs::Kind::Tree => Decoded::Tree(entry.oid, data.into()),
+                    gix::objs::Kind::Blob => match seen(max, data) {
+                        Some(seen) => Decoded::Blob(entry.oid, seen),
+                        None => {
+                            // The scanners live until the traversal returns.
+                            let _ = work.send((entry.oid, data.to_vec()));
+                            return Ok(());
+                        }
+                    },
+                    gix::objs::Kind::Tag => return Ok(()),
+                };
+                // The receiver lives until the traversal returns.
+                let _ = tx.send(item);
+                Ok(())
             };
-            // The receiver lives until the traversal returns.
-            let _ = tx.send(item);
-            Ok(())
-        };
-        let result = bundle.index.traverse_with_index(
-            &bundle.pack,
-            processor,
-            &mut gix::progress::Discard,
-            progress.cancel_flag(),
-            pack::index::traverse::with_index::Options {
-                check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
-                thread_limit: None,
-                alloc_limit_bytes: Some(alloc_limit(scanner)),
-            },
-        );
+            // The processor (and with it the queue's sender) is dropped when the traversal
+            // returns, which lets the scanners finish the queue and stop.
+            bundle.index.traverse_with_index(
+                &bundle.pack,
+                processor,
+                &mut gix::progress::Discard,
+                progress.cancel_flag(),
+                pack::index::traverse::with_index::Options {
+                    check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
+                    thread_limit: None,
+                    alloc_limit_bytes: Some(alloc_limit(scanner)),
+                },
+            )
+        });
+        drop(tx);
         // A cancelled traversal is not a broken pack.
         match result {
             Err(e) if !progress.is_cancelled() => {
@@ -144,19 +176,22 @@ pub(crate) fn read_packs(
     out
 }
 
-fn seen(scanner: &Scanner, max: u64, data: &[u8]) -> BlobSeen {
+/// What a blob is without scanning it (too large, binary), or `None` for text to scan.
+fn seen(max: u64, data: &[u8]) -> Option<BlobSeen> {
     let size = data.len() as u64;
     if size > max {
-        return BlobSeen::TooLarge { size };
+        return Some(BlobSeen::TooLarge { size });
     }
-    if is_binary(data) {
-        return BlobSeen::Binary;
-    }
-    if scanner.rules().find(data).is_empty() {
-        BlobSeen::Clean { size }
-    } else {
-        BlobSeen::Matched {
-            content: data.to_vec(),
+    is_binary(data).then_some(BlobSeen::Binary)
+}
+
+/// A text blob scanned with the rules that need no path.
+fn scanned(scanner: &Scanner, content: Vec<u8>) -> BlobSeen {
+    if scanner.rules().find(&content).is_empty() {
+        BlobSeen::Clean {
+            size: content.len() as u64,
         }
+    } else {
+        BlobSeen::Matched { content }
     }
 }
