@@ -321,7 +321,7 @@ mod tests {
             column: 3,
         };
         Finding {
-            rule_id: if i % 3 == 0 {
+            rule_id: if i.is_multiple_of(3) {
                 "SS-DOCKER-004"
             } else {
                 "SS-OTHER-999"

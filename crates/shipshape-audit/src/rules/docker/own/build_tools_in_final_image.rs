@@ -277,8 +277,8 @@ impl DockerfileRule for BuildToolsInFinalImage {
                     continue;
                 }
                 let commands = inst.run_commands_ref();
-                let removed = removed_packages(&commands);
-                let auto_removal = apt_auto_removal(&commands);
+                let removed = removed_packages(commands);
+                let auto_removal = apt_auto_removal(commands);
                 for raw in commands {
                     let cmd = raw.unwrapped();
                     if let Some((manager, packages)) = installed_packages(raw) {

@@ -46,7 +46,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
+    cmd.name().map(shipshape_syntax::shell::base_name)
 }
 
 /// The span of the literal password in an `echo 'user:password'` word (after the first `:`, inside

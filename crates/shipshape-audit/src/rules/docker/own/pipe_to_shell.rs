@@ -55,7 +55,7 @@ const DOWNLOADERS: &[&str] = &["curl", "wget"];
 
 /// The program name without its directory (`/bin/sh` → `sh`).
 fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
+    cmd.name().map(shipshape_syntax::shell::base_name)
 }
 
 fn is_interpreter(cmd: &Command) -> bool {

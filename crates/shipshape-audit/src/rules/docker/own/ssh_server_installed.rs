@@ -54,7 +54,7 @@ impl DockerfileRule for SshServerInstalled {
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for (_, inst) in doc.ast.instructions_of(Keyword::Run) {
             for cmd in inst.run_commands_ref() {
-                let Some((manager, packages)) = installed_packages(&cmd) else {
+                let Some((manager, packages)) = installed_packages(cmd) else {
                     continue;
                 };
                 for p in packages {

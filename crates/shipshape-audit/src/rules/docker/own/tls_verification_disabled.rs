@@ -202,7 +202,7 @@ const OPTIONS: &[(&[&str], &str, &str)] = &[
 ];
 
 fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
+    cmd.name().map(shipshape_syntax::shell::base_name)
 }
 
 fn is_pip(cmd: &Command) -> bool {
@@ -376,7 +376,7 @@ impl DockerfileRule for TlsVerificationDisabled {
                 }
                 Keyword::Run => {
                     for cmd in inst.run_commands_ref() {
-                        check_command(&cmd, out);
+                        check_command(cmd, out);
                     }
                 }
                 _ => {}

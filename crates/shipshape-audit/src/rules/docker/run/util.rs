@@ -89,7 +89,7 @@ pub(crate) fn runs<'a>(doc: &DockerfileDoc<'a>) -> Vec<Run<'a>> {
 
 /// The program name without its directory: `/usr/bin/apt-get` → `apt-get`.
 pub(crate) fn program(cmd: &Command) -> Option<&str> {
-    cmd.name().map(|n| shipshape_syntax::shell::base_name(n))
+    cmd.name().map(shipshape_syntax::shell::base_name)
 }
 
 /// Whether the command runs one of `names` (compared without directory).
