@@ -213,11 +213,14 @@ pub fn parse_env_file(text: &str) -> BTreeMap<String, String> {
         };
         let key = key.trim();
         let mut value = value.trim();
-        let quoted = value.len() >= 2
-            && (value.starts_with('"') && value.ends_with('"')
-                || value.starts_with('\'') && value.ends_with('\''));
-        if quoted {
-            value = &value[1..value.len() - 1];
+        // A quoted value ends at its closing quote; what follows (`"direct" # note`) is a
+        // comment, as compose reads it. An unclosed quote is kept as written.
+        let closing = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].find(q).map(|end| 1 + end),
+            _ => None,
+        };
+        if let Some(end) = closing {
+            value = &value[1..end];
         } else if let Some(at) = value.find(" #") {
             value = value[..at].trim_end();
         }
@@ -362,15 +365,17 @@ mod tests {
     fn env_files_read_as_compose_reads_them() {
         let env = parse_env_file(
             "# comment\nPORT=8080\nexport NODE_ENV=production\nEMPTY=\nQUOTED=\"a b\"\n\
-             SINGLE='x'\nTRAILING=value # note\nnot a line\n",
+             SINGLE='x'\nTRAILING=value # note\nnot a line\n\
+             QUOTED_NOTE=\"direct\" # pass-thru (a real .env.example writes this)\n",
         );
+        assert_eq!(env.get("QUOTED_NOTE").map(String::as_str), Some("direct"));
         assert_eq!(env.get("PORT").map(String::as_str), Some("8080"));
         assert_eq!(env.get("NODE_ENV").map(String::as_str), Some("production"));
         assert_eq!(env.get("QUOTED").map(String::as_str), Some("a b"));
         assert_eq!(env.get("SINGLE").map(String::as_str), Some("x"));
         assert_eq!(env.get("TRAILING").map(String::as_str), Some("value"));
         assert_eq!(env.get("EMPTY").map(String::as_str), Some(""));
-        assert_eq!(env.len(), 6);
+        assert_eq!(env.len(), 7);
     }
 
     #[test]
