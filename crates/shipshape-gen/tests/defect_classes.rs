@@ -337,3 +337,17 @@ fn django_is_told_to_serve_the_names_its_health_checks_ask() {
     let plan = plan_for("python-fastapi-alembic");
     assert!(!content(&plan, "compose.yaml").contains("ALLOWED_HOSTS"));
 }
+
+#[test]
+fn a_start_script_running_a_dependency_names_its_binary() {
+    // `"start": "pm2 start …"` with pm2 a dependency (a real app, node-express-boilerplate):
+    // npm would find pm2 in node_modules/.bin; the image runs the command without npm.
+    let plan = plan_for("defect-dependency-bin");
+    let dockerfile = content(&plan, "Dockerfile");
+    assert!(
+        dockerfile.contains(
+            r#"CMD ["node_modules/.bin/pm2", "start", "ecosystem.config.json", "--no-daemon"]"#
+        ),
+        "{dockerfile}"
+    );
+}

@@ -289,6 +289,18 @@ fn strip_js_comments(src: &str) -> String {
     out
 }
 
+/// Whether the package.json in `root` lists `name` among its production `dependencies` (the
+/// image installs no others).
+fn declares_dependency(inv: &Inventory, root: &str, name: &str) -> bool {
+    inv.text_of(&join(root, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| {
+            v.get("dependencies")
+                .and_then(|d| d.as_object())
+                .is_some_and(|d| d.contains_key(name))
+        })
+}
+
 /// The install flag that prunes a workspace install to one member: npm's `--workspace DIR`,
 /// pnpm's `--filter NAME...` (the member and the workspace packages it depends on). `None` for
 /// a project that is not a workspace member, or a manager without such a flag.
@@ -390,6 +402,25 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
              script (`node dist/main.js`) in package.json `start` so it can run as PID 1"
         )));
     }
+    // A program of a dependency (`pm2 start …`): npm puts node_modules/.bin on the PATH of a
+    // script; run as PID 1 without npm, the command must name it. npm and Yarn 1 workspaces
+    // hoist it to the root's node_modules; pnpm links it into the member's.
+    let start = match start.split_first() {
+        Some((program, rest))
+            if !program.contains('/')
+                && !matches!(program.as_str(), "node" | "bun" | "deno" | "sh" | "bash")
+                && declares_dependency(inv, root, program) =>
+        {
+            let hoisted = !service_dir.is_empty() && m.name != "pnpm";
+            let bin = if hoisted {
+                format!("{WORKDIR}/node_modules/.bin/{program}")
+            } else {
+                format!("node_modules/.bin/{program}")
+            };
+            std::iter::once(bin).chain(rest.iter().cloned()).collect()
+        }
+        _ => start,
+    };
     let build: Vec<String> = detected(&service.build_command)
         .map(|b| vec![b.to_string()])
         .unwrap_or_default();
