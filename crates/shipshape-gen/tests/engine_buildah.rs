@@ -20,6 +20,14 @@ fn required() -> bool {
     std::env::var("SHIPSHAPE_REQUIRE_CONTAINERS").is_ok_and(|v| v == "1")
 }
 
+/// One test at a time: two buildah commits from the same base in one vfs store can race
+/// ("creating image …: layer not known", seen once under load); the engine itself is used by
+/// one process at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The buildah engine with the stand-in base image in place, or `None` (after a loud message)
 /// when this machine cannot run the test.
 fn engine() -> Option<Box<dyn ContainerEngine>> {
@@ -81,6 +89,7 @@ fn request(dir: &Path, service: &str) -> ServiceCheckRequest {
 
 #[test]
 fn builds_starts_as_the_image_user_and_answers_health() {
+    let _one_at_a_time = serial();
     let Some(engine) = engine() else { return };
     let port = free_port();
     let dir = app(&format!(
@@ -115,6 +124,7 @@ fn builds_starts_as_the_image_user_and_answers_health() {
 
 #[test]
 fn a_failing_build_is_a_result_with_its_log() {
+    let _one_at_a_time = serial();
     let Some(engine) = engine() else { return };
     let dir = app(&format!(
         "FROM {BASE}\nRUN echo missing-dependency >&2 && exit 3\n"
@@ -135,6 +145,7 @@ fn a_failing_build_is_a_result_with_its_log() {
 
 #[test]
 fn a_process_that_exits_is_not_healthy_and_its_output_is_kept() {
+    let _one_at_a_time = serial();
     let Some(engine) = engine() else { return };
     let port = free_port();
     let dir = app(&format!(
@@ -158,6 +169,7 @@ fn a_process_that_exits_is_not_healthy_and_its_output_is_kept() {
 
 #[test]
 fn a_server_bound_to_loopback_only_is_not_healthy() {
+    let _one_at_a_time = serial();
     let Some(engine) = engine() else { return };
     let port = free_port();
     let dir = app(&format!(
