@@ -535,11 +535,11 @@ fn accepts(
     if !r.generic_value {
         return true;
     }
-    if matches!(r.matcher, Matcher::Parser(_)) {
-        !filter::is_generic_non_secret_password(value)
-    } else {
-        !filter::is_generic_non_secret(value)
-    }
+    // Every generic-value rule reads the password field of a known format (a URL's password,
+    // a netrc or pgpass line, wp-config's DB_PASSWORD, a credential file's parser): what stands
+    // there is a password unless it says otherwise, so the password filter judges it (a random
+    // `hCJGjkiJveAgUdu8ET` looks like a camel-case name and is still the password).
+    !filter::is_generic_non_secret_password(value)
 }
 
 /// Shortest run of base64 characters around a match that makes it a piece of embedded binary
@@ -613,6 +613,29 @@ mod tests {
             "AWS_Secret_Access_Key = ", "Xq8Lp2Wn5Rt9Xv3KzY7mB4nC1dF6gH0jK2lM9pQr"
         );
         assert!(!set.find(text.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn a_random_password_in_a_known_password_field_is_reported_though_it_looks_like_a_name() {
+        // Drawn by `openssl rand` for the generated wp-config.php plant: camel-case letters by
+        // chance. The field says it is the password.
+        let set = RuleSet::builtin();
+        for line in [
+            "define( 'DB_PASSWORD', 'hCJGjkiJveAgUdu8ET' );",
+            "define( 'DB_PASSWORD', 'apBRS73FOR3shyQrru' );",
+        ] {
+            let found = set.find(line.as_bytes());
+            assert!(
+                found
+                    .iter()
+                    .any(|m| set.rules()[m.rule].slug == "wordpress-db-password"),
+                "{line}"
+            );
+        }
+        // What names itself is still no password.
+        assert!(set
+            .find(b"define( 'DB_PASSWORD', 'password_here' );")
+            .is_empty());
     }
 
     #[test]

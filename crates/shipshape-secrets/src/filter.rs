@@ -511,17 +511,8 @@ fn classes(value: &[u8]) -> usize {
 /// camel-case letters and is still the saved password. Stop words, `password123`-style names and
 /// template fields are never passwords; short values (`postgres`, `*`) get the generic checks.
 pub fn is_generic_non_secret_password(value: &[u8]) -> bool {
-    if value.len() >= 8
-        && value.len().is_multiple_of(4)
-        && value.iter().all(|b| crate::base64::is_base64_byte(*b))
-    {
-        if let Some(text) = crate::base64::decode(value) {
-            let printable =
-                text.len() >= 4 && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
-            if printable {
-                return is_generic_non_secret_password(&text);
-            }
-        }
+    if let Some(text) = base64_text(value) {
+        return is_generic_non_secret_password(&text);
     }
     let l = lower(value);
     let named = STOP_WORDS.iter().any(|w| l == w.as_bytes())
@@ -540,20 +531,24 @@ pub fn is_generic_non_secret_password(value: &[u8]) -> bool {
     is_generic_non_secret(value)
 }
 
+/// The text a base64 value (`cGFzc3dvcmQ=`) encodes, when it decodes to printable text; `None`
+/// for anything else (a value that decodes to binary is a random key, judged as it is).
+fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+    if value.len() < 8
+        || !value.len().is_multiple_of(4)
+        || !value.iter().all(|b| crate::base64::is_base64_byte(*b))
+    {
+        return None;
+    }
+    let text = crate::base64::decode(value)?;
+    (text.len() >= 4 && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')).then_some(text)
+}
+
 pub fn is_generic_non_secret(value: &[u8]) -> bool {
     // A base64 value that decodes to text (`cGFzc3dvcmQ=`) is judged by what it encodes; one
     // that decodes to binary is a random key and judged as it is.
-    if value.len() >= 8
-        && value.len().is_multiple_of(4)
-        && value.iter().all(|b| crate::base64::is_base64_byte(*b))
-    {
-        if let Some(text) = crate::base64::decode(value) {
-            let printable =
-                text.len() >= 4 && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
-            if printable {
-                return is_generic_non_secret(&text);
-            }
-        }
+    if let Some(text) = base64_text(value) {
+        return is_generic_non_secret(&text);
     }
     let l = lower(value);
     if STOP_WORDS.iter().any(|w| l == w.as_bytes()) {
