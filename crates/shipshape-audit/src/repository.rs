@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use shipshape_core::{ArtifactKind, Inventory};
 use shipshape_syntax::compose::{self, FileRole, Project};
 
@@ -18,6 +19,13 @@ pub struct BuildUse {
     pub target: Option<String>,
     /// The file that says so (`compose.yaml`, `docker-bake.hcl`).
     pub declared_in: String,
+}
+
+/// What one script, CI or bake file says about builds.
+struct FileUses {
+    targets: Vec<String>,
+    images: Vec<String>,
+    builds: Vec<(String, BuildUse)>,
 }
 
 /// The repository seen as a whole.
@@ -60,37 +68,55 @@ impl Repository {
             let project = compose::load(&files, &read);
             repo.add_project(lead, project);
         }
-        for file in inv.files() {
-            let name = file.name();
-            let scripted = matches!(
-                file.kind,
-                ArtifactKind::GithubWorkflow | ArtifactKind::GitlabCi | ArtifactKind::CiConfig
-            ) || name == "Makefile"
-                || name.ends_with(".mk")
-                || name.ends_with(".sh")
-                || name.eq_ignore_ascii_case("justfile")
-                || name.starts_with("Taskfile");
-            let bake = name.starts_with("docker-bake") || name.ends_with(".bake.hcl");
-            if !(scripted || bake) {
-                continue;
-            }
-            let Some(text) = inv.text(file) else { continue };
-            repo.targets.extend(command_line_targets(&text));
-            repo.built_images.extend(tagged_images(&text));
-            let workflow = matches!(
-                file.kind,
-                ArtifactKind::GithubWorkflow | ArtifactKind::GithubAction
-            );
-            for (dockerfile, build) in scripted_builds(&file.path, &text, workflow) {
-                repo.builds.entry(dockerfile).or_default().push(build);
-            }
-            if bake {
-                for (dockerfile, build) in bake_targets(&file.path, &text) {
-                    if let Some(t) = &build.target {
-                        repo.targets.insert(t.clone());
-                    }
-                    repo.builds.entry(dockerfile).or_default().push(build);
+        // Each script and CI file is read on its own (in parallel), then merged in path order.
+        let found: Vec<FileUses> = inv
+            .files()
+            .par_iter()
+            .filter_map(|file| {
+                let name = file.name();
+                let scripted = matches!(
+                    file.kind,
+                    ArtifactKind::GithubWorkflow | ArtifactKind::GitlabCi | ArtifactKind::CiConfig
+                ) || name == "Makefile"
+                    || name.ends_with(".mk")
+                    || name.ends_with(".sh")
+                    || name.eq_ignore_ascii_case("justfile")
+                    || name.starts_with("Taskfile");
+                let bake = name.starts_with("docker-bake") || name.ends_with(".bake.hcl");
+                if !(scripted || bake) {
+                    return None;
                 }
+                let text = inv.text(file)?;
+                let workflow = matches!(
+                    file.kind,
+                    ArtifactKind::GithubWorkflow | ArtifactKind::GithubAction
+                );
+                let mut uses = FileUses {
+                    targets: command_line_targets(&text),
+                    images: tagged_images(&text),
+                    builds: scripted_builds(&file.path, &text, workflow),
+                };
+                if workflow && text.contains("docker/build-push-action") {
+                    let docs = shipshape_syntax::documents::yaml(inv, file).ok();
+                    if let Some(docs) = docs {
+                        uses.builds
+                            .extend(build_push_action_inputs(&file.path, &docs));
+                    }
+                }
+                if bake {
+                    uses.builds.extend(bake_targets(&file.path, &text));
+                }
+                Some(uses)
+            })
+            .collect();
+        for uses in found {
+            repo.targets.extend(uses.targets);
+            repo.built_images.extend(uses.images);
+            for (dockerfile, build) in uses.builds {
+                if let Some(t) = &build.target {
+                    repo.targets.insert(t.clone());
+                }
+                repo.builds.entry(dockerfile).or_default().push(build);
             }
         }
         repo
@@ -356,19 +382,17 @@ fn scripted_builds(path: &str, text: &str, workflow: bool) -> Vec<(String, Build
             },
         ));
     }
-    if workflow {
-        out.extend(build_push_action_inputs(path, text));
-    }
     out
 }
 
-/// The `context` and `file` inputs of `docker/build-push-action` steps.
-fn build_push_action_inputs(path: &str, text: &str) -> Vec<(String, BuildUse)> {
-    let Ok(docs) = shipshape_syntax::yaml::parse(text) else {
-        return Vec::new();
-    };
+/// The `context` and `file` inputs of `docker/build-push-action` steps of a workflow's
+/// documents.
+fn build_push_action_inputs(
+    path: &str,
+    docs: &[shipshape_syntax::yaml::Node],
+) -> Vec<(String, BuildUse)> {
     let mut out = Vec::new();
-    for doc in &docs {
+    for doc in docs {
         let Some(jobs) = doc.get("jobs") else {
             continue;
         };
@@ -554,7 +578,9 @@ mod tests {
             ]
         );
         let workflow = "jobs:\n  build:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./app\n          file: ./app/docker/Dockerfile\n          target: runtime\n";
-        let found = scripted_builds(".github/workflows/ci.yml", workflow, true);
+        let docs = shipshape_syntax::yaml::parse(workflow).expect("yaml");
+        assert!(scripted_builds(".github/workflows/ci.yml", workflow, true).is_empty());
+        let found = build_push_action_inputs(".github/workflows/ci.yml", &docs);
         assert_eq!(found[0].0, "app/docker/Dockerfile");
         assert_eq!(found[0].1.context, "app");
         assert_eq!(found[0].1.target.as_deref(), Some("runtime"));

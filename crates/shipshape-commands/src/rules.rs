@@ -11,7 +11,7 @@ use super::{CommandError, Workspace};
 /// The built-in catalog: every audit rule and every built-in secret rule.
 pub fn builtin_catalog() -> Catalog {
     let mut entries = shipshape_audit::rules::catalog_entries();
-    entries.extend(Scanner::builtin().rules().catalog_entries());
+    entries.extend(Scanner::builtin().catalog_entries());
     Catalog::new(entries).expect("built-in rule IDs are unique (tested)")
 }
 
@@ -24,7 +24,7 @@ pub fn for_workspace(
 ) -> Result<(Catalog, Scanner, Vec<String>), CommandError> {
     let (scanner, notes) = Scanner::for_repository(ws.root(), ws.inventory().config(), gitleaks)?;
     let mut entries = shipshape_audit::rules::catalog_entries();
-    entries.extend(scanner.rules().catalog_entries());
+    entries.extend(scanner.catalog_entries());
     let catalog = Catalog::new(entries).map_err(|e| {
         CommandError::Usage(format!(
             "{e}: a rule in shipshape.toml [[secrets.rules]] or the gitleaks configuration uses an ID shipshape already has — rename it"

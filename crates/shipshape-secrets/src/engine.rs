@@ -214,13 +214,16 @@ impl RuleSet {
     /// such as the MCP server would otherwise pay for it on every call); a copy shares the
     /// compiled regexes and automaton.
     pub fn builtin() -> RuleSet {
+        Self::builtin_ref().clone()
+    }
+
+    /// The built-in rules, built on first use and shared.
+    pub fn builtin_ref() -> &'static RuleSet {
         static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-        BUILTIN
-            .get_or_init(|| {
-                RuleSet::new(crate::rules::builtin())
-                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
-            })
-            .clone()
+        BUILTIN.get_or_init(|| {
+            RuleSet::new(crate::rules::builtin())
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {

@@ -288,40 +288,109 @@ impl Rule {
     /// rule's first example with its secrets masked, as every output shows secrets
     /// ([`RuleSet::catalog_entries`](crate::RuleSet::catalog_entries) finds them with the rule).
     pub fn info(&self, example: Option<String>) -> RuleInfo {
-        let example = example
-            .map(|masked| format!("```\n{masked}\n```"))
-            .unwrap_or_default();
-        let keywords = if self.keywords.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " It looks only where one of these words occurs: {}.",
-                self.keywords
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        RuleInfo {
-            id: Cow::Owned(self.id.clone()),
-            slug: Cow::Owned(self.slug.clone()),
-            domain: Domain::Secrets,
-            severity: self.severity,
-            title: Cow::Owned(self.description.clone()),
-            docs: RuleDocs {
-                what: Cow::Owned(format!(
-                    "Finds a {} committed in plain text, in any file of the working tree, the staged changes or the git history.{keywords}",
-                    self.description.trim_end_matches('.')
-                )),
-                why: Cow::Borrowed(WHY),
-                example: Cow::Owned(example),
-                fix: Cow::Borrowed(FIX),
-            },
-            equivalents: Vec::new(),
-            origin: self.origin,
-        }
+        info_of(
+            &self.id,
+            &self.slug,
+            &self.description,
+            self.severity,
+            &self.keywords,
+            self.origin,
+            example,
+        )
     }
+}
+
+/// A secret rule's catalog entry from its parts (a compiled [`Rule`]'s, or a built-in rule's
+/// specification in [`builtin_catalog`]).
+fn info_of(
+    id: &str,
+    slug: &str,
+    description: &str,
+    severity: Severity,
+    keywords: &[String],
+    origin: RuleOrigin,
+    example: Option<String>,
+) -> RuleInfo {
+    let example = example
+        .map(|masked| format!("```\n{masked}\n```"))
+        .unwrap_or_default();
+    let keywords = if keywords.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " It looks only where one of these words occurs: {}.",
+            keywords
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    RuleInfo {
+        id: Cow::Owned(id.to_string()),
+        slug: Cow::Owned(slug.to_string()),
+        domain: Domain::Secrets,
+        severity,
+        title: Cow::Owned(description.to_string()),
+        docs: RuleDocs {
+            what: Cow::Owned(format!(
+                "Finds a {} committed in plain text, in any file of the working tree, the staged changes or the git history.{keywords}",
+                description.trim_end_matches('.')
+            )),
+            why: Cow::Borrowed(WHY),
+            example: Cow::Owned(example),
+            fix: Cow::Borrowed(FIX),
+        },
+        equivalents: Vec::new(),
+        origin,
+    }
+}
+
+/// Each built-in rule's first example as the catalog shows it (masked by the rule itself, see
+/// [`crate::RuleSet::catalog_entries`]), by rule ID, kept with the rules so that a catalog can
+/// be made without compiling them. A test checks it against the compiled rules and rewrites it
+/// with `SHIPSHAPE_BLESS=1`.
+pub const BUILTIN_EXAMPLES: &str = include_str!("../data/builtin-examples.json");
+
+/// The catalog entries of the built-in rules, made without compiling any of them (an audit that
+/// runs no secret rule still lists them, and pays nothing for their regexes). Equal to
+/// [`crate::RuleSet::builtin`]'s `catalog_entries()`, as a test checks.
+pub fn builtin_catalog() -> Vec<RuleInfo> {
+    static CATALOG: std::sync::OnceLock<Vec<RuleInfo>> = std::sync::OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
+                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            let examples: std::collections::HashMap<String, Option<String>> =
+                serde_json::from_str(BUILTIN_EXAMPLES)
+                    .unwrap_or_else(|e| panic!("the embedded examples file is invalid: {e}"));
+            specs
+                .iter()
+                .map(|spec| {
+                    let keywords: Vec<String> = spec
+                        .keywords
+                        .iter()
+                        .map(|k| k.to_ascii_lowercase())
+                        .filter(|k| !k.is_empty())
+                        .collect();
+                    let severity = spec.severity.as_deref().map_or(Severity::Error, |s| {
+                        s.parse()
+                            .unwrap_or_else(|_| panic!("built-in rule {}: severity", spec.id))
+                    });
+                    let slug = spec.slug.clone().unwrap_or_else(|| slugify(&spec.id));
+                    info_of(
+                        &spec.id,
+                        &slug,
+                        &spec.description,
+                        severity,
+                        &keywords,
+                        RuleOrigin::Builtin,
+                        examples.get(&spec.id).cloned().flatten(),
+                    )
+                })
+                .collect()
+        })
+        .clone()
 }
 
 impl<'a> From<&'a Rule> for RuleRef<'a> {

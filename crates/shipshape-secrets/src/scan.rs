@@ -116,12 +116,20 @@ pub fn in_fixture_dir(path: &str, dirs: &[String]) -> bool {
 /// Rules, allowlist and options: everything needed to turn bytes into findings.
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    rules: RuleSet,
+    rules: Rules,
     allow: PathAllowlist,
     /// Report findings even where an inline comment suppresses them.
     pub no_ignores: bool,
     /// Files and blobs larger than this are skipped and reported as such.
     pub max_file_size: u64,
+}
+
+/// The rules of a scanner: the built-in set, compiled on first use (a run that scans nothing,
+/// such as an audit without secret rules, never compiles it), or a set of its own.
+#[derive(Debug, Clone)]
+enum Rules {
+    Builtin,
+    Own(RuleSet),
 }
 
 /// Findings of one file or blob.
@@ -136,7 +144,7 @@ impl Scanner {
     /// The built-in rules with the built-in path allowlist.
     pub fn builtin() -> Scanner {
         Scanner {
-            rules: RuleSet::builtin(),
+            rules: Rules::Builtin,
             allow: PathAllowlist::new(&[], &[])
                 .unwrap_or_else(|e| panic!("built-in allowlist: {e}")),
             no_ignores: false,
@@ -169,10 +177,6 @@ impl Scanner {
                 .iter()
                 .any(|d| d.eq_ignore_ascii_case(&r.id) || *d == r.slug)
         };
-        let mut all: Vec<Rule> = rules::builtin()
-            .into_iter()
-            .filter(|r| !disabled(r))
-            .collect();
         // User rules go first: a repository's own, more specific, pattern should win an overlap
         // with a built-in generic rule.
         let mut user = Vec::new();
@@ -203,10 +207,14 @@ impl Scanner {
         }
         // Exactly the built-in rules (the usual case): their prefilter is already built.
         let rules = if user.is_empty() && cfg.disable.is_empty() {
-            RuleSet::builtin()
+            Rules::Builtin
         } else {
+            let mut all: Vec<Rule> = rules::builtin()
+                .into_iter()
+                .filter(|r| !disabled(r))
+                .collect();
             user.append(&mut all);
-            RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?
+            Rules::Own(RuleSet::new(user).map_err(|e| SecretsError::Config(e.to_string()))?)
         };
         let allow = PathAllowlist::new(&cfg.allow_paths, &path_regexes)?;
         Ok((
@@ -221,7 +229,18 @@ impl Scanner {
     }
 
     pub fn rules(&self) -> &RuleSet {
-        &self.rules
+        match &self.rules {
+            Rules::Builtin => RuleSet::builtin_ref(),
+            Rules::Own(set) => set,
+        }
+    }
+
+    /// The catalog entries of the scanner's rules; for the built-in set, without compiling it.
+    pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
+        match &self.rules {
+            Rules::Builtin => rules::builtin_catalog(),
+            Rules::Own(set) => set.catalog_entries(),
+        }
     }
 
     /// Whether `path` is on the allowlist (its content is never reported).
@@ -231,7 +250,7 @@ impl Scanner {
 
     /// Scan the content of one file or blob found at `path`.
     pub fn scan(&self, path: &str, hay: &[u8]) -> BlobScan {
-        let matches = self.rules.find_at(path, hay);
+        let matches = self.rules().find_at(path, hay);
         if matches.is_empty() {
             return BlobScan::default();
         }
@@ -243,7 +262,7 @@ impl Scanner {
             suppress::parse(&String::from_utf8_lossy(hay), CommentStyle::AnyMarker)
         };
         for m in &matches {
-            let rule = &self.rules.rules()[m.rule];
+            let rule = &self.rules().rules()[m.rule];
             let secret: Span = m.secret.clone().into();
             let line = builder.lines().line(secret.start);
             let names = RuleNames {

@@ -106,3 +106,39 @@ fn the_rules_file_holds_no_complete_credential_shapes_for_the_strongest_prefixes
         }
     }
 }
+
+/// The catalog made without compiling the rules (from `data/builtin-examples.json`) is the one
+/// the compiled rules make. `SHIPSHAPE_BLESS=1` rewrites the file from the compiled rules after
+/// a rule or an example changed; run the test again to check it, and review the diff.
+#[test]
+fn the_uncompiled_builtin_catalog_equals_the_compiled_one() {
+    let compiled = RuleSet::builtin().catalog_entries();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/builtin-examples.json");
+    if std::env::var_os("SHIPSHAPE_BLESS").is_some() {
+        let map: std::collections::BTreeMap<String, Option<String>> = RuleSet::builtin()
+            .rules()
+            .iter()
+            .zip(&compiled)
+            .map(|(r, info)| {
+                let shown = info.docs.example.to_string();
+                let masked = shown
+                    .strip_prefix("```\n")
+                    .and_then(|s| s.strip_suffix("\n```"))
+                    .map(str::to_string);
+                (r.id.clone(), masked)
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&map).expect("json") + "\n";
+        std::fs::write(&path, text).expect("write builtin-examples.json");
+        // The crate embeds the file when it is compiled: the next run compares the new one.
+        return;
+    }
+    let uncompiled = rules::builtin_catalog();
+    let json = |v: &[shipshape_diagnostics::RuleInfo]| serde_json::to_value(v).expect("json");
+    assert_eq!(
+        json(&uncompiled),
+        json(&compiled),
+        "data/builtin-examples.json is stale: run `SHIPSHAPE_BLESS=1 cargo test -p \
+         shipshape-secrets --test rules_file` and review the diff"
+    );
+}

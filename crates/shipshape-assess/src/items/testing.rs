@@ -40,7 +40,7 @@ impl Repo {
 pub fn check(inv: &Inventory) -> (Report, Catalog) {
     let scanner = Scanner::builtin();
     let mut entries = shipshape_audit::rules::catalog_entries();
-    entries.extend(scanner.rules().catalog_entries());
+    entries.extend(scanner.catalog_entries());
     let catalog = Catalog::new(entries).expect("unique rule IDs");
     let selection = catalog.select_all();
     let mut report = shipshape_audit::audit(inv, &selection, &Default::default());
