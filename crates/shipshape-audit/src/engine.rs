@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
-use shipshape_diagnostics::{Catalog, Finding, FindingBuilder, Report, Selection};
+use shipshape_diagnostics::{Catalog, Domain, Finding, FindingBuilder, Report, Selection};
 
 use crate::repository::Repository;
 use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
@@ -50,7 +50,16 @@ struct Job<'a> {
 /// Audit every artifact of the inventory that a selected domain reads; with
 /// [`AuditOptions::only`], the one file the user named (see [`explicit_jobs`]).
 pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Report {
-    let repo = Repository::of(inv);
+    // The repository model (compose projects, how each Dockerfile is built) serves the
+    // Dockerfile and compose rules alone.
+    let needs_repo = [Domain::Dockerfile, Domain::Compose]
+        .iter()
+        .any(|d| selection.any_in(*d));
+    let repo = if needs_repo {
+        Repository::of(inv)
+    } else {
+        Repository::empty()
+    };
     let exists = |p: &str| inv.contains(p);
     let read = |p: &str| inv.text_of(p).map(|t| t.to_string());
     let mut skipped: Vec<Skipped> = Vec::new();
@@ -370,9 +379,14 @@ fn finish_file(
     for (meta, d) in raw {
         let finding = builder.finding(meta, d.span, &d.message, &d.redact);
         let line = finding.location.start.line;
+        let feature = d.feature.map(|f| {
+            let lines = builder.lines();
+            (lines.line(f.start), lines.line(f.end.max(f.start + 1) - 1))
+        });
         let mut hit = false;
         for s in sups.iter_mut() {
-            if s.names(meta.into()) && s.covers(line) {
+            let on_feature = feature.is_some_and(|(a, b)| (a..=b).contains(&s.line));
+            if s.names(meta.into()) && (s.covers(line) || on_feature) {
                 s.used = true;
                 hit = true;
             }
@@ -408,5 +422,55 @@ impl AuditCount for Selection {
             .iter()
             .map(|d| self.count_in(d.domain()))
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workflow_findings(text: &str) -> Vec<Finding> {
+        let selection = catalog().select(&[], &[]).expect("selection");
+        audit_text(
+            ".github/workflows/ci.yml",
+            ArtifactKind::GithubWorkflow,
+            text,
+            &|_| false,
+            &selection,
+            &AuditOptions::default(),
+        )
+    }
+
+    /// A zizmor comment on the `on:` key covers the triggers below it, as zizmor reads it (a
+    /// comment anywhere in its finding's span); real workflows write it there.
+    #[test]
+    fn a_comment_on_the_construct_a_finding_is_about_suppresses_it() {
+        let text = "on: # zizmor: ignore[dangerous-triggers] no checkout of the head\n  \
+                    workflow_run:\n    workflows: [ci]\n    types: [completed]\npermissions: {}\n\
+                    jobs:\n  comment:\n    runs-on: ubuntu-latest\n    steps:\n      \
+                    - run: echo done\n";
+        let ids = |t: &str| -> Vec<String> {
+            workflow_findings(t)
+                .into_iter()
+                .map(|f| f.rule_id.to_string())
+                .collect()
+        };
+        assert!(
+            !ids(text).contains(&"SS-GHA-005".to_string()),
+            "{:?}",
+            ids(text)
+        );
+        let bare = text.replace(
+            " # zizmor: ignore[dangerous-triggers] no checkout of the head",
+            "",
+        );
+        assert!(
+            ids(&bare).contains(&"SS-GHA-005".to_string()),
+            "{:?}",
+            ids(&bare)
+        );
+        // A comment elsewhere in the file does not.
+        let elsewhere = format!("{bare}# zizmor: ignore[dangerous-triggers]\n");
+        assert!(ids(&elsewhere).contains(&"SS-GHA-005".to_string()));
     }
 }

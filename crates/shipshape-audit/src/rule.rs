@@ -29,6 +29,10 @@ pub struct Diagnostic {
     /// audited: a compose project is audited as a whole and a finding points at the file that
     /// set the value (an override, an extended file).
     pub path: Option<String>,
+    /// The whole construct the finding is about, when it is wider than `span` (a workflow's
+    /// `on:` block for one of its triggers): a suppression comment on any of its lines covers
+    /// the finding, as a zizmor comment anywhere in its finding's span does.
+    pub feature: Option<Span>,
 }
 
 impl Diagnostic {
@@ -38,7 +42,14 @@ impl Diagnostic {
             message: message.into(),
             redact: Vec::new(),
             path: None,
+            feature: None,
         }
+    }
+
+    /// The construct the finding is about (see [`Diagnostic::feature`]).
+    pub fn within(mut self, feature: Span) -> Diagnostic {
+        self.feature = Some(feature);
+        self
     }
 
     /// The same diagnostic in another file of the unit being audited.

@@ -154,3 +154,24 @@ fn a_template_named_like_a_dockerfile_is_skipped_with_the_reason() {
         }
     }
 }
+
+/// A workflow named on the command line is read as a workflow (its folder says so), from any
+/// working directory.
+#[test]
+fn a_workflow_named_by_its_path_is_audited_as_a_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("app/.github/workflows")).unwrap();
+    let workflow = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      \
+                    - uses: actions/checkout@v4\n";
+    fs::write(dir.path().join("app/.github/workflows/ci.yml"), workflow).unwrap();
+    for (cwd, file) in [
+        (dir.path().join("app"), ".github/workflows/ci.yml"),
+        (dir.path().to_path_buf(), "app/.github/workflows/ci.yml"),
+    ] {
+        let (code, v) = audit_json(&cwd, file, &[]);
+        assert!(rule_ids(&v).contains(&"SS-GHA-002".to_string()), "{v}");
+        assert!(skipped(&v).is_empty(), "{v}");
+        assert_eq!(v["findings"][0]["location"]["path"], file, "{v}");
+        assert_eq!(code, 1);
+    }
+}

@@ -62,6 +62,18 @@ fn resolve(target: &Path) -> (PathBuf, Option<String>) {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let name = target.file_name().map(|n| n.to_string_lossy().to_string());
+        // A workflow is a workflow by where it lies: open the repository it belongs to (the
+        // folder holding `.github/`), naming the file from there.
+        if parent.ends_with(".github/workflows") {
+            if let (Some(repo), Some(n)) = (parent.parent().and_then(Path::parent), &name) {
+                let repo = if repo.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    repo
+                };
+                return (repo.to_path_buf(), Some(format!(".github/workflows/{n}")));
+            }
+        }
         (parent.to_path_buf(), name)
     } else {
         (target.to_path_buf(), None)

@@ -17,18 +17,35 @@ pub struct Fence<'s> {
     /// The expression between the braces, as written (untrimmed).
     pub inner: Span,
     pub text: &'s str,
+    /// How a `'` of the expression is written in the source: once, or twice inside a YAML
+    /// single-quoted scalar (`'${{ x == ''main'' }}'`), where `''` stands for one quote.
+    pub quote: Quote,
+}
+
+/// How the source writes one `'` of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quote {
+    #[default]
+    Single,
+    /// Doubled: the expression sits in a YAML single-quoted scalar.
+    Doubled,
 }
 
 impl Fence<'_> {
     /// The parsed expression, spans absolute in the source the fence came from.
     pub fn parse(&self) -> Result<Expr, ExprError> {
-        parse_at(self.text, self.inner.start)
+        parse_quoted(self.text, self.inner.start, self.quote)
     }
 }
 
 /// Every `${{ … }}` fence in `source[span]`. A fence ends at the first `}}` outside a string
 /// literal; an unterminated fence runs to the end of the span (and its parse fails).
 pub fn fences(source: &str, span: Span) -> Vec<Fence<'_>> {
+    fences_quoted(source, span, Quote::Single)
+}
+
+/// [`fences`] in text whose quotes are written as `quote` says.
+pub fn fences_quoted(source: &str, span: Span, quote: Quote) -> Vec<Fence<'_>> {
     let span = span.clamp(source);
     let bytes = source.as_bytes();
     let mut out = Vec::new();
@@ -65,6 +82,7 @@ pub fn fences(source: &str, span: Span) -> Vec<Fence<'_>> {
             span: Span::new(i, fence_end).clamp(source),
             inner,
             text: inner.text(source),
+            quote,
         });
         i = fence_end.max(i + 3);
     }
@@ -275,7 +293,12 @@ impl Expr {
 
 /// Parse an expression whose text starts at byte `offset` of its source.
 pub fn parse_at(text: &str, offset: usize) -> Result<Expr, ExprError> {
-    let tokens = lex(text, offset)?;
+    parse_quoted(text, offset, Quote::Single)
+}
+
+/// [`parse_at`] for an expression whose quotes are written as `quote` says.
+pub fn parse_quoted(text: &str, offset: usize, quote: Quote) -> Result<Expr, ExprError> {
+    let tokens = lex(text, offset, quote)?;
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -357,7 +380,17 @@ fn op_text(op: BinaryOp) -> &'static str {
     }
 }
 
-fn lex(text: &str, offset: usize) -> Result<Vec<Token>, ExprError> {
+fn lex(text: &str, offset: usize, quote: Quote) -> Result<Vec<Token>, ExprError> {
+    // One `'` of the expression is `q` bytes of the source.
+    let q = match quote {
+        Quote::Single => 1,
+        Quote::Doubled => 2,
+    };
+    let is_quote = |bytes: &[u8], at: usize| {
+        bytes
+            .get(at..at + q)
+            .is_some_and(|w| w.iter().all(|&b| b == b'\''))
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -405,15 +438,15 @@ fn lex(text: &str, offset: usize) -> Result<Vec<Token>, ExprError> {
                 i += len;
                 continue;
             }
-            b'\'' => {
+            b'\'' if is_quote(bytes, i) => {
                 let mut value = String::new();
-                let mut j = i + 1;
+                let mut j = i + q;
                 let mut closed = false;
                 while j < bytes.len() {
-                    if bytes[j] == b'\'' {
-                        if bytes.get(j + 1) == Some(&b'\'') {
+                    if is_quote(bytes, j) {
+                        if is_quote(bytes, j + q) {
                             value.push('\'');
-                            j += 2;
+                            j += 2 * q;
                             continue;
                         }
                         closed = true;
@@ -428,9 +461,9 @@ fn lex(text: &str, offset: usize) -> Result<Vec<Token>, ExprError> {
                 }
                 out.push(Token {
                     tok: Tok::String(value),
-                    span: Span::new(offset + i, offset + j + 1),
+                    span: Span::new(offset + i, offset + j + q),
                 });
-                i = j + 1;
+                i = j + q;
                 continue;
             }
             b'0'..=b'9' | b'-' | b'+' | b'.' => {

@@ -490,7 +490,15 @@ pub fn action(root: &Node) -> Option<Action<'_>> {
 /// quoted and block scalars.
 pub fn fences<'s>(source: &'s str, node: &Node) -> Vec<expr::Fence<'s>> {
     match node.value {
-        Value::Scalar(_) => expr::fences(source, node.span),
+        Value::Scalar(_) => {
+            // In a single-quoted scalar every `'` of the value is written `''`.
+            let quote = if source.as_bytes().get(node.span.start) == Some(&b'\'') {
+                expr::Quote::Doubled
+            } else {
+                expr::Quote::Single
+            };
+            expr::fences_quoted(source, node.span, quote)
+        }
         _ => Vec::new(),
     }
 }
@@ -551,6 +559,45 @@ jobs:
         let docs = yaml::parse(src).expect("valid YAML");
         let wf = workflow(&docs[0]).expect("a mapping");
         f(&wf);
+    }
+
+    /// In a YAML single-quoted scalar, `''` is one quote: the expression
+    /// `x == 'main'` is written `'${{ x == ''main'' }}'` (a real workflow generator writes every
+    /// value this way), and its string literals keep exact spans in the source.
+    #[test]
+    fn expressions_in_single_quoted_scalars_read_doubled_quotes_as_one() {
+        let src =
+            "env:\n  A: '${{ github.ref == ''refs/heads/main'' && ''it''''s'' || '''' }}'\n  \
+                   B: \"${{ contains(github.event.pull_request.labels.*.name, 'ci') }}\"\n";
+        let docs = yaml::parse(src).expect("yaml");
+        let a = docs[0].get("env").and_then(|e| e.get("A")).expect("A");
+        let found = fences(src, a);
+        assert_eq!(found.len(), 1);
+        let e = found[0].parse().expect("parses");
+        fn walk(e: &expr::Expr, src: &str, out: &mut Vec<(String, String)>) {
+            match &e.kind {
+                expr::ExprKind::String(v) => out.push((v.clone(), e.span.text(src).to_string())),
+                expr::ExprKind::Binary(_, l, r) => {
+                    walk(l, src, out);
+                    walk(r, src, out);
+                }
+                _ => {}
+            }
+        }
+        let mut strings = Vec::new();
+        walk(&e, src, &mut strings);
+        let want = [
+            ("refs/heads/main", "''refs/heads/main''"),
+            ("it's", "''it''''s''"),
+            ("", "''''"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(v, t)| (v.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(strings, want);
+        let b = docs[0].get("env").and_then(|e| e.get("B")).expect("B");
+        assert!(fences(src, b)[0].parse().is_ok());
     }
 
     #[test]
