@@ -7,6 +7,11 @@
 # Differences from the image, by necessity: the runtime is the machine's (Node.js, Python from
 # pyenv, the installed Rust toolchain instead of the image's), and `/app` is the temporary copy.
 #
+# Then the lint-and-test job of the GitHub Actions workflow `init --only ci` generates
+# (`ci_test_commands` example): its `run:` commands, in order, in a fresh copy, on the same
+# runtimes (a step that only installs a toolchain version, `rustup toolchain install`, is left
+# to the CI runner). Every command must exit 0.
+#
 # Usage: tests/smoke/run.sh [FIXTURE …]   (default: node-express python-fastapi-uv rust-axum)
 # Env:   SHIPSHAPE_SMOKE_VENV  a Python venv for uv (default .ci/venv, created when missing)
 set -euo pipefail
@@ -28,9 +33,10 @@ fi
 now() { date +%s; }
 log() { printf 'smoke: %s\n' "$*"; }
 
-cargo build -q -p shipshape-gen --example native_recipe
+cargo build -q -p shipshape-gen --example native_recipe --example ci_test_commands
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 recipe_bin="$target_dir/debug/examples/native_recipe"
+ci_bin="$target_dir/debug/examples/ci_test_commands"
 
 # A path or value as the image sees it (/app/…) as the temporary copy sees it.
 relocate() {
@@ -160,12 +166,55 @@ smoke() {
   fi
 }
 
+# The generated pipeline's lint and test commands, natively in a fresh copy of the fixture.
+pipeline() {
+  local fixture="$1" work started cmd
+  work="$(mktemp -d)"
+  started=$(now)
+  cp -R "$repo/tests/fixtures/apps/$fixture/." "$work/"
+  local commands
+  commands="$("$ci_bin" "$work")" || { log "$fixture: no pipeline commands"; rm -rf "$work"; return 1; }
+  eval "$commands"
+  local service="${service_of[$fixture]}" recipe
+  recipe="$("$recipe_bin" "$work" "$service")" || { rm -rf "$work"; return 1; }
+  eval "$recipe"
+  if [ -f "$work/Cargo.toml" ]; then
+    mkdir -p "$target_dir/smoke/$fixture"
+    ln -s "$target_dir/smoke/$fixture" "$work/target"
+  fi
+  local rc=0
+  (
+    set -euo pipefail
+    export RUSTUP_TOOLCHAIN=stable
+    unset CARGO_TARGET_DIR
+    prepare_tools
+    cd "$work"
+    for cmd in "${CI_RUN[@]}"; do
+      case "$cmd" in
+        rustup\ toolchain\ install*) log "$fixture: ci: (runner toolchain) $cmd"; continue ;;
+      esac
+      log "$fixture: ci: $cmd"
+      bash -euo pipefail -c "$cmd"
+    done
+  ) >"$work/ci.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    summary+=("$fixture pipeline $(( $(now) - started ))s ok")
+  else
+    log "$fixture: a pipeline command failed:"
+    sed 's/^/  | /' "$work/ci.log" | tail -40
+    summary+=("$fixture pipeline $(( $(now) - started ))s FAILED")
+  fi
+  rm -rf "$work"
+  return "$rc"
+}
+
 all_start=$(now)
 for fixture in "${fixtures[@]}"; do
   smoke "$fixture" || failed=$((failed + 1))
+  pipeline "$fixture" || failed=$((failed + 1))
 done
 log "summary (${#fixtures[@]} fixtures, $(( $(now) - all_start ))s):"
 printf '  %s\n' "${summary[@]}"
-passed=$(( ${#fixtures[@]} - failed ))
+passed=$(( 2 * ${#fixtures[@]} - failed ))
 echo "smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

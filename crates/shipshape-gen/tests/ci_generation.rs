@@ -362,3 +362,45 @@ fn a_pipeline_with_nothing_to_run_is_not_written() {
         .expect("a workflow");
     assert!(wf.content.contains("trivy"), "{}", wf.content);
 }
+
+#[test]
+fn pytest_runs_only_where_there_are_tests_to_collect() {
+    // pytest exits 5 when it collects nothing: a project that declares it (as a dev dependency)
+    // but has no test file yet must not get a pipeline that fails on its first push.
+    let workflow = |p: &Plan| -> String {
+        ci_files(p)
+            .into_iter()
+            .find(|f| f.path == ".github/workflows/ci.yml")
+            .map(|f| f.content.clone())
+            .expect("a workflow")
+    };
+    let with_tests = plan_for("python-fastapi-uv", CiProvider::GithubActions);
+    let wf = workflow(&with_tests);
+    assert!(wf.contains("run: uv run pytest"), "{wf}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = apps_dir().join("python-fastapi-uv");
+    for f in [
+        "pyproject.toml",
+        "uv.lock",
+        "app/main.py",
+        "app/__init__.py",
+    ] {
+        let to = dir.path().join(f);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(src.join(f), to).expect("copy");
+    }
+    let inv = Inventory::open(dir.path()).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let p = plan(
+        &facts,
+        &inv,
+        &InitOptions {
+            only: vec![Artifact::Docker, Artifact::Ci],
+            ci: Some(CiProvider::GithubActions),
+            ..InitOptions::default()
+        },
+    );
+    let wf = workflow(&p);
+    assert!(!wf.contains("pytest"), "{wf}");
+}

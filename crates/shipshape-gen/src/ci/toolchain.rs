@@ -95,6 +95,21 @@ fn mentions(inv: &Inventory, dir: &str, word: &str) -> bool {
     .any(|t| t.contains(word))
 }
 
+/// Whether the project below `dir` has a file pytest collects (`test_*.py`, `*_test.py`).
+fn has_python_tests(inv: &Inventory, dir: &str) -> bool {
+    let prefix = if dir == "." {
+        String::new()
+    } else {
+        format!("{}/", dir.trim_end_matches('/'))
+    };
+    inv.files().iter().any(|f| {
+        let name = f.name();
+        f.path.starts_with(&prefix)
+            && name.ends_with(".py")
+            && (name.starts_with("test_") || name.ends_with("_test.py"))
+    })
+}
+
 fn has(inv: &Inventory, dir: &str, name: &str) -> bool {
     inv.contains(&join(dir, name))
 }
@@ -272,7 +287,9 @@ fn python(service: &Service, inv: &Inventory, dir: &str, pm: Option<PackageManag
     if mentions(inv, dir, "ruff") || has(inv, dir, "ruff.toml") || has(inv, dir, ".ruff.toml") {
         checks.push(cmd("Lint", format!("{prefix}ruff check .")));
     }
-    if mentions(inv, dir, "pytest") {
+    // pytest exits 5 when it collects nothing: a project that declares it but has no test
+    // file yet gets no Test step, rather than a pipeline that fails on its first push.
+    if mentions(inv, dir, "pytest") && has_python_tests(inv, dir) {
         checks.push(cmd("Test", format!("{prefix}pytest")));
     } else if has(inv, dir, "manage.py") {
         checks.push(cmd("Test", "python manage.py test"));
