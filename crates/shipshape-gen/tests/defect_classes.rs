@@ -350,4 +350,7 @@ fn a_start_script_running_a_dependency_names_its_binary() {
         ),
         "{dockerfile}"
     );
+    // pm2 writes its pid, log and socket files under PM2_HOME (`~/.pm2` by default, under the
+    // read-only /app here): the app user has no writable home, so they go to /tmp.
+    assert!(dockerfile.contains("PM2_HOME=/tmp/.pm2"), "{dockerfile}");
 }

@@ -445,6 +445,15 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         env_vars.push(("PORT", p.to_string()));
         env_vars.push(("HOST", "0.0.0.0".to_string()));
     }
+    // pm2 keeps its logs, pid and socket files under PM2_HOME (default `~/.pm2`): the app user
+    // owns no home and cannot write /app, so they go to /tmp (a tmpfs under a read-only root).
+    if start
+        .first()
+        .and_then(|p| p.rsplit('/').next())
+        .is_some_and(|p| matches!(p, "pm2" | "pm2-runtime"))
+    {
+        env_vars.push(("PM2_HOME", "/tmp/.pm2".to_string()));
+    }
     let health_path = detected(&service.health_path);
     if port.is_some() && health_path.is_none() {
         no_route_warning(&mut warnings);
