@@ -138,6 +138,12 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
         report.prefix_paths(&display_prefix(&root));
         total.extend(report);
         catalogs.push(catalog);
+        // Every file's text and parse tree are freed on another thread while the report is
+        // rendered (a run that exits first does not wait for it): on the main thread, freeing
+        // the trees of 1,190 workflows one allocation at a time was 7 % of the audit's CPU.
+        let _ = std::thread::Builder::new()
+            .name("free-workspace".into())
+            .spawn(move || drop(ws));
     }
     if let Some(b) = &baseline {
         total.apply_baseline(b);

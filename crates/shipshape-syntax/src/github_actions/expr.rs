@@ -51,9 +51,10 @@ pub fn fences_quoted(source: &str, span: Span, quote: Quote) -> Vec<Fence<'_>> {
     let mut out = Vec::new();
     let mut i = span.start;
     while i + 2 < span.end {
-        if &bytes[i..i + 3] != b"${{" {
-            i += 1;
-            continue;
+        // Most scalars hold no expression: jump to the next `${{` (or stop).
+        match source[i..span.end].find("${{") {
+            Some(at) => i += at,
+            None => break,
         }
         let inner_start = i + 3;
         let mut j = inner_start;
