@@ -354,3 +354,16 @@ fn a_start_script_running_a_dependency_names_its_binary() {
     // read-only /app here): the app user has no writable home, so they go to /tmp.
     assert!(dockerfile.contains("PM2_HOME=/tmp/.pm2"), "{dockerfile}");
 }
+
+#[test]
+fn a_listen_flag_that_defaults_to_loopback_is_given_every_interface() {
+    // golang/example's helloserver: `flag.String("addr", "localhost:8080", …)`. Started as
+    // written, the server answers only inside its own container.
+    let plan = plan_for("defect-go-loopback-flag");
+    let dockerfile = content(&plan, "Dockerfile");
+    assert!(
+        dockerfile.contains(r#"ENTRYPOINT ["/app/greeter", "-listen=:9000"]"#),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("EXPOSE 9000"), "{dockerfile}");
+}

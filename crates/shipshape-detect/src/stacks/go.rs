@@ -207,6 +207,14 @@ static LISTEN_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("built-in pattern")
 });
+/// A command-line flag holding the listen address, with its default:
+/// `addr = flag.String("addr", "localhost:8080", "address to serve")`.
+static LISTEN_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"flag\.String\(\s*"((?i)[\w-]*(?:addr|listen|bind|http)[\w-]*)"\s*,\s*"(localhost|127\.0\.0\.1|0\.0\.0\.0|)?:(\d{2,5})""#,
+    )
+    .expect("built-in pattern")
+});
 /// `os.Getenv("PORT")` followed by a fallback literal a few lines later
 /// (`if port == "" { port = "8080" }`).
 static PORT_ENV_FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
@@ -349,6 +357,31 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
             format!("binary built from {main_pkg}"),
         ),
     ));
+    // A listen-address flag that defaults to the loopback interface: in a container nothing
+    // outside reaches 127.0.0.1, so the command names every interface on the same port.
+    if svc.role != ServiceRole::Worker {
+        if let Some((f, text, c)) = sources.iter().find_map(|(f, text)| {
+            LISTEN_FLAG
+                .captures(text)
+                .filter(|c| {
+                    c.get(2)
+                        .is_some_and(|h| matches!(h.as_str(), "localhost" | "127.0.0.1"))
+                })
+                .map(|c| (f, text, c))
+        }) {
+            let (flag, port) = (&c[1], &c[3]);
+            let at = c.get(0).map_or(0, |m| m.start());
+            if let Some(start) = svc.start_command.as_mut() {
+                start.value = format!("{} -{flag}=:{port}", start.value);
+                start.evidence.push(Evidence::at_offset(
+                    &f.path,
+                    text,
+                    at,
+                    format!("-{flag} defaults to a loopback address; listen on every interface"),
+                ));
+            }
+        }
+    }
 
     if svc.role != ServiceRole::Worker {
         let fw = svc.framework.clone();
@@ -589,6 +622,13 @@ fn code_ports(
                 }
             }
         }
+        for c in LISTEN_FLAG.captures_iter(text) {
+            if let Some(m) = c.get(3) {
+                if let Ok(p) = m.as_str().parse::<u16>() {
+                    found.push((m.start(), p, "listen address flag, default in code"));
+                }
+            }
+        }
         found.sort_by_key(|(o, _, _)| *o);
         found.dedup_by_key(|(o, _, _)| *o);
         for (offset, port, note) in found {
@@ -758,6 +798,30 @@ mod tests {
                 ("./tools".to_string(), 7)
             ]
         );
+    }
+
+    #[test]
+    fn finds_listen_address_flags_with_their_default() {
+        let all = |t: &str| -> Vec<(String, String, String)> {
+            LISTEN_FLAG
+                .captures_iter(t)
+                .map(|c| {
+                    let g = |i| c.get(i).map_or("", |m| m.as_str()).to_string();
+                    (g(1), g(2), g(3))
+                })
+                .collect()
+        };
+        assert_eq!(
+            all(r#"addr = flag.String("addr", "localhost:8080", "address to serve")"#),
+            [("addr".into(), "localhost".into(), "8080".into())]
+        );
+        assert_eq!(
+            all(r#"httpAddr = flag.String("http", ":8080", "Listen address")"#),
+            [("http".into(), String::new(), "8080".into())]
+        );
+        // Not a listen address: another flag, or a URL.
+        assert!(all(r#"flag.String("g", "Hello", "greeting")"#).is_empty());
+        assert!(all(r#"flag.String("db", "localhost:5432", "database")"#).is_empty());
     }
 
     #[test]

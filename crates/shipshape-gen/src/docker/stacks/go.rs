@@ -73,7 +73,22 @@ pub(super) fn go(service: &Service, inv: &Inventory, today: Day) -> Result<Gener
         build: vec![build],
         copies: vec![(output, binary.clone())],
         env: env(&run_env),
-        start: vec![format!("{WORKDIR}/{binary}")],
+        // The binary, with the arguments detection found it needs (a listen-address flag).
+        start: std::iter::once(format!("{WORKDIR}/{binary}"))
+            .chain(
+                service
+                    .start_command
+                    .as_ref()
+                    .map(|s| {
+                        s.value
+                            .split_whitespace()
+                            .skip(1)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_else(Vec::new),
+            )
+            .collect(),
         port,
         health_path: port.and(health_path.clone()),
         tools: Vec::new(),
