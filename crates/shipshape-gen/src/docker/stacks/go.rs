@@ -84,9 +84,9 @@ pub(super) fn go(service: &Service, inv: &Inventory, today: Day) -> Result<Gener
                             .split_whitespace()
                             .skip(1)
                             .map(str::to_string)
-                            .collect()
+                            .collect::<Vec<_>>()
                     })
-                    .unwrap_or_else(Vec::new),
+                    .unwrap_or_default(),
             )
             .collect(),
         port,
