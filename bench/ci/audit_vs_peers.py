@@ -107,8 +107,9 @@ def shipshape_keys(out, tool):
     return keys
 
 
-def zizmor_keys(out, mapped):
-    keys = set()
+def zizmor_primary(out, mapped):
+    """(key, finding, primary location, line) of every zizmor finding of a mapped audit, the key
+    being (file, job, audit) with the job the finding's primary location lies in."""
     for f in json.loads(out):
         if f["ident"] not in mapped or f.get("ignored"):
             continue
@@ -117,9 +118,12 @@ def zizmor_keys(out, mapped):
                 continue
             path = loc["symbolic"]["key"].get("Local", {}).get("verbatim_path", "")
             line = loc["concrete"]["location"]["start_point"]["row"] + 1
-            keys.add((norm(path), scope(path, line), f["ident"]))
+            yield (norm(path), scope(path, line), f["ident"]), f, loc, line
             break
-    return keys
+
+
+def zizmor_keys(out, mapped):
+    return {key for key, _, _, _ in zizmor_primary(out, mapped)}
 
 
 def actionlint_keys(out, mapped):

@@ -246,19 +246,10 @@ def classify_actionlint(side, key, found):
 
 def zizmor_details(out, mapped):
     det = collections.defaultdict(list)
-    for f in json.loads(out):
-        if f["ident"] not in mapped or f.get("ignored"):
-            continue
-        for loc in f["locations"]:
-            if loc["symbolic"]["kind"] != "Primary":
-                continue
-            path = loc["symbolic"]["key"].get("Local", {}).get("verbatim_path", "")
-            line = loc["concrete"]["location"]["start_point"]["row"] + 1
-            key = (A.norm(path), A.scope(path, line), f["ident"])
-            det[key].append({"line": line, "confidence": f["determinations"]["confidence"],
-                             "annotation": loc["symbolic"]["annotation"],
-                             "feature": loc["concrete"]["feature"]})
-            break
+    for key, f, loc, line in A.zizmor_primary(out, mapped):
+        det[key].append({"line": line, "confidence": f["determinations"]["confidence"],
+                         "annotation": loc["symbolic"]["annotation"],
+                         "feature": loc["concrete"]["feature"]})
     return det
 
 

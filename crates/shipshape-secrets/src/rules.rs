@@ -167,6 +167,17 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+impl RuleSpec {
+    /// The keywords as the gate matches them: lower case, none empty.
+    fn lowercase_keywords(&self) -> Vec<String> {
+        self.keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+}
+
 impl Rule {
     pub fn compile(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
         let (matcher, pattern) = match (&spec.regex, &spec.parser) {
@@ -188,12 +199,7 @@ impl Rule {
             }
             _ => return Err(RuleError::NoMatcher { id: spec.id }),
         };
-        let keywords: Vec<String> = spec
-            .keywords
-            .iter()
-            .map(|k| k.to_ascii_lowercase())
-            .filter(|k| !k.is_empty())
-            .collect();
+        let keywords = spec.lowercase_keywords();
         if keywords.is_empty() && spec.paths.is_empty() {
             return Err(RuleError::NoKeywords { id: spec.id });
         }
@@ -359,20 +365,14 @@ pub fn builtin_catalog() -> Vec<RuleInfo> {
     static CATALOG: std::sync::OnceLock<Vec<RuleInfo>> = std::sync::OnceLock::new();
     CATALOG
         .get_or_init(|| {
-            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
-                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            let specs = builtin_specs();
             let examples: std::collections::HashMap<String, Option<String>> =
                 serde_json::from_str(BUILTIN_EXAMPLES)
                     .unwrap_or_else(|e| panic!("the embedded examples file is invalid: {e}"));
             specs
                 .iter()
                 .map(|spec| {
-                    let keywords: Vec<String> = spec
-                        .keywords
-                        .iter()
-                        .map(|k| k.to_ascii_lowercase())
-                        .filter(|k| !k.is_empty())
-                        .collect();
+                    let keywords = spec.lowercase_keywords();
                     let severity = spec.severity.as_deref().map_or(Severity::Error, |s| {
                         s.parse()
                             .unwrap_or_else(|_| panic!("built-in rule {}: severity", spec.id))
@@ -413,6 +413,16 @@ pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, 
         })
 }
 
+/// The built-in rules file, parsed (once per process; the catalog and the compiled rules both
+/// start from it).
+fn builtin_specs() -> &'static [RuleSpec] {
+    static SPECS: std::sync::OnceLock<Vec<RuleSpec>> = std::sync::OnceLock::new();
+    SPECS.get_or_init(|| {
+        parse_rules_file(BUILTIN_RULES, "built-in rules")
+            .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+    })
+}
+
 /// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is
 /// a bug in this build, not a user error. Compiled once per process (tens of milliseconds, which
 /// a long-lived process such as the MCP server would pay on every call); a copy shares the
@@ -421,8 +431,7 @@ pub fn builtin() -> Vec<Rule> {
     static BUILTIN: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
     BUILTIN
         .get_or_init(|| {
-            let specs = parse_rules_file(BUILTIN_RULES, "built-in rules")
-                .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"));
+            let specs = builtin_specs();
             crate::par::map_indices(specs.len(), |i| {
                 Rule::compile(specs[i].clone(), RuleOrigin::Builtin)
                     .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
