@@ -688,10 +688,18 @@ fn run_secrets(args: SecretsArgs, out: &mut impl Write) -> anyhow::Result<ExitCo
         for e in &outcome.incomplete {
             eprintln!("error: git history: {e}");
         }
-        eprintln!(
-            "error: the git history was read only in part (see above); the working tree was \
-             scanned in full — run `git fsck` to find the damage"
-        );
+        if outcome.history_unopened {
+            // Nothing is damaged: there is no history to read here.
+            eprintln!(
+                "error: no git history was scanned (see above); the working tree was scanned \
+                 in full"
+            );
+        } else {
+            eprintln!(
+                "error: the git history was read only in part (see above); the working tree \
+                 was scanned in full — run `git fsck` to find the damage"
+            );
+        }
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     Ok(if outcome.fails() {

@@ -198,6 +198,9 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(code, 2);
     assert!(out.contains("github-pat-classic"), "{out}");
     assert!(err.contains("not the root of a git repository"), "{err}");
+    // Nothing is damaged, so no `git fsck` advice.
+    assert!(err.contains("no git history was scanned"), "{err}");
+    assert!(!err.contains("fsck"), "{err}");
 }
 
 #[test]

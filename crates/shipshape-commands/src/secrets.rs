@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use shipshape_diagnostics::{Baseline, Catalog, Domain, Report, Severity};
+use shipshape_secrets::history::HistoryError;
 use shipshape_secrets::{scan_history, scan_staged, scan_tree, HistoryOptions, Progress};
 
 use super::{rules, CommandError, Workspace};
@@ -38,6 +39,9 @@ pub struct SecretsOutcome {
     pub catalog: Catalog,
     pub fail_on: Severity,
     pub incomplete: Vec<String>,
+    /// The history could not be opened at all (not a git repository): nothing of it was read,
+    /// as opposed to a history read in part.
+    pub history_unopened: bool,
 }
 
 impl SecretsOutcome {
@@ -69,6 +73,7 @@ pub fn secrets(
     scanner.no_ignores = opts.no_ignores;
     let rules_run = catalog.of_domain(Domain::Secrets).count();
     let mut incomplete = Vec::new();
+    let mut history_unopened = false;
 
     let mut report = if opts.scope == SecretsScope::Staged {
         let staged = scan_staged(&root, &scanner)?;
@@ -94,7 +99,10 @@ pub fn secrets(
                     r.notes.extend(h.notes.iter().cloned());
                     shipshape_secrets::add_history(&mut r, h);
                 }
-                Err(e) => incomplete.push(format!("{e}; the working tree was still scanned")),
+                Err(e) => {
+                    history_unopened = matches!(e, HistoryError::Open { .. });
+                    incomplete.push(format!("{e}; the working tree was still scanned"));
+                }
             }
         }
         r
@@ -109,5 +117,6 @@ pub fn secrets(
         catalog,
         fail_on: opts.fail_on.unwrap_or(Severity::Warning),
         incomplete,
+        history_unopened,
     })
 }
