@@ -82,6 +82,11 @@ pub struct Service {
     /// its folder (`.` for the folder itself) or absolute. They must be writable and persist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_dirs: Vec<Located<String>>,
+    /// A loopback address the server's code binds as a literal (`127.0.0.1:8080`,
+    /// `SocketAddr::from(([127, 0, 0, 1], 3000))`): in a container only the container itself
+    /// reaches it, so no published port and no health check can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loopback_bind: Option<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -141,6 +146,7 @@ impl Service {
             depends_on: Vec::new(),
             processes: Vec::new(),
             data_dirs: Vec::new(),
+            loopback_bind: None,
         }
     }
 }

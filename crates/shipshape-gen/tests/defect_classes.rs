@@ -367,3 +367,63 @@ fn a_listen_flag_that_defaults_to_loopback_is_given_every_interface() {
     );
     assert!(dockerfile.contains("EXPOSE 9000"), "{dockerfile}");
 }
+
+#[test]
+fn a_build_skips_browser_downloads_and_env_checks_the_app_itself_allows_skipping() {
+    let plan = plan_for("defect-build-downloads");
+    // Cypress and Puppeteer (dev dependencies) download a browser in postinstall: the image
+    // runs neither, and the download host may not be reachable from the build.
+    let web = content(&plan, "web/Dockerfile");
+    let build_stage = web.split("AS build").nth(1).expect("a build stage");
+    assert!(build_stage.contains("CYPRESS_INSTALL_BINARY=0"), "{web}");
+    assert!(
+        build_stage.contains("PUPPETEER_SKIP_DOWNLOAD=true"),
+        "{web}"
+    );
+    // The t3 env schema next.config imports is skipped the way the app says it may be; a
+    // comparison in the same expression (`npm_lifecycle_event === "lint"`) is not a switch.
+    let site = content(&plan, "site/Dockerfile");
+    assert!(site.contains("SKIP_ENV_VALIDATION=1"), "{site}");
+    assert!(!site.contains("npm_lifecycle_event"), "{site}");
+    let runtime = site.rsplit("FROM ").next().unwrap_or_default();
+    assert!(
+        !runtime.contains("SKIP_ENV_VALIDATION"),
+        "checked again at run time: {site}"
+    );
+}
+
+#[test]
+fn a_server_bound_to_a_loopback_literal_gets_no_dockerfile_and_the_line_to_change() {
+    let plan = plan_for("defect-loopback-bind");
+    // The Go service binds 127.0.0.1 in code: built, it would never answer a published port.
+    assert!(plan.files.iter().all(|f| f.path != "api/Dockerfile"));
+    assert!(warned(
+        &plan,
+        &["127.0.0.1:8080", "api/main.go:13", "0.0.0.0"]
+    ));
+    // A loopback bind in a comment is not a fact: the Node service binds 0.0.0.0.
+    assert!(content(&plan, "web/Dockerfile").contains("FROM node:"));
+    assert!(!warned(&plan, &["web/src/server.js"]));
+}
+
+#[test]
+fn old_exact_pins_cap_the_python_of_a_project_that_names_none() {
+    let plan = plan_for("defect-old-pins");
+    // numpy 1.25 has no wheels for Python 3.12 (1.26 was the first), and its sources need
+    // distutils, which 3.12 removed; greenlet 3.0.1 and psycopg2-binary 2.9.9 stop at 3.12.
+    let dockerfile = content(&plan, "Dockerfile");
+    assert!(
+        dockerfile.contains("FROM python:3.11-slim-bookworm"),
+        "{dockerfile}"
+    );
+    let facts = shipshape_detect::detect(
+        &Inventory::open(&apps_dir().join("defect-old-pins")).expect("fixture opens"),
+    );
+    let version = facts.services[0]
+        .runtime_version
+        .as_ref()
+        .expect("a version");
+    assert_eq!(version.value, "<3.12");
+    assert!(version.evidence[0].note.contains("numpy==1.25.2"));
+    assert_eq!(version.evidence[0].line, Some(7));
+}

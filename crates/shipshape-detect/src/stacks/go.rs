@@ -307,6 +307,15 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     // The main package that serves HTTP is the one to build, when there are several.
     let main = pick_main(ctx, &name, &mains, &sources);
     let (main_pkg, main_ev) = main;
+    // Only the built package's files: another main package of the module does not run.
+    let main_dir = Ctx::join(dir, main_pkg.trim_start_matches("./"));
+    let main_dir = main_dir.trim_end_matches("/.").trim_end_matches('/');
+    let main_sources: Vec<_> = sources
+        .iter()
+        .filter(|(f, _)| f.dir() == main_dir || (main_dir == "." && f.dir().is_empty()))
+        .cloned()
+        .collect();
+    svc.loopback_bind = crate::stacks::shared::loopback_bind("go", &main_sources);
 
     svc.role = if svc.framework.is_some() {
         ServiceRole::Api

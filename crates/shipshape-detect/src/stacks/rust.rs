@@ -211,6 +211,32 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         ),
     ));
 
+    {
+        // The chosen binary's code: another binary's file (`src/bin/cli.rs`) does not serve.
+        let own_bin = Ctx::join(dir, "src/bin");
+        let declared_path: Option<String> = table
+            .get("bin")
+            .and_then(Value::as_array)
+            .and_then(|bs| {
+                bs.iter()
+                    .find(|b| b.get("name").and_then(Value::as_str) == Some(bin.as_str()))
+            })
+            .and_then(|b| b.get("path").and_then(Value::as_str))
+            .map(|p| p.trim_start_matches("./").to_string());
+        let sources: Vec<_> = ctx
+            .source_texts(dir, &["rs"])
+            .into_iter()
+            .filter(|(f, _)| {
+                f.dir() != own_bin
+                    || f.name().strip_suffix(".rs") == Some(bin.as_str())
+                    || declared_path.as_deref()
+                        == f.path
+                            .strip_prefix(&format!("{dir}/"))
+                            .or(Some(f.path.as_str()))
+            })
+            .collect();
+        svc.loopback_bind = crate::stacks::shared::loopback_bind("rust", &sources);
+    }
     if serves_http {
         let sources = ctx.source_texts(dir, &["rs"]);
         let mut explicit = code_ports(&sources);
@@ -393,15 +419,26 @@ fn bin_name_line(text: &str, bin: &str) -> Option<u32> {
     None
 }
 
-/// With several binaries: the one named like the package, else the first, reported.
+/// With several binaries: the one named like the package, else one named as a server
+/// (`mini-redis-server` beside `mini-redis-cli`), else the first; a choice among several is
+/// reported.
 fn pick_bin(ctx: &Ctx, name: &str, bins: &[(String, Evidence)]) -> (String, Evidence) {
     if let Some(b) = bins.iter().find(|(n, _)| n == name) {
         return b.clone();
     }
+    let serverish = |n: &str| {
+        n.split(['-', '_'])
+            .any(|w| matches!(w, "server" | "serve" | "api" | "web" | "daemon" | "service"))
+    };
+    let servers: Vec<&(String, Evidence)> = bins.iter().filter(|(n, _)| serverish(n)).collect();
+    let chosen = match servers.as_slice() {
+        [one] => (*one).clone(),
+        _ => bins[0].clone(),
+    };
     if bins.len() > 1 {
         ctx.ambiguity(Ambiguity {
             subject: format!("services.{name}.binary"),
-            chosen: Some(bins[0].0.clone()),
+            chosen: Some(chosen.0.clone()),
             candidates: bins
                 .iter()
                 .map(|(n, e)| Located::new(n.clone(), e.clone()))
@@ -411,7 +448,7 @@ fn pick_bin(ctx: &Ctx, name: &str, bins: &[(String, Evidence)]) -> (String, Evid
             ),
         });
     }
-    bins[0].clone()
+    chosen
 }
 
 fn bin_flag(bins: &[(String, Evidence)], bin: &str) -> String {

@@ -241,6 +241,71 @@ fn lower_bound(alts: &[Vec<Comparator>]) -> Option<Vec<u64>> {
         .min_by(|a, b| cmp_padded(a, b))
 }
 
+/// Binds of a literal loopback address, per language (the address is the first group).
+static LOOPBACK_BIND_RUST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:\bbind|\bserve|\bbind_addr)\(\s*(?:&\s*)?(?:format!\(\s*)?"((?:127\.0\.0\.1|localhost|\[::1\])(?::[^"]*)?)"|SocketAddr::from\(\s*\(\s*(\[\s*127\s*,\s*0\s*,\s*0\s*,\s*1\s*\])"#,
+    )
+    .expect("built-in pattern")
+});
+static LOOPBACK_BIND_GO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b(?:ListenAndServe|ListenAndServeTLS|Listen|Run|RunTLS|Start|StartTLS)\(\s*(?:"tcp[46]?"\s*,\s*)?"((?:127\.0\.0\.1|localhost|\[::1\]):[^"]*)""#,
+    )
+    .expect("built-in pattern")
+});
+static LOOPBACK_BIND_NODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\.listen\(\s*[\w.]+\s*,\s*['"](127\.0\.0\.1|localhost|::1)['"]|\.listen\(\s*\{[^}]*\bhost\s*:\s*['"](127\.0\.0\.1|localhost|::1)['"]"#,
+    )
+    .expect("built-in pattern")
+});
+
+/// The first literal loopback address a server's code binds (`language` is `rust`, `go` or
+/// `node`), with where: a container's published port cannot reach such a server. Comment
+/// lines are not read.
+pub(crate) fn loopback_bind(
+    language: &str,
+    sources: &[(&shipshape_core::FileEntry, std::sync::Arc<str>)],
+) -> Option<Located<String>> {
+    let re: &Regex = match language {
+        "rust" => &LOOPBACK_BIND_RUST,
+        "go" => &LOOPBACK_BIND_GO,
+        "node" => &LOOPBACK_BIND_NODE,
+        _ => return None,
+    };
+    sources.iter().find_map(|(f, text)| {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let t = line.trim_start();
+            if t.starts_with("//") || t.starts_with('*') || t.starts_with("/*") {
+                continue;
+            }
+            if let Some(c) = re.captures(line) {
+                let Some(addr) = c.iter().skip(1).flatten().next() else {
+                    continue;
+                };
+                let shown = match addr.as_str() {
+                    a if a.starts_with('[') && a.contains("127") => "127.0.0.1".to_string(),
+                    a => a.to_string(),
+                };
+                return Some(Located::new(
+                    shown,
+                    Evidence::at_offset(
+                        &f.path,
+                        text,
+                        start + addr.start(),
+                        "binds a loopback address in the code",
+                    ),
+                ));
+            }
+        }
+        None
+    })
+}
+
 /// One place a runtime version is stated.
 #[derive(Debug, Clone)]
 pub(crate) struct Candidate {
@@ -380,6 +445,42 @@ mod tests {
         let ruby = Candidate::exact("ruby-3.3.0", ev()).unwrap();
         assert_eq!(ruby.value, "3.3.0");
         assert!(ruby.agrees(&Candidate::constraint("~> 3.3", ev()).unwrap()));
+    }
+
+    #[test]
+    fn finds_literal_loopback_binds_and_skips_comments_and_variables() {
+        let found = |lang: &str, code: &str| -> Option<String> {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.x"), code).unwrap();
+            let inv = shipshape_core::Inventory::open(dir.path()).unwrap();
+            let f = inv.files().iter().find(|f| f.name() == "main.x").unwrap();
+            loopback_bind(lang, &[(f, std::sync::Arc::from(code))]).map(|l| l.value)
+        };
+        let rust = "let listener = TcpListener::bind(&format!(\"127.0.0.1:{port}\")).await?;";
+        assert_eq!(found("rust", rust).as_deref(), Some("127.0.0.1:{port}"));
+        let addr = "let addr = SocketAddr::from(([127, 0, 0, 1], 3000));";
+        assert_eq!(found("rust", addr).as_deref(), Some("127.0.0.1"));
+        assert_eq!(found("rust", "TcpListener::bind(\"0.0.0.0:8080\")"), None);
+        assert_eq!(
+            found("rust", "// TcpListener::bind(\"127.0.0.1:8080\")"),
+            None
+        );
+        assert_eq!(found("rust", "TcpListener::bind(addr)"), None);
+        let go = "ln, err := net.Listen(\"tcp\", \"localhost:9000\")";
+        assert_eq!(found("go", go).as_deref(), Some("localhost:9000"));
+        assert_eq!(found("go", "r.Run(\":8080\")"), None);
+        assert_eq!(found("go", "http.ListenAndServe(*addr, nil)"), None);
+        let fastify = "await app.listen({ port: 3000, host: '127.0.0.1' });";
+        assert_eq!(found("node", fastify).as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            found("node", "server.listen(PORT, 'localhost', cb)").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(found("node", "app.listen(port, process.env.HOST)"), None);
+        assert_eq!(
+            found("python", "uvicorn.run(app, host=\"127.0.0.1\")"),
+            None
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub(super) struct CodeScan {
     pub(super) listen_files: Vec<String>,
     /// The line of the first listen call of each such file.
     pub(super) listen_lines: Vec<(String, u32)>,
+    /// A literal loopback host given to a listen call (`app.listen(3000, "127.0.0.1")`).
+    pub(super) loopback: Option<Located<String>>,
 }
 
 pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
@@ -90,6 +92,10 @@ pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
             ));
         }
         if let Some(m) = LISTEN_CALL.find(&text) {
+            if scan_out.loopback.is_none() {
+                scan_out.loopback =
+                    crate::stacks::shared::loopback_bind("node", &[(f, text.clone())]);
+            }
             scan_out.listen_files.push(f.path.clone());
             scan_out
                 .listen_lines

@@ -67,6 +67,7 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     }
 
     let mut service = Service::new(name.clone(), dir, language);
+    service.loopback_bind = code.loopback.clone();
     service.role = match &framework {
         Some(f) => f.role,
         None if !code.listen_files.is_empty() || !pkg.parsed => ServiceRole::Api,

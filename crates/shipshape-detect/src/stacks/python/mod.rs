@@ -11,6 +11,7 @@ mod framework;
 mod manifests;
 mod serving;
 mod toolchain;
+mod wheels;
 
 use shipshape_core::{Evidence, Located};
 
@@ -98,7 +99,8 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         Located::new(Language::Python, language_ev),
     );
     svc.package_manager = package_manager(ctx, dir, &name, &m, pyproject.as_ref());
-    svc.runtime_version = runtime_version(ctx, dir, &name, pyproject.as_ref(), pipfile.as_ref());
+    svc.runtime_version = runtime_version(ctx, dir, &name, pyproject.as_ref(), pipfile.as_ref())
+        .or_else(|| wheels::python_cap(ctx, &deps));
 
     let framework = framework(ctx, &name, &deps, &m);
     let app = framework
@@ -186,6 +188,34 @@ pub(crate) mod tests {
         assert!(start.evidence[0]
             .note
             .contains("gunicorn is not a declared dependency"));
+    }
+
+    #[test]
+    fn a_fastapi_app_built_by_a_factory_of_its_module_is_the_start_target() {
+        let facts = facts_in(&[
+            ("requirements.txt", "fastapi==0.110.0\nuvicorn==0.29.0\n"),
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\n\n\ndef get_application() -> FastAPI:\n    application = FastAPI(title=\"x\")\n    return application\n\n\napp = get_application()\n",
+            ),
+            // A module-level call of a function that builds no app is not a target.
+            ("app/worker.py", "def connect():\n    return 1\n\n\nclient = connect()\n"),
+        ]);
+        let start = facts.services[0]
+            .start_command
+            .as_ref()
+            .expect("a start command");
+        assert!(
+            start.value.starts_with("uvicorn app.main:app "),
+            "{}",
+            start.value
+        );
+        assert!(
+            start.evidence[0].note.contains("get_application()"),
+            "{:?}",
+            start.evidence
+        );
+        assert_eq!(start.evidence[0].line, Some(9));
     }
 
     #[test]

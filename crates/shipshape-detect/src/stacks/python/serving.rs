@@ -35,6 +35,11 @@ static STARLETTE_APP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*(?:starlette\.applications\.)?Starlette\(")
         .expect("built-in pattern")
 });
+/// A module-level app made by a factory of the same file: `app = get_application()`.
+static FACTORY_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*([A-Za-z_]\w*)\(\s*\)\s*$")
+        .expect("built-in pattern")
+});
 static FLASK_APP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?=\s*(?:flask\.)?Flask\(")
         .expect("built-in pattern")
@@ -75,7 +80,7 @@ pub(super) fn app_target(
             } else {
                 (&*STARLETTE_APP, "Starlette")
             };
-            sources.iter().find_map(|(f, text)| {
+            let direct = sources.iter().find_map(|(f, text)| {
                 let c = rx.captures(text)?;
                 let var = c.get(1)?;
                 let target = format!("{}:{}", module_of(dir, &f.path), var.as_str());
@@ -86,6 +91,42 @@ pub(super) fn app_target(
                     format!("{label} app `{target}` created here"),
                 );
                 Some(AppTarget::Asgi { target, ev })
+            });
+            // `app = get_application()`, the factory defined in the same file and building
+            // the app (`def get_application() -> FastAPI:`).
+            let class = if fw == Framework::Fastapi {
+                "FastAPI"
+            } else {
+                "Starlette"
+            };
+            direct.or_else(|| {
+                sources.iter().find_map(|(f, text)| {
+                    if !text.contains(&format!("{class}(")) {
+                        return None;
+                    }
+                    FACTORY_ASSIGN.captures_iter(text).find_map(|c| {
+                        let (var, func) = (c.get(1)?, c.get(2)?);
+                        let def = format!("def {}(", func.as_str());
+                        let at = text.find(&def)?;
+                        let signature_end = text[at..].find(':').map_or(text.len(), |e| at + e);
+                        let builds = text[at..]
+                            .lines()
+                            .take_while(|l| !l.starts_with("def ") || l.starts_with(&def))
+                            .any(|l| l.contains(&format!("{class}(")));
+                        let annotated = text[at..signature_end.min(text.len())].contains(class)
+                            || text[at..].lines().next().is_some_and(|l| l.contains(class));
+                        (builds || annotated).then(|| {
+                            let target = format!("{}:{}", module_of(dir, &f.path), var.as_str());
+                            let ev = Evidence::at_offset(
+                                &f.path,
+                                text,
+                                var.start(),
+                                format!("{label} app `{target}` built by {}() here", func.as_str()),
+                            );
+                            AppTarget::Asgi { target, ev }
+                        })
+                    })
+                })
             })
         }
         Framework::Flask => {

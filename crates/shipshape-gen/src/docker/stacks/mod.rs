@@ -38,6 +38,22 @@ const APP_USER: &str = "10001:10001";
 const NGINX_PORT: u16 = 8080;
 
 pub(super) fn generate(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
+    // A server bound to a loopback literal cannot be reached through a published port: the
+    // image would build and never answer. The fix is one line in the code.
+    if let Some(bind) = &service.loopback_bind {
+        let at = bind
+            .evidence
+            .first()
+            .map(|e| match e.line {
+                Some(l) => format!(" ({}:{l})", e.path),
+                None => format!(" ({})", e.path),
+            })
+            .unwrap_or_default();
+        return Err(Skip(format!(
+            "the server binds `{}` in its code{at}: in a container only the container itself reaches a loopback address, so no published port or health check can — bind `0.0.0.0` (or read the address from an environment variable) and run init again",
+            bind.value
+        )));
+    }
     let mut generated = generate_stack(service, inv, today)?;
     let shell = super::image_has_shell(&generated.run_image);
     generated.recipe.start = expand_port(

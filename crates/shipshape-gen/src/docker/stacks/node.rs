@@ -301,6 +301,72 @@ fn declares_dependency(inv: &Inventory, root: &str, name: &str) -> bool {
         })
 }
 
+/// Variables the build stage sets so a full install and build work in an image:
+/// dev dependencies that download a browser or an app binary in `postinstall` (Cypress,
+/// Puppeteer, Electron) skip it, since the image runs neither; and an env schema that the
+/// build loads (`@t3-oss/env`, validated when `next.config` imports it) is told to skip its
+/// check the way the project itself allows (`skipValidation: !!process.env.CI`), because the
+/// server-side values are runtime configuration that a build must not need.
+fn build_time_env(inv: &Inventory, root: &str) -> Vec<(&'static str, String)> {
+    let manifest = inv
+        .text_of(&join(root, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let dev = |name: &str| {
+        manifest
+            .as_ref()
+            .and_then(|v| v.get("devDependencies"))
+            .and_then(|d| d.as_object())
+            .is_some_and(|d| d.contains_key(name))
+    };
+    let mut out = Vec::new();
+    for (package, var, value) in [
+        ("cypress", "CYPRESS_INSTALL_BINARY", "0"),
+        ("puppeteer", "PUPPETEER_SKIP_DOWNLOAD", "true"),
+        ("electron", "ELECTRON_SKIP_BINARY_DOWNLOAD", "1"),
+    ] {
+        if dev(package) {
+            out.push((var, value.to_string()));
+        }
+    }
+    let schemas = ["src/env", "env", "src/env/server", "src/env/index"];
+    let exts = ["ts", "mjs", "js", "mts"];
+    for stem in schemas {
+        for ext in exts {
+            let Some(text) = inv.text_of(&join(root, &format!("{stem}.{ext}"))) else {
+                continue;
+            };
+            if let Some(var) = env_schema_skip(&text) {
+                if !out.iter().any(|(v, _)| *v == var) {
+                    out.push((var, "1".to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The variable whose presence makes an `@t3-oss/env` schema skip validation, read from its
+/// `skipValidation:` expression (`!!process.env.SKIP_ENV_VALIDATION`, `!!process.env.CI || …`);
+/// a comparison (`process.env.X === "lint"`) is not a presence test and is not taken.
+fn env_schema_skip(text: &str) -> Option<&'static str> {
+    if !text.contains("createEnv") {
+        return None;
+    }
+    let start = text.find("skipValidation:")? + "skipValidation:".len();
+    let rest = &text[start..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    let expr = &rest[..end];
+    // The names a build may set without changing anything else the app does.
+    ["SKIP_ENV_VALIDATION", "CI"].into_iter().find(|name| {
+        let needle = format!("process.env.{name}");
+        expr.match_indices(&needle).any(|(i, m)| {
+            let after = expr[i + m.len()..].trim_start();
+            let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            whole && !after.starts_with("==") && !after.starts_with("!=")
+        })
+    })
+}
+
 /// The install flag that prunes a workspace install to one member: npm's `--workspace DIR`,
 /// pnpm's `--filter NAME...` (the member and the workspace packages it depends on). `None` for
 /// a project that is not a workspace member, or a manager without such a flag.
@@ -466,9 +532,14 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
             last.push_str(&scope);
         }
     }
+    let build_env = if output_dir.is_some() {
+        env(&build_time_env(inv, root))
+    } else {
+        Vec::new()
+    };
     let recipe = Recipe {
         service_dir,
-        build_env: Vec::new(),
+        build_env,
         install,
         build,
         copies: Vec::new(),
@@ -583,7 +654,11 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let build_args = public_build_args(service);
     let recipe = Recipe {
         service_dir: service_dir.clone(),
-        build_env: env(&[("NEXT_TELEMETRY_DISABLED", "1".to_string())]),
+        build_env: env(
+            &std::iter::once(("NEXT_TELEMETRY_DISABLED", "1".to_string()))
+                .chain(build_time_env(inv, root))
+                .collect::<Vec<_>>(),
+        ),
         install: install_commands(&layout, true),
         build: vec![build],
         copies: if standalone {
@@ -665,7 +740,7 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
     let planned_conf = (!inv.contains(&conf)).then(|| conf.clone());
     let recipe = Recipe {
         service_dir,
-        build_env: Vec::new(),
+        build_env: env(&build_time_env(inv, root)),
         install: install_commands(&layout, true),
         build: vec![build],
         copies: vec![(out.to_string(), "/usr/share/nginx/html".to_string())],
@@ -712,6 +787,37 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_env_schema_skip_is_a_presence_test_of_a_known_variable() {
+        let schema = |skip: &str| {
+            format!("export const env = createEnv({{ skipValidation: {skip}, server: {{}} }});")
+        };
+        assert_eq!(
+            env_schema_skip(&schema(
+                "!!process.env.CI || process.env.npm_lifecycle_event === \"lint\""
+            )),
+            Some("CI")
+        );
+        assert_eq!(
+            env_schema_skip(&schema("!!process.env.SKIP_ENV_VALIDATION")),
+            Some("SKIP_ENV_VALIDATION")
+        );
+        assert_eq!(
+            env_schema_skip(&schema("process.env.SKIP_ENV_VALIDATION === \"0\"")),
+            None
+        );
+        assert_eq!(env_schema_skip(&schema("!!process.env.CIRCLE")), None);
+        assert_eq!(
+            env_schema_skip(&schema("process.env.npm_lifecycle_event === \"lint\"")),
+            None
+        );
+        assert_eq!(
+            env_schema_skip("skipValidation: !!process.env.CI"),
+            None,
+            "not an env schema"
+        );
+    }
 
     #[test]
     fn pnpm_runs_at_the_major_that_wrote_the_lockfile() {

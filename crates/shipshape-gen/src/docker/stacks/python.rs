@@ -7,7 +7,27 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let root = root_of(service);
     let mut warnings = Vec::new();
     eol_warning(&img, &mut warnings);
-    let version_note = default_version_note("Python", &img, &mut warnings);
+    let mut version_note = default_version_note("Python", &img, &mut warnings);
+    // No version declared, but an exact pin rules the newer Pythons out (detection says which).
+    if let Some(v) = service
+        .runtime_version
+        .as_ref()
+        .filter(|v| v.value.starts_with('<'))
+    {
+        if let Some(e) = v.evidence.first() {
+            let at = e.line.map_or(e.path.clone(), |l| format!("{}:{l}", e.path));
+            version_note = Some(format!(
+                "No Python version is declared; {} ({at}): {} is the newest supported release below {}.",
+                e.note,
+                img.version,
+                v.value.trim_start_matches('<')
+            ));
+            warnings.push(format!(
+                "{}: no Python version is declared and {} ({at}), so the image uses Python {} — declare the version you test with (.python-version or requires-python)",
+                service.name, e.note, img.version
+            ));
+        }
+    }
     let pm = service
         .package_manager
         .as_ref()

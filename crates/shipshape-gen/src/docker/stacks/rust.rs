@@ -59,21 +59,34 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
         {
             manifests.push(rel.to_string());
         }
-        if rel.ends_with("src/main.rs") || rel.ends_with("src/lib.rs") {
-            let crate_dir = rel
-                .trim_end_matches("src/main.rs")
-                .trim_end_matches("src/lib.rs");
-            if manifests
-                .iter()
-                .any(|m| *m == format!("{crate_dir}Cargo.toml"))
-                || inv.contains(&format!("{prefix}{crate_dir}Cargo.toml"))
-            {
-                stubs.push(json!({
-                    "path": rel,
-                    "dir": rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("."),
-                    "main": rel.ends_with("main.rs"),
-                }));
+    }
+    // Every source file a manifest names or cargo discovers as a binary must exist for the
+    // dependency layer to build (`can't find bin … at path`): each is stubbed.
+    for manifest in manifests.iter().filter(|m| m.ends_with("Cargo.toml")) {
+        let crate_dir = manifest.trim_end_matches("Cargo.toml");
+        let Some(text) = inv.text_of(&format!("{prefix}{manifest}")) else {
+            continue;
+        };
+        for (path, main) in target_sources(
+            &text,
+            |p| inv.contains(&format!("{prefix}{crate_dir}{p}")),
+            |d| {
+                inv.under(&format!("{prefix}{crate_dir}{d}"))
+                    .iter()
+                    .filter(|f| f.dir() == format!("{prefix}{crate_dir}{d}"))
+                    .map(|f| f.name().to_string())
+                    .collect()
+            },
+        ) {
+            let rel = format!("{crate_dir}{path}");
+            if stubs.iter().any(|s: &serde_json::Value| s["path"] == rel) {
+                continue;
             }
+            stubs.push(json!({
+                "dir": rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("."),
+                "path": rel,
+                "main": main,
+            }));
         }
     }
     let native = super::super::native::needs(inv, root, &context, "rust");
@@ -217,4 +230,55 @@ fn sqlx_offline(inv: &Inventory, root: &str, context: &str) -> Result<bool, Skip
          while the image builds — run `cargo sqlx prepare` (or `cargo sqlx prepare --workspace`) \
          and commit the .sqlx/ folder; the Dockerfile then builds with SQLX_OFFLINE=true"
     )))
+}
+
+/// The source files of a crate's targets that `cargo build` needs to exist, as paths relative
+/// to the crate, each with whether it is a binary (`fn main`) or a library: `src/lib.rs`,
+/// `src/main.rs`, the auto-discovered `src/bin/*.rs`, and every `path` of `[lib]`, `[[bin]]`,
+/// `[[example]]`, `[[test]]` and `[[bench]]` (cargo refuses a manifest whose target path is
+/// missing). `exists` says whether a crate-relative file exists; `files_in` lists a folder.
+fn target_sources(
+    manifest: &str,
+    exists: impl Fn(&str) -> bool,
+    files_in: impl Fn(&str) -> Vec<String>,
+) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut add = |p: &str, main: bool| {
+        let p = p.trim_start_matches("./").to_string();
+        if !p.is_empty() && !p.contains("..") && !out.iter().any(|(q, _)| *q == p) {
+            out.push((p, main));
+        }
+    };
+    if exists("src/lib.rs") {
+        add("src/lib.rs", false);
+    }
+    if exists("src/main.rs") {
+        add("src/main.rs", true);
+    }
+    for name in files_in("src/bin") {
+        if name.ends_with(".rs") {
+            add(&format!("src/bin/{name}"), true);
+        }
+    }
+    let Ok(table) = toml::from_str::<toml::Table>(manifest) else {
+        return out;
+    };
+    if let Some(p) = table
+        .get("lib")
+        .and_then(|l| l.get("path"))
+        .and_then(toml::Value::as_str)
+    {
+        add(p, false);
+    }
+    for kind in ["bin", "example", "test", "bench"] {
+        let Some(targets) = table.get(kind).and_then(toml::Value::as_array) else {
+            continue;
+        };
+        for t in targets {
+            if let Some(p) = t.get("path").and_then(toml::Value::as_str) {
+                add(p, true);
+            }
+        }
+    }
+    out
 }

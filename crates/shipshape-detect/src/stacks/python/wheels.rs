@@ -1,0 +1,132 @@
+//! The newest Python a project's exact pins install on, when the project names no Python.
+//!
+//! Some packages are compiled against CPython's C API and publish wheels per Python release;
+//! a release made before a Python came out has no wheel for it, and its sources often no longer
+//! compile there (internal APIs removed). A `requirements.txt` of 2023 pinning
+//! `psycopg2-binary==2.9.9` fails to install on Python 3.13. With nothing else to go on, the
+//! image's Python is capped below the first Python such a pin does not support.
+
+use std::cmp::Ordering;
+
+use shipshape_core::{Evidence, Located};
+
+use crate::ctx::Ctx;
+
+use super::Dep;
+
+/// Per package (PEP 503 name): the first release that supports each Python line, for the
+/// lines from 3.11 on (older lines are below every default shipshape picks). Taken from the
+/// packages' release notes and the wheels they published; a package is listed only where its
+/// older releases are known not to build on the newer Python.
+const FIRST_SUPPORTING: &[(&str, &[(&str, &str)])] = &[
+    (
+        "psycopg2-binary",
+        &[("3.11", "2.9.5"), ("3.12", "2.9.9"), ("3.13", "2.9.10")],
+    ),
+    (
+        "psycopg2",
+        &[("3.11", "2.9.5"), ("3.12", "2.9.9"), ("3.13", "2.9.10")],
+    ),
+    (
+        "greenlet",
+        &[("3.11", "2.0.0"), ("3.12", "3.0.0"), ("3.13", "3.1.0")],
+    ),
+    (
+        "numpy",
+        &[("3.11", "1.23.2"), ("3.12", "1.26.0"), ("3.13", "2.1.0")],
+    ),
+    (
+        "pandas",
+        &[("3.11", "1.5.0"), ("3.12", "2.1.1"), ("3.13", "2.2.3")],
+    ),
+    ("cffi", &[("3.12", "1.16.0"), ("3.13", "1.17.0")]),
+    ("aiohttp", &[("3.12", "3.9.0")]),
+    ("uvloop", &[("3.13", "0.21.0")]),
+];
+
+fn numbers(v: &str) -> Vec<u64> {
+    v.split('.')
+        .map(|p| {
+            p.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+fn older(a: &str, b: &str) -> bool {
+    let (a, b) = (numbers(a), numbers(b));
+    let n = a.len().max(b.len());
+    let pad = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+    (0..n)
+        .map(|i| pad(&a, i).cmp(&pad(&b, i)))
+        .find(|o| *o != Ordering::Equal)
+        == Some(Ordering::Less)
+}
+
+/// The exact version a requirement line pins (`name==1.2.3`, `name = "==1.2.3"`).
+fn pinned(line: &str) -> Option<&str> {
+    let at = line.find("==")?;
+    let rest = line[at + 2..].trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(rest.len());
+    let v = &rest[..end];
+    (!v.is_empty() && v.starts_with(|c: char| c.is_ascii_digit())).then_some(v)
+}
+
+/// `<3.N`, where 3.N is the first Python line one of `deps`' exact pins does not support,
+/// with the pin as evidence; `None` when no listed package is pinned below a line.
+pub(super) fn python_cap(ctx: &Ctx, deps: &[Dep]) -> Option<Located<String>> {
+    let mut cap: Option<(&str, Evidence)> = None;
+    for dep in deps {
+        let Some((_, lines)) = FIRST_SUPPORTING.iter().find(|(n, _)| *n == dep.name) else {
+            continue;
+        };
+        let Some(line_no) = dep.ev.line else { continue };
+        let Some(text) = ctx.text(&dep.ev.path) else {
+            continue;
+        };
+        let Some(line) = text.lines().nth(line_no as usize - 1) else {
+            continue;
+        };
+        let Some(version) = pinned(line) else {
+            continue;
+        };
+        let Some((python, _)) = lines.iter().find(|(_, first)| older(version, first)) else {
+            continue;
+        };
+        if cap.as_ref().is_none_or(|(c, _)| older(python, c)) {
+            let note = format!(
+                "{}=={version} supports no Python from {python} on (no wheels, and its sources \
+                 do not build there)",
+                dep.name
+            );
+            cap = Some((python, Evidence::new(&dep.ev.path, dep.ev.line, note)));
+        }
+    }
+    cap.map(|(python, ev)| Located::new(format!("<{python}"), ev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_exact_pins_and_orders_versions() {
+        assert_eq!(pinned("psycopg2-binary==2.9.9"), Some("2.9.9"));
+        assert_eq!(
+            pinned("greenlet == 3.0.1 ; python_version < '4'"),
+            Some("3.0.1")
+        );
+        assert_eq!(pinned("greenlet = \"==3.0.1\""), Some("3.0.1"));
+        assert_eq!(pinned("greenlet>=3.0"), None);
+        assert!(older("2.9.9", "2.9.10"));
+        assert!(!older("2.9.10", "2.9.10"));
+        assert!(older("3.0.1", "3.1.0"));
+        assert!(older("3.12", "3.13"));
+        assert!(!older("3.13", "3.12"));
+    }
+}
