@@ -101,12 +101,18 @@ def wanted(path, compose_dirs):
     low = base.lower()
     if any(k in low for k in ("dockerfile", "containerfile", "compose", "docker-bake")):
         return True
-    if low == ".dockerignore" or low.endswith(".dockerignore"):
+    if low == ".dockerignore" or low.endswith(".dockerignore") or low == ".gitignore":
         return True
     if low == ".env" or low.endswith(".env"):
         return True
     # Configuration files a Dockerfile copies, read to see whether they carry credentials.
     if low in (".npmrc", ".pypirc", ".netrc", ".yarnrc", ".yarnrc.yml"):
+        return True
+    # Package manifests and project files: whether a build context holds one decides whether it
+    # needs a .dockerignore (copy-context-without-dockerignore).
+    if base in ("package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "go.mod",
+                "Cargo.toml", "Gemfile", "composer.json", "pom.xml", "build.gradle", "build.gradle.kts",
+                "mix.exs") or low.endswith((".csproj", ".fsproj", ".vbproj", ".sln")):
         return True
     if path.startswith(".github/workflows/") or path.startswith(".gitlab-ci"):
         return True

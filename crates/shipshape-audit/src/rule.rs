@@ -174,6 +174,10 @@ pub struct BuildContext {
     pub dockerignore: Option<(String, String)>,
     /// Where this context is declared (`compose.yaml`), `None` for the Dockerfile's own folder.
     pub declared_in: Option<String>,
+    /// What in the context a `.dockerignore` would keep out of the image: `Some(reason)`, `None`
+    /// when the context holds nothing of the kind (only the files the image is made of).
+    /// Unknown contents (a Dockerfile audited alone) count as something.
+    pub holds_ignorable: Option<String>,
 }
 
 fn no_file(_: &str) -> Option<String> {
@@ -199,6 +203,7 @@ impl<'a> DockerfileDoc<'a> {
                 dir,
                 dockerignore: dockerignore.map(|t| (ignore_path, t.to_string())),
                 declared_in: None,
+                holds_ignorable: Some(crate::rules::docker::UNKNOWN_CONTENT.to_string()),
             }],
             repo: Repository::none(),
             read: &no_file,

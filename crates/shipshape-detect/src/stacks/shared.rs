@@ -306,6 +306,14 @@ pub(crate) fn loopback_bind(
     })
 }
 
+/// Whether version `a` is below `b` (`3.9` < `3.11`), missing parts read as 0.
+pub(crate) fn version_below(a: &str, b: &str) -> bool {
+    match (numbers(a), numbers(b)) {
+        (Some(a), Some(b)) => cmp_padded(&a, &b) == Ordering::Less,
+        _ => false,
+    }
+}
+
 /// One place a runtime version is stated.
 #[derive(Debug, Clone)]
 pub(crate) struct Candidate {

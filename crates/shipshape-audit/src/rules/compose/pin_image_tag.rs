@@ -1,7 +1,8 @@
 //! ## What it does
 //! Flags service images without a tag or with the `latest` tag (`postgres`, `redis:latest`).
 //! An image pinned by digest passes; so does a service with `build:`, where `image` only names
-//! the image being built.
+//! the image being built, and an image whose tag is a variable (`app:${VERSION:-latest}`): the
+//! version is set where the project is run (`.env`, a Makefile, CI), the default is a fallback.
 //!
 //! ## Why is this bad?
 //! An untagged image means `latest`, which moves: the next `docker compose pull` on a laptop, a
@@ -59,7 +60,14 @@ impl ComposeRule for PinImageTag {
             // does not set is read as written: `${REGISTRY}/app` still has no tag, `app:${TAG}`
             // is decided where `TAG` is set.
             let written = node.written().unwrap_or(image);
-            if parse_image(written).name.contains('$') {
+            let as_written = parse_image(written);
+            if as_written.name.contains('$') {
+                continue;
+            }
+            // A tag given by a variable (`:${JAEGER_VERSION:-latest}`) is the operator's pin,
+            // set by whoever runs the project (a Makefile, CI, `.env`); its default is only the
+            // fallback of a bare `docker compose up`.
+            if as_written.tag.is_some_and(|t| t.contains('$')) {
                 continue;
             }
             let image = if node.is_unresolved() {
@@ -113,11 +121,18 @@ services:
     image: ${REGISTRY}/app
   e:
     image: ${IMAGE-docker.io/team/app:latest}
+  f:
+    image: jaegertracing/all-in-one:${JAEGER_VERSION:-latest}
+  g:
+    image: redis:latest
 "#;
         let tokens: Vec<String> = findings(&PinImageTag, yaml)
             .into_iter()
             .map(|(token, _)| token)
             .collect();
-        assert_eq!(tokens, ["localhost:5000/app", "${REGISTRY}/app"]);
+        assert_eq!(
+            tokens,
+            ["localhost:5000/app", "${REGISTRY}/app", "redis:latest"]
+        );
     }
 }

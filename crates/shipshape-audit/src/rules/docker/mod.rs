@@ -180,6 +180,114 @@ pub(crate) fn only_reports(cmd: &shipshape_syntax::shell::Command) -> bool {
     }
 }
 
+/// What a context of unknown contents may hold.
+pub(crate) const UNKNOWN_CONTENT: &str =
+    ".git, .env files and local build output go into the image";
+
+/// Manifests whose install or build leaves dependency folders and build output beside them in
+/// a working copy (`node_modules`, `.venv`, `target`, `bin`/`obj`).
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "setup.py",
+    "go.mod",
+    "Cargo.toml",
+    "Gemfile",
+    "composer.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "mix.exs",
+];
+/// Folders a working copy grows that an image must not receive.
+const LOCAL_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "target",
+    "bin",
+    "obj",
+    "dist",
+    "build",
+    ".next",
+];
+
+/// What in a build context a `.dockerignore` is for (see [`BuildContext::holds_ignorable`]):
+/// the repository root (its `.git`), a package manifest or project file (dependency folders
+/// and build output appear beside it in a working copy), `.env` or key files, or such folders.
+fn ignorable_content(file: &AuditFile<'_>, dir: &str) -> Option<String> {
+    if dir.is_empty() || dir == "." {
+        return Some(
+            "it is the repository root: `.git` with its whole history, `.env` files and local \
+             build output go into the image"
+                .to_string(),
+        );
+    }
+    let Some(inv) = file.inventory else {
+        return Some(UNKNOWN_CONTENT.to_string());
+    };
+    let prefix = format!("{dir}/");
+    // Files git ignores inside the context exist in working copies only (generated
+    // configuration, local secrets): the repository's ignore rules name them.
+    let local_ignore = shipshape_syntax::compose::join(dir, ".gitignore");
+    if (file.exists)(&local_ignore) {
+        return Some(format!(
+            "`{local_ignore}` names files that working copies hold there, and they go into the \
+             image"
+        ));
+    }
+    if let Some(root_ignore) = (file.read)(".gitignore") {
+        if let Some(pattern) = root_ignore.lines().map(str::trim).find(|l| {
+            !l.starts_with('#')
+                && !l.starts_with('!')
+                && l.trim_start_matches('/').starts_with(&prefix)
+        }) {
+            return Some(format!(
+                "`.gitignore` names `{pattern}` in it, a file working copies hold, which goes into \
+                 the image"
+            ));
+        }
+    }
+    for f in inv.under(dir) {
+        let Some(rel) = f.path.strip_prefix(&prefix) else {
+            continue;
+        };
+        let name = f.name();
+        if MANIFESTS.contains(&name)
+            || [".csproj", ".fsproj", ".vbproj", ".sln"]
+                .iter()
+                .any(|e| name.ends_with(e))
+        {
+            return Some(format!(
+                "it holds `{rel}`: the dependency folders and build output a working copy grows \
+                 beside it, and any `.env` file, go into the image"
+            ));
+        }
+        if name.starts_with(".env")
+            || name.ends_with(".pem")
+            || name.ends_with(".key")
+            || name.starts_with("id_rsa")
+        {
+            return Some(format!("it holds `{rel}`, which goes into the image"));
+        }
+        if let Some(d) = rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .find(|d| LOCAL_DIRS.contains(d))
+        {
+            return Some(format!(
+                "it holds a `{d}/` folder, which goes into the image"
+            ));
+        }
+    }
+    None
+}
+
 /// The build contexts of a Dockerfile: those compose and bake files build it with, else its
 /// own folder; each with the ignore file BuildKit would use.
 fn build_contexts(file: &AuditFile<'_>) -> Vec<BuildContext> {
@@ -206,10 +314,12 @@ fn build_contexts(file: &AuditFile<'_>) -> Vec<BuildContext> {
                     let text = (file.read)(&p).unwrap_or_default();
                     (p, text)
                 });
+            let holds_ignorable = ignorable_content(file, &dir);
             BuildContext {
                 dir,
                 dockerignore,
                 declared_in,
+                holds_ignorable,
             }
         })
         .collect()

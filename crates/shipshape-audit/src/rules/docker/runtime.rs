@@ -106,7 +106,43 @@ pub(crate) fn is_interactive(command: &[String]) -> bool {
 /// Whether the image runs a program when started: the file sets a start command that is not a
 /// shell or an interpreter's prompt, nor a question to a tool (`dotnet --info`, `go version`).
 pub(crate) fn runs_a_service(ast: &Dockerfile) -> bool {
-    start_command(ast).is_some_and(|c| !c.is_empty() && !is_interactive(&c) && !only_asks(&c))
+    start_command(ast).is_some_and(|c| {
+        !c.is_empty() && !is_interactive(&c) && !only_asks(&c) && !does_nothing(&c)
+    })
+}
+
+/// Programs that print something or wait and then exit, serving nothing: an image started with
+/// one is a test fixture or a placeholder (`CMD ["echo", "hello"]`, `sleep infinity`).
+const NO_OP_PROGRAMS: &[&str] = &[
+    "echo", "cat", "true", "false", "sleep", "printenv", "env", "ls", "date", "whoami", "id",
+    "hostname", "uname", "pwd", "yes",
+];
+
+/// A command whose program does nothing a service would (see [`NO_OP_PROGRAMS`]), also through
+/// `sh -c "…"` with a single such command.
+fn does_nothing(command: &[String]) -> bool {
+    let rest: Vec<&String> = command
+        .iter()
+        .skip_while(|w| is_entrypoint_script(w))
+        .collect();
+    let Some(first) = rest.first() else {
+        return false;
+    };
+    let name = program(first);
+    if NO_OP_PROGRAMS.contains(&name.as_str()) {
+        return true;
+    }
+    // `sh -c "echo hi"`: one plain command, no `&&`, `;` or pipe that could start more.
+    if matches!(name.as_str(), "sh" | "bash" | "ash" | "dash")
+        && rest.get(1).is_some_and(|a| a.as_str() == "-c")
+    {
+        if let Some(script) = rest.get(2) {
+            let single = !script.contains(['&', ';', '|', '\n', '`', '$']);
+            let head = script.split_whitespace().next().map(program);
+            return single && head.is_some_and(|h| NO_OP_PROGRAMS.contains(&h.as_str()));
+        }
+    }
+    false
 }
 
 /// A command that only prints information about the tool.
@@ -148,6 +184,9 @@ const SELF_DROPPING_SERVERS: &[&str] = &[
     "php-fpm",
     "php-fpm8",
     "openresty",
+    // IIS: ServiceMonitor.exe watches the W3SVC service; requests are served by worker
+    // processes running as their application pool's identity.
+    "servicemonitor",
 ];
 
 /// How the image leaves root when it starts, if it does: `("gosu", where it was seen)`.

@@ -40,6 +40,16 @@ struct Dep {
     ev: Evidence,
 }
 
+/// Whether `range` is a range (not a pinned version) whose lowest allowed version is below
+/// `cap`'s bound (`<3.11`), so that the two meet.
+fn meets_below(range: &str, cap: &str) -> bool {
+    if range.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    shared::Candidate::constraint(range, Evidence::file("", ""))
+        .is_some_and(|low| shared::version_below(&low.value, cap.trim_start_matches('<')))
+}
+
 /// The Python manifests present in a service folder.
 struct Manifests {
     pyproject: Option<String>,
@@ -99,8 +109,17 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         Located::new(Language::Python, language_ev),
     );
     svc.package_manager = package_manager(ctx, dir, &name, &m, pyproject.as_ref());
-    svc.runtime_version = runtime_version(ctx, dir, &name, pyproject.as_ref(), pipfile.as_ref())
-        .or_else(|| wheels::python_cap(ctx, &deps));
+    let declared = runtime_version(ctx, dir, &name, pyproject.as_ref(), pipfile.as_ref());
+    svc.runtime_version = match (declared, wheels::python_cap(ctx, dir, &deps)) {
+        (None, cap) => cap,
+        // A range (`^3.9`) the pins narrow, where the two meet (`^3.9, <3.11`): the newest
+        // Python the range allows may be one the pinned packages do not install on.
+        (Some(range), Some(cap)) if meets_below(&range.value, &cap.value) => Some(Located {
+            value: format!("{}, {}", range.value, cap.value),
+            evidence: range.evidence.into_iter().chain(cap.evidence).collect(),
+        }),
+        (declared, _) => declared,
+    };
 
     let framework = framework(ctx, &name, &deps, &m);
     let app = framework
@@ -216,6 +235,31 @@ pub(crate) mod tests {
             start.evidence
         );
         assert_eq!(start.evidence[0].line, Some(9));
+    }
+
+    #[test]
+    fn a_declared_range_is_narrowed_by_the_pins_where_they_meet() {
+        assert!(meets_below("^3.9", "<3.11"));
+        assert!(meets_below(">=3.8,<4", "<3.12"));
+        assert!(
+            !meets_below(">=3.12", "<3.12"),
+            "no version in both: the declaration wins"
+        );
+        assert!(
+            !meets_below("3.9.18", "<3.11"),
+            "a pinned version is not narrowed"
+        );
+        let facts = facts_in(&[
+            ("pyproject.toml", "[tool.poetry]\nname = \"svc\"\n[tool.poetry.dependencies]\npython = \"^3.9\"\nfastapi = \"*\"\nuvicorn = \"*\"\n"),
+            ("poetry.lock", "[[package]]\nname = \"greenlet\"\nversion = \"1.1.2\"\n"),
+            ("main.py", "from fastapi import FastAPI\napp = FastAPI()\n"),
+        ]);
+        let v = facts.services[0]
+            .runtime_version
+            .as_ref()
+            .expect("a version");
+        assert_eq!(v.value, "^3.9, <3.11");
+        assert_eq!(v.evidence.len(), 2);
     }
 
     #[test]

@@ -8,23 +8,38 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let mut warnings = Vec::new();
     eol_warning(&img, &mut warnings);
     let mut version_note = default_version_note("Python", &img, &mut warnings);
-    // No version declared, but an exact pin rules the newer Pythons out (detection says which).
-    if let Some(v) = service
-        .runtime_version
-        .as_ref()
-        .filter(|v| v.value.starts_with('<'))
-    {
-        if let Some(e) = v.evidence.first() {
+    // An exact pin that rules the newer Pythons out (detection's evidence says which): alone,
+    // or narrowing a declared range.
+    if let Some(v) = service.runtime_version.as_ref() {
+        let cap = v
+            .evidence
+            .iter()
+            .find(|e| e.note.contains("supports no Python from"));
+        if let Some(e) = cap {
             let at = e.line.map_or(e.path.clone(), |l| format!("{}:{l}", e.path));
+            let alone = v.evidence.len() == 1;
+            let declared = if alone {
+                "No Python version is declared".to_string()
+            } else {
+                format!(
+                    "Python `{}` is declared",
+                    v.value.split(", <").next().unwrap_or(&v.value)
+                )
+            };
             version_note = Some(format!(
-                "No Python version is declared; {} ({at}): {} is the newest supported release below {}.",
-                e.note,
-                img.version,
-                v.value.trim_start_matches('<')
+                "{declared}; {} ({at}): {} is the newest release it installs on.",
+                e.note, img.version
             ));
             warnings.push(format!(
-                "{}: no Python version is declared and {} ({at}), so the image uses Python {} — declare the version you test with (.python-version or requires-python)",
-                service.name, e.note, img.version
+                "{} ({at}), so the image uses Python {} — upgrade the pin to move to a newer \
+                 Python{}",
+                e.note,
+                img.version,
+                if alone {
+                    ", and declare the version you test with (.python-version or requires-python)"
+                } else {
+                    ""
+                }
             ));
         }
     }

@@ -6,7 +6,11 @@
 //! no `.dockerignore` (nor a `<Dockerfile>.dockerignore` beside the Dockerfile). The build
 //! context is the one the repository builds the Dockerfile with: a compose service's
 //! `build.context` (`context: ..` with `dockerfile: docker/Dockerfile`) or a bake target's
-//! `context`, else the Dockerfile's own folder.
+//! `context`, else the Dockerfile's own folder. A context that holds nothing such a file would
+//! keep out — no `.git` (it is not the repository root), no package manifest or project file
+//! (beside which a working copy grows `node_modules`, virtualenvs, `bin`/`obj`), no `.env` or
+//! key file, no dependency or build folder — is left alone: a folder with a script and the
+//! Dockerfile, a test fixture.
 //!
 //! ## Why is this bad?
 //! Without a `.dockerignore`, the copy takes everything in the folder: `.git` with its whole
@@ -57,7 +61,12 @@ impl DockerfileRule for CopyContextWithoutDockerignore {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        let Some(bare) = doc.contexts.iter().find(|c| c.dockerignore.is_none()) else {
+        let Some((bare, holds)) = doc.contexts.iter().find_map(|c| {
+            c.dockerignore
+                .is_none()
+                .then_some(())
+                .and(c.holds_ignorable.as_ref().map(|h| (c, h)))
+        }) else {
             return;
         };
         let context = match (&bare.declared_in, bare.dir.as_str()) {
@@ -70,8 +79,8 @@ impl DockerfileRule for CopyContextWithoutDockerignore {
                 out.push(Diagnostic::new(
                     source.span,
                     format!(
-                        "{context} is copied whole and has no .dockerignore: .git, .env files and \
-                         local build output go into the image — add a .dockerignore"
+                        "{context} is copied whole and has no .dockerignore: {holds} — add \
+                         a .dockerignore"
                     ),
                 ));
             }

@@ -31,6 +31,7 @@ use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 use shipshape_syntax::Span;
 
+use super::util::final_lineage;
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct PasswordlessSudo;
@@ -61,7 +62,14 @@ impl DockerfileRule for PasswordlessSudo {
         let message =
             "`NOPASSWD` lets this user run anything as root without a password — a non-root \
                        USER then protects nothing";
-        for inst in &doc.ast.instructions {
+        // Only the image's own stages: a build stage the final image does not build on leaves
+        // its sudoers file behind.
+        let lineage = final_lineage(doc.ast);
+        let shipped = |i: usize| lineage.iter().any(|s| s.instructions.contains(&i));
+        for (i, inst) in doc.ast.instructions.iter().enumerate() {
+            if !shipped(i) {
+                continue;
+            }
             if !matches!(inst.keyword, Keyword::Run | Keyword::Copy) {
                 continue;
             }
