@@ -404,7 +404,23 @@ pub(super) fn vite_out_dir(config: &str) -> Option<String> {
     let value = &rest[1..];
     let end = value.find(quote)?;
     let dir = value[..end].trim_start_matches("./").trim_end_matches('/');
-    (!dir.is_empty() && !dir.contains("..")).then(|| dir.to_string())
+    (!dir.is_empty() && !dir.starts_with('/') && !dir.contains('$')).then(|| dir.to_string())
+}
+
+/// `base/rel` with `.` and `..` resolved (`/app/frontend` + `../backend/app` →
+/// `/app/backend/app`); `None` when `..` climbs above the root.
+fn resolve_path(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in base.split('/').chain(rel.split('/')) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
 }
 
 /// `NEXT_PUBLIC_*` variables the code reads: `next build` inlines them, so they are build
@@ -720,7 +736,8 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
     let nginx_user = image("nginx_user")?;
     let mut warnings = Vec::new();
     eol_warning(&img, &mut warnings);
-    let version_note = default_version_note("Node.js", &img, &mut warnings);
+    let runtime_name = if m.runtime == "bun" { "Bun" } else { "Node.js" };
+    let version_note = default_version_note(runtime_name, &img, &mut warnings);
     lock_warning(&layout, &mut warnings);
     let root = root_of(service);
     let service_dir = relative(root, &layout.context);
@@ -736,6 +753,21 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         _ => configured.unwrap_or_else(|| "dist".to_string()),
     };
     let out = out.as_str();
+    // Vite may build outside the app's folder (`outDir: "../backend/app/static"`): the copy
+    // takes the folder where the build puts it, which must stay inside the build context.
+    let app_dir = if service_dir.is_empty() {
+        WORKDIR.to_string()
+    } else {
+        format!("{WORKDIR}/{service_dir}")
+    };
+    let output_path = resolve_path(&app_dir, out)
+        .filter(|p| p.starts_with(&format!("{WORKDIR}/")))
+        .ok_or_else(|| {
+            Skip(format!(
+                "vite builds into `{out}`, outside the build context: set build.outDir inside \
+                 the project"
+            ))
+        })?;
     let conf = join(root, "nginx.conf");
     let planned_conf = (!inv.contains(&conf)).then(|| conf.clone());
     let recipe = Recipe {
@@ -767,9 +799,10 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         "manifests": layout.manifests,
         "cache": m.cache,
         "output_dir": out,
+        "output_path": output_path,
         "nginx_conf_planned": planned_conf,
         "health": health_model(Some(check), "5s", ""),
-        "title": format!("Single-page app built with {} and served by nginx", runtime_label("Node.js", &img)),
+        "title": format!("Single-page app built with {} and served by nginx", runtime_label(runtime_name, &img)),
     });
     Ok(Generated {
         template: "spa",
@@ -854,10 +887,22 @@ mod tests {
             Some("www")
         );
         assert_eq!(vite_out_dir("// outDir: 'x'\nexport default {}"), None);
+        // Outside the app's folder (a backend serves the files): kept, resolved at the copy.
         assert_eq!(
-            vite_out_dir("export default { build: { outDir: '../x' } }"),
+            vite_out_dir("export default { build: { outDir: '../backend/app/static' } }")
+                .as_deref(),
+            Some("../backend/app/static")
+        );
+        assert_eq!(
+            vite_out_dir("export default { build: { outDir: '/srv/www' } }"),
             None
         );
+        assert_eq!(
+            resolve_path("/app/frontend", "../backend/app/static").as_deref(),
+            Some("/app/backend/app/static")
+        );
+        assert_eq!(resolve_path("/app", "./dist").as_deref(), Some("/app/dist"));
+        assert_eq!(resolve_path("/app", "../../x"), None);
     }
 
     #[test]
