@@ -52,8 +52,9 @@ impl PulledImage {
 }
 
 /// The registry images the stages start from. Images whose reference still holds a variable or
-/// uses an `ARG` without default (set with `--build-arg`), and images the repository builds
-/// itself (a compose service's `image`, a scripted `docker build -t`), are left out.
+/// uses an `ARG` without default (set with `--build-arg`), images the repository builds itself
+/// (a compose service's `image`, a scripted `docker build -t`) and one-component names no
+/// registry serves ([`local_only`]) are left out.
 pub(super) fn pulled_images(
     ast: &Dockerfile,
     stages: &[Stage],
@@ -71,13 +72,37 @@ pub(super) fn pulled_images(
                 && !set_at_build
                 && !resolved.contains('$')
                 && !resolved.eq_ignore_ascii_case("scratch")
-                && !repo.builds_image(&resolved);
+                && !repo.builds_image(&resolved)
+                && !local_only(&resolved);
             usable.then(|| PulledImage {
                 word: s.image.clone(),
                 resolved,
             })
         })
         .collect()
+}
+
+/// Whether `reference` is a one-component name (`bats-jenkins`, `myapp:dev`) that is not one of
+/// Docker Hub's official images: no registry serves it, so it is an image built on the machine
+/// (by a test script or a Makefile the repository index cannot read), not one pulled.
+pub(super) fn local_only(reference: &str) -> bool {
+    static OFFICIAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../../../../data/official_images.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    if reference.contains('/') {
+        return false;
+    }
+    let name = reference
+        .split(['@', ':'])
+        .next()
+        .unwrap_or(reference)
+        .to_ascii_lowercase();
+    !name.is_empty() && !name.contains('/') && !OFFICIAL.contains(name.as_str())
 }
 
 /// The stage a `--from` value or `FROM` image names. Docker compares stage names
@@ -413,6 +438,21 @@ pub(super) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_component_names_off_docker_hub_are_local_images() {
+        assert!(local_only("bats-jenkins"));
+        assert!(local_only("myapp:dev"));
+        assert!(!local_only("python"));
+        assert!(!local_only("node:22-slim"));
+        assert!(
+            !local_only("centos:7"),
+            "deprecated official images still pull"
+        );
+        assert!(!local_only("team/app"));
+        assert!(!local_only("ghcr.io/team/app"));
+        assert!(!local_only("localhost:5000/app"));
+    }
 
     #[test]
     fn splits_tags_from_registry_ports_and_digests() {
