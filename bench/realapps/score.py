@@ -165,6 +165,8 @@ def classify(result: dict) -> str:
     text = "\n".join(result.get("log_tail") or []) + "\n" + str(result.get("error") or "")
     if "does not exist (the compose file builds from it)" in str(result.get("error") or ""):
         return "no Dockerfile generated, compose.yaml builds one"
+    if result.get("refused"):
+        return str(result.get("error"))[:160]
     if any(word in text for word in UNREACHABLE):
         return "unreachable registry"
     if not result.get("build_ok"):
@@ -247,7 +249,15 @@ def main() -> int:
                 elif ns.no_run or not (app["reachable"] or ns.all_builds):
                     row["run"] = None
                 elif init.returncode != 0 or not dockerfile.is_file():
-                    row["run"] = {"error": "no Dockerfile generated for this service", "build_ok": False}
+                    # init says why it wrote no Dockerfile: `! <service>: no Dockerfile generated
+                    # for <folder> — <reason>`.
+                    folder = "the repository root" if svc["root"] == "." else f"{svc['root']}/"
+                    why = next(
+                        (l.split(" — ", 1)[1].strip() for l in (init.stdout + init.stderr).splitlines()
+                         if "no Dockerfile generated for " + folder in l and " — " in l),
+                        "no Dockerfile generated for this service",
+                    )
+                    row["run"] = {"error": "init refused: " + why, "build_ok": False, "refused": True}
                 else:
                     if runs is None:
                         # Every service of the app at once, as `shipshape verify` runs them:

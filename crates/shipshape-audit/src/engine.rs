@@ -249,8 +249,29 @@ pub fn audit_text(
     selection: &Selection,
     opts: &AuditOptions,
 ) -> Vec<Finding> {
+    audit_text_beside(path, kind, source, exists, &|_| None, selection, opts)
+}
+
+/// [`audit_text`] for a text that will sit among other files (a Dockerfile `init` is about to
+/// write into a repository): `read` gives their text, so a rule can look at a file the text
+/// copies (a settings-only `.npmrc`).
+pub fn audit_text_beside(
+    path: &str,
+    kind: ArtifactKind,
+    source: &str,
+    exists: &(dyn Fn(&str) -> bool + Sync),
+    read: &(dyn Fn(&str) -> Option<String> + Sync),
+    selection: &Selection,
+    opts: &AuditOptions,
+) -> Vec<Finding> {
     let repo = Repository::empty();
-    let own = |p: &str| (p == path).then(|| source.to_string());
+    let own = |p: &str| {
+        if p == path {
+            Some(source.to_string())
+        } else {
+            read(p)
+        }
+    };
     let file = AuditFile {
         path,
         source,

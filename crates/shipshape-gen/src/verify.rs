@@ -74,19 +74,25 @@ fn kind_of(path: &str) -> Kind {
 /// Verify a plan on its own: a Dockerfile counts as having a `.dockerignore` only when the plan
 /// has one for its build context.
 pub fn verify(plan: &Plan) -> Vec<VerifyError> {
-    verify_with(plan, |_| false)
+    verify_with(plan, |_| false, |_| None)
 }
 
 /// Verify a plan for the repository in `inv`: a `.dockerignore` the repository already has
 /// counts too.
 pub fn verify_in(plan: &Plan, inv: &Inventory) -> Vec<VerifyError> {
     let root = inv.root().to_path_buf();
-    verify_with(plan, move |path| {
-        inv.contains(path) || Path::new(&root).join(path).is_file()
-    })
+    verify_with(
+        plan,
+        move |path| inv.contains(path) || Path::new(&root).join(path).is_file(),
+        |path| inv.text_of(path).map(|t| t.to_string()),
+    )
 }
 
-fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> {
+fn verify_with(
+    plan: &Plan,
+    in_repo: impl Fn(&str) -> bool,
+    read_repo: impl Fn(&str) -> Option<String> + Sync,
+) -> Vec<VerifyError> {
     let mut errors = Vec::new();
     let opts = AuditOptions {
         report_unused_ignores: true,
@@ -115,6 +121,7 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
                     file,
                     ArtifactKind::Dockerfile,
                     ignored,
+                    &read_repo,
                     &selection,
                     &opts,
                     &mut errors,
@@ -124,13 +131,22 @@ fn verify_with(plan: &Plan, in_repo: impl Fn(&str) -> bool) -> Vec<VerifyError> 
                 file,
                 ArtifactKind::Compose,
                 false,
+                &read_repo,
                 &selection,
                 &opts,
                 &mut errors,
             ),
             Kind::Yaml if ci_kind(&file.path).is_some() => {
                 let kind = ci_kind(&file.path).unwrap_or(ArtifactKind::Yaml);
-                audit(file, kind, false, &selection, &opts, &mut errors);
+                audit(
+                    file,
+                    kind,
+                    false,
+                    &read_repo,
+                    &selection,
+                    &opts,
+                    &mut errors,
+                );
             }
             Kind::Yaml => {
                 if let Err(e) = shipshape_syntax::yaml::parse(&file.content) {
@@ -213,6 +229,7 @@ fn audit(
     file: &PlannedFile,
     kind: ArtifactKind,
     has_dockerignore: bool,
+    read_repo: &(dyn Fn(&str) -> Option<String> + Sync),
     selection: &Selection,
     opts: &AuditOptions,
     errors: &mut Vec<VerifyError>,
@@ -220,8 +237,15 @@ fn audit(
     // The build context's `.dockerignore` was decided above (the plan may build from another
     // folder than the Dockerfile's); answer the audit's question with that.
     let exists = move |p: &str| has_dockerignore && p.ends_with(".dockerignore");
-    let findings =
-        shipshape_audit::audit_text(&file.path, kind, &file.content, &exists, selection, opts);
+    let findings = shipshape_audit::audit_text_beside(
+        &file.path,
+        kind,
+        &file.content,
+        &exists,
+        read_repo,
+        selection,
+        opts,
+    );
     errors.extend(findings.into_iter().map(|f| VerifyError {
         path: file.path.clone(),
         rule: f.rule_id,

@@ -385,6 +385,13 @@ fn a_build_skips_browser_downloads_and_env_checks_the_app_itself_allows_skipping
     let site = content(&plan, "site/Dockerfile");
     assert!(site.contains("SKIP_ENV_VALIDATION=1"), "{site}");
     assert!(!site.contains("npm_lifecycle_event"), "{site}");
+    // A settings-only .npmrc decides how the install lays out node_modules: it goes in with the
+    // manifests. One holding a registry token stays out (the build secret supplies it).
+    assert!(
+        web.contains("COPY package.json package-lock.json .npmrc ./"),
+        "{web}"
+    );
+    assert!(!site.contains(".npmrc ./"), "{site}");
     let runtime = site.rsplit("FROM ").next().unwrap_or_default();
     assert!(
         !runtime.contains("SKIP_ENV_VALIDATION"),

@@ -128,11 +128,12 @@ fn generated_dockerfiles_have_no_shipshape_finding_at_any_severity() {
         assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
         // And on their own, as `shipshape audit` reads them once written next to a .dockerignore.
         for file in dockerfiles(&docker_plan(&f)) {
-            let findings = shipshape_audit::audit_text(
+            let findings = shipshape_audit::audit_text_beside(
                 &file.path,
                 shipshape_core::ArtifactKind::Dockerfile,
                 &file.content,
                 &|_| true,
+                &|p| f.inv.text_of(p).map(|t| t.to_string()),
                 &shipshape_audit::catalog().select_all(),
                 &shipshape_audit::AuditOptions {
                     report_unused_ignores: true,

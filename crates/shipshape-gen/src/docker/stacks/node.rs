@@ -141,11 +141,25 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
     }
 }
 
+/// Configuration the install reads beside the manifests. A project `.npmrc` goes in only when
+/// it holds settings alone (`shamefully-hoist=true`, `node-linker=hoisted`, which decide the
+/// layout of node_modules); one with a registry credential stays out, and the build secret
+/// mounted at /root/.npmrc supplies the token.
 fn extra_manifests(inv: &Inventory, dir: &str, out: &mut Vec<String>) {
     for extra in [".npmrc", ".yarnrc.yml", "pnpm-workspace.yaml"] {
-        if has(inv, dir, extra) && extra != ".npmrc" {
-            out.push(extra.to_string());
+        if !has(inv, dir, extra) {
+            continue;
         }
+        if extra == ".npmrc"
+            && inv.text_of(&join(dir, extra)).is_none_or(|t| {
+                shipshape_audit::rules::docker::own::secret_file_copied::npmrc_carries_credentials(
+                    &t,
+                )
+            })
+        {
+            continue;
+        }
+        out.push(extra.to_string());
     }
 }
 

@@ -146,6 +146,12 @@ fn names_public_key(destination: &str) -> bool {
 
 /// Whether the text of a copied configuration file carries a credential. Files whose whole
 /// point is a secret (keys, credential stores) always do.
+/// Whether an `.npmrc`'s text holds a registry credential (`_authToken`, `_auth`,
+/// `_password`, `:username`), as opposed to settings only (`shamefully-hoist=true`).
+pub fn npmrc_carries_credentials(text: &str) -> bool {
+    carries_credentials("npm registry credentials", text)
+}
+
 fn carries_credentials(what: &str, text: &str) -> bool {
     match what {
         "npm registry credentials" => text
