@@ -15,7 +15,9 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 use shipshape_core::Inventory;
-use shipshape_detect::{BackingService, Facts, Language, ProcessKind, Service, ServiceRole};
+use shipshape_detect::{
+    BackingService, Facts, Framework, Language, ProcessKind, Service, ServiceRole,
+};
 
 use crate::docker;
 use crate::{build_targets, show_dir, Artifact, BuildTarget, Category, Plan};
@@ -427,6 +429,14 @@ pub(crate) fn local_stack<'a>(
 /// `postgresql://` psycopg2. A Python service that ships another driver gets its scheme
 /// (`mysql+pymysql://`), or its workers die on the missing module.
 fn with_driver(service: &Service, inv: &Inventory, url: &str) -> String {
+    // Django reads DATABASE_URL through dj-database-url, whose documented scheme (Heroku's) is
+    // `postgres://`; settings files test for it (`if url.startswith("postgres://"):` adds
+    // django.contrib.postgres), and psycopg accepts both spellings.
+    if service.framework.as_ref().map(|f| f.value) == Some(Framework::Django) {
+        if let Some(rest) = url.strip_prefix("postgresql://") {
+            return format!("postgres://{rest}");
+        }
+    }
     if service.language.value != Language::Python
         || !docker::native::declares(inv, &service.root, "python", "sqlalchemy")
             && !docker::native::declares(inv, &service.root, "python", "flask-sqlalchemy")
