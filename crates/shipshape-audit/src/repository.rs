@@ -200,7 +200,9 @@ impl Repository {
 
     /// Whether an image (by name, any tag) is built by the repository itself.
     pub fn builds_image(&self, image: &str) -> bool {
-        self.built_images.contains(&without_tag(image))
+        // A build a compose file tags `alpine` (Compose's own test fixtures do) does not make
+        // every `FROM alpine` of the repository a local image: official names stay pulled.
+        !is_official_image(&without_tag(image)) && self.built_images.contains(&without_tag(image))
     }
 
     /// Whether a stage name is built as a target somewhere in the repository.
@@ -657,4 +659,19 @@ mod tests {
             ]
         );
     }
+}
+
+/// Whether `name` (one component, no tag) is one of Docker Hub's official images, which
+/// `FROM name` pulls as `docker.io/library/name` (`data/official_images.txt`, from
+/// docker-library/official-images, deprecated names included).
+pub fn is_official_image(name: &str) -> bool {
+    static OFFICIAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../data/official_images.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    OFFICIAL.contains(name.to_ascii_lowercase().as_str())
 }

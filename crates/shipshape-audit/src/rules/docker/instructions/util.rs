@@ -86,23 +86,11 @@ pub(super) fn pulled_images(
 /// Docker Hub's official images: no registry serves it, so it is an image built on the machine
 /// (by a test script or a Makefile the repository index cannot read), not one pulled.
 pub(super) fn local_only(reference: &str) -> bool {
-    static OFFICIAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            include_str!("../../../../data/official_images.txt")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect()
-        });
     if reference.contains('/') {
         return false;
     }
-    let name = reference
-        .split(['@', ':'])
-        .next()
-        .unwrap_or(reference)
-        .to_ascii_lowercase();
-    !name.is_empty() && !name.contains('/') && !OFFICIAL.contains(name.as_str())
+    let name = reference.split(['@', ':']).next().unwrap_or(reference);
+    !name.is_empty() && !crate::repository::is_official_image(name)
 }
 
 /// The stage a `--from` value or `FROM` image names. Docker compares stage names
