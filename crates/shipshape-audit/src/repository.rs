@@ -555,6 +555,21 @@ fn bake_targets(path: &str, text: &str) -> Vec<(String, BuildUse)> {
     out
 }
 
+/// Whether `name` (one component, no tag) is one of Docker Hub's official images, which
+/// `FROM name` pulls as `docker.io/library/name` (`data/official_images.txt`, from
+/// docker-library/official-images, deprecated names included).
+pub fn is_official_image(name: &str) -> bool {
+    static OFFICIAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../data/official_images.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    OFFICIAL.contains(name.to_ascii_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,19 +674,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Whether `name` (one component, no tag) is one of Docker Hub's official images, which
-/// `FROM name` pulls as `docker.io/library/name` (`data/official_images.txt`, from
-/// docker-library/official-images, deprecated names included).
-pub fn is_official_image(name: &str) -> bool {
-    static OFFICIAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            include_str!("../data/official_images.txt")
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect()
-        });
-    OFFICIAL.contains(name.to_ascii_lowercase().as_str())
 }
