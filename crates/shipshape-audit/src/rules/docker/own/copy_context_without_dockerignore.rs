@@ -10,7 +10,8 @@
 //! keep out — no `.git` (it is not the repository root), no package manifest or project file
 //! (beside which a working copy grows `node_modules`, virtualenvs, `bin`/`obj`), no `.env` or
 //! key file, no dependency or build folder — is left alone: a folder with a script and the
-//! Dockerfile, a test fixture.
+//! Dockerfile. So is a Dockerfile in a test folder (`tests/`, `test/`, `e2e/`, `testdata/`,
+//! `__tests__/`, `fixtures/`), which builds an image for a test suite, not one to ship.
 //!
 //! ## Why is this bad?
 //! Without a `.dockerignore`, the copy takes everything in the folder: `.git` with its whole
@@ -41,7 +42,7 @@
 
 use shipshape_core::Severity;
 
-use super::util::whole_context_source;
+use super::util::{is_test_image, whole_context_source};
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 
 pub struct CopyContextWithoutDockerignore;
@@ -61,6 +62,9 @@ impl DockerfileRule for CopyContextWithoutDockerignore {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        if is_test_image(doc.path) {
+            return;
+        }
         let Some((bare, holds)) = doc.contexts.iter().find_map(|c| {
             c.dockerignore
                 .is_none()

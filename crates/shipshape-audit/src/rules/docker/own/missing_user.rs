@@ -13,7 +13,9 @@
 //! - the image runs nothing of its own: no start command in the file (it keeps its base's), a
 //!   shell or an interpreter's prompt (`bash`, `python3`: a base or toolchain image for others
 //!   to build on), or an export-only `FROM scratch` stage built with `--output`;
-//! - a Nano Server image, whose default user `ContainerUser` is not an administrator.
+//! - a Nano Server image, whose default user `ContainerUser` is not an administrator;
+//! - an image for a test suite: the Dockerfile sits in a test folder (`tests/`, `test/`,
+//!   `e2e/`, `testdata/`, `__tests__/`, `fixtures/`).
 //!
 //! An explicit `USER root` is reported by `no-root-user`.
 //!
@@ -49,7 +51,7 @@
 use shipshape_core::Severity;
 use shipshape_syntax::dockerfile::Keyword;
 
-use super::util::{effective, final_lineage};
+use super::util::{effective, final_lineage, is_test_image};
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
 use crate::rules::docker::runtime::{
     known_non_root, privilege_drop, runs_a_service, windows, Windows,
@@ -77,6 +79,9 @@ impl DockerfileRule for MissingUser {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        if is_test_image(doc.path) {
+            return;
+        }
         let ast = doc.ast;
         let lineage = final_lineage(ast);
         let (Some(last), Some(root)) = (lineage.first(), lineage.last()) else {

@@ -14,6 +14,20 @@ pub(crate) fn parent_stage(ast: &Dockerfile, _stages: &[Stage], stage: &Stage) -
 
 /// The final stage followed by the stages it builds on, nearest first: everything in them ends
 /// up in the image. (A copy of the model's `final_lineage`.)
+/// Whether a Dockerfile builds an image for a test suite rather than one to deploy: it sits in
+/// a test folder (`tests/`, `test/`, `e2e/`, `testdata/`, `__tests__/`, `fixtures/`). Rules about
+/// how a deployed container runs (its user, what its context leaks) leave such images alone.
+pub(crate) fn is_test_image(path: &str) -> bool {
+    let mut dirs: Vec<&str> = path.split('/').collect();
+    dirs.pop();
+    dirs.iter().any(|d| {
+        matches!(
+            d.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "e2e" | "testdata" | "__tests__" | "fixtures" | "integration-tests"
+        )
+    })
+}
+
 pub(crate) fn final_lineage(ast: &Dockerfile) -> Vec<Stage> {
     ast.model().final_lineage().cloned().collect()
 }
