@@ -190,7 +190,10 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let health_path = health_route(service, port, &mut warnings);
     let path_env = format!("{venv}/bin:$PATH");
     build_env.push(("PATH", path_env.clone()));
+    // The virtualenv is active as `activate` would leave it: on PATH, and named by
+    // VIRTUAL_ENV, which servers read to find it (uWSGI's `home = $(VIRTUAL_ENV)`).
     let mut run_env = vec![
+        ("VIRTUAL_ENV", venv.clone()),
         ("PATH", path_env),
         ("PYTHONUNBUFFERED", "1".to_string()),
         ("PYTHONDONTWRITEBYTECODE", "1".to_string()),
