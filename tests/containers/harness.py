@@ -543,6 +543,12 @@ def recipe_postgres(plan: StandinPlan, fingerprint: str, timings: Timings, table
         bud(plan, fingerprint, STANDINS, "postgres.Containerfile", {"BASE": base})
 
 
+def recipe_mysql(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
+    base = debian_image("bookworm", timings, table)
+    with timings.step(f"build {plan.key}"):
+        bud(plan, fingerprint, STANDINS, "mysql.Containerfile", {"BASE": base})
+
+
 def recipe_redis(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
     base = debian_image("bookworm", timings, table)
     with timings.step(f"build {plan.key}"):
@@ -552,6 +558,7 @@ def recipe_redis(plan: StandinPlan, fingerprint: str, timings: Timings, table: d
 RECIPES = {
     "debian": recipe_debian,
     "postgres": recipe_postgres,
+    "mysql": recipe_mysql,
     "redis": recipe_redis,
     "node": recipe_node,
     "bun": recipe_bun,

@@ -28,8 +28,9 @@ pub const SCHEMA_VERSION: &str = "1";
 
 /// The value given to a variable that compose requires (`${NAME:?…}`) and the env file leaves
 /// empty, as a user filling in `.env` would give it one. Letters and digits only: it ends up
-/// inside connection URLs.
-pub const PLACEHOLDER: &str = "verify0placeholder";
+/// inside connection URLs. 40 characters: secrets checked for length at start-up
+/// (`@fastify/session` wants 32, Django warns under 50 only) accept it.
+pub const PLACEHOLDER: &str = "verify0placeholder0long0enough0for0keys0";
 
 /// Compose file names, in the order compose looks for them.
 const COMPOSE_FILES: &[&str] = &[
@@ -210,13 +211,7 @@ pub fn plan(ws: &Workspace, opts: &VerifyOptions) -> Result<VerifyPlan, CommandE
             .as_ref()
             .is_some_and(|p| p.file_name().is_some_and(|n| n == ".env.example"))
     {
-        for name in required_in_example(&env_text) {
-            if let Some(v) = base_env.get_mut(&name) {
-                if v.is_empty() {
-                    *v = PLACEHOLDER.to_string();
-                }
-            }
-        }
+        fill_from_example(&env_text, &mut base_env);
     }
     let compose_file = COMPOSE_FILES
         .iter()
@@ -301,6 +296,18 @@ fn routes_from_the_code(ws: &Workspace, plan: &mut VerifyPlan) {
         }
         if spec.health_path.is_none() && spec.healthcheck.is_none() && !spec.one_shot {
             spec.health_path = service.health_path.as_ref().map(|h| h.value.clone());
+        }
+    }
+}
+
+/// Placeholders for what an `.env.example` leaves for the operator to fill in: a variable it
+/// marks required, and a secret (`COOKIE_SECRET=`), which an app may check at start-up.
+fn fill_from_example(text: &str, env: &mut BTreeMap<String, String>) {
+    let required = required_in_example(text);
+    for (name, v) in env.iter_mut() {
+        let needed = required.contains(name) || shipshape_core::secret_names::is_secret_name(name);
+        if v.is_empty() && needed {
+            *v = PLACEHOLDER.to_string();
         }
     }
 }
@@ -1182,6 +1189,21 @@ services:
     healthcheck:
       test: ["CMD-SHELL", "pg_isready -U \"$${POSTGRES_USER}\""]
 "#;
+
+    #[test]
+    fn an_env_example_s_empty_secrets_and_required_variables_get_a_placeholder() {
+        let text = "# Required: read in app.py:3.\nAPI_URL=\nCOOKIE_SECRET=\nCOOKIE_NAME=\nLOG_LEVEL=info\n";
+        let mut env = parse_env_file(text);
+        fill_from_example(text, &mut env);
+        assert_eq!(env["API_URL"], PLACEHOLDER);
+        assert_eq!(env["COOKIE_SECRET"], PLACEHOLDER);
+        assert!(PLACEHOLDER.len() >= 32, "long enough for a session secret");
+        assert_eq!(
+            env["COOKIE_NAME"], "",
+            "not a secret, not required: left as written"
+        );
+        assert_eq!(env["LOG_LEVEL"], "info");
+    }
 
     #[test]
     fn variables_an_env_example_marks_required_are_found() {
