@@ -476,7 +476,7 @@ mod tests {
     #[test]
     fn refuses_a_pin_that_no_published_image_carries() {
         for (runtime, declared) in [
-            ("node", "16.18.0"),
+            ("node", "14.21.3"),
             ("node", "12"),
             ("php", "~7.4"),
             ("dotnet", "net6.0"),
@@ -486,6 +486,14 @@ mod tests {
                 .expect_err(&format!("{runtime} {declared} has no published image"));
             assert!(refused.0.contains(declared), "{}", refused.0);
         }
+    }
+
+    #[test]
+    fn node_16_resolves_to_its_bookworm_line_past_end_of_life() {
+        // Published as 16-bookworm-slim (16.20.x) from June 2023 until Node 16 ended.
+        let images = resolved("node", "16.18.0");
+        assert_eq!(images.build, "node:16-bookworm-slim");
+        assert!(images.warning.is_some_and(|w| w.contains("2023-09-11")));
     }
 
     #[test]
