@@ -434,3 +434,25 @@ fn old_exact_pins_cap_the_python_of_a_project_that_names_none() {
     assert!(version.evidence[0].note.contains("numpy==1.25.2"));
     assert_eq!(version.evidence[0].line, Some(7));
 }
+
+#[test]
+fn a_bun_server_that_exports_its_handler_runs_with_bun_and_installs_without_a_lockfile() {
+    let inv = Inventory::open(&apps_dir().join("defect-bun-default-export")).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let s = &facts.services[0];
+    // No lockfile and no packageManager field: Bun's own types say Bun runs it.
+    assert_eq!(
+        s.package_manager.as_ref().map(|p| format!("{:?}", p.value)),
+        Some("Bun".to_string())
+    );
+    let start = s.start_command.as_ref().expect("a start command");
+    assert_eq!(start.value, "bun run server.ts");
+    assert_eq!(start.evidence[0].line, Some(10));
+    assert_eq!(s.port.as_ref().map(|p| p.value), Some(3000));
+    let plan = plan_for("defect-bun-default-export");
+    let dockerfile = content(&plan, "Dockerfile");
+    assert!(dockerfile.contains("bun install --production\n"), "{dockerfile}");
+    assert!(!dockerfile.contains("--frozen-lockfile"), "{dockerfile}");
+    assert!(dockerfile.contains("CMD [\"bun\", \"run\", \"server.ts\"]"), "{dockerfile}");
+    assert!(dockerfile.contains("[\"bun\", \"-e\""), "the health check runs in Bun: {dockerfile}");
+}

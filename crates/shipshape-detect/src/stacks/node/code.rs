@@ -20,11 +20,17 @@ static LISTEN_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("built-in pattern")
 });
 static PORT_FALLBACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bPORT\b['"`\]]*\s*\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b"#)
+    Regex::new(r#"\bPORT\b['"`\]]*!?\s*\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b"#)
         .expect("built-in pattern")
 });
 static PORT_CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:const|let|var)\s+(?i:port)\s*=\s*(\d{2,5})\b").expect("built-in pattern")
+});
+/// Bun serves a module's default export when it has a `fetch` handler: `export default app`
+/// (Hono, Elysia) or `export default { port, fetch: app.fetch }`.
+static DEFAULT_EXPORT_SERVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^export\s+default\s+(?:\{[^}]*\bfetch\b|app\b|server\b)")
+        .expect("built-in pattern")
 });
 static LISTEN_CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\.listen\(|\bserve\(\s*\{|\bBun\.serve\(").expect("built-in pattern")
@@ -65,6 +71,9 @@ pub(super) struct CodeScan {
     pub(super) listen_lines: Vec<(String, u32)>,
     /// A literal loopback host given to a listen call (`app.listen(3000, "127.0.0.1")`).
     pub(super) loopback: Option<Located<String>>,
+    /// The first file whose default export is a server Bun runs (`export default app`), with
+    /// the line.
+    pub(super) default_export_server: Option<(String, u32)>,
 }
 
 pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
@@ -90,6 +99,12 @@ pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
                 port,
                 Evidence::at_offset(&f.path, &text, offset, note),
             ));
+        }
+        if scan_out.default_export_server.is_none() {
+            if let Some(m) = DEFAULT_EXPORT_SERVER.find(&text) {
+                scan_out.default_export_server =
+                    Some((f.path.clone(), line_of_offset(&text, m.start())));
+            }
         }
         if let Some(m) = LISTEN_CALL.find(&text) {
             if scan_out.loopback.is_none() {

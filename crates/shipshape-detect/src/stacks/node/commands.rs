@@ -255,6 +255,7 @@ pub(super) fn start_command(
     fw: Option<&FrameworkInfo>,
     ws_root: Option<&String>,
     code: &CodeScan,
+    bun: bool,
 ) -> Option<Located<String>> {
     let from_scripts = || {
         ["start:prod", "start:production", "start"]
@@ -344,11 +345,36 @@ pub(super) fn start_command(
         // `main` or a listening file makes a start command only for a server: a shared
         // library has a `main` too.
         _ if fw.is_some() || !code.listen_files.is_empty() => from_scripts()
+            .or_else(|| bun.then(|| bun_entry(dir, pkg, code)).flatten())
             .or_else(|| main_entry(pkg))
             .or_else(|| compiled_entry(ctx, dir, code))
             .or_else(|| listening_js_file(dir, code)),
         _ => from_scripts(),
     }
+}
+
+/// A Bun project runs its TypeScript as it is: `bun run <main>` when `main` names a source
+/// file, else the file whose default export Bun serves (`export default { fetch }`).
+fn bun_entry(dir: &str, pkg: &Manifest, code: &CodeScan) -> Option<Located<String>> {
+    if let Some(main) = pkg.str_at(&["main"]).map(str::trim).filter(|m| {
+        [".ts", ".tsx", ".js", ".mjs"]
+            .iter()
+            .any(|e| m.ends_with(e))
+    }) {
+        return Some(Located::new(
+            format!("bun run {main}"),
+            pkg.key_evidence("main", Some("(Bun runs it as it is)")),
+        ));
+    }
+    let (path, line) = code.default_export_server.as_ref()?;
+    Some(Located::new(
+        format!("bun run {}", relative_to(dir, path)),
+        Evidence::new(
+            path,
+            Some(*line),
+            "default export with a fetch handler (Bun serves it)",
+        ),
+    ))
 }
 
 /// `node <main>` when `main` names JavaScript.

@@ -50,7 +50,15 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     {
         None
     } else {
-        start_command(ctx, dir, &pkg, framework.as_ref(), ws_root.as_ref(), &code)
+        start_command(
+            ctx,
+            dir,
+            &pkg,
+            framework.as_ref(),
+            ws_root.as_ref(),
+            &code,
+            pm == Some(crate::model::PackageManager::Bun),
+        )
     };
 
     let is_app = framework.is_some() || start.is_some() || !pkg.parsed;

@@ -66,6 +66,17 @@ pub(super) fn package_manager(
     service: &str,
 ) -> Option<Located<PackageManager>> {
     let mut candidates = pm_candidates_in(ctx, dir, Some(pkg), "");
+    // No lockfile and no `packageManager`, but Bun's own types: the project is written for Bun
+    // (its `Bun.*` APIs and default-export servers run nowhere else).
+    if candidates.is_empty() && ws_root.is_none() {
+        if let Some(mut ev) = ["@types/bun", "bun-types"]
+            .iter()
+            .find_map(|d| pkg.dep_evidence(d, super::manifest::BUILD_SECTIONS))
+        {
+            ev.note = format!("{} (Bun's types, no lockfile)", ev.note);
+            candidates.push(Located::new(PackageManager::Bun, ev));
+        }
+    }
     if let Some(root) = ws_root {
         let root_pkg = Manifest::load(ctx, root);
         candidates.extend(pm_candidates_in(

@@ -205,6 +205,8 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
     cmds.push(
         match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
             (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
+            // Without a lockfile there is nothing to freeze: `--frozen-lockfile` would fail.
+            (true, None) => install.replace(" --frozen-lockfile", ""),
             _ => install.to_string(),
         },
     );
@@ -213,8 +215,8 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
 
 /// The HEALTHCHECK of a Node or Bun server: `GET path` when the code defines that route, else
 /// only that the port accepts connections. Node's `http` module, not `fetch`: `fetch` exists
-/// only from Node 18 on, `http` in every version and in Bun.
-fn health(port: Option<u16>, path: Option<&str>) -> serde_json::Value {
+/// only from Node 18 on, `http` in every version and in Bun (run with `bun -e` there).
+fn health(runtime: &str, port: Option<u16>, path: Option<&str>) -> serde_json::Value {
     let check = port.map(|p| {
         let script = match path {
             Some(path) => format!(
@@ -225,7 +227,9 @@ fn health(port: Option<u16>, path: Option<&str>) -> serde_json::Value {
                 "require('net').connect({p}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"
             ),
         };
-        vec!["node".to_string(), "-e".to_string(), script]
+        // Bun's images need not carry a `node`; `bun -e` runs the same script.
+        let program = if runtime == "bun" { "bun" } else { "node" };
+        vec![program.to_string(), "-e".to_string(), script]
     });
     health_model(
         check,
@@ -592,7 +596,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "cache": m.cache,
         "full_install": install_commands(&layout, true).join(" \\\n && "),
         "output_dir": output_dir,
-        "health": health(port, health_path),
+        "health": health(m.runtime, port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
     });
     Ok(Generated {
@@ -717,7 +721,7 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "standalone": standalone,
         "prune": if standalone { None } else { prune },
         "build_args": build_args,
-        "health": health(Some(port_value), health_path),
+        "health": health(m.runtime, Some(port_value), health_path),
         "title": format!(
             "{} (Next.js, {})",
             runtime_label("Node.js", &img),
