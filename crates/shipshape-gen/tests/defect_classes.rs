@@ -451,8 +451,17 @@ fn a_bun_server_that_exports_its_handler_runs_with_bun_and_installs_without_a_lo
     assert_eq!(s.port.as_ref().map(|p| p.value), Some(3000));
     let plan = plan_for("defect-bun-default-export");
     let dockerfile = content(&plan, "Dockerfile");
-    assert!(dockerfile.contains("bun install --production\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("bun install --production\n"),
+        "{dockerfile}"
+    );
     assert!(!dockerfile.contains("--frozen-lockfile"), "{dockerfile}");
-    assert!(dockerfile.contains("CMD [\"bun\", \"run\", \"server.ts\"]"), "{dockerfile}");
-    assert!(dockerfile.contains("[\"bun\", \"-e\""), "the health check runs in Bun: {dockerfile}");
+    assert!(
+        dockerfile.contains("CMD [\"bun\", \"run\", \"server.ts\"]"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("[\"bun\", \"-e\""),
+        "the health check runs in Bun: {dockerfile}"
+    );
 }

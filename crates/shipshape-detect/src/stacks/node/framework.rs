@@ -9,7 +9,7 @@ use shipshape_core::{Evidence, Located};
 use crate::ctx::Ctx;
 use crate::model::{Ambiguity, Framework, ServiceRole};
 
-use super::manifest::{Manifest, BUILD_SECTIONS};
+use super::manifest::{Manifest, BUILD_SECTIONS, RUNTIME_SECTIONS};
 
 pub(super) struct FrameworkInfo {
     pub(super) framework: Framework,
@@ -128,15 +128,25 @@ pub(super) fn framework(
     if let Some(f) = info(Framework::Nestjs, "@nestjs/core", ServiceRole::Api) {
         return Some(f);
     }
-    let servers: Vec<FrameworkInfo> = [
+    // A server framework the app runs with is a runtime dependency. One only among the dev
+    // dependencies of a Vite UI app is its mock or preview server (`vite-node mock-server.ts`):
+    // the app is the SPA. A bundled server (esbuild, tsup) may keep its framework there too,
+    // so without the SPA signs a dev dependency still counts.
+    let spa_signs = pkg.dep_evidence("vite", BUILD_SECTIONS).is_some()
+        && ["react", "vue", "svelte", "preact", "solid-js", "lit"]
+            .iter()
+            .any(|d| pkg.has_dep(d));
+    let server_frameworks = [
         (Framework::Express, "express"),
         (Framework::Fastify, "fastify"),
         (Framework::Koa, "koa"),
         (Framework::Hono, "hono"),
-    ]
-    .into_iter()
-    .filter_map(|(fw, dep)| info(fw, dep, ServiceRole::Api))
-    .collect();
+    ];
+    let servers: Vec<FrameworkInfo> = server_frameworks
+        .into_iter()
+        .filter(|(_, dep)| !spa_signs || pkg.dep_evidence(dep, RUNTIME_SECTIONS).is_some())
+        .filter_map(|(fw, dep)| info(fw, dep, ServiceRole::Api))
+        .collect();
     if servers.len() > 1 {
         ctx.ambiguity(Ambiguity {
             subject: format!("services.{service}.framework"),
@@ -194,4 +204,37 @@ fn framework_id(f: Framework) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Framework;
+    use crate::stacks::python::tests::facts_in;
+
+    fn framework_of(package_json: &str) -> Option<Framework> {
+        let facts = facts_in(&[
+            ("package.json", package_json),
+            ("index.html", "<div id=\"root\"></div>\n"),
+            (
+                "mock-server.ts",
+                "import express from 'express';\nexpress().listen(8080);\n",
+            ),
+        ]);
+        facts
+            .services
+            .first()
+            .and_then(|s| s.framework.as_ref().map(|f| f.value))
+    }
+
+    #[test]
+    fn a_dev_only_server_of_a_vite_ui_app_is_its_mock_server() {
+        let spa = r#"{"name":"ui","dependencies":{"react":"^18"},"devDependencies":{"vite":"^5","express":"^4"}}"#;
+        assert_eq!(framework_of(spa), Some(Framework::ViteSpa));
+        // Express the app runs with is a runtime dependency: then it is the server.
+        let ssr = r#"{"name":"ui","dependencies":{"react":"^18","express":"^4"},"devDependencies":{"vite":"^5"}}"#;
+        assert_eq!(framework_of(ssr), Some(Framework::Express));
+        // Without the SPA's signs a bundled server's dev dependency still counts.
+        let bundled = r#"{"name":"api","devDependencies":{"express":"^4","esbuild":"^0.23"}}"#;
+        assert_eq!(framework_of(bundled), Some(Framework::Express));
+    }
 }
