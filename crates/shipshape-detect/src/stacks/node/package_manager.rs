@@ -75,6 +75,15 @@ pub(super) fn package_manager(
         {
             ev.note = format!("{} (Bun's types, no lockfile)", ev.note);
             candidates.push(Located::new(PackageManager::Bun, ev));
+        } else if pkg.parsed {
+            // Nothing names another manager: npm, which comes with Node.js, installs it.
+            candidates.push(Located::new(
+                PackageManager::Npm,
+                Evidence::file(
+                    Ctx::join(dir, "package.json"),
+                    "package.json without a lockfile or packageManager (npm, Node.js's own)",
+                ),
+            ));
         }
     }
     if let Some(root) = ws_root {
