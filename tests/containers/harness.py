@@ -159,6 +159,8 @@ def plan_for(image: str, table: dict) -> StandinPlan | None:
             groups["tag"] = "latest"
         if "line" in groups and "npm" in entry:
             groups["npm"] = entry["npm"].get(groups["line"], "latest")
+        if "line" in groups and "corepack" in entry:
+            groups["corepack"] = entry["corepack"].get(groups["line"], entry["corepack"].get("default", "latest"))
         fill = lambda s: s.format(**groups)  # noqa: E731
         return StandinPlan(
             image=full,
