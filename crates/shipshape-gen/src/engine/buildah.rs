@@ -296,28 +296,88 @@ impl Buildah {
     }
 }
 
-/// SIGTERM to the child's process group, SIGKILL after ten seconds.
+/// SIGTERM to the child's process group, SIGKILL after ten seconds to whatever of the group is
+/// left. The group, not the child: `buildah run` may be gone while the server it started lives
+/// on (uWSGI takes SIGTERM as "reload", and its master and workers kept port 8000 after a run).
 fn stop_process_group(child: &mut std::process::Child) {
-    if !matches!(child.try_wait(), Ok(None)) {
-        return;
-    }
-    let group = format!("-{}", child.id());
-    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    stop_process_group_within(child, Duration::from_secs(10));
+}
+
+fn stop_process_group_within(child: &mut std::process::Child, grace: Duration) {
+    let pgid = child.id();
+    let group = format!("-{pgid}");
+    let alive = || group_has_live_process(pgid);
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &group])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let deadline = Instant::now() + grace;
     while Instant::now() < deadline {
-        if !matches!(child.try_wait(), Ok(None)) {
-            return;
+        let _ = child.try_wait();
+        if !alive() {
+            break;
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    if alive() {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
     let _ = child.wait();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while group_has_live_process(pgid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether a process of group `pgid` is still running (zombies waiting for their parent to reap
+/// them are not), read from /proc.
+fn group_has_live_process(pgid: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            return false;
+        };
+        // `pid (comm) state ppid pgrp …`: comm may hold spaces and parentheses.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            return false;
+        };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next().unwrap_or("Z");
+        let group = fields.nth(1).and_then(|g| g.parse::<u32>().ok());
+        group == Some(pgid) && state != "Z" && state != "X"
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn stopping_kills_what_the_child_left_behind_in_its_group() {
+        // The child exits at once; what it started ignores SIGTERM and keeps running, as a
+        // uWSGI master does (it reloads on SIGTERM).
+        let mut command = Command::new("sh");
+        command.args(["-c", "sh -c 'trap \"\" TERM; sleep 60' & exit 0"]);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().expect("sh runs");
+        let pgid = child.id();
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            group_has_live_process(pgid),
+            "the sleeper runs before the stop"
+        );
+        stop_process_group(&mut child);
+        assert!(
+            !group_has_live_process(pgid),
+            "a process of the group survived"
+        );
+    }
 
     fn buildah() -> Buildah {
         Buildah {
