@@ -186,7 +186,7 @@ def materialise(repos, mirror):
 
 
 def classify_files():
-    """`{corpus path: 'dockerfile' | 'compose' | 'other'}` for every materialised file."""
+    """`{corpus path: 'dockerfile' | 'compose' | 'workflow' | 'other'}` for every materialised file."""
     kinds = {}
     for dirpath, _, files in os.walk(OUT):
         for name in files:
@@ -200,6 +200,9 @@ def classify_files():
                 kinds[rel] = "dockerfile" if real else "other"
             elif (COMPOSE_NAME.match(name) or name.endswith((".yml", ".yaml"))) and SERVICES_KEY.search(text):
                 kinds[rel] = "compose"
+            elif "/.github/workflows/" in "/" + rel.split("/", 1)[-1] and name.endswith((".yml", ".yaml")):
+                # Audited by the GitHub Actions rules (measured in bench/ci/, not here).
+                kinds[rel] = "workflow"
             else:
                 kinds[rel] = "other"
     return kinds
