@@ -2,7 +2,9 @@
 //!
 //! ## What it does
 //! Flags `NOPASSWD` written into sudoers from a `RUN` command (`echo "app ALL=(ALL) NOPASSWD:ALL"
-//! >> /etc/sudoers`, `tee /etc/sudoers.d/app`) or from a heredoc of `RUN` or `COPY`.
+//! >> /etc/sudoers`, `tee /etc/sudoers.d/app`) or from a heredoc of `RUN` or `COPY`, in the
+//! stages the image is built from. A dev container (a Dockerfile under `.devcontainer/`), where
+//! passwordless sudo for the developer is the convention, is left alone.
 //!
 //! ## Why is this bad?
 //! Running as a non-root `USER` only protects anything if that user cannot simply become root.
@@ -64,6 +66,11 @@ impl DockerfileRule for PasswordlessSudo {
                        USER then protects nothing";
         // Only the image's own stages: a build stage the final image does not build on leaves
         // its sudoers file behind.
+        // A dev container (`.devcontainer/`) is a developer's workstation, where passwordless
+        // sudo for the developer account is the convention; it is never deployed.
+        if doc.path.split('/').any(|d| d == ".devcontainer") {
+            return;
+        }
         let lineage = final_lineage(doc.ast);
         let shipped = |i: usize| lineage.iter().any(|s| s.instructions.contains(&i));
         for (i, inst) in doc.ast.instructions.iter().enumerate() {
