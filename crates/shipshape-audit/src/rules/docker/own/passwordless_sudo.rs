@@ -1,10 +1,11 @@
 //! SS-DOCKER-098 `passwordless-sudo`: a sudoers rule lets a user become root without a password.
 //!
 //! ## What it does
-//! Flags `NOPASSWD` written into sudoers from a `RUN` command (`echo "app ALL=(ALL) NOPASSWD:ALL"
-//! >> /etc/sudoers`, `tee /etc/sudoers.d/app`) or from a heredoc of `RUN` or `COPY`, in the
-//! stages the image is built from. A dev container (a Dockerfile under `.devcontainer/`), where
-//! passwordless sudo for the developer is the convention, is left alone.
+//! Flags `NOPASSWD` written into sudoers from a `RUN` command
+//! (`echo "app ALL=(ALL) NOPASSWD:ALL" >> /etc/sudoers`, `tee /etc/sudoers.d/app`) or from a
+//! heredoc of `RUN` or `COPY`, in the stages the image is built from. A dev container (a
+//! Dockerfile under `.devcontainer/`), where passwordless sudo for the developer is the
+//! convention, is left alone.
 //!
 //! ## Why is this bad?
 //! Running as a non-root `USER` only protects anything if that user cannot simply become root.
