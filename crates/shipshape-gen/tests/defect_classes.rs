@@ -465,3 +465,20 @@ fn a_bun_server_that_exports_its_handler_runs_with_bun_and_installs_without_a_lo
         "the health check runs in Bun: {dockerfile}"
     );
 }
+
+#[test]
+fn prisma_gets_openssl_where_its_engines_are_chosen_and_where_they_run() {
+    // node's slim images carry no openssl: `prisma generate` would pick the OpenSSL 1.1
+    // engines, which Debian bookworm lacks, and the client would fail at run time.
+    let plan = plan_for("node-nextjs");
+    let dockerfile = content(&plan, "Dockerfile");
+    let stages: Vec<&str> = dockerfile.split("\nFROM ").collect();
+    let with_openssl = stages
+        .iter()
+        .filter(|s| s.contains("apt-get install -y --no-install-recommends openssl"))
+        .count();
+    assert_eq!(with_openssl, 2, "build and final stage: {dockerfile}");
+    // A service without Prisma installs nothing.
+    let express = plan_for("node-express");
+    assert!(!content(&express, "Dockerfile").contains("apt-get"));
+}

@@ -138,6 +138,9 @@ fn manifest_texts(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str) 
         "go" => {
             paths.push(join(root, "go.mod"));
         }
+        "node" => {
+            paths.push(join(root, "package.json"));
+        }
         _ => {}
     }
     paths

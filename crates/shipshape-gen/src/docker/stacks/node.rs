@@ -566,6 +566,8 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
             last.push_str(&scope);
         }
     }
+    // Libraries that need Debian packages beside Node (Prisma's engines and OpenSSL).
+    let native = super::super::native::needs(inv, root, root, "node");
     let build_env = if output_dir.is_some() {
         env(&build_time_env(inv, root))
     } else {
@@ -595,6 +597,9 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "manifests": layout.manifests,
         "cache": m.cache,
         "full_install": install_commands(&layout, true).join(" \\\n && "),
+        "build_packages": native.build,
+        "run_packages": native.run,
+        "native_why": native.why,
         "output_dir": output_dir,
         "health": health(m.runtime, port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
@@ -685,6 +690,7 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "pnpm" => Some("pnpm prune --prod"),
         _ => None,
     };
+    let native = super::super::native::needs(inv, root, root, "node");
     let build_args = public_build_args(service);
     let recipe = Recipe {
         service_dir: service_dir.clone(),
@@ -717,6 +723,9 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "run_image": img.run,
         "manifests": layout.manifests,
         "cache": m.cache,
+        "build_packages": native.build,
+        "run_packages": native.run,
+        "native_why": native.why,
         "has_public": has_dir(inv, root, "public"),
         "standalone": standalone,
         "prune": if standalone { None } else { prune },
