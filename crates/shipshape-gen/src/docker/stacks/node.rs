@@ -597,6 +597,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "manifests": layout.manifests,
         "cache": m.cache,
         "full_install": install_commands(&layout, true).join(" \\\n && "),
+        "locked": layout.lockfile.is_some(),
         "build_packages": native.build,
         "run_packages": native.run,
         "native_why": native.why,
