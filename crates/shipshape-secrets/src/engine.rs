@@ -260,12 +260,12 @@ impl RuleSet {
     /// Every secret in `hay`, in order of position, overlaps resolved in favour of the rule
     /// listed first. Rules limited to some paths do not run: see [`RuleSet::find_at`].
     pub fn find(&self, hay: &[u8]) -> Vec<RawMatch> {
-        resolve_overlaps(self.find_all(None, hay, 0))
+        resolve_overlaps(&self.rules, self.find_all(None, hay, 0))
     }
 
     /// Every secret in the file at `path` whose content is `hay`.
     pub fn find_at(&self, path: &str, hay: &[u8]) -> Vec<RawMatch> {
-        resolve_overlaps(self.find_all(Some(path), hay, 0))
+        resolve_overlaps(&self.rules, self.find_all(Some(path), hay, 0))
     }
 
     /// Whether a rule limited to some paths applies to a file at `path`: then its content
@@ -339,7 +339,7 @@ impl RuleSet {
                 continue;
             };
             done_to = run.span.end;
-            let inner = resolve_overlaps(self.find_all(None, &run.decoded, depth + 1));
+            let inner = resolve_overlaps(&self.rules, self.find_all(None, &run.decoded, depth + 1));
             out.extend(inner.into_iter().map(|m| map_encoded(&run, m)));
         }
     }
@@ -455,7 +455,10 @@ impl RuleSet {
                 // format's own finding.
                 if parser.scans_decoded_values() && depth < MAX_DECODE_DEPTH {
                     if let Some(run) = base64::decode_span(hay, secret.clone()) {
-                        let inner = resolve_overlaps(self.find_all(None, &run.decoded, depth + 1));
+                        let inner = resolve_overlaps(
+                            &self.rules,
+                            self.find_all(None, &run.decoded, depth + 1),
+                        );
                         if !inner.is_empty() {
                             out.extend(inner.into_iter().map(|m| map_encoded(&run, m)));
                             continue;
@@ -562,10 +565,24 @@ fn inside_encoded_blob(hay: &[u8], secret: &Range<usize>) -> bool {
     before > 0 && after > 0 && before + secret.len() + after >= ENCODED_BLOB
 }
 
-/// Sort by position; where secrets overlap keep the match of the earliest-listed rule, and of
-/// two matches of one rule the longer.
-fn resolve_overlaps(mut matches: Vec<RawMatch>) -> Vec<RawMatch> {
-    matches.sort_by_key(|m| (m.rule, m.secret.start, std::cmp::Reverse(m.secret.end)));
+/// Sort by position; where secrets overlap keep the match of an armored key block (its base64
+/// body may hold any token-shaped run: an `EAAA…` inside an ed25519 key is no Square token),
+/// else of the earliest-listed rule, and of two matches of one rule the longer.
+fn resolve_overlaps(rules: &[Rule], mut matches: Vec<RawMatch>) -> Vec<RawMatch> {
+    // An armored block (`-----BEGIN … PRIVATE KEY-----` … `-----END …`) holds its whole body.
+    let not_armored = |m: &RawMatch| {
+        rules
+            .get(m.rule)
+            .is_none_or(|r| !(r.multiline && r.pattern.contains("-----BEGIN")))
+    };
+    matches.sort_by_key(|m| {
+        (
+            not_armored(m),
+            m.rule,
+            m.secret.start,
+            std::cmp::Reverse(m.secret.end),
+        )
+    });
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
     for m in matches {
         // Rules arrive in priority order, so anything already kept outranks `m`.
@@ -597,6 +614,27 @@ mod tests {
         let found = set.find(&hay);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(slug_of(&set, &found[0]), "github-pat-classic");
+    }
+
+    #[test]
+    fn a_private_key_block_outranks_a_token_shaped_run_inside_it() {
+        let set = RuleSet::builtin();
+        // A key body line that happens to hold a Square-token-shaped run (`+EAAA…`): random
+        // key bytes do this now and then (an ssh-keygen ed25519 key in the generated-keys test).
+        let body = [
+            "MFoFI7ujov8eSz5WHduYGRW0mlHqyL7GID9v+r4/9m9Lo75XeCVCfT/v2pDlTw98",
+            "0YBH92sHyfUqJn+EAAAxK3pQ9wZt7Lm2Vb8Nc4Hj6RfTyU1+AQMNQ6wJam4Ytjhexk",
+            "c/4K76qPfV6M=",
+        ]
+        .join("\n");
+        let (begin, end) = ("-----BEGIN RSA PRIV", "ATE KEY-----");
+        let key = format!("{begin}{end}\n{body}\n-----END RSA PRIV{end}\n");
+        let slugs: Vec<String> = set
+            .find(key.as_bytes())
+            .iter()
+            .map(|m| slug_of(&set, m))
+            .collect();
+        assert_eq!(slugs, ["private-key-pem"], "{slugs:?}");
     }
 
     #[test]
