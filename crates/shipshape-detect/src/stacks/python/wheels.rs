@@ -6,8 +6,6 @@
 //! `psycopg2-binary==2.9.9` fails to install on Python 3.13. With nothing else to go on, the
 //! image's Python is capped below the first Python such a pin does not support.
 
-use std::cmp::Ordering;
-
 use shipshape_core::{Evidence, Located};
 
 use crate::ctx::Ctx;
@@ -48,26 +46,9 @@ const FIRST_SUPPORTING: &[(&str, &[(&str, &str)])] = &[
     ("uvloop", &[("3.13", "0.21.0")]),
 ];
 
-fn numbers(v: &str) -> Vec<u64> {
-    v.split('.')
-        .map(|p| {
-            p.chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-                .parse()
-                .unwrap_or(0)
-        })
-        .collect()
-}
-
+/// Whether version `a` is below `b` (`2.9.9` < `2.9.10`).
 fn older(a: &str, b: &str) -> bool {
-    let (a, b) = (numbers(a), numbers(b));
-    let n = a.len().max(b.len());
-    let pad = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-    (0..n)
-        .map(|i| pad(&a, i).cmp(&pad(&b, i)))
-        .find(|o| *o != Ordering::Equal)
-        == Some(Ordering::Less)
+    crate::stacks::shared::version_below(a, b)
 }
 
 /// The exact version a requirement line pins (`name==1.2.3`, `name = "==1.2.3"`).
