@@ -78,8 +78,9 @@ pub struct Service {
     /// migration command).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub processes: Vec<Process>,
-    /// Folders where the service keeps an embedded database file (SQLite, libsql): relative to
-    /// its folder (`.` for the folder itself) or absolute. They must be writable and persist.
+    /// Folders where the service writes data at run time — an embedded database file (SQLite,
+    /// libsql) or uploaded files: relative to its folder (`.` for the folder itself) or
+    /// absolute. They must be writable and persist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_dirs: Vec<Located<String>>,
     /// A loopback address the server's code binds as a literal (`127.0.0.1:8080`,

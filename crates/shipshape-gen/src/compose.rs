@@ -778,13 +778,14 @@ fn built_from(out: &mut String, app: &AppService, stage: Option<&str>) {
     }
 }
 
-/// The embedded database's volumes: writable, and kept across restarts and rebuilds.
+/// The volumes of the data the app writes (embedded database, uploads): writable, and kept
+/// across restarts and rebuilds.
 fn data_volumes(out: &mut String, data: &[(String, String)]) {
     if data.is_empty() {
         return;
     }
     out.push_str(
-        "    # The embedded database: a named volume, writable and kept across rebuilds.\n",
+        "    # What the app writes at run time: a named volume, writable and kept across rebuilds.\n",
     );
     out.push_str("    volumes:\n");
     for (volume, path) in data {

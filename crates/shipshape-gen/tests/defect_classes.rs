@@ -156,6 +156,26 @@ fn an_embedded_database_gets_a_writable_folder_and_a_named_volume() {
 }
 
 #[test]
+fn an_upload_folder_is_created_for_the_app_user_and_kept_on_a_volume() {
+    let plan = plan_for("defect-upload-folder");
+    let dockerfile = content(&plan, "Dockerfile");
+    let chown = dockerfile
+        .find("# The upload folder (src/config.js) lives here")
+        .and_then(|_| dockerfile.find("RUN mkdir -p /app/uploads \\\n && chown "))
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    assert!(
+        chown < dockerfile.rfind("\nUSER ").unwrap_or(0),
+        "as root, before USER"
+    );
+    let compose = content(&plan, "compose.yaml");
+    let app = compose_service(compose, "attachments-api");
+    assert!(
+        app.contains("- \"attachments-api-data:/app/uploads\""),
+        "{app}"
+    );
+}
+
+#[test]
 fn native_libraries_bring_their_build_and_run_packages() {
     let plan = plan_for("defect-native-deps");
     let api = content(&plan, "api/Dockerfile");

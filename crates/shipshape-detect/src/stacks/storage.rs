@@ -1,11 +1,17 @@
-//! Embedded databases (SQLite, libsql): where a service keeps its database file, so the
-//! container gets a writable folder and a volume there instead of a read-only root file system
-//! that stops the first write.
+//! Data a service writes to its own disk at run time — an embedded database (SQLite, libsql) or
+//! an upload folder — so the container gets a writable folder and a volume there instead of a
+//! read-only root file system (or a root-owned `/app`) that stops the first write.
 //!
 //! A path counts when a source or configuration file that mentions SQLite (or libsql) names a
 //! database file in a string: `sqlite:///data/app.db`, `sqlite3.connect("app.db")`,
 //! `file:./local.db`, `BASE_DIR / "db.sqlite3"`, Prisma's `url = "file:./dev.db"`. In-memory
 //! databases (`:memory:`) do not.
+//!
+//! An upload folder counts when a file that configures uploads (`mkdir`, multer's `dest:` or
+//! `diskStorage`, an `UPLOAD_DIR`/`uploadDir`/`UPLOAD_FOLDER` setting) names a relative folder
+//! whose last part is `upload` or `uploads` in a string: `dest: 'uploads/'`,
+//! `UPLOAD_FOLDER = "static/uploads"`, an env schema's `default: 'uploads'`. A route such as
+//! `'/uploads'` does not (it is absolute), and neither does a path that leaves the service.
 
 use std::sync::LazyLock;
 
@@ -22,7 +28,27 @@ static DB_FILE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("embedded database pattern: {e}"))
 });
 
-/// Fill `svc.data_dirs` with the folders that hold an embedded database file.
+/// A quoted relative path whose last part is `upload` or `uploads`.
+static UPLOAD_DIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'`]((?:\./)?(?:[A-Za-z0-9_\-]+/)*uploads?)/?["'`]"#)
+        .unwrap_or_else(|e| panic!("upload folder pattern: {e}"))
+});
+
+/// What a file that sets up an upload folder says besides the folder's name.
+const UPLOAD_SETUP: &[&str] = &[
+    "mkdir",
+    "diskstorage",
+    "dest:",
+    "upload_dir",
+    "uploaddir",
+    "upload_folder",
+    "uploadfolder",
+    "upload_path",
+    "uploadpath",
+    "upload_root",
+];
+
+/// Fill `svc.data_dirs` with the folders that hold an embedded database file or uploads.
 pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
     let dir = if svc.root.is_empty() {
         ".".to_string()
@@ -39,6 +65,19 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
     let mut found: Vec<Located<String>> = Vec::new();
     for (f, text) in ctx.source_texts(&dir, &extensions) {
         let lower = text.to_ascii_lowercase();
+        if lower.contains("upload") && UPLOAD_SETUP.iter().any(|w| lower.contains(w)) {
+            for cap in UPLOAD_DIR.captures_iter(&text) {
+                let Some(m) = cap.get(1) else { continue };
+                let folder = m.as_str().trim_start_matches("./").to_string();
+                if found.iter().any(|l| l.value == folder) {
+                    continue;
+                }
+                found.push(Located::new(
+                    folder,
+                    Evidence::at_offset(&f.path, &text, m.start(), "upload folder"),
+                ));
+            }
+        }
         if !(lower.contains("sqlite") || lower.contains("libsql")) {
             continue;
         }
@@ -122,6 +161,26 @@ fn folder_of(path: &str, file_dir: &str, service_prefix: &str) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upload_folders_are_relative_names_ending_in_upload() {
+        let names = |s: &str| -> Vec<String> {
+            UPLOAD_DIR
+                .captures_iter(s)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str().trim_start_matches("./").to_string())
+                .collect()
+        };
+        assert_eq!(names("multer({ dest: 'uploads/' })"), ["uploads"]);
+        assert_eq!(
+            names("UPLOAD_FOLDER = \"static/uploads\""),
+            ["static/uploads"]
+        );
+        assert_eq!(names("default: './upload'"), ["upload"]);
+        assert!(names("prefix: '/uploads'").is_empty());
+        assert!(names("'../uploads'").is_empty());
+        assert!(names("'uploads.ts'").is_empty());
+    }
 
     #[test]
     fn database_urls_and_paths_give_their_folder() {

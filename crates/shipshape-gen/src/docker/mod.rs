@@ -177,8 +177,8 @@ fn add(service: &Service, generated: Generated, plan: &mut Plan) {
     });
 }
 
-/// The folders an embedded database lives in (`Service::data_dirs`) belong to the app user in
-/// the image, so it can write there, and a named volume mounted on them starts with that
+/// The folders the app writes at run time (`Service::data_dirs`: an embedded database, uploads)
+/// belong to the app user in the image, so it can write there, and a named volume mounted on them starts with that
 /// ownership. Inserted before the final `USER`, where the image still runs as root.
 fn writable_data_dirs(
     service: &Service,
@@ -196,10 +196,11 @@ fn writable_data_dirs(
         .collect();
     if !image_has_shell(&g.run_image) {
         warnings.push(format!(
-            "{}: the embedded database in {} needs a folder the app user can write, and {} has \
-             no shell to create one — create it in the build stage and COPY --chown it, or move \
-             the database to a server",
+            "{}: {} in {} needs a folder the app user can write, and {} has no shell to create \
+             one — create it in the build stage and COPY --chown it, or move the data to a \
+             server",
             service.name,
+            data_kinds(service),
             folders.join(", "),
             g.run_image
         ));
@@ -210,8 +211,10 @@ fn writable_data_dirs(
     };
     let user = &g.user;
     let run = format!(
-        "\n# The embedded database ({}) lives here: the app user owns the folder, so it can write \
-         there,\n# and a named volume mounted on it starts with this ownership.\nRUN mkdir -p {list} \\\n && chown {user} {list}",
+        "\n# {} ({}) lives here: the app user owns the folder, so it can write there,\n# and a \
+         named volume mounted on it starts with this ownership.\nRUN mkdir -p {list} \\\n && chown \
+         {user} {list}",
+        upper_first(&data_kinds(service)),
         service
             .data_dirs
             .iter()
@@ -224,6 +227,31 @@ fn writable_data_dirs(
     let mut out = dockerfile;
     out.insert_str(at, &run);
     out
+}
+
+/// What the service keeps in its data folders, in words: `the embedded database`, `the upload
+/// folder`, or both.
+pub(crate) fn data_kinds(service: &Service) -> String {
+    let mut kinds: Vec<&str> = Vec::new();
+    for d in &service.data_dirs {
+        let kind = if d.evidence.iter().any(|e| e.note == "upload folder") {
+            "the upload folder"
+        } else {
+            "the embedded database"
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds.join(" and ")
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// A service folder's path inside the image: `data` of a service at `apps/api` in a workspace
