@@ -487,6 +487,44 @@ fn a_bun_server_that_exports_its_handler_runs_with_bun_and_installs_without_a_lo
 }
 
 #[test]
+fn an_nx_project_starts_its_build_output_and_migrates_the_schema_package_json_names() {
+    let inv = Inventory::open(&apps_dir().join("defect-nx-project")).expect("opens");
+    let facts = shipshape_detect::detect(&inv);
+    let s = &facts.services[0];
+    // `nx serve` is the dev server; project.json's build target says what production runs.
+    let start = s.start_command.as_ref().expect("a start command");
+    assert_eq!(start.value, "node dist/api/main.js");
+    assert_eq!(start.evidence[0].path, "project.json");
+    assert_eq!(
+        s.backing_services
+            .iter()
+            .map(|b| format!("{:?}", b.value))
+            .collect::<Vec<_>>(),
+        ["Postgres"]
+    );
+    assert!(
+        s.backing_services[0]
+            .evidence
+            .iter()
+            .any(|e| e.path == "src/db/schema.prisma"),
+        "{:?}",
+        s.backing_services
+    );
+    let migrate = s
+        .processes
+        .iter()
+        .find(|p| p.name == "migrate")
+        .expect("a migration job");
+    assert_eq!(migrate.command.value, "npx prisma migrate deploy");
+    let plan = plan_for("defect-nx-project");
+    let dockerfile = content(&plan, "Dockerfile");
+    assert!(
+        dockerfile.contains("CMD [\"node\", \"dist/api/main.js\"]"),
+        "{dockerfile}"
+    );
+}
+
+#[test]
 fn prisma_gets_openssl_where_its_engines_are_chosen_and_where_they_run() {
     // node's slim images carry no openssl: `prisma generate` would pick the OpenSSL 1.1
     // engines, which Debian bookworm lacks, and the client would fail at run time.

@@ -389,12 +389,15 @@ fn framework_migration(ctx: &Ctx, dir: &str, svc: &Service) -> Option<Process> {
             None
         }
         Language::Javascript | Language::Typescript => {
-            if has("prisma/schema.prisma") && has_dir("prisma/migrations") {
-                return make(
-                    "npx prisma migrate deploy",
-                    "prisma/schema.prisma",
-                    "Prisma schema with committed migrations",
-                );
+            if let Some(schema) = crate::stacks::node::prisma_schema(ctx, dir) {
+                let folder = schema.rsplit_once('/').map_or("", |(d, _)| d);
+                if has_dir(&Ctx::join(folder, "migrations")) {
+                    return make(
+                        "npx prisma migrate deploy",
+                        &schema,
+                        "Prisma schema with committed migrations",
+                    );
+                }
             }
             let drizzle = [
                 "drizzle.config.ts",

@@ -41,27 +41,46 @@ static PRISMA_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("built-in pattern")
 });
 
+/// The Prisma schema of the package in `dir`, relative to `dir`: the one package.json's
+/// `prisma.schema` names (the CLI reads it there too), else Prisma's default places.
+pub(crate) fn prisma_schema(ctx: &Ctx, dir: &str) -> Option<String> {
+    let named = ctx
+        .json(&Ctx::join(dir, "package.json"))
+        .and_then(|(_, v)| {
+            v.get("prisma")?
+                .get("schema")?
+                .as_str()
+                .map(|s| s.trim_start_matches("./").to_string())
+        })
+        .filter(|s| !s.contains("..") && !s.starts_with('/'));
+    named
+        .into_iter()
+        .chain([
+            "prisma/schema.prisma".to_string(),
+            "schema.prisma".to_string(),
+        ])
+        .find(|p| ctx.exists(&Ctx::join(dir, p)))
+}
+
 /// The database a Prisma schema connects to, from its `datasource` block.
 fn prisma_backing(ctx: &Ctx, dir: &str) -> Option<Located<BackingKind>> {
-    ["prisma/schema.prisma", "schema.prisma"]
-        .iter()
-        .find_map(|p| {
-            let path = Ctx::join(dir, p);
-            let text = ctx.text(&path)?;
-            let c = PRISMA_PROVIDER.captures(&text)?;
-            let m = c.get(1)?;
-            let kind = match m.as_str() {
-                "postgresql" | "postgres" | "cockroachdb" => BackingKind::Postgres,
-                "mysql" => BackingKind::Mysql,
-                "mongodb" => BackingKind::Mongodb,
-                _ => return None,
-            };
-            let note = format!("schema.prisma > datasource > provider = \"{}\"", m.as_str());
-            Some(Located::new(
-                kind,
-                Evidence::at_offset(&path, &text, m.start(), note),
-            ))
-        })
+    prisma_schema(ctx, dir).iter().find_map(|p| {
+        let path = Ctx::join(dir, p);
+        let text = ctx.text(&path)?;
+        let c = PRISMA_PROVIDER.captures(&text)?;
+        let m = c.get(1)?;
+        let kind = match m.as_str() {
+            "postgresql" | "postgres" | "cockroachdb" => BackingKind::Postgres,
+            "mysql" => BackingKind::Mysql,
+            "mongodb" => BackingKind::Mongodb,
+            _ => return None,
+        };
+        let note = format!("schema.prisma > datasource > provider = \"{}\"", m.as_str());
+        Some(Located::new(
+            kind,
+            Evidence::at_offset(&path, &text, m.start(), note),
+        ))
+    })
 }
 
 pub(super) fn backing_services(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Vec<Located<BackingKind>> {

@@ -346,6 +346,7 @@ pub(super) fn start_command(
         // library has a `main` too.
         _ if fw.is_some() || !code.listen_files.is_empty() => from_scripts()
             .or_else(|| bun.then(|| bun_entry(dir, pkg, code)).flatten())
+            .or_else(|| nx_entry(ctx, dir))
             .or_else(|| main_entry(pkg))
             .or_else(|| compiled_entry(ctx, dir, code))
             .or_else(|| listening_js_file(dir, code)),
@@ -373,6 +374,56 @@ fn bun_entry(dir: &str, pkg: &Manifest, code: &CodeScan) -> Option<Located<Strin
             path,
             Some(*line),
             "default export with a fetch handler (Bun serves it)",
+        ),
+    ))
+}
+
+/// An Nx application's build output, from `project.json`'s build target: the bundlers
+/// (esbuild, webpack, rspack) write `<outputPath>/main.js` (or `outputFileName`), tsc and swc
+/// keep the source layout (`src/main.ts` → `<outputPath>/src/main.js`). Nx paths are relative
+/// to the workspace root, so only an output inside the service's folder gives a command.
+fn nx_entry(ctx: &Ctx, dir: &str) -> Option<Located<String>> {
+    let path = Ctx::join(dir, "project.json");
+    let (text, v) = ctx.json(&path)?;
+    if v.get("projectType").and_then(|t| t.as_str()) == Some("library") {
+        return None;
+    }
+    let build = v.get("targets")?.get("build")?;
+    let executor = build.get("executor")?.as_str()?;
+    let options = build.get("options")?;
+    let output = normalise_dir(options.get("outputPath")?.as_str()?);
+    let output = if dir == "." {
+        output
+    } else {
+        output.strip_prefix(&format!("{dir}/"))?.to_string()
+    };
+    let kind = executor.rsplit(':').next().unwrap_or("");
+    let file = match kind {
+        "esbuild" | "webpack" | "rspack" => options
+            .get("outputFileName")
+            .and_then(|f| f.as_str())
+            .unwrap_or("main.js")
+            .to_string(),
+        "tsc" | "swc" => {
+            let main = options.get("main")?.as_str()?.trim_start_matches("./");
+            let main = if dir == "." {
+                main
+            } else {
+                main.strip_prefix(&format!("{dir}/"))?
+            };
+            let stem = main.rsplit_once('.').map(|(s, _)| s).unwrap_or(main);
+            format!("{stem}.js")
+        }
+        _ => return None,
+    };
+    let at = text.find("\"outputPath\"").unwrap_or(0);
+    Some(Located::new(
+        format!("node {output}/{file}"),
+        Evidence::at_offset(
+            &path,
+            &text,
+            at,
+            format!("project.json > targets > build ({executor}) writes {output}/{file}"),
         ),
     ))
 }

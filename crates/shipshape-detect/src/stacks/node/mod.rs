@@ -21,6 +21,7 @@ use crate::model::{Language, Service, ServiceRole};
 use crate::scan;
 use crate::stacks::Found;
 
+pub(crate) use backing::prisma_schema;
 use backing::{backing_services, env_vars};
 use code::{port, scan_code};
 use commands::{build_command, start_command};
