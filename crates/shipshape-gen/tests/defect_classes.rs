@@ -204,6 +204,34 @@ fn sqlx_macros_without_offline_data_stop_the_dockerfile_with_the_fix() {
 }
 
 #[test]
+fn sqlx_macros_with_migrations_compile_against_a_throwaway_database_in_the_build_stage() {
+    let plan = plan_for("defect-sqlx-migrations");
+    let dockerfile = content(&plan, "Dockerfile");
+    let build = dockerfile
+        .split("\nFROM ")
+        .find(|s| s.starts_with("deps AS build"))
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    assert!(
+        build.contains("apt-get install -y --no-install-recommends postgresql"),
+        "{build}"
+    );
+    assert!(
+        build.contains("printf '%s\\n' migrations/*.sql | sort -V"),
+        "{build}"
+    );
+    assert!(
+        build.contains("DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres cargo build"),
+        "{build}"
+    );
+    // The database is stopped whether the build passes or not, and the status is kept.
+    assert!(build.contains("status=$?;"), "{build}");
+    assert!(!dockerfile.contains("SQLX_OFFLINE"));
+    // Nothing of the build-time database reaches the final image.
+    let last = dockerfile.rsplit("\nFROM ").next().unwrap_or("");
+    assert!(!last.contains("postgres"), "{last}");
+}
+
+#[test]
 fn a_utf16_requirements_file_is_read_and_its_settings_class_declares_the_env() {
     let inv = Inventory::open(&apps_dir().join("defect-utf16-requirements")).expect("opens");
     let facts = shipshape_detect::detect(&inv);

@@ -1,6 +1,7 @@
 //! Rust: a dependency-caching build on distroless cc.
 
 use super::*;
+use shipshape_detect::BackingKind;
 
 pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let img = images("rust", service, today)?;
@@ -98,7 +99,7 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
             native.run.join(", ")
         )));
     }
-    let sqlx_offline = sqlx_offline(inv, root, &context)?;
+    let sqlx = sqlx_build(inv, service, root, &context)?;
     let detected_build = detected(&service.build_command)
         .map(words)
         .unwrap_or_default();
@@ -173,7 +174,15 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
             "binary": binary,
             "build_packages": native.build,
             "native_why": native.why,
-            "sqlx_offline": sqlx_offline,
+            "sqlx_offline": sqlx == SqlxBuild::Offline,
+            "sqlx_live": match &sqlx {
+                SqlxBuild::Live { database, migrations } => json!({
+                    "database": database,
+                    "package": if *database == "postgres" { "postgresql" } else { "sqlite3" },
+                    "migrations": migrations,
+                }),
+                _ => serde_json::Value::Null,
+            },
             "health": health_model(None, "", &probes_instead("distroless/cc", port, health_path.as_deref())),
             "health_path": health_path,
             "title": format!("{} ({framework}), release build", runtime_label("Rust", &img)),
@@ -188,22 +197,48 @@ pub(super) fn rust(service: &Service, inv: &Inventory, today: Day) -> Result<Gen
     })
 }
 
+/// How sqlx's compile-time checked macros (`query!`) get the schema they check queries
+/// against while the image builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SqlxBuild {
+    /// No such macro: nothing to do.
+    None,
+    /// The committed `.sqlx/` data: `SQLX_OFFLINE=true`.
+    Offline,
+    /// A throwaway database in the build stage, given the schema by the migrations in this
+    /// folder (relative to the build context): `postgres` or `sqlite`.
+    Live {
+        database: &'static str,
+        migrations: String,
+    },
+}
+
 /// sqlx's `query!` macros connect to a database while compiling unless `.sqlx/` holds the
-/// prepared query data: with it the build is offline; without it the image cannot build, and no
-/// Dockerfile is written.
-fn sqlx_offline(inv: &Inventory, root: &str, context: &str) -> Result<bool, Skip> {
+/// prepared query data. With it the build is offline. Without it, a throwaway PostgreSQL (or
+/// SQLite file) in the build stage gets the schema from the migrations `sqlx::migrate!` applies
+/// and the macros check against that. With neither data nor migrations (or on MySQL) the image
+/// cannot build, and no Dockerfile is written.
+fn sqlx_build(
+    inv: &Inventory,
+    service: &Service,
+    root: &str,
+    context: &str,
+) -> Result<SqlxBuild, Skip> {
     let prefix = if root == "." {
         String::new()
     } else {
         format!("{root}/")
     };
-    let macro_file = inv
+    let sources: Vec<_> = inv
         .under(root)
         .iter()
         .filter(|f| {
             f.path.ends_with(".rs")
                 && !f.path[prefix.len().min(f.path.len())..].starts_with("target/")
         })
+        .collect();
+    let macro_file = sources
+        .iter()
         .find(|f| {
             inv.text_of(&f.path).is_some_and(|t| {
                 [
@@ -220,16 +255,64 @@ fn sqlx_offline(inv: &Inventory, root: &str, context: &str) -> Result<bool, Skip
         })
         .map(|f| f.path.clone());
     let Some(file) = macro_file else {
-        return Ok(false);
+        return Ok(SqlxBuild::None);
     };
     if has_dir(inv, root, ".sqlx") || has_dir(inv, context, ".sqlx") {
-        return Ok(true);
+        return Ok(SqlxBuild::Offline);
     }
-    Err(Skip(format!(
-        "{file} uses sqlx's compile-time checked macros (query!), which need a live database \
-         while the image builds — run `cargo sqlx prepare` (or `cargo sqlx prepare --workspace`) \
-         and commit the .sqlx/ folder; the Dockerfile then builds with SQLX_OFFLINE=true"
-    )))
+    let prepare = "run `cargo sqlx prepare` (or `cargo sqlx prepare --workspace`) and commit the \
+                   .sqlx/ folder; the Dockerfile then builds with SQLX_OFFLINE=true";
+    let backing = |k: BackingKind| service.backing_services.iter().any(|b| b.value == k);
+    let manifest = inv
+        .text_of(&format!("{prefix}Cargo.toml"))
+        .unwrap_or_default();
+    let database = if backing(BackingKind::Postgres) {
+        "postgres"
+    } else if backing(BackingKind::Mysql) {
+        return Err(Skip(format!(
+            "{file} uses sqlx's compile-time checked macros (query!) on MySQL, which need a live \
+             database while the image builds — {prepare}"
+        )));
+    } else if manifest.contains("sqlite") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    // `sqlx::migrate!()` reads `migrations/` beside Cargo.toml; `migrate!("db/migrations")`
+    // names another folder, relative to the same place.
+    let named = sources.iter().find_map(|f| {
+        let text = inv.text_of(&f.path)?;
+        let at = text.find("migrate!(")?;
+        let rest = &text[at + "migrate!(".len()..];
+        let arg = rest.trim_start();
+        if arg.starts_with(')') {
+            return Some("migrations".to_string());
+        }
+        let arg = arg.strip_prefix('"')?;
+        Some(arg[..arg.find('"')?].trim_start_matches("./").to_string())
+    });
+    let folder = named.unwrap_or_else(|| "migrations".to_string());
+    let has_migrations = !folder.contains("..")
+        && inv
+            .under(&format!("{prefix}{folder}"))
+            .iter()
+            .any(|f| f.path.ends_with(".sql"));
+    if !has_migrations {
+        return Err(Skip(format!(
+            "{file} uses sqlx's compile-time checked macros (query!), which need a database with \
+             the schema while the image builds, and no migrations/ folder gives it — {prepare}"
+        )));
+    }
+    let in_context = relative(root, context);
+    let migrations = if in_context.is_empty() {
+        folder
+    } else {
+        format!("{in_context}/{folder}")
+    };
+    Ok(SqlxBuild::Live {
+        database,
+        migrations,
+    })
 }
 
 /// The source files of a crate's targets that `cargo build` needs to exist, as paths relative
