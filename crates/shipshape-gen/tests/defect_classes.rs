@@ -459,6 +459,16 @@ fn a_server_bound_to_a_loopback_literal_gets_no_dockerfile_and_the_line_to_chang
     // A loopback bind in a comment is not a fact: the Node service binds 0.0.0.0.
     assert!(content(&plan, "web/Dockerfile").contains("FROM node:"));
     assert!(!warned(&plan, &["web/src/server.js"]));
+    // Fastify given no `host` listens on localhost only (the fixture node-fastify passes
+    // host: '0.0.0.0' and is generated).
+    assert!(plan.files.iter().all(|f| f.path != "events/Dockerfile"));
+    assert!(warned(
+        &plan,
+        &[
+            "Fastify's listen() is given no `host`",
+            "events/src/app.js:13"
+        ]
+    ));
 }
 
 #[test]

@@ -32,6 +32,10 @@ static DEFAULT_EXPORT_SERVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^export\s+default\s+(?:\{[^}]*\bfetch\b|app\b|server\b)")
         .expect("built-in pattern")
 });
+/// `.listen({ … })` with the object's text (one level of braces).
+static LISTEN_OPTIONS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\.listen\(\s*\{([^{}]*)\}").expect("built-in pattern"));
+
 static LISTEN_CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\.listen\(|\bserve\(\s*\{|\bBun\.serve\(").expect("built-in pattern")
 });
@@ -71,6 +75,8 @@ pub(super) struct CodeScan {
     pub(super) listen_lines: Vec<(String, u32)>,
     /// A literal loopback host given to a listen call (`app.listen(3000, "127.0.0.1")`).
     pub(super) loopback: Option<Located<String>>,
+    /// A Fastify `listen({ port })` without `host`: Fastify then binds localhost only.
+    pub(super) fastify_default_host: Option<Located<String>>,
     /// The first file whose default export is a server Bun runs (`export default app`), with
     /// the line.
     pub(super) default_export_server: Option<(String, u32)>,
@@ -106,6 +112,25 @@ pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
                     Some((f.path.clone(), line_of_offset(&text, m.start())));
             }
         }
+        if scan_out.fastify_default_host.is_none() && text.contains("fastify") {
+            scan_out.fastify_default_host = LISTEN_OPTIONS
+                .captures_iter(&text)
+                .filter_map(|c| c.get(0).zip(c.get(1)))
+                .find(|(call, object)| {
+                    !object.as_str().contains("host") && !in_comment(&text, call.start())
+                })
+                .map(|(call, _)| {
+                    Located::new(
+                        "localhost".to_string(),
+                        Evidence::at_offset(
+                            &f.path,
+                            &text,
+                            call.start() + 1,
+                            "Fastify's listen() without `host` binds localhost only",
+                        ),
+                    )
+                });
+        }
         if let Some(m) = LISTEN_CALL.find(&text) {
             if scan_out.loopback.is_none() {
                 scan_out.loopback =
@@ -118,6 +143,13 @@ pub(super) fn scan_code(ctx: &Ctx, dir: &str, lang: Language) -> CodeScan {
         }
     }
     scan_out
+}
+
+/// Whether `offset` is on a line comment (`//`, or a `*` line of a block comment).
+fn in_comment(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..offset].trim_start();
+    before.starts_with("//") || before.starts_with('*') || before.starts_with("/*")
 }
 
 pub(super) fn port(

@@ -76,7 +76,12 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     }
 
     let mut service = Service::new(name.clone(), dir, language);
-    service.loopback_bind = code.loopback.clone();
+    service.loopback_bind = code.loopback.clone().or_else(|| {
+        framework
+            .as_ref()
+            .filter(|f| f.framework == crate::model::Framework::Fastify)
+            .and(code.fastify_default_host.clone())
+    });
     service.role = match &framework {
         Some(f) => f.role,
         None if !code.listen_files.is_empty() || !pkg.parsed => ServiceRole::Api,

@@ -49,9 +49,16 @@ pub(super) fn generate(service: &Service, inv: &Inventory, today: Day) -> Result
                 None => format!(" ({})", e.path),
             })
             .unwrap_or_default();
+        let how = if bind.evidence.iter().any(|e| e.note.starts_with("Fastify")) {
+            format!(
+                "Fastify's listen() is given no `host`, so it binds `{}` only",
+                bind.value
+            )
+        } else {
+            format!("the server binds `{}` in its code", bind.value)
+        };
         return Err(Skip(format!(
-            "the server binds `{}` in its code{at}: in a container only the container itself reaches a loopback address, so no published port or health check can — bind `0.0.0.0` (or read the address from an environment variable) and run init again",
-            bind.value
+            "{how}{at}: in a container only the container itself reaches a loopback address, so no published port or health check can — bind `0.0.0.0` (or read the address from an environment variable) and run init again"
         )));
     }
     let mut generated = generate_stack(service, inv, today)?;
