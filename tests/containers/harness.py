@@ -295,7 +295,11 @@ def recipe_debian(plan: StandinPlan, fingerprint: str, timings: Timings, table: 
         shutil.rmtree(rootfs, ignore_errors=True)
         CACHE.mkdir(parents=True, exist_ok=True)
         with timings.step(f"debootstrap {suite}"):
-            subprocess.run(["debootstrap", "--variant=minbase", suite, str(rootfs), mirror], check=True, stdout=subprocess.DEVNULL)
+            script = table["suites"][suite].get("script")
+            cmd = ["debootstrap", "--variant=minbase", suite, str(rootfs), mirror]
+            if script:
+                cmd.append(f"/usr/share/debootstrap/scripts/{script}")
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with timings.step(f"prune and pack {suite}"):
         for sub in ["var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man", "usr/share/info"]:
             d = rootfs / sub

@@ -167,6 +167,8 @@ pub struct BuiltSpec {
     pub context: PathBuf,
     pub dockerfile: PathBuf,
     pub build_args: BTreeMap<String, String>,
+    /// The stage compose builds (`build.target`); the last when `None`.
+    pub target: Option<String>,
     pub env: BTreeMap<String, String>,
     pub command: Option<Vec<String>>,
     /// The port it listens on inside its container (compose's `ports:` target).
@@ -403,8 +405,8 @@ pub fn plan_from_compose(
         let port = first_target_port(svc.get("ports"), &interp);
         match build {
             Some(build) => {
-                let (context, dockerfile, args) = match build {
-                    Value::String(s) => (interp(s), None, BTreeMap::new()),
+                let (context, dockerfile, args, target) = match build {
+                    Value::String(s) => (interp(s), None, BTreeMap::new(), None),
                     other => (
                         other
                             .get("context")
@@ -412,6 +414,7 @@ pub fn plan_from_compose(
                             .unwrap_or_else(|| ".".into()),
                         other.get("dockerfile").map(|d| interp(&scalar(d))),
                         string_map(other.get("args"), &interp),
+                        other.get("target").map(|t| interp(&scalar(t))),
                     ),
                 };
                 let context = root.join(&context);
@@ -426,6 +429,7 @@ pub fn plan_from_compose(
                     context: normalize(&context),
                     dockerfile: normalize(&dockerfile),
                     build_args: args,
+                    target,
                     env,
                     command,
                     port,
@@ -494,6 +498,7 @@ fn plan_from_dockerfiles(ws: &Workspace, base_env: &BTreeMap<String, String>) ->
             context,
             dockerfile: root.join(&entry.path),
             build_args: BTreeMap::new(),
+            target: None,
             env: base_env.clone(),
             command: None,
             port: None,
@@ -807,6 +812,7 @@ pub fn verify_with(
                 context: spec.context.clone(),
                 dockerfile: spec.dockerfile.clone(),
                 build_args: spec.build_args.clone(),
+                target: spec.target.clone(),
                 env_file: None,
                 env: spec
                     .env
@@ -843,11 +849,13 @@ pub fn verify_with(
                 dockerfile: spec.dockerfile.clone(),
                 tag: image_tag(&spec.name),
                 build_args: spec.build_args.clone(),
+                target: spec.target.clone(),
             };
             let existing = built.iter().find(|(r, _, _)| {
                 r.context == build_request.context
                     && r.dockerfile == build_request.dockerfile
                     && r.build_args == build_request.build_args
+                    && r.target == build_request.target
             });
             let (tag, build) = match existing {
                 Some((_, tag, outcome)) => (tag.clone(), outcome.clone()),
@@ -1177,6 +1185,7 @@ services:
   migrate:
     build:
       context: ./backend
+      target: build
     command: ["alembic", "upgrade", "head"]
     env_file: .env
     depends_on:
@@ -1265,6 +1274,9 @@ services:
         assert_eq!(api.port, Some(8000));
         assert_eq!(api.health_path.as_deref(), Some("/healthz"));
         assert_eq!(api.after_jobs, vec!["migrate"]);
+        // The job is built from the stage compose names, the service from the last one.
+        assert_eq!(plan.built[0].target.as_deref(), Some("build"));
+        assert_eq!(api.target, None);
         assert_eq!(
             api.build_args
                 .get("NEXT_PUBLIC_API_URL")
@@ -1359,6 +1371,7 @@ services:
                 context: PathBuf::new(),
                 dockerfile: PathBuf::new(),
                 build_args: BTreeMap::new(),
+                target: None,
                 env: vars(&[
                     ("DATABASE_URL", "postgres://u:hunter22@db/x"),
                     ("PORT", "8080"),

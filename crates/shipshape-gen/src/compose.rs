@@ -301,7 +301,15 @@ pub(crate) fn local_stack<'a>(
             .map(|f| shipshape_detect::value_name(&f.value))
             .into_iter()
             .collect();
-        if inv.contains(&crate::join(&service.root, "prisma/schema.prisma")) {
+        // A Prisma schema (wherever package.json's `prisma.schema` puts it) reads the
+        // database URL from the environment by the name it gives.
+        let prisma = inv.contains(&crate::join(&service.root, "prisma/schema.prisma"))
+            || service
+                .backing_services
+                .iter()
+                .flat_map(|b| &b.evidence)
+                .any(|e| e.path.ends_with(".prisma"));
+        if prisma {
             frameworks.push("prisma".to_string());
         }
         for fw in frameworks.iter().filter_map(|f| table.framework.get(f)) {

@@ -76,6 +76,7 @@ fn request(dir: &Path, service: &str) -> ServiceCheckRequest {
         context: dir.to_path_buf(),
         dockerfile: dir.join("Dockerfile"),
         build_args: BTreeMap::new(),
+        target: None,
         env_file: Some(dir.join(".env")),
         env: BTreeMap::new(),
         port: None,

@@ -60,6 +60,9 @@ impl Buildah {
         for (key, value) in &request.build_args {
             args.extend(["--build-arg".into(), format!("{key}={value}")]);
         }
+        if let Some(target) = &request.target {
+            args.extend(["--target".into(), target.clone()]);
+        }
         args.push(request.context.display().to_string());
         args
     }
@@ -393,6 +396,7 @@ mod tests {
             dockerfile: "/repo/Dockerfile".into(),
             tag: "localhost/shipshape-verify/web:1".into(),
             build_args: BTreeMap::new(),
+            target: None,
         };
         assert_eq!(
             buildah().build_args(&request).join(" "),

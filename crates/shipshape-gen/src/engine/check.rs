@@ -18,6 +18,8 @@ pub struct ServiceCheckRequest {
     pub context: PathBuf,
     pub dockerfile: PathBuf,
     pub build_args: std::collections::BTreeMap<String, String>,
+    /// The stage to build; the last when `None`.
+    pub target: Option<String>,
     pub env_file: Option<PathBuf>,
     pub env: std::collections::BTreeMap<String, String>,
     /// The port to probe; default: the HEALTHCHECK URL's, else the first EXPOSEd.
@@ -78,6 +80,7 @@ pub fn check_service(
         dockerfile: request.dockerfile.clone(),
         tag: tag.clone(),
         build_args: request.build_args.clone(),
+        target: request.target.clone(),
     })?;
     if !build.ok {
         return Ok(ServiceCheck::build_failed(

@@ -42,6 +42,9 @@ impl Docker {
         for (key, value) in &request.build_args {
             args.extend(["--build-arg".into(), format!("{key}={value}")]);
         }
+        if let Some(target) = &request.target {
+            args.extend(["--target".into(), target.clone()]);
+        }
         args.push(request.context.display().to_string());
         args
     }
@@ -234,12 +237,22 @@ mod tests {
             dockerfile: "/repo/apps/api/Dockerfile".into(),
             tag: "localhost/shipshape-verify/api:1".into(),
             build_args: BTreeMap::from([("NODE_ENV".into(), "production".into())]),
+            target: None,
         };
         assert_eq!(
             docker(EngineKind::Docker).build_args(&request).join(" "),
             "build -f /repo/apps/api/Dockerfile -t localhost/shipshape-verify/api:1 \
              --build-arg NODE_ENV=production /repo"
         );
+        // compose's build.target: a migration job built from the stage with the dev tools.
+        let staged = BuildRequest {
+            target: Some("build".into()),
+            ..request.clone()
+        };
+        assert!(docker(EngineKind::Docker)
+            .build_args(&staged)
+            .join(" ")
+            .ends_with("--build-arg NODE_ENV=production --target build /repo"));
         assert!(docker(EngineKind::Podman)
             .build_args(&request)
             .join(" ")

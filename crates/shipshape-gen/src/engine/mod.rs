@@ -105,6 +105,8 @@ pub struct BuildRequest {
     /// The tag the image gets (`localhost/shipshape-verify/web:1234`).
     pub tag: String,
     pub build_args: BTreeMap<String, String>,
+    /// The stage to build (`--target`, compose's `build.target`); the last stage when `None`.
+    pub target: Option<String>,
 }
 
 /// How a build went.
