@@ -223,6 +223,10 @@ fn sqlx_macros_with_migrations_compile_against_a_throwaway_database_in_the_build
         build.contains("DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres cargo build"),
         "{build}"
     );
+    // UTF-8, as the official postgres image creates its databases: ICU collations and
+    // non-ASCII text in migrations need it (minbase has no locale, so initdb would pick
+    // SQL_ASCII).
+    assert!(build.contains("-E UTF8 --locale=C.UTF-8"), "{build}");
     // The database is stopped whether the build passes or not, and the status is kept.
     assert!(build.contains("status=$?;"), "{build}");
     assert!(!dockerfile.contains("SQLX_OFFLINE"));
