@@ -120,6 +120,9 @@ def wanted(path, compose_dirs):
     # scripts an image starts with.
     if base in ("Makefile", "Justfile") or low.endswith((".mk", ".sh", ".hcl")) or "entrypoint" in low:
         return True
+    # A supervisord configuration says which user each program of the image runs as.
+    if low.startswith("supervisord") and low.endswith(".conf"):
+        return True
     if low.endswith((".yml", ".yaml")) and os.path.dirname(path) in compose_dirs:
         return True
     return False

@@ -107,7 +107,87 @@ pub(crate) fn is_interactive(command: &[String]) -> bool {
 /// shell or an interpreter's prompt, nor a question to a tool (`dotnet --info`, `go version`).
 pub(crate) fn runs_a_service(ast: &Dockerfile) -> bool {
     start_command(ast).is_some_and(|c| {
-        !c.is_empty() && !is_interactive(&c) && !only_asks(&c) && !does_nothing(&c)
+        !c.is_empty()
+            && !is_interactive(&c)
+            && !only_asks(&c)
+            && !does_nothing(&c)
+            && !runs_once(&c)
+            && !runs_an_archive(&c)
+    }) && !is_buildkit_frontend(ast)
+}
+
+/// Test runners: an image that starts one runs a suite once and exits (`cypress run`,
+/// `pytest`), which is no service.
+const TEST_RUNNERS: &[&str] = &[
+    "cypress",
+    "pytest",
+    "py.test",
+    "jest",
+    "vitest",
+    "mocha",
+    "playwright",
+    "newman",
+    "bats",
+    "phpunit",
+    "rspec",
+];
+
+/// Programs that change files and exit: an image started with one is an init job (`cp` a
+/// certificate to a shared volume, `chown` a data folder) that runs once.
+const FILE_STEPS: &[&str] = &[
+    "cp", "mv", "ln", "rm", "mkdir", "chmod", "chown", "touch", "install", "rsync", "tar",
+];
+
+/// A command whose program runs a test suite or a single file operation, and then exits.
+fn runs_once(command: &[String]) -> bool {
+    let rest: Vec<&String> = command
+        .iter()
+        .skip_while(|w| is_entrypoint_script(w))
+        .collect();
+    let Some(first) = rest.first() else {
+        return false;
+    };
+    let name = program(first);
+    if TEST_RUNNERS.contains(&name.as_str()) || FILE_STEPS.contains(&name.as_str()) {
+        return true;
+    }
+    // `npx cypress run`, `python -m pytest`.
+    let second = rest.get(1).map(|w| program(w));
+    let third = rest.get(2).map(|w| program(w));
+    match (name.as_str(), second.as_deref(), third.as_deref()) {
+        ("npx", Some(tool), _) => TEST_RUNNERS.contains(&tool),
+        (py, Some("-m"), Some(module)) if py.starts_with("python") => {
+            TEST_RUNNERS.contains(&module)
+        }
+        _ => false,
+    }
+}
+
+/// A start command whose program is an archive or an app package (`ENTRYPOINT
+/// ["/app-release.apk"]` on an export-only `scratch` image): nothing that can execute.
+fn runs_an_archive(command: &[String]) -> bool {
+    command.first().is_some_and(|w| {
+        let name = program(w);
+        [
+            ".apk", ".aab", ".ipa", ".zip", ".tar", ".tgz", ".gz", ".deb", ".rpm", ".msi",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+    })
+}
+
+/// A BuildKit frontend (`LABEL moby.buildkit.frontend.…`): buildkitd starts it as a sandboxed
+/// gateway container to solve a build, not a service anyone runs.
+fn is_buildkit_frontend(ast: &Dockerfile) -> bool {
+    final_lineage(ast).iter().any(|stage| {
+        ast.instructions[stage.instructions.clone()]
+            .iter()
+            .filter(|i| i.keyword == Keyword::Label)
+            .any(|i| {
+                i.key_values()
+                    .iter()
+                    .any(|kv| kv.key.starts_with("moby.buildkit.frontend."))
+            })
     })
 }
 
@@ -117,6 +197,13 @@ const NO_OP_PROGRAMS: &[&str] = &[
     "echo", "cat", "true", "false", "sleep", "printenv", "env", "ls", "date", "whoami", "id",
     "hostname", "uname", "pwd", "yes",
 ];
+
+/// `tail -f /dev/null`: the idiom for a container that idles so an operator can `exec` a tool
+/// in it.
+fn idles(rest: &[&String]) -> bool {
+    rest.first().is_some_and(|w| program(w) == "tail")
+        && rest.last().is_some_and(|w| w.as_str() == "/dev/null")
+}
 
 /// A command whose program does nothing a service would (see [`NO_OP_PROGRAMS`]), also through
 /// `sh -c "…"` with a single such command.
@@ -129,7 +216,7 @@ fn does_nothing(command: &[String]) -> bool {
         return false;
     };
     let name = program(first);
-    if NO_OP_PROGRAMS.contains(&name.as_str()) {
+    if NO_OP_PROGRAMS.contains(&name.as_str()) || idles(&rest) {
         return true;
     }
     // `sh -c "echo hi"`: one plain command, no `&&`, `;` or pipe that could start more.
@@ -187,7 +274,148 @@ const SELF_DROPPING_SERVERS: &[&str] = &[
     // IIS: ServiceMonitor.exe watches the W3SVC service; requests are served by worker
     // processes running as their application pool's identity.
     "servicemonitor",
+    // cron runs as root by design and starts each crontab's jobs as the crontab's owner.
+    "cron",
+    "crond",
 ];
+
+/// `su <user> -c …` (or `su -s /bin/sh <user> -c …`) for a user other than root, in a start
+/// command or an entrypoint script.
+fn su_to_a_user(text: &str) -> bool {
+    let spaced: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, ';' | '&' | '|' | '(' | ')' | '`' | '"' | '\'') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        if *w != "su" {
+            return false;
+        }
+        let mut user = None;
+        let mut j = i + 1;
+        while let Some(word) = words.get(j) {
+            match *word {
+                "-s" | "--shell" | "-g" | "--group" => j += 2,
+                "-c" | "--command" => return user.is_some_and(|u: &str| u != "root"),
+                w if w.starts_with('-') => j += 1,
+                w if user.is_none() => {
+                    user = Some(w);
+                    j += 1;
+                }
+                _ => return false,
+            }
+        }
+        false
+    })
+}
+
+/// Whether supervisord, started with `command`, runs only programs that leave root: each
+/// `[program:…]` of the configuration file (`-c <file>`, read from the build context through
+/// the COPY that put it there) sets a `user=` other than root or starts a server that drops
+/// privileges itself.
+fn supervisord_drops(doc: &DockerfileDoc, command: &[String]) -> bool {
+    let Some(at) = command.iter().position(|w| program(w) == "supervisord") else {
+        return false;
+    };
+    let rest = &command[at + 1..];
+    let config = rest
+        .iter()
+        .position(|w| w == "-c" || w == "--configuration")
+        .and_then(|i| rest.get(i + 1))
+        .map(String::as_str)
+        .unwrap_or("/etc/supervisor/supervisord.conf");
+    let Some(text) = context_file_copied_to(doc, config) else {
+        return false;
+    };
+    let mut programs = 0;
+    let mut section_ok = true;
+    let mut in_program = false;
+    let close = |in_program: bool, ok: bool, programs: &mut usize| -> bool {
+        if in_program {
+            *programs += 1;
+        }
+        !in_program || ok
+    };
+    let mut all_ok = true;
+    for line in text.lines() {
+        let line = line
+            .split([';', '#'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        if line.starts_with('[') {
+            all_ok &= close(in_program, section_ok, &mut programs);
+            in_program = line.starts_with("[program:");
+            section_ok = false;
+            continue;
+        }
+        if !in_program {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            let (key, value) = (key.trim(), value.trim());
+            if key == "user" && value != "root" && !value.is_empty() {
+                section_ok = true;
+            }
+            if key == "command" {
+                let first = value
+                    .split_whitespace()
+                    .next()
+                    .map(program)
+                    .unwrap_or_default();
+                if SELF_DROPPING_SERVERS.iter().any(|s| first.starts_with(s))
+                    || PRIVILEGE_DROPPERS.contains(&first.as_str())
+                {
+                    section_ok = true;
+                }
+            }
+        }
+    }
+    all_ok &= close(in_program, section_ok, &mut programs);
+    all_ok && programs > 0
+}
+
+/// The text of the build-context file a COPY or ADD in the final image's stages put at
+/// `target` (an absolute path in the image), when the file can be read.
+fn context_file_copied_to(doc: &DockerfileDoc, target: &str) -> Option<String> {
+    let ast = doc.ast;
+    let name = target.rsplit('/').next().unwrap_or(target);
+    for stage in final_lineage(ast) {
+        for instr in &ast.instructions[stage.instructions.clone()] {
+            if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
+                || instr.flag("from").is_some()
+            {
+                continue;
+            }
+            let words = instr.words();
+            let Some((dest, sources)) = words.split_last() else {
+                continue;
+            };
+            let dest = dest.value.as_str();
+            let lands_here = |source: &str| {
+                let source_name = source.rsplit('/').next().unwrap_or(source);
+                dest == target
+                    || (dest.ends_with('/') && format!("{dest}{source_name}") == target)
+                    || (source_name == name && (dest == "/" || dest == "."))
+            };
+            for source in sources.iter().filter(|s| lands_here(&s.value)) {
+                for context in &doc.contexts {
+                    let path = shipshape_syntax::compose::join(&context.dir, &source.value);
+                    if let Some(text) = (doc.read)(&path) {
+                        return Some(text.to_string());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
 
 /// How the image leaves root when it starts, if it does: `("gosu", where it was seen)`.
 pub(crate) fn privilege_drop(doc: &DockerfileDoc) -> Option<String> {
@@ -198,6 +426,15 @@ pub(crate) fn privilege_drop(doc: &DockerfileDoc) -> Option<String> {
         if PRIVILEGE_DROPPERS.contains(&p.as_str()) {
             return Some(format!("`{p}` in its start command"));
         }
+    }
+    if su_to_a_user(&command.join(" ")) {
+        return Some("`su <user> -c` in its start command".to_string());
+    }
+    if supervisord_drops(doc, &command) {
+        return Some(
+            "supervisord, whose every program runs as a user of its own or drops privileges itself"
+                .to_string(),
+        );
     }
     if let Some(server) = command
         .iter()
@@ -269,6 +506,9 @@ pub(crate) fn privilege_drop(doc: &DockerfileDoc) -> Option<String> {
                             .any(|w| w == **p)
                     }) {
                         return Some(format!("`{p}` in its entrypoint script `{path}`"));
+                    }
+                    if su_to_a_user(&text) {
+                        return Some(format!("`su <user> -c` in its entrypoint script `{path}`"));
                     }
                 }
             }
@@ -403,6 +643,30 @@ mod tests {
         assert!(!is_interactive(&words(&["node", "server.js"])));
         assert!(only_asks(&words(&["/usr/bin/dotnet", "--info"])));
         assert!(!only_asks(&words(&["dotnet", "app.dll"])));
+    }
+
+    #[test]
+    fn one_shot_jobs_test_runners_and_idlers_are_not_services() {
+        assert!(runs_once(&words(&["cp", "/pki/ca.pem", "/out/"])));
+        assert!(runs_once(&words(&["cypress", "run"])));
+        assert!(runs_once(&words(&["npx", "playwright", "test"])));
+        assert!(runs_once(&words(&["python3", "-m", "pytest", "-q"])));
+        assert!(!runs_once(&words(&["python3", "-m", "http.server"])));
+        assert!(!runs_once(&words(&["/usr/bin/loki-canary"])));
+        assert!(does_nothing(&words(&["/busybox/tail", "-f", "/dev/null"])));
+        assert!(!does_nothing(&words(&["tail", "-f", "/var/log/app.log"])));
+        assert!(runs_an_archive(&words(&["/app-release.apk"])));
+        assert!(!runs_an_archive(&words(&["/app"])));
+    }
+
+    #[test]
+    fn su_to_another_user_is_a_privilege_drop() {
+        assert!(su_to_a_user("exec su app -c \"server\""));
+        assert!(su_to_a_user("su - zulip -c '/srv/manage.py migrate'"));
+        assert!(su_to_a_user("x=$(su -s /bin/sh www-data -c 'id -u')"));
+        assert!(!su_to_a_user("su root -c 'id'"));
+        assert!(!su_to_a_user("echo su is a command"));
+        assert!(!su_to_a_user("su -c 'id'"));
     }
 
     #[test]

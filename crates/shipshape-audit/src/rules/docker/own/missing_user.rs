@@ -7,12 +7,18 @@
 //! - the base image is known to run unprivileged (distroless and Chainguard `nonroot`, .NET
 //!   `chiseled`, Bitnami, Elastic, Grafana, Prometheus and Jenkins images, …);
 //! - the image starts as root only to drop privileges before the program runs — `gosu`,
-//!   `su-exec` or `setpriv` in the entrypoint, or a server that runs its workers as its own
-//!   user (nginx, Apache, php-fpm). `privileges-dropped-at-start` reports those, as `info`,
+//!   `su-exec`, `setpriv` or `su <user> -c` in the start command or the entrypoint script, a
+//!   server that runs its workers as its own user (nginx, Apache, php-fpm, cron), or
+//!   supervisord whose every `[program:…]` (in the configuration file the image copies) sets
+//!   `user=` or starts such a server. `privileges-dropped-at-start` reports those, as `info`,
 //!   so the default gate (`--fail-on warning`) passes the official images built this way;
-//! - the image runs nothing of its own: no start command in the file (it keeps its base's), a
-//!   shell or an interpreter's prompt (`bash`, `python3`: a base or toolchain image for others
-//!   to build on), or an export-only `FROM scratch` stage built with `--output`;
+//! - the image runs nothing of its own, or nothing that stays: no start command in the file
+//!   (it keeps its base's), a shell or an interpreter's prompt (`bash`, `python3`: a base or
+//!   toolchain image for others to build on), an export-only `FROM scratch` stage built with
+//!   `--output` (also one whose entrypoint is the exported package, `app-release.apk`), a
+//!   command that idles (`tail -f /dev/null`), a one-shot file step (`cp`, `chown`, …: an init
+//!   job), a test runner (`cypress run`, `pytest`, `npx playwright test`), or a BuildKit
+//!   frontend (`LABEL moby.buildkit.frontend.…`), which buildkitd runs in its own sandbox;
 //! - a Nano Server image, whose default user `ContainerUser` is not an administrator;
 //! - an image for a test suite: the Dockerfile sits in a test folder (`tests/`, `test/`,
 //!   `e2e/`, `testdata/`, `__tests__/`, `fixtures/`).
