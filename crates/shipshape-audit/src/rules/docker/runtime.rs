@@ -344,11 +344,7 @@ fn supervisord_drops(doc: &DockerfileDoc, command: &[String]) -> bool {
     };
     let mut all_ok = true;
     for line in text.lines() {
-        let line = line
-            .split([';', '#'])
-            .next()
-            .unwrap_or("")
-            .trim();
+        let line = line.split([';', '#']).next().unwrap_or("").trim();
         if line.starts_with('[') {
             all_ok &= close(in_program, section_ok, &mut programs);
             in_program = line.starts_with("[program:");

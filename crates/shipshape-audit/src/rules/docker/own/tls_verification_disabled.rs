@@ -10,7 +10,8 @@
 //!   `YARN_ENABLE_STRICT_SSL=false`);
 //! - `git config http.sslVerify false`, `git -c http.sslVerify=false`, `GIT_SSL_NO_VERIFY`;
 //! - `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GOINSECURE`, `GOFLAGS=-insecure`;
-//! - apk `--allow-untrusted`; apt `--allow-unauthenticated`, `--force-yes`,
+//! - apk `--allow-untrusted` (unless every package is an `.apk` file in a folder mounted from one
+//!   of the build's own stages: packages the build made, with nothing downloaded to verify); apt `--allow-unauthenticated`, `--force-yes`,
 //!   `--allow-insecure-repositories`, `Acquire::https::Verify-Peer=false`;
 //! - yum/dnf/microdnf/rpm `--nogpgcheck`, rpm `--nosignature`/`--nodigest`, zypper
 //!   `--no-gpg-checks`, and `--setopt=sslverify=0`.
@@ -201,6 +202,23 @@ const OPTIONS: &[(&[&str], &str, &str)] = &[
     ),
 ];
 
+/// `apk add` whose every package is an `.apk` file inside a folder mounted from one of the
+/// build's stages (`staged`), not a name resolved in a repository or a file downloaded earlier.
+fn installs_only_staged_files(cmd: &Command, staged: &[String]) -> bool {
+    let ops = cmd.operands();
+    let Some(add) = ops.iter().position(|w| w.value == "add") else {
+        return false;
+    };
+    let packages = &ops[add + 1..];
+    !packages.is_empty()
+        && packages.iter().all(|w| {
+            w.value.ends_with(".apk")
+                && staged
+                    .iter()
+                    .any(|dir| w.value.starts_with(&format!("{dir}/")))
+        })
+}
+
 fn program(cmd: &Command) -> Option<&str> {
     cmd.name().map(shipshape_syntax::shell::base_name)
 }
@@ -281,7 +299,7 @@ fn apt_verify_off(cmd: &Command) -> Option<&Word> {
     })
 }
 
-fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
+fn check_command(raw: &Command, staged: &[String], out: &mut Vec<Diagnostic>) {
     // Variables: `VAR=0 cmd`, `export VAR=0`, `env VAR=0 cmd`.
     let mut assignments: Vec<&Word> = raw.assignments().iter().collect();
     if matches!(raw.name(), Some("export" | "declare" | "typeset" | "env")) {
@@ -314,6 +332,12 @@ fn check_command(raw: &Command, out: &mut Vec<Diagnostic>) {
         }
     }
     for (programs, option, what) in OPTIONS {
+        if *option == "allow-untrusted" && installs_only_staged_files(&cmd, staged) {
+            // `apk add --allow-untrusted /tmp/pkgs/*.apk` from a folder mounted from a build
+            // stage: packages this build made, read from disk; nothing comes over the network
+            // to verify.
+            continue;
+        }
         if programs.contains(&prog) {
             if let Some(w) = flag_word(&cmd, '\0', option) {
                 hit(w.span, what);
@@ -375,8 +399,22 @@ impl DockerfileRule for TlsVerificationDisabled {
                     }
                 }
                 Keyword::Run => {
+                    // Folders mounted from a build stage (`--mount=type=bind,from=…,target=…`).
+                    let staged: Vec<String> = inst
+                        .flags_named("mount")
+                        .filter_map(|f| f.value.as_deref())
+                        .filter(|v| v.split(',').any(|kv| kv.starts_with("from=")))
+                        .filter_map(|v| {
+                            v.split(',').find_map(|kv| {
+                                kv.strip_prefix("target=")
+                                    .or_else(|| kv.strip_prefix("dst="))
+                                    .or_else(|| kv.strip_prefix("destination="))
+                                    .map(|t| t.trim_end_matches('/').to_string())
+                            })
+                        })
+                        .collect();
                     for cmd in inst.run_commands_ref() {
-                        check_command(cmd, out);
+                        check_command(cmd, &staged, out);
                     }
                 }
                 _ => {}
