@@ -1,8 +1,11 @@
 //! ## What it does
-//! Flags bind mounts of sensitive host paths: `/`, `/etc`, `/root`, `/proc`, `/sys`, `/boot`,
-//! `/dev`, `/var/lib/docker`, `/home` and users' home folders, and credential folders such as
-//! `~/.ssh`, `~/.aws` or `~/.kube`, in service volumes (short and long syntax) and in named
-//! volumes that bind a host device.
+//! Flags bind mounts of sensitive host paths: `/`, `/root`, `/proc`, `/sys`, `/boot`, `/dev`,
+//! `/var/lib/docker`, `/home` and users' home folders, credential folders such as `~/.ssh`,
+//! `~/.aws` or `~/.kube`, and `/etc` and `/usr` themselves or their system parts (accounts,
+//! sudoers, PAM, SSH and TLS keys, systemd, cron, the container runtime's configuration,
+//! programs and libraries), in service volumes (short and long syntax) and in named volumes that
+//! bind a host device. An application's own folder under `/etc` or `/usr/share`
+//! (`/etc/pihole`, `/usr/share/appdata/wireguard`) is its data and is not reported.
 //!
 //! ## Why is this bad?
 //! These folders hold the host's configuration, kernel interfaces, other containers' data and
@@ -50,8 +53,9 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// Host paths that must not be mounted, with the folder itself and everything under it.
+/// `/etc` and `/usr` are checked apart ([`SYSTEM_PARTS`]): an application's own folder under
+/// them (`/etc/pihole`, `/usr/share/appdata/…`) is its data, not the host's configuration.
 const SENSITIVE_TREES: &[&str] = &[
-    "/etc",
     "/root",
     "/proc",
     "/sys",
@@ -60,7 +64,6 @@ const SENSITIVE_TREES: &[&str] = &[
     "/var/lib/docker",
     "/var/lib/containerd",
     "/var/lib/kubelet",
-    "/usr",
     "/lib",
     "/bin",
     "/sbin",
@@ -71,6 +74,58 @@ const SENSITIVE_TREES: &[&str] = &[
     "~/.gnupg",
     "~/.azure",
     "~/.config/gcloud",
+];
+
+/// `/etc` and `/usr`: the folder itself and the parts of them that configure or make up the
+/// host's system — accounts, privileges, services, keys, the container runtime, programs and
+/// libraries.
+const SYSTEM_PARTS: &[&str] = &[
+    "/etc",
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/pam.d",
+    "/etc/security",
+    "/etc/ssh",
+    "/etc/ssl",
+    "/etc/pki",
+    "/etc/letsencrypt",
+    "/etc/kubernetes",
+    "/etc/docker",
+    "/etc/containerd",
+    "/etc/cni",
+    "/etc/systemd",
+    "/etc/init.d",
+    "/etc/cron.d",
+    "/etc/crontab",
+    "/etc/cron.daily",
+    "/etc/cron.hourly",
+    "/etc/profile",
+    "/etc/profile.d",
+    "/etc/environment",
+    "/etc/ld.so.preload",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/apt",
+    "/etc/yum.repos.d",
+    "/etc/machine-id",
+    "/usr",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/lib32",
+    "/usr/lib64",
+    "/usr/libexec",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/local/lib",
+    "/usr/src",
 ];
 
 /// Files under a sensitive tree that are routinely and harmlessly shared.
@@ -95,9 +150,16 @@ fn sensitivity(path: &str) -> Option<&'static str> {
     {
         return Some("a user's home folder");
     }
-    SENSITIVE_TREES
+    if path == "/usr/local" {
+        return Some("a sensitive host path");
+    }
+    let system = SYSTEM_PARTS
         .iter()
-        .any(|tree| is_within(&path, tree))
+        .filter(|p| **p != "/etc" && **p != "/usr" && **p != "/usr/local")
+        .any(|part| is_within(&path, part))
+        || path == "/etc"
+        || path == "/usr";
+    (system || SENSITIVE_TREES.iter().any(|tree| is_within(&path, tree)))
         .then_some("a sensitive host path")
 }
 
@@ -164,6 +226,15 @@ mod tests {
     #[test]
     fn time_zone_files_are_allowed_but_the_rest_of_etc_is_not() {
         assert!(sensitivity("/etc/localtime").is_none());
+        // An application's own configuration or data folder under /etc or /usr.
+        assert!(sensitivity("/etc/pihole/").is_none());
+        assert!(sensitivity("/usr/share/appdata/wireguard/config").is_none());
+        assert!(sensitivity("/etc").is_some());
+        assert!(sensitivity("/etc/ssh").is_some());
+        assert!(sensitivity("/etc/cron.d/backup").is_some());
+        assert!(sensitivity("/usr/src").is_some());
+        assert!(sensitivity("/usr/local").is_some());
+        assert!(sensitivity("/usr/local/share/app").is_none());
         assert!(sensitivity("/etc/ssl/private").is_some());
         assert!(sensitivity("/").is_some());
         assert!(sensitivity("/srv/app").is_none());
