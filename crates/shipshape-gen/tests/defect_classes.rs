@@ -564,6 +564,8 @@ fn an_nx_project_starts_its_build_output_and_migrates_the_schema_package_json_na
         dockerfile.contains("CMD [\"node\", \"dist/api/main.js\"]"),
         "{dockerfile}"
     );
+    // Nx's daemon would outlive the build step.
+    assert!(dockerfile.contains("NX_DAEMON=false"), "{dockerfile}");
 }
 
 #[test]

@@ -321,7 +321,8 @@ fn declares_dependency(inv: &Inventory, root: &str, name: &str) -> bool {
 
 /// Variables the build stage sets so a full install and build work in an image:
 /// dev dependencies that download a browser or an app binary in `postinstall` (Cypress,
-/// Puppeteer, Electron) skip it, since the image runs neither; and an env schema that the
+/// Puppeteer, Electron) skip it, since the image runs neither; Nx runs without its daemon and
+/// Nx Cloud; and an env schema that the
 /// build loads (`@t3-oss/env`, validated when `next.config` imports it) is told to skip its
 /// check the way the project itself allows (`skipValidation: !!process.env.CI`), because the
 /// server-side values are runtime configuration that a build must not need.
@@ -345,6 +346,12 @@ fn build_time_env(inv: &Inventory, root: &str) -> Vec<(&'static str, String)> {
         if dev(package) {
             out.push((var, value.to_string()));
         }
+    }
+    // Nx starts a background daemon for its project graph and may call Nx Cloud: in an image
+    // build the daemon would outlive the step and the cloud is not part of the build.
+    if dev("nx") || inv.contains(&join(root, "nx.json")) {
+        out.push(("NX_DAEMON", "false".to_string()));
+        out.push(("NX_NO_CLOUD", "true".to_string()));
     }
     let schemas = ["src/env", "env", "src/env/server", "src/env/index"];
     let exts = ["ts", "mjs", "js", "mts"];
