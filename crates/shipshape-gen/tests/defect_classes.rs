@@ -233,6 +233,10 @@ fn sqlx_macros_with_migrations_compile_against_a_throwaway_database_in_the_build
     // Nothing of the build-time database reaches the final image.
     let last = dockerfile.rsplit("\nFROM ").next().unwrap_or("");
     assert!(!last.contains("postgres"), "{last}");
+    // The clap settings read from the environment: the key has no default, the port has one.
+    let env = content(&plan, ".env.example");
+    assert!(env.contains("\nSESSION_KEY=\n"), "{env}");
+    assert!(!env.contains("\nPORT="), "{env}");
 }
 
 #[test]

@@ -52,6 +52,7 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
         let schema = match lang {
             Language::Python => settings_fields(&text),
             Language::Javascript | Language::Typescript => env_schema_keys(&text),
+            Language::Rust => clap_env_fields(&text),
             _ => Vec::new(),
         };
         for (name, offset, need) in schema {
@@ -63,8 +64,12 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
         }
     }
     for d in declared {
-        if !svc.env_vars.iter().any(|v| v.value == d.value) {
-            svc.env_vars.push(d);
+        match svc.env_vars.iter_mut().find(|v| v.value == d.value) {
+            // Where the code declares it says more than an env file listing it (and stays the
+            // same once init has written .env.example).
+            Some(v) if v.evidence.iter().all(|e| e.note == "listed in env file") => *v = d,
+            Some(_) => {}
+            None => svc.env_vars.push(d),
         }
     }
     svc.env_vars.sort_by(|a, b| a.value.cmp(&b.value));
@@ -184,6 +189,83 @@ static ENV_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Fields of pydantic `BaseSettings` classes: `database_url: str` is DATABASE_URL (with the
 /// class's `env_prefix`), required unless it has a value or `Field(default=…)`.
+/// Fields of a clap `Parser` struct that read the environment: `#[clap(long, env)] hmac_key:
+/// String` is HMAC_KEY (`env = "NAME"` names it), required unless it is an `Option`, a `bool`
+/// or has a `default_value`.
+fn clap_env_fields(text: &str) -> Vec<(String, usize, Need)> {
+    let mut out = Vec::new();
+    if !text.contains("clap") && !text.contains("#[arg(") {
+        return out;
+    }
+    // (the name `env = "…"` gives, whether a default is set, where the attribute starts)
+    let mut pending: Option<(Option<String>, bool, usize)> = None;
+    let mut attr = String::new();
+    let mut attr_start = 0;
+    let mut in_attr = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim();
+        if in_attr || t.starts_with("#[clap(") || t.starts_with("#[arg(") {
+            if !in_attr {
+                attr.clear();
+                attr_start = start + (line.len() - line.trim_start().len());
+            }
+            attr.push_str(t);
+            attr.push(' ');
+            in_attr = !t.ends_with(")]");
+            if !in_attr {
+                let inner = attr
+                    .split_once('(')
+                    .map(|(_, rest)| rest.trim_end().trim_end_matches(")]"))
+                    .unwrap_or("");
+                let reads_env = inner
+                    .split(',')
+                    .map(str::trim)
+                    .any(|p| p == "env" || p.starts_with("env =") || p.starts_with("env="));
+                if reads_env {
+                    let named = inner.split(',').map(str::trim).find_map(|p| {
+                        let v = p.strip_prefix("env")?.trim_start().strip_prefix('=')?;
+                        Some(v.trim().trim_matches('"').to_string())
+                    });
+                    let defaulted = inner.contains("default_value");
+                    pending = Some((named, defaulted, attr_start));
+                }
+            }
+            continue;
+        }
+        if t.is_empty() || t.starts_with("///") || t.starts_with("//") || t.starts_with("#[") {
+            continue;
+        }
+        let Some((named, defaulted, at)) = pending.take() else {
+            continue;
+        };
+        let field = t.strip_prefix("pub ").unwrap_or(t);
+        let field = if field.starts_with("pub(") {
+            field.split_once(") ").map_or(field, |(_, f)| f)
+        } else {
+            field
+        };
+        let Some((name, ty)) = field.split_once(':') else {
+            continue;
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let var = named.unwrap_or_else(|| name.to_ascii_uppercase());
+        let ty = ty.trim().trim_end_matches(',').trim();
+        let need = if defaulted || ty.starts_with("Option<") || ty == "bool" {
+            Need::Defaulted
+        } else {
+            Need::Required
+        };
+        out.push((var, at, need));
+    }
+    out
+}
+
 fn settings_fields(text: &str) -> Vec<(String, usize, Need)> {
     let mut out = Vec::new();
     for class in SETTINGS_CLASS.find_iter(text) {
@@ -369,6 +451,23 @@ mod tests {
                 "application.properties"
             ),
             Need::Defaulted
+        );
+    }
+
+    #[test]
+    fn clap_fields_that_read_the_environment_become_variables() {
+        let code = "#[derive(clap::Parser)]\npub struct Config {\n    /// The database.\n    #[clap(long, env)]\n    pub database_url: String,\n\n    #[arg(long, env = \"APP_PORT\", default_value_t = 8080)]\n    pub port: u16,\n    #[clap(long, env)]\n    pub sentry_dsn: Option<String>,\n    #[clap(long)]\n    pub verbose: bool,\n}\n";
+        let fields: Vec<(String, Need)> = clap_env_fields(code)
+            .into_iter()
+            .map(|(n, _, need)| (n, need))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("DATABASE_URL".to_string(), Need::Required),
+                ("APP_PORT".to_string(), Need::Defaulted),
+                ("SENTRY_DSN".to_string(), Need::Defaulted),
+            ]
         );
     }
 
