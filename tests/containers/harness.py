@@ -281,7 +281,10 @@ def build_standin(plan: StandinPlan, timings: Timings, table: dict) -> None:
 
 def debian_image(suite: str, timings: Timings, table: dict) -> str:
     """The Debian minbase image for `suite`, built once (debootstrap, prune, import)."""
-    plan = StandinPlan(image=f"docker.io/library/debian:{suite}-slim", key=f"debian-{suite}", recipe="debian", args={"suite": suite}, limits="")
+    # The suite's settings beyond its mirror (a debootstrap script, an expired Release file to
+    # accept) are arguments too, so a change to them rebuilds the image.
+    extra = {k: v for k, v in table["suites"][suite].items() if k != "mirror"}
+    plan = StandinPlan(image=f"docker.io/library/debian:{suite}-slim", key=f"debian-{suite}", recipe="debian", args={"suite": suite, **extra}, limits="")
     build_standin(plan, timings, table)
     return plan.local_name
 
@@ -315,6 +318,14 @@ def recipe_debian(plan: StandinPlan, fingerprint: str, timings: Timings, table: 
             for child in locale.iterdir():
                 if child.name != "locale.alias":
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
+        # A suite served from a frozen mirror (Debian testing here) has a Release file whose
+        # Valid-Until has passed: apt refuses it unless told that this is expected.
+        conf = rootfs / "etc/apt/apt.conf.d/99shipshape-standin"
+        if table["suites"][suite].get("accept_expired_release"):
+            conf.parent.mkdir(parents=True, exist_ok=True)
+            conf.write_text('Acquire::Check-Valid-Until "false";\n')
+        elif conf.exists():
+            conf.unlink()
         # As in Debian's official images: package scripts never start services during a build
         # (with host networking they would bind the host's ports).
         policy = rootfs / "usr/sbin/policy-rc.d"
