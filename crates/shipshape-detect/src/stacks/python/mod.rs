@@ -83,6 +83,26 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         .as_deref()
         .and_then(|p| ctx.toml(p).map(|(t, v)| (p.to_string(), t, v)));
 
+    // A uv workspace root with no `[project]` of its own (only members and dev tools) is the
+    // workspace, not a service.
+    if let Some((path, text, v)) = &pyproject {
+        let virtual_root = v.get("project").is_none()
+            && v.get("tool").and_then(|t| t.get("poetry")).is_none()
+            && v.get("tool")
+                .and_then(|t| t.get("uv"))
+                .and_then(|u| u.get("workspace"))
+                .is_some();
+        if virtual_root && m.requirements.is_empty() && m.manage_py.is_none() {
+            let at = text.find("[tool.uv.workspace]").unwrap_or(0);
+            return Some(Found::WorkspaceRoot {
+                tools: vec![Located::new(
+                    "uv workspace".to_string(),
+                    Evidence::at_offset(path, text, at, "[tool.uv.workspace] without [project]"),
+                )],
+            });
+        }
+    }
+
     let name = pyproject
         .as_ref()
         .and_then(|(_, _, v)| {
@@ -184,6 +204,28 @@ pub(crate) mod tests {
         }
         let inv = shipshape_core::Inventory::open(dir.path()).expect("inventory");
         crate::detect(&inv)
+    }
+
+    #[test]
+    fn a_virtual_uv_workspace_root_is_the_workspace_not_a_service() {
+        let facts = facts_in(&[
+            (
+                "pyproject.toml",
+                "[dependency-groups]\ndev = [\"ruff\"]\n\n[tool.uv.workspace]\nmembers = [\"api\"]\n",
+            ),
+            ("uv.lock", "version = 1\n"),
+            (
+                "api/pyproject.toml",
+                "[project]\nname = \"api\"\nversion = \"0.1.0\"\ndependencies = [\"fastapi>=0.115\"]\n",
+            ),
+            ("api/app/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n"),
+        ]);
+        let roots: Vec<&str> = facts.services.iter().map(|s| s.root.as_str()).collect();
+        assert_eq!(roots, ["api"]);
+        assert!(facts
+            .monorepo
+            .as_ref()
+            .is_some_and(|m| m.tools.iter().any(|t| t.value == "uv workspace")));
     }
 
     #[test]
