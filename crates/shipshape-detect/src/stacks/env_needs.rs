@@ -179,7 +179,7 @@ static SETTINGS_CLASS: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("settings class pattern: {e}"))
 });
 static SETTINGS_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\s+)([a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(=\s*(.*))?$")
+    Regex::new(r"^(\s+)([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[^=\n]+?(=\s*(.*))?$")
         .unwrap_or_else(|e| panic!("settings field pattern: {e}"))
 });
 static ENV_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -467,6 +467,23 @@ mod tests {
                 ("DATABASE_URL".to_string(), Need::Required),
                 ("APP_PORT".to_string(), Need::Defaulted),
                 ("SENTRY_DSN".to_string(), Need::Defaulted),
+            ]
+        );
+    }
+
+    #[test]
+    fn settings_fields_written_in_capitals_are_variables_too() {
+        let code = "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(\n        env_file=\"../.env\",\n    )\n    API_V1_STR: str = \"/api/v1\"\n    SECRET_KEY: str\n    DATABASE_URL: PostgresDsn\n\n    @computed_field\n    @property\n    def emails_enabled(self) -> bool:\n        return False\n";
+        let fields: Vec<(String, Need)> = settings_fields(code)
+            .into_iter()
+            .map(|(n, _, need)| (n, need))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("API_V1_STR".to_string(), Need::Defaulted),
+                ("SECRET_KEY".to_string(), Need::Required),
+                ("DATABASE_URL".to_string(), Need::Required),
             ]
         );
     }
