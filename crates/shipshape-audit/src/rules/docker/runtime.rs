@@ -138,12 +138,17 @@ const FILE_STEPS: &[&str] = &[
     "cp", "mv", "ln", "rm", "mkdir", "chmod", "chown", "touch", "install", "rsync", "tar",
 ];
 
-/// A command whose program runs a test suite or a single file operation, and then exits.
-fn runs_once(command: &[String]) -> bool {
-    let rest: Vec<&String> = command
+/// The command's words after the entrypoint scripts that hand over to it.
+fn after_entrypoint_script(command: &[String]) -> Vec<&String> {
+    command
         .iter()
         .skip_while(|w| is_entrypoint_script(w))
-        .collect();
+        .collect()
+}
+
+/// A command whose program runs a test suite or a single file operation, and then exits.
+fn runs_once(command: &[String]) -> bool {
+    let rest = after_entrypoint_script(command);
     let Some(first) = rest.first() else {
         return false;
     };
@@ -208,10 +213,7 @@ fn idles(rest: &[&String]) -> bool {
 /// A command whose program does nothing a service would (see [`NO_OP_PROGRAMS`]), also through
 /// `sh -c "…"` with a single such command.
 fn does_nothing(command: &[String]) -> bool {
-    let rest: Vec<&String> = command
-        .iter()
-        .skip_while(|w| is_entrypoint_script(w))
-        .collect();
+    let rest = after_entrypoint_script(command);
     let Some(first) = rest.first() else {
         return false;
     };
