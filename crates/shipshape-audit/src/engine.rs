@@ -5,6 +5,7 @@
 //! audited. Baselines are applied by the caller, after every checker has reported.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
@@ -79,9 +80,10 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
     let units: Vec<Option<Unit>> = jobs
         .par_iter()
         .map(|job| {
-            let source = match &job.text {
-                Some(t) => t.clone(),
-                None => inv.text_of(job.path)?.to_string(),
+            // The inventory's own text, shared: not a copy per file held until the end.
+            let source: Arc<str> = match &job.text {
+                Some(t) => Arc::from(t.as_str()),
+                None => inv.text_of(job.path)?,
             };
             let file = AuditFile {
                 path: job.path,
@@ -92,7 +94,7 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
                 read: &read,
                 repo: &repo,
             };
-            Some(check_file(&file, selection, source.clone()))
+            Some(check_file(&file, selection, Arc::clone(&source)))
         })
         .collect();
     let units: Vec<Unit> = units.into_iter().flatten().collect();
@@ -105,7 +107,7 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
         }
     }
     let audited = units.iter().filter(|u| u.sink.skipped.is_none()).count();
-    let texts = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    let texts = |p: &str| inv.text_of(p);
     let (mut findings, suppressed) = finish(units, &texts, opts);
     if let Some(only) = &opts.only {
         findings.retain(|f| f.location.path == *only);
@@ -281,19 +283,19 @@ pub fn audit_text_beside(
         read: &own,
         repo: &repo,
     };
-    let unit = check_file(&file, selection, source.to_string());
-    finish(vec![unit], &own, opts).0
+    let unit = check_file(&file, selection, Arc::from(source));
+    finish(vec![unit], &|p: &str| own(p).map(Arc::from), opts).0
 }
 
 /// What the domains reported for one audited file (and, for a compose project, its other
 /// files).
 struct Unit {
     path: String,
-    source: String,
+    source: Arc<str>,
     sink: Sink,
 }
 
-fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Unit {
+fn check_file(file: &AuditFile<'_>, selection: &Selection, source: Arc<str>) -> Unit {
     let mut sink = Sink::default();
     for d in domains_for(file.kind, selection) {
         d.check(file, selection, &mut sink);
@@ -311,11 +313,11 @@ fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Un
 /// were suppressed.
 fn finish(
     units: Vec<Unit>,
-    texts: &(dyn Fn(&str) -> Option<String> + Sync),
+    texts: &(dyn Fn(&str) -> Option<Arc<str>> + Sync),
     opts: &AuditOptions,
 ) -> (Vec<Finding>, usize) {
     struct FileWork {
-        source: Option<String>,
+        source: Option<Arc<str>>,
         raw: Vec<(&'static RuleMeta, Diagnostic)>,
         statements: Vec<(u32, u32)>,
     }
@@ -347,36 +349,99 @@ fn finish(
         }
     }
     let work: Vec<(String, FileWork)> = files.into_iter().collect();
-    let done: Vec<(Vec<Finding>, usize)> = work
+    // Which diagnostics become findings is decided first, file by file; then the findings are
+    // made on every core straight into their place in one vector of the exact length. Made into
+    // one vector per file and then moved into the report's, they took their room twice (the
+    // freed per-file vectors stay with the allocator): a large report is hundreds of MiB.
+    let plans: Vec<Planned> = work
         .into_par_iter()
-        .map(|(path, mut w)| {
-            let Some(source) = w.source.take().or_else(|| texts(&path)) else {
-                return (Vec::new(), 0);
-            };
-            finish_file(&path, &source, w.raw, &w.statements, opts)
+        .filter_map(|(path, mut w)| {
+            let source = w.source.take().or_else(|| texts(&path))?;
+            Some(plan_file(path, source, w.raw, &w.statements, opts))
         })
         .collect();
-    let mut findings = Vec::new();
-    let mut suppressed = 0;
-    for (f, s) in done {
-        findings.extend(f);
-        suppressed += s;
+    let suppressed = plans.iter().map(|p| p.suppressed).sum();
+    let total = plans.iter().map(Planned::len).sum();
+    let mut findings = vec![placeholder(); total];
+    let mut rest = findings.as_mut_slice();
+    let mut places = Vec::with_capacity(plans.len());
+    for p in &plans {
+        let (place, tail) = std::mem::take(&mut rest).split_at_mut(p.len());
+        places.push(place);
+        rest = tail;
     }
+    plans
+        .into_par_iter()
+        .zip(places)
+        .for_each(|(plan, place)| plan.make(place));
     (findings, suppressed)
 }
 
-/// The findings of one file after its inline suppressions.
-fn finish_file(
-    path: &str,
-    source: &str,
+/// One file's diagnostics that become findings (after duplicates and inline suppressions), and
+/// its suppressions to report as unused.
+struct Planned {
+    path: String,
+    source: Arc<str>,
+    raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    unused: Vec<Suppression>,
+    suppressed: usize,
+}
+
+impl Planned {
+    /// How many findings it makes.
+    fn len(&self) -> usize {
+        self.raw.len() + self.unused.len()
+    }
+
+    /// Its findings, in order, into `place` (of [`Planned::len`] slots).
+    fn make(self, place: &mut [Finding]) {
+        let builder = FindingBuilder::new(&self.path, &self.source);
+        let mut slots = place.iter_mut();
+        for (meta, d) in &self.raw {
+            *slots.next().expect("one slot per finding") =
+                builder.finding(*meta, d.span, &d.message, &d.redact);
+        }
+        for s in &self.unused {
+            *slots.next().expect("one slot per finding") = unused_ignore(&builder, s);
+        }
+        debug_assert!(slots.next().is_none());
+    }
+}
+
+/// What a slot of the findings vector holds until its finding is made (allocates nothing).
+fn placeholder() -> Finding {
+    let at = shipshape_core::text::Position { line: 0, column: 0 };
+    Finding {
+        rule_id: String::new(),
+        slug: String::new(),
+        severity: shipshape_diagnostics::Severity::Info,
+        message: String::new(),
+        location: shipshape_diagnostics::Location {
+            path: String::new(),
+            start: at,
+            end: at,
+        },
+        snippet: String::new(),
+        fingerprint: String::new(),
+        provenance: None,
+        secret_spans: Vec::new(),
+        underline: None,
+        secret_identity: None,
+    }
+}
+
+/// Which diagnostics of one file become findings after its inline suppressions.
+fn plan_file(
+    path: String,
+    source: Arc<str>,
     mut raw: Vec<(&'static RuleMeta, Diagnostic)>,
     statements: &[(u32, u32)],
     opts: &AuditOptions,
-) -> (Vec<Finding>, usize) {
+) -> Planned {
     let mut sups = if opts.no_ignores {
         Vec::new()
     } else {
-        suppress::parse(source, CommentStyle::Hash)
+        suppress::parse(&source, CommentStyle::Hash)
     };
     // A comment alone on its line covers the whole statement that starts after it.
     if !statements.is_empty() {
@@ -394,12 +459,11 @@ fn finish_file(
     // compose file in two projects by both, at the same span: report it once.
     raw.sort_by(|(ma, a), (mb, b)| (ma.id, a.span, &a.message).cmp(&(mb.id, b.span, &b.message)));
     raw.dedup_by(|(ma, a), (mb, b)| ma.id == mb.id && a.span == b.span);
-    let builder = FindingBuilder::new(path, source);
-    let mut findings = Vec::new();
+    let builder = FindingBuilder::new(&path, &source);
     let mut suppressed = 0;
-    for (meta, d) in raw {
-        let finding = builder.finding(meta, d.span, &d.message, &d.redact);
-        let line = finding.location.start.line;
+    raw.retain(|(meta, d)| {
+        // The line its finding will start on.
+        let line = builder.start_line(d.span);
         let feature = d.feature.map(|f| {
             let lines = builder.lines();
             (lines.line(f.start), lines.line(f.end.max(f.start + 1) - 1))
@@ -407,23 +471,30 @@ fn finish_file(
         let mut hit = false;
         for s in sups.iter_mut() {
             let on_feature = feature.is_some_and(|(a, b)| (a..=b).contains(&s.line));
-            if s.names(meta.into()) && (s.covers(line) || on_feature) {
+            if s.names((*meta).into()) && (s.covers(line) || on_feature) {
                 s.used = true;
                 hit = true;
             }
         }
         if hit && meta.domain != shipshape_diagnostics::Domain::Engine {
             suppressed += 1;
+            false
         } else {
-            findings.push(finding);
+            true
         }
+    });
+    let unused = if opts.report_unused_ignores {
+        sups.into_iter().filter(|s| !s.used).collect()
+    } else {
+        Vec::new()
+    };
+    Planned {
+        path,
+        source,
+        raw,
+        unused,
+        suppressed,
     }
-    if opts.report_unused_ignores {
-        for s in sups.iter().filter(|s| !s.used) {
-            findings.push(unused_ignore(&builder, s));
-        }
-    }
-    (findings, suppressed)
 }
 
 fn unused_ignore(builder: &FindingBuilder<'_>, s: &Suppression) -> Finding {

@@ -74,9 +74,10 @@ pub struct Finding {
     pub snippet: String,
     /// Stable identity: see [`fingerprint`](crate::fingerprint).
     pub fingerprint: String,
-    /// Where a finding from git history first appeared.
+    /// Where a finding from git history first appeared (boxed: nearly every finding has none,
+    /// and a report holds hundreds of thousands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
     /// Byte ranges of the secrets this finding masks, in its file (never serialised): lets one
     /// secret seen by two checkers be reported once.
     #[serde(skip)]
@@ -204,6 +205,11 @@ impl<'a> FindingBuilder<'a> {
                 Span::new(a, s.end.min(self.source.len()).max(a))
             }
         }
+    }
+
+    /// The line a finding at `span` starts on (its `location.start.line`), without making it.
+    pub fn start_line(&self, span: Span) -> u32 {
+        self.lines.position(self.clamp(span).start).line
     }
 
     /// A finding of `rule` at `span` saying `message`, with the bytes in `secrets` masked wherever

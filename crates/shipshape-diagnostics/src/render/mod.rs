@@ -136,7 +136,7 @@ impl<'a> JsonFinding<'a> {
             location: &f.location,
             snippet: &f.snippet,
             fingerprint: &f.fingerprint,
-            provenance: f.provenance.as_ref(),
+            provenance: f.provenance.as_deref(),
             fix: rule.map_or("", |r| r.fix.as_str()),
             equivalents: rule.map_or(&[], |r| r.equivalents.as_slice()),
             help_uri: rule.and_then(|r| r.help_uri.as_deref()),
