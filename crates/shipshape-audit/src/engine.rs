@@ -8,9 +8,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use shipshape_core::text::Span;
 use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
-use shipshape_diagnostics::{Catalog, Domain, Finding, FindingBuilder, Report, Selection};
+use shipshape_diagnostics::{
+    Catalog, Domain, Finding, FindingBuilder, Report, Selection, SharedStr,
+};
 
 use crate::repository::Repository;
 use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
@@ -99,14 +102,14 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
         .collect();
     let units: Vec<Unit> = units.into_iter().flatten().collect();
     for u in &units {
-        if let Some(why) = &u.sink.skipped {
+        if let Some(why) = &u.skipped {
             skipped.push(Skipped {
                 path: u.path.clone(),
                 reason: SkipReason::NotAudited { why: why.clone() },
             });
         }
     }
-    let audited = units.iter().filter(|u| u.sink.skipped.is_none()).count();
+    let audited = units.iter().filter(|u| u.skipped.is_none()).count();
     let texts = |p: &str| inv.text_of(p);
     let (mut findings, suppressed) = finish(units, &texts, opts);
     if let Some(only) = &opts.only {
@@ -292,7 +295,57 @@ pub fn audit_text_beside(
 struct Unit {
     path: String,
     source: Arc<str>,
-    sink: Sink,
+    raw: Vec<Raw>,
+    statements: Vec<(u32, u32)>,
+    skipped: Option<String>,
+}
+
+/// A diagnostic as it waits for its finding, every file's at once: what most have (a span and
+/// a message) inline, the rest boxed. 56 bytes instead of 120 for a [`Diagnostic`] and its rule.
+struct Raw {
+    meta: &'static RuleMeta,
+    span: Span,
+    message: String,
+    extra: Option<Box<Extra>>,
+}
+
+struct Extra {
+    redact: Vec<Span>,
+    path: Option<String>,
+    feature: Option<Span>,
+}
+
+impl Raw {
+    fn new(meta: &'static RuleMeta, d: Diagnostic) -> Raw {
+        let Diagnostic {
+            span,
+            message,
+            redact,
+            path,
+            feature,
+        } = d;
+        let extra = (!redact.is_empty() || path.is_some() || feature.is_some()).then(|| {
+            Box::new(Extra {
+                redact,
+                path,
+                feature,
+            })
+        });
+        Raw {
+            meta,
+            span,
+            message,
+            extra,
+        }
+    }
+
+    fn path(&self) -> Option<&String> {
+        self.extra.as_ref().and_then(|e| e.path.as_ref())
+    }
+
+    fn feature(&self) -> Option<Span> {
+        self.extra.as_ref().and_then(|e| e.feature)
+    }
 }
 
 fn check_file(file: &AuditFile<'_>, selection: &Selection, source: Arc<str>) -> Unit {
@@ -300,10 +353,20 @@ fn check_file(file: &AuditFile<'_>, selection: &Selection, source: Arc<str>) -> 
     for d in domains_for(file.kind, selection) {
         d.check(file, selection, &mut sink);
     }
+    let Sink {
+        raw: diagnostics,
+        statements,
+        skipped,
+    } = sink;
+    // Exactly as many as there are (collected in place, they would keep the larger room).
+    let mut raw = Vec::with_capacity(diagnostics.len());
+    raw.extend(diagnostics.into_iter().map(|(m, d)| Raw::new(m, d)));
     Unit {
         path: file.path.to_string(),
         source,
-        sink,
+        raw,
+        statements,
+        skipped,
     }
 }
 
@@ -318,25 +381,35 @@ fn finish(
 ) -> (Vec<Finding>, usize) {
     struct FileWork {
         source: Option<Arc<str>>,
-        raw: Vec<(&'static RuleMeta, Diagnostic)>,
+        raw: Vec<Raw>,
         statements: Vec<(u32, u32)>,
     }
     let mut files: BTreeMap<String, FileWork> = BTreeMap::new();
     for unit in units {
-        let Sink {
-            raw, statements, ..
-        } = unit.sink;
-        let own = files.entry(unit.path.clone()).or_insert_with(|| FileWork {
+        let Unit {
+            path: unit_path,
+            source,
+            raw,
+            statements,
+            ..
+        } = unit;
+        let own = files.entry(unit_path.clone()).or_insert_with(|| FileWork {
             source: None,
             raw: Vec::new(),
             statements: Vec::new(),
         });
-        own.source = Some(unit.source);
+        own.source = Some(source);
         if !statements.is_empty() {
             own.statements = statements;
         }
-        for (meta, d) in raw {
-            let path = d.path.clone().unwrap_or_else(|| unit.path.clone());
+        if own.raw.is_empty() && raw.iter().all(|r| r.path().is_none()) {
+            // Nearly always: the unit's diagnostics are all its own file's, and the first it
+            // has. Taken as they are (the same order as pushed one by one).
+            own.raw = raw;
+            continue;
+        }
+        for r in raw {
+            let path = r.path().cloned().unwrap_or_else(|| unit_path.clone());
             files
                 .entry(path)
                 .or_insert_with(|| FileWork {
@@ -345,7 +418,7 @@ fn finish(
                     statements: Vec::new(),
                 })
                 .raw
-                .push((meta, d));
+                .push(r);
         }
     }
     let work: Vec<(String, FileWork)> = files.into_iter().collect();
@@ -382,7 +455,7 @@ fn finish(
 struct Planned {
     path: String,
     source: Arc<str>,
-    raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    raw: Vec<Raw>,
     unused: Vec<Suppression>,
     suppressed: usize,
 }
@@ -397,9 +470,10 @@ impl Planned {
     fn make(self, place: &mut [Finding]) {
         let builder = FindingBuilder::new(&self.path, &self.source);
         let mut slots = place.iter_mut();
-        for (meta, d) in &self.raw {
+        for r in self.raw {
+            let redact = r.extra.map(|e| e.redact).unwrap_or_default();
             *slots.next().expect("one slot per finding") =
-                builder.finding(*meta, d.span, &d.message, &d.redact);
+                builder.finding_owned(r.meta, r.span, r.message, &redact);
         }
         for s in &self.unused {
             *slots.next().expect("one slot per finding") = unused_ignore(&builder, s);
@@ -413,15 +487,15 @@ fn placeholder() -> Finding {
     let at = shipshape_core::text::Position { line: 0, column: 0 };
     Finding {
         rule_id: String::new(),
-        slug: String::new(),
+        slug: SharedStr::default(),
         severity: shipshape_diagnostics::Severity::Info,
         message: String::new(),
         location: shipshape_diagnostics::Location {
-            path: String::new(),
+            path: SharedStr::default(),
             start: at,
             end: at,
         },
-        snippet: String::new(),
+        snippet: SharedStr::default(),
         fingerprint: String::new(),
         provenance: None,
         secret_spans: Vec::new(),
@@ -434,7 +508,7 @@ fn placeholder() -> Finding {
 fn plan_file(
     path: String,
     source: Arc<str>,
-    mut raw: Vec<(&'static RuleMeta, Diagnostic)>,
+    mut raw: Vec<Raw>,
     statements: &[(u32, u32)],
     opts: &AuditOptions,
 ) -> Planned {
@@ -457,26 +531,26 @@ fn plan_file(
 
     // A problem inside a shared YAML anchor is reported by every service that merges it, and a
     // compose file in two projects by both, at the same span: report it once.
-    raw.sort_by(|(ma, a), (mb, b)| (ma.id, a.span, &a.message).cmp(&(mb.id, b.span, &b.message)));
-    raw.dedup_by(|(ma, a), (mb, b)| ma.id == mb.id && a.span == b.span);
+    raw.sort_by(|a, b| (a.meta.id, a.span, &a.message).cmp(&(b.meta.id, b.span, &b.message)));
+    raw.dedup_by(|a, b| a.meta.id == b.meta.id && a.span == b.span);
     let builder = FindingBuilder::new(&path, &source);
     let mut suppressed = 0;
-    raw.retain(|(meta, d)| {
+    raw.retain(|r| {
         // The line its finding will start on.
-        let line = builder.start_line(d.span);
-        let feature = d.feature.map(|f| {
+        let line = builder.start_line(r.span);
+        let feature = r.feature().map(|f| {
             let lines = builder.lines();
             (lines.line(f.start), lines.line(f.end.max(f.start + 1) - 1))
         });
         let mut hit = false;
         for s in sups.iter_mut() {
             let on_feature = feature.is_some_and(|(a, b)| (a..=b).contains(&s.line));
-            if s.names((*meta).into()) && (s.covers(line) || on_feature) {
+            if s.names(r.meta.into()) && (s.covers(line) || on_feature) {
                 s.used = true;
                 hit = true;
             }
         }
-        if hit && meta.domain != shipshape_diagnostics::Domain::Engine {
+        if hit && r.meta.domain != shipshape_diagnostics::Domain::Engine {
             suppressed += 1;
             false
         } else {

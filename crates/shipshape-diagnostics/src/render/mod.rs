@@ -332,7 +332,7 @@ mod tests {
             // Line breaks, quotes, backslashes and non-ASCII text inside strings.
             message: format!("finding {i}: \"quoted\"\nsecond line \\ é ✓"),
             location: Location {
-                path: format!("dir {}/Dockerfile", i % 7),
+                path: format!("dir {}/Dockerfile", i % 7).into(),
                 start: at,
                 end: at,
             },
