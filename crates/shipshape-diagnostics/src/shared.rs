@@ -206,6 +206,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"Dockerfile\"");
         let back: SharedStr = serde_json::from_str("\"x/y\"").unwrap();
         assert_eq!(back.as_str(), "x/y");
-        assert!(SharedStr::from("a") < SharedStr::from_static("b"));
+        let (a, b) = (SharedStr::from("a"), SharedStr::from_static("b"));
+        assert!(a < b);
     }
 }
