@@ -115,7 +115,7 @@ impl From<&Finding> for ItemEvidence {
             _ => f.message.clone(),
         };
         ItemEvidence {
-            path: f.location.path.clone(),
+            path: f.location.path.to_string(),
             line: Some(f.location.start.line),
             note,
             rule: Some(f.rule_id.clone()),

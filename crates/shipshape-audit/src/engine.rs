@@ -5,11 +5,15 @@
 //! audited. Baselines are applied by the caller, after every checker has reported.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use shipshape_core::text::Span;
 use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
-use shipshape_diagnostics::{Catalog, Domain, Finding, FindingBuilder, Report, Selection};
+use shipshape_diagnostics::{
+    Catalog, Domain, Finding, FindingBuilder, Report, Selection, SharedStr,
+};
 
 use crate::repository::Repository;
 use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
@@ -79,9 +83,10 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
     let units: Vec<Option<Unit>> = jobs
         .par_iter()
         .map(|job| {
-            let source = match &job.text {
-                Some(t) => t.clone(),
-                None => inv.text_of(job.path)?.to_string(),
+            // The inventory's own text, shared: not a copy per file held until the end.
+            let source: Arc<str> = match &job.text {
+                Some(t) => Arc::from(t.as_str()),
+                None => inv.text_of(job.path)?,
             };
             let file = AuditFile {
                 path: job.path,
@@ -92,20 +97,20 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
                 read: &read,
                 repo: &repo,
             };
-            Some(check_file(&file, selection, source.clone()))
+            Some(check_file(&file, selection, Arc::clone(&source)))
         })
         .collect();
     let units: Vec<Unit> = units.into_iter().flatten().collect();
     for u in &units {
-        if let Some(why) = &u.sink.skipped {
+        if let Some(why) = &u.skipped {
             skipped.push(Skipped {
                 path: u.path.clone(),
                 reason: SkipReason::NotAudited { why: why.clone() },
             });
         }
     }
-    let audited = units.iter().filter(|u| u.sink.skipped.is_none()).count();
-    let texts = |p: &str| inv.text_of(p).map(|t| t.to_string());
+    let audited = units.iter().filter(|u| u.skipped.is_none()).count();
+    let texts = |p: &str| inv.text_of(p);
     let (mut findings, suppressed) = finish(units, &texts, opts);
     if let Some(only) = &opts.only {
         findings.retain(|f| f.location.path == *only);
@@ -281,27 +286,87 @@ pub fn audit_text_beside(
         read: &own,
         repo: &repo,
     };
-    let unit = check_file(&file, selection, source.to_string());
-    finish(vec![unit], &own, opts).0
+    let unit = check_file(&file, selection, Arc::from(source));
+    finish(vec![unit], &|p: &str| own(p).map(Arc::from), opts).0
 }
 
 /// What the domains reported for one audited file (and, for a compose project, its other
 /// files).
 struct Unit {
     path: String,
-    source: String,
-    sink: Sink,
+    source: Arc<str>,
+    raw: Vec<Raw>,
+    statements: Vec<(u32, u32)>,
+    skipped: Option<String>,
 }
 
-fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Unit {
+/// A diagnostic as it waits for its finding, every file's at once: what most have (a span and
+/// a message) inline, the rest boxed. 56 bytes instead of 120 for a [`Diagnostic`] and its rule.
+struct Raw {
+    meta: &'static RuleMeta,
+    span: Span,
+    message: String,
+    extra: Option<Box<Extra>>,
+}
+
+struct Extra {
+    redact: Vec<Span>,
+    path: Option<String>,
+    feature: Option<Span>,
+}
+
+impl Raw {
+    fn new(meta: &'static RuleMeta, d: Diagnostic) -> Raw {
+        let Diagnostic {
+            span,
+            message,
+            redact,
+            path,
+            feature,
+        } = d;
+        let extra = (!redact.is_empty() || path.is_some() || feature.is_some()).then(|| {
+            Box::new(Extra {
+                redact,
+                path,
+                feature,
+            })
+        });
+        Raw {
+            meta,
+            span,
+            message,
+            extra,
+        }
+    }
+
+    fn path(&self) -> Option<&String> {
+        self.extra.as_ref().and_then(|e| e.path.as_ref())
+    }
+
+    fn feature(&self) -> Option<Span> {
+        self.extra.as_ref().and_then(|e| e.feature)
+    }
+}
+
+fn check_file(file: &AuditFile<'_>, selection: &Selection, source: Arc<str>) -> Unit {
     let mut sink = Sink::default();
     for d in domains_for(file.kind, selection) {
         d.check(file, selection, &mut sink);
     }
+    let Sink {
+        raw: diagnostics,
+        statements,
+        skipped,
+    } = sink;
+    // Exactly as many as there are (collected in place, they would keep the larger room).
+    let mut raw = Vec::with_capacity(diagnostics.len());
+    raw.extend(diagnostics.into_iter().map(|(m, d)| Raw::new(m, d)));
     Unit {
         path: file.path.to_string(),
         source,
-        sink,
+        raw,
+        statements,
+        skipped,
     }
 }
 
@@ -311,30 +376,40 @@ fn check_file(file: &AuditFile<'_>, selection: &Selection, source: String) -> Un
 /// were suppressed.
 fn finish(
     units: Vec<Unit>,
-    texts: &(dyn Fn(&str) -> Option<String> + Sync),
+    texts: &(dyn Fn(&str) -> Option<Arc<str>> + Sync),
     opts: &AuditOptions,
 ) -> (Vec<Finding>, usize) {
     struct FileWork {
-        source: Option<String>,
-        raw: Vec<(&'static RuleMeta, Diagnostic)>,
+        source: Option<Arc<str>>,
+        raw: Vec<Raw>,
         statements: Vec<(u32, u32)>,
     }
     let mut files: BTreeMap<String, FileWork> = BTreeMap::new();
     for unit in units {
-        let Sink {
-            raw, statements, ..
-        } = unit.sink;
-        let own = files.entry(unit.path.clone()).or_insert_with(|| FileWork {
+        let Unit {
+            path: unit_path,
+            source,
+            raw,
+            statements,
+            ..
+        } = unit;
+        let own = files.entry(unit_path.clone()).or_insert_with(|| FileWork {
             source: None,
             raw: Vec::new(),
             statements: Vec::new(),
         });
-        own.source = Some(unit.source);
+        own.source = Some(source);
         if !statements.is_empty() {
             own.statements = statements;
         }
-        for (meta, d) in raw {
-            let path = d.path.clone().unwrap_or_else(|| unit.path.clone());
+        if own.raw.is_empty() && raw.iter().all(|r| r.path().is_none()) {
+            // Nearly always: the unit's diagnostics are all its own file's, and the first it
+            // has. Taken as they are (the same order as pushed one by one).
+            own.raw = raw;
+            continue;
+        }
+        for r in raw {
+            let path = r.path().cloned().unwrap_or_else(|| unit_path.clone());
             files
                 .entry(path)
                 .or_insert_with(|| FileWork {
@@ -343,40 +418,104 @@ fn finish(
                     statements: Vec::new(),
                 })
                 .raw
-                .push((meta, d));
+                .push(r);
         }
     }
     let work: Vec<(String, FileWork)> = files.into_iter().collect();
-    let done: Vec<(Vec<Finding>, usize)> = work
+    // Which diagnostics become findings is decided first, file by file; then the findings are
+    // made on every core straight into their place in one vector of the exact length. Made into
+    // one vector per file and then moved into the report's, they took their room twice (the
+    // freed per-file vectors stay with the allocator): a large report is hundreds of MiB.
+    let plans: Vec<Planned> = work
         .into_par_iter()
-        .map(|(path, mut w)| {
-            let Some(source) = w.source.take().or_else(|| texts(&path)) else {
-                return (Vec::new(), 0);
-            };
-            finish_file(&path, &source, w.raw, &w.statements, opts)
+        .filter_map(|(path, mut w)| {
+            let source = w.source.take().or_else(|| texts(&path))?;
+            Some(plan_file(path, source, w.raw, &w.statements, opts))
         })
         .collect();
-    let mut findings = Vec::new();
-    let mut suppressed = 0;
-    for (f, s) in done {
-        findings.extend(f);
-        suppressed += s;
+    let suppressed = plans.iter().map(|p| p.suppressed).sum();
+    let total = plans.iter().map(Planned::len).sum();
+    let mut findings = vec![placeholder(); total];
+    let mut rest = findings.as_mut_slice();
+    let mut places = Vec::with_capacity(plans.len());
+    for p in &plans {
+        let (place, tail) = std::mem::take(&mut rest).split_at_mut(p.len());
+        places.push(place);
+        rest = tail;
     }
+    plans
+        .into_par_iter()
+        .zip(places)
+        .for_each(|(plan, place)| plan.make(place));
     (findings, suppressed)
 }
 
-/// The findings of one file after its inline suppressions.
-fn finish_file(
-    path: &str,
-    source: &str,
-    mut raw: Vec<(&'static RuleMeta, Diagnostic)>,
+/// One file's diagnostics that become findings (after duplicates and inline suppressions), and
+/// its suppressions to report as unused.
+struct Planned {
+    path: String,
+    source: Arc<str>,
+    raw: Vec<Raw>,
+    unused: Vec<Suppression>,
+    suppressed: usize,
+}
+
+impl Planned {
+    /// How many findings it makes.
+    fn len(&self) -> usize {
+        self.raw.len() + self.unused.len()
+    }
+
+    /// Its findings, in order, into `place` (of [`Planned::len`] slots).
+    fn make(self, place: &mut [Finding]) {
+        let builder = FindingBuilder::new(&self.path, &self.source);
+        let mut slots = place.iter_mut();
+        for r in self.raw {
+            let redact = r.extra.map(|e| e.redact).unwrap_or_default();
+            *slots.next().expect("one slot per finding") =
+                builder.finding_owned(r.meta, r.span, r.message, &redact);
+        }
+        for s in &self.unused {
+            *slots.next().expect("one slot per finding") = unused_ignore(&builder, s);
+        }
+        debug_assert!(slots.next().is_none());
+    }
+}
+
+/// What a slot of the findings vector holds until its finding is made (allocates nothing).
+fn placeholder() -> Finding {
+    let at = shipshape_core::text::Position { line: 0, column: 0 };
+    Finding {
+        rule_id: String::new(),
+        slug: SharedStr::default(),
+        severity: shipshape_diagnostics::Severity::Info,
+        message: String::new(),
+        location: shipshape_diagnostics::Location {
+            path: SharedStr::default(),
+            start: at,
+            end: at,
+        },
+        snippet: SharedStr::default(),
+        fingerprint: String::new(),
+        provenance: None,
+        secret_spans: Vec::new(),
+        underline: None,
+        secret_identity: None,
+    }
+}
+
+/// Which diagnostics of one file become findings after its inline suppressions.
+fn plan_file(
+    path: String,
+    source: Arc<str>,
+    mut raw: Vec<Raw>,
     statements: &[(u32, u32)],
     opts: &AuditOptions,
-) -> (Vec<Finding>, usize) {
+) -> Planned {
     let mut sups = if opts.no_ignores {
         Vec::new()
     } else {
-        suppress::parse(source, CommentStyle::Hash)
+        suppress::parse(&source, CommentStyle::Hash)
     };
     // A comment alone on its line covers the whole statement that starts after it.
     if !statements.is_empty() {
@@ -392,38 +531,44 @@ fn finish_file(
 
     // A problem inside a shared YAML anchor is reported by every service that merges it, and a
     // compose file in two projects by both, at the same span: report it once.
-    raw.sort_by(|(ma, a), (mb, b)| (ma.id, a.span, &a.message).cmp(&(mb.id, b.span, &b.message)));
-    raw.dedup_by(|(ma, a), (mb, b)| ma.id == mb.id && a.span == b.span);
-    let builder = FindingBuilder::new(path, source);
-    let mut findings = Vec::new();
+    raw.sort_by(|a, b| (a.meta.id, a.span, &a.message).cmp(&(b.meta.id, b.span, &b.message)));
+    raw.dedup_by(|a, b| a.meta.id == b.meta.id && a.span == b.span);
+    let builder = FindingBuilder::new(&path, &source);
     let mut suppressed = 0;
-    for (meta, d) in raw {
-        let finding = builder.finding(meta, d.span, &d.message, &d.redact);
-        let line = finding.location.start.line;
-        let feature = d.feature.map(|f| {
+    raw.retain(|r| {
+        // The line its finding will start on.
+        let line = builder.start_line(r.span);
+        let feature = r.feature().map(|f| {
             let lines = builder.lines();
             (lines.line(f.start), lines.line(f.end.max(f.start + 1) - 1))
         });
         let mut hit = false;
         for s in sups.iter_mut() {
             let on_feature = feature.is_some_and(|(a, b)| (a..=b).contains(&s.line));
-            if s.names(meta.into()) && (s.covers(line) || on_feature) {
+            if s.names(r.meta.into()) && (s.covers(line) || on_feature) {
                 s.used = true;
                 hit = true;
             }
         }
-        if hit && meta.domain != shipshape_diagnostics::Domain::Engine {
+        if hit && r.meta.domain != shipshape_diagnostics::Domain::Engine {
             suppressed += 1;
+            false
         } else {
-            findings.push(finding);
+            true
         }
+    });
+    let unused = if opts.report_unused_ignores {
+        sups.into_iter().filter(|s| !s.used).collect()
+    } else {
+        Vec::new()
+    };
+    Planned {
+        path,
+        source,
+        raw,
+        unused,
+        suppressed,
     }
-    if opts.report_unused_ignores {
-        for s in sups.iter().filter(|s| !s.used) {
-            findings.push(unused_ignore(&builder, s));
-        }
-    }
-    (findings, suppressed)
 }
 
 fn unused_ignore(builder: &FindingBuilder<'_>, s: &Suppression) -> Finding {

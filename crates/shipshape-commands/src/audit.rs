@@ -170,8 +170,9 @@ pub(crate) fn check(
     history: Option<&HistoryOptions>,
     progress: &Progress,
 ) -> Result<Report, HistoryError> {
-    let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
-    if selection.any_in(Domain::Secrets) {
+    // The secret scan runs first: what it takes while it runs is free again for the audit,
+    // whose findings are nearly all of a large report (run after them, it came on top).
+    let secrets = if selection.any_in(Domain::Secrets) {
         let tree = scan_tree(ws.inventory(), scanner, opts.only.as_deref(), progress);
         let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
         if let Some(h) = history {
@@ -182,6 +183,13 @@ pub(crate) fn check(
         secrets.findings.retain(|f| selection.enabled(&f.rule_id));
         // Files the secret scan passes over (binaries, huge files) are not audit targets.
         secrets.skipped.clear();
+        Some(secrets)
+    } else {
+        None
+    };
+    let mut report = shipshape_audit::audit(ws.inventory(), selection, opts);
+    if let Some(secrets) = secrets {
+        // The audit's findings first: one secret seen by both is the audit's.
         report.absorb(secrets);
     }
     Ok(report)

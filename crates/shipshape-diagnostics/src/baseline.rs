@@ -51,7 +51,7 @@ impl Baseline {
             .iter()
             .map(|f| Entry {
                 rule_id: f.rule_id.clone(),
-                path: f.location.path.clone(),
+                path: f.location.path.to_string(),
                 fingerprint: f.fingerprint.clone(),
             })
             .collect();
@@ -105,7 +105,7 @@ impl Baseline {
         for f in findings {
             let key = (
                 f.rule_id.clone(),
-                f.location.path.clone(),
+                f.location.path.to_string(),
                 f.fingerprint.clone(),
             );
             let accepted = match budget.get_mut(&key) {

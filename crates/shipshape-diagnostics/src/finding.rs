@@ -6,8 +6,9 @@
 //! Checkers never build findings by hand: [`FindingBuilder`] applies the redaction policy and the
 //! fingerprint scheme, the same for every checker.
 
+use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use shipshape_core::text::{LineIndex, Position, Span};
@@ -16,13 +17,15 @@ use shipshape_core::Severity;
 use crate::fingerprint;
 use crate::redact;
 use crate::rule::{RuleInfo, RuleMeta};
+use crate::shared::SharedStr;
 
 /// Where a finding is: the file and the exact range of the offending token.
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
 )]
 pub struct Location {
-    pub path: String,
+    /// Shared by every finding in the file.
+    pub path: SharedStr,
     pub start: Position,
     /// Exclusive end.
     pub end: Position,
@@ -66,17 +69,19 @@ impl Provenance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: String,
-    pub slug: String,
+    pub slug: SharedStr,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
-    /// The source lines the location covers, every secret on them masked.
-    pub snippet: String,
+    /// The source lines the location covers, every secret on them masked (shared by the
+    /// findings that quote the same lines).
+    pub snippet: SharedStr,
     /// Stable identity: see [`fingerprint`](crate::fingerprint).
     pub fingerprint: String,
-    /// Where a finding from git history first appeared.
+    /// Where a finding from git history first appeared (boxed: nearly every finding has none,
+    /// and a report holds hundreds of thousands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
     /// Byte ranges of the secrets this finding masks, in its file (never serialised): lets one
     /// secret seen by two checkers be reported once.
     #[serde(skip)]
@@ -134,11 +139,11 @@ impl RuleRef<'_> {
             RuleRef::Parts { id, .. } => id,
         }
     }
-    fn slug(&self) -> &str {
+    fn slug(&self) -> SharedStr {
         match self {
-            RuleRef::Meta(m) => m.slug,
-            RuleRef::Info(i) => &i.slug,
-            RuleRef::Parts { slug, .. } => slug,
+            RuleRef::Meta(m) => SharedStr::from_static(m.slug),
+            RuleRef::Info(i) => SharedStr::from(i.slug.clone()),
+            RuleRef::Parts { slug, .. } => SharedStr::from(*slug),
         }
     }
     fn severity(&self) -> Severity {
@@ -167,6 +172,10 @@ impl<'a> From<&'a RuleInfo> for RuleRef<'a> {
 /// so git blobs that are not valid UTF-8 are served too.
 pub struct FindingBuilder<'a> {
     path: &'a str,
+    /// `path`, once for all the file's findings.
+    shared_path: SharedStr,
+    /// The last unmasked snippet made, by its span: findings on the same lines share it.
+    last_snippet: Mutex<Option<(Span, SharedStr)>>,
     source: &'a [u8],
     /// The source as text, when it is valid UTF-8 (checked once, not per finding).
     text: Option<&'a str>,
@@ -181,6 +190,8 @@ impl<'a> FindingBuilder<'a> {
     pub fn from_bytes(path: &'a str, source: &'a [u8]) -> FindingBuilder<'a> {
         FindingBuilder {
             path,
+            shared_path: SharedStr::from(path),
+            last_snippet: Mutex::new(None),
             source,
             text: std::str::from_utf8(source).ok(),
             lines: LineIndex::from_bytes(source),
@@ -206,6 +217,25 @@ impl<'a> FindingBuilder<'a> {
         }
     }
 
+    /// The source lines `span` covers, unmasked: the same text as the last finding's when it
+    /// quotes the same lines.
+    fn unmasked_snippet(&self, span: Span, text: &[u8]) -> SharedStr {
+        let mut last = self.last_snippet.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, s)) = &*last {
+            if *at == span {
+                return s.clone();
+            }
+        }
+        let s = SharedStr::from(String::from_utf8_lossy(text).into_owned());
+        *last = Some((span, s.clone()));
+        s
+    }
+
+    /// The line a finding at `span` starts on (its `location.start.line`), without making it.
+    pub fn start_line(&self, span: Span) -> u32 {
+        self.lines.position(self.clamp(span).start).line
+    }
+
     /// A finding of `rule` at `span` saying `message`, with the bytes in `secrets` masked wherever
     /// they appear in the snippet and the message. The snippet is the lines `span` touches, or only
     /// its first line when the span covers a secret (a private key is not shown line by line).
@@ -219,6 +249,18 @@ impl<'a> FindingBuilder<'a> {
         self.finding_masking(rule, span, message, secrets, &[])
     }
 
+    /// [`FindingBuilder::finding`] taking its message: kept as it is when there is nothing in it
+    /// to mask, not copied.
+    pub fn finding_owned<'r>(
+        &self,
+        rule: impl Into<RuleRef<'r>>,
+        span: Span,
+        message: String,
+        secrets: &[Span],
+    ) -> Finding {
+        self.make(rule.into(), span, Cow::Owned(message), secrets, &[])
+    }
+
     /// Like [`FindingBuilder::finding`], also masking `others`: secrets of other findings that
     /// share the snippet's line (they are not this finding's own).
     pub fn finding_masking<'r>(
@@ -229,7 +271,17 @@ impl<'a> FindingBuilder<'a> {
         secrets: &[Span],
         others: &[Span],
     ) -> Finding {
-        let rule = rule.into();
+        self.make(rule.into(), span, Cow::Borrowed(message), secrets, others)
+    }
+
+    fn make(
+        &self,
+        rule: RuleRef<'_>,
+        span: Span,
+        message: Cow<'_, str>,
+        secrets: &[Span],
+        others: &[Span],
+    ) -> Finding {
         let span = self.clamp(span);
         let secrets: Vec<Span> = secrets.iter().map(|s| self.clamp(*s)).collect();
         let start = self.lines.position(span.start);
@@ -249,9 +301,11 @@ impl<'a> FindingBuilder<'a> {
         let mut masked = secrets.clone();
         masked.extend(others.iter().map(|s| self.clamp(*s)));
         let (snippet, cuts) = if masked.is_empty() {
-            (String::from_utf8_lossy(text).into_owned(), Vec::new())
+            (self.unmasked_snippet(snippet_span, text), Vec::new())
         } else {
-            redact::mask_mapped(text, snippet_span.start, self.source, &masked, &[])
+            let (s, cuts) =
+                redact::mask_mapped(text, snippet_span.start, self.source, &masked, &[]);
+            (SharedStr::from(s), cuts)
         };
         let rel = |o: usize| o.clamp(snippet_span.start, snippet_span.end) - snippet_span.start;
         let underline = (!cuts.is_empty()).then(|| {
@@ -259,7 +313,14 @@ impl<'a> FindingBuilder<'a> {
             let b = redact::map_offset(&cuts, rel(span.end), true).min(snippet.len());
             (a, b.max(a))
         });
-        let message = redact::mask_values(message, &values);
+        let message = if values
+            .iter()
+            .all(|v| v.is_empty() || memchr::memmem::find(message.as_bytes(), v).is_none())
+        {
+            message.into_owned()
+        } else {
+            redact::mask_values(&message, &values)
+        };
         let token = if secrets.is_empty() {
             String::from_utf8_lossy(&self.source[span.start..span.end]).into_owned()
         } else {
@@ -269,11 +330,11 @@ impl<'a> FindingBuilder<'a> {
         let secret_identity = values.first().map(|v| secret_identity(v));
         Finding {
             rule_id: rule.id().to_string(),
-            slug: rule.slug().to_string(),
+            slug: rule.slug(),
             severity: rule.severity(),
             message,
             location: Location {
-                path: self.path.to_string(),
+                path: self.shared_path.clone(),
                 start,
                 end,
             },

@@ -13,6 +13,7 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod rule;
+pub mod shared;
 pub mod suppress;
 
 pub use baseline::{Baseline, BaselineError};
@@ -20,6 +21,7 @@ pub use catalog::{Catalog, CatalogError, Selection, SelectionError};
 pub use finding::{secret_identity, Finding, FindingBuilder, Location, Provenance, RuleRef};
 pub use report::{HistoryStats, Report};
 pub use rule::{Domain, RuleDocs, RuleInfo, RuleMeta, RuleOrigin};
+pub use shared::SharedStr;
 pub use shipshape_core::text::{LineIndex, Position, Span};
 pub use shipshape_core::Severity;
 

@@ -7,6 +7,7 @@ use shipshape_core::{Severity, Skipped};
 use crate::baseline::Baseline;
 use crate::finding::Finding;
 use crate::rule::Domain;
+use crate::shared::SharedStr;
 
 /// Counters of a git-history scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema, Deserialize)]
@@ -129,22 +130,30 @@ impl Report {
         if prefix.is_empty() || prefix == "." {
             return;
         }
-        let under = |path: &mut String| {
+        let under = |path: &str| {
             let mut s = String::with_capacity(prefix.len() + 1 + path.len());
             s.push_str(prefix);
             s.push('/');
             s.push_str(path);
-            *path = s;
+            s
         };
-        rayon::iter::ParallelIterator::for_each(
-            rayon::iter::IntoParallelRefMutIterator::par_iter_mut(&mut self.findings),
-            |f| {
-                under(&mut f.location.path);
-                if let Some(p) = &mut f.provenance {
-                    under(&mut p.path);
+        // The findings of one file share its path: they share the prefixed one too (they are
+        // in path order, so the last path made nearly always serves).
+        let mut last: Option<(SharedStr, SharedStr)> = None;
+        for f in &mut self.findings {
+            let path = match &last {
+                Some((old, new)) if *old == f.location.path => new.clone(),
+                _ => {
+                    let new = SharedStr::from(under(&f.location.path));
+                    last = Some((f.location.path.clone(), new.clone()));
+                    new
                 }
-            },
-        );
+            };
+            f.location.path = path;
+            if let Some(p) = &mut f.provenance {
+                p.path = under(&p.path);
+            }
+        }
         for s in &mut self.skipped {
             s.path = format!("{prefix}/{}", s.path);
         }
@@ -205,13 +214,14 @@ fn same_secret(a: &Finding, b: &Finding) -> bool {
 mod tests {
     use super::*;
     use crate::finding::Location;
+    use crate::shared::SharedStr;
     use shipshape_core::text::Position;
 
     fn finding(path: &str, line: u32, rule: &str, message: &str) -> Finding {
         let at = Position { line, column: 1 };
         Finding {
             rule_id: rule.into(),
-            slug: rule.to_lowercase(),
+            slug: rule.to_lowercase().into(),
             severity: Severity::Warning,
             message: message.into(),
             location: Location {
@@ -219,7 +229,7 @@ mod tests {
                 start: at,
                 end: at,
             },
-            snippet: String::new(),
+            snippet: SharedStr::default(),
             fingerprint: String::new(),
             provenance: None,
             secret_spans: Vec::new(),

@@ -43,13 +43,13 @@ pub fn add_history(report: &mut Report, history: HistoryScan) {
         let mut in_tree = false;
         for f in report.findings.iter_mut().filter(|f| same(f)) {
             provenance.in_working_tree = true;
-            f.provenance = Some(provenance.clone());
+            f.provenance = Some(Box::new(provenance.clone()));
             in_tree = true;
         }
         if !in_tree {
             let mut f = hf.finding;
             provenance.in_working_tree = false;
-            f.provenance = Some(provenance);
+            f.provenance = Some(Box::new(provenance));
             report.findings.push(f);
         }
     }

@@ -93,11 +93,11 @@ fn no_finding_shows_the_secret_whatever_copy_the_rule_matched() {
     for (path, text, secret) in cases() {
         for f in scanner.scan(path, text.as_bytes()).findings {
             for (field, value) in [
-                ("message", &f.message),
-                ("snippet", &f.snippet),
-                ("fingerprint", &f.fingerprint),
+                ("message", f.message.as_str()),
+                ("snippet", f.snippet.as_str()),
+                ("fingerprint", f.fingerprint.as_str()),
             ] {
-                if value.contains(&secret) {
+                if value.contains(secret.as_str()) {
                     leaks.push(format!("{path}: {} {field}: {value}", f.slug));
                 }
             }

@@ -58,7 +58,7 @@ fn render_one(f: &Finding, fix: &str, renderer: &Renderer) -> String {
         end = (start + 1).min(f.snippet.len());
     }
     let title = format!("{}: {}", f.slug, f.message);
-    let snippet = Snippet::source(&f.snippet)
+    let snippet = Snippet::source(f.snippet.as_str())
         .line_start(first as usize)
         .annotation(AnnotationKind::Primary.span(start..end));
     let mut group = Group::with_title(level(f.severity).primary_title(&title).id(&f.rule_id));
@@ -66,7 +66,7 @@ fn render_one(f: &Finding, fix: &str, renderer: &Renderer) -> String {
     group = if masked {
         group.element(snippet)
     } else {
-        group.element(snippet.path(&loc.path))
+        group.element(snippet.path(loc.path.as_str()))
     };
     let provenance = f.provenance.as_ref().map(|p| p.describe());
     if let Some(p) = &provenance {

@@ -136,7 +136,7 @@ impl<'a> JsonFinding<'a> {
             location: &f.location,
             snippet: &f.snippet,
             fingerprint: &f.fingerprint,
-            provenance: f.provenance.as_ref(),
+            provenance: f.provenance.as_deref(),
             fix: rule.map_or("", |r| r.fix.as_str()),
             equivalents: rule.map_or(&[], |r| r.equivalents.as_slice()),
             help_uri: rule.and_then(|r| r.help_uri.as_deref()),
@@ -332,7 +332,7 @@ mod tests {
             // Line breaks, quotes, backslashes and non-ASCII text inside strings.
             message: format!("finding {i}: \"quoted\"\nsecond line \\ é ✓"),
             location: Location {
-                path: format!("dir {}/Dockerfile", i % 7),
+                path: format!("dir {}/Dockerfile", i % 7).into(),
                 start: at,
                 end: at,
             },
