@@ -24,7 +24,7 @@ use crate::shared::SharedStr;
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema, Deserialize,
 )]
 pub struct Location {
-    /// Shared by every finding in the file.
+    // One allocation shared by every finding in the file (not part of the published schema).
     pub path: SharedStr,
     pub start: Position,
     /// Exclusive end.
