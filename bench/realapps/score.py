@@ -164,9 +164,15 @@ def compose_problems(root: Path) -> list[str] | None:
     return problems
 
 
-def classify(result: dict) -> str:
+def classify(result: dict, jobs: list | None = None) -> str:
     if result.get("health_ok") and result.get("uid") not in (0, None):
         return ""
+    # The service was not started because a job it waits for (a migration) failed: the job's
+    # log says why.
+    failed = [j for j in (jobs or []) if not j.get("passed")]
+    if failed and str(result.get("error") or "").startswith("not started"):
+        job = failed[0]
+        return f"job {job.get('service')}: " + (job.get("error") or "") + " — " + last_error_line(job.get("log_tail") or [])
     text = "\n".join(result.get("log_tail") or []) + "\n" + str(result.get("error") or "")
     if "does not exist (the compose file builds from it)" in str(result.get("error") or ""):
         return "no Dockerfile generated, compose.yaml builds one"
@@ -184,7 +190,7 @@ def classify(result: dict) -> str:
 def last_error_line(lines: list[str]) -> str:
     for line in reversed(lines):
         low = line.lower()
-        noise = ("subprocess exited", "error: building at step", "complete log of this run", "waiting for other jobs", "this error originates from a subprocess", "elifecycle")
+        noise = ("subprocess exited", "error: exit status", "error: building at step", "complete log of this run", "waiting for other jobs", "this error originates from a subprocess", "elifecycle")
         if any(w in low for w in ("error", "exception", "failed", "cannot", "not found", "no such")) and not any(n in low for n in noise):
             return line.strip()[:140]
     return (lines[-1].strip()[:140] if lines else "")
@@ -299,7 +305,7 @@ def summary_line(row: dict) -> str:
     checks = row["detect"]
     run = row.get("run")
     status = "not built" if run is None else (
-        "healthy" if run.get("health_ok") and run.get("uid") not in (0, None) else classify(run))
+        "healthy" if run.get("health_ok") and run.get("uid") not in (0, None) else classify(run, row.get("jobs")))
     return f"{row['app']}/{row['service']}: detect {sum(checks.values())}/{len(checks)}; {status}"
 
 
@@ -329,7 +335,7 @@ def print_board(rows, field_right, field_total, total, shipshape) -> None:
                 f"✓ {run.get('build_seconds', 0):.0f}s" if built else "✗",
                 ("✓ " + str(run.get("uid"))) if run.get("uid") not in (0, None) else ("✗ root" if run.get("uid") == 0 else "—"),
                 ("✓ " + str(run.get("health_status") or "port")) if run.get("health_ok") else ("✗" if built else "—"),
-                classify(run),
+                classify(run, row.get("jobs")),
             ]
             if row["reachable"]:
                 ok = bool(run.get("health_ok") and run.get("uid") not in (0, None))
