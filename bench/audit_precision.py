@@ -511,6 +511,9 @@ def main():
         print("\nDisagreements (%d)" % len(lines_out))
         for l in lines_out:
             print("  " + l)
+        print("\nwarning+ false positives (%d)" % len(fp))
+        for f in fp:
+            print("  %s:%d %s %s" % (f["location"]["path"], f["location"]["start"]["line"], f["rule_id"], f["message"][:100]))
         print("\nwarning+ findings by rule")
         for rid, n in by_rule_warn.most_common():
             print("  %-14s %-40s %5d  (sole reason a file fails: %d)" % (rid, rules.get(rid, {}).get("slug", "?"), n, only_rule[rid]))

@@ -387,6 +387,37 @@ fn scripted_builds(path: &str, text: &str, workflow: bool) -> Vec<(String, Build
     out
 }
 
+/// The build a Dockerfile documents in its own comments (`# docker build -t app -f
+/// cmd/app/Dockerfile .`, "call this from the repository root"), for a Dockerfile no script,
+/// compose or bake file builds. The `-f` path is read from some folder above the Dockerfile:
+/// the one where it names this file's folder (the name may be this file's without a suffix,
+/// `Dockerfile` for `Dockerfile.cross`). The context is resolved from that folder;
+/// `declared_in` is the comment's `path:line`.
+pub fn documented_build(path: &str, source: &str) -> Option<BuildUse> {
+    let own_dir = compose::parent(path);
+    let own_name = compose::name(path);
+    source.lines().enumerate().find_map(|(i, line)| {
+        let comment = line.trim_start().strip_prefix('#')?;
+        let (dockerfile, build) = scripted_builds(path, comment, true).into_iter().next()?;
+        let (doc_dir, doc_name) = (compose::parent(&dockerfile), compose::name(&dockerfile));
+        if !own_name.starts_with(doc_name) {
+            return None;
+        }
+        let root = if doc_dir.is_empty() {
+            own_dir
+        } else if own_dir == doc_dir {
+            ""
+        } else {
+            own_dir.strip_suffix(doc_dir)?.strip_suffix('/')?
+        };
+        Some(BuildUse {
+            context: compose::join(root, &build.context),
+            target: None,
+            declared_in: format!("{path}:{}", i + 1),
+        })
+    })
+}
+
 /// The `context` and `file` inputs of `docker/build-push-action` steps of a workflow's
 /// documents.
 fn build_push_action_inputs(
@@ -601,6 +632,23 @@ mod tests {
         assert_eq!(found[0].0, "app/docker/Dockerfile");
         assert_eq!(found[0].1.context, "app");
         assert_eq!(found[0].1.target.as_deref(), Some("runtime"));
+    }
+
+    #[test]
+    fn reads_the_build_a_dockerfile_documents_in_a_comment() {
+        let text = "ARG GO=1\n# Build it from the repository root:\n# docker build -t acme/api -f cmd/api/Dockerfile .\nFROM golang:1.23\n";
+        let found = documented_build("svc/cmd/api/Dockerfile.cross", text).expect("documented");
+        assert_eq!(found.context, "svc");
+        assert_eq!(found.declared_in, "svc/cmd/api/Dockerfile.cross:3");
+        // Another folder's Dockerfile, or no comment: nothing.
+        assert!(documented_build("svc/cmd/web/Dockerfile", text).is_none());
+        assert!(documented_build("Dockerfile", "FROM x\n# just a note\n").is_none());
+        // A Dockerfile at the root of the documented command: its own folder is that root.
+        let here = "# docker build -f Dockerfile ..\n";
+        assert_eq!(
+            documented_build("a/b/Dockerfile", here).unwrap().context,
+            "a"
+        );
     }
 
     #[test]

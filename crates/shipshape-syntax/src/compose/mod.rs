@@ -653,7 +653,8 @@ pub fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn name(path: &str) -> &str {
+/// The file name of a repository-relative path.
+pub fn name(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, n)| n)
 }
 

@@ -298,7 +298,10 @@ fn build_contexts(file: &AuditFile<'_>) -> Vec<BuildContext> {
         .map(|u| (u.context.clone(), Some(u.declared_in.clone())))
         .collect();
     if dirs.is_empty() {
-        dirs.push((own, None));
+        match crate::repository::documented_build(file.path, file.source) {
+            Some(b) => dirs.push((b.context, Some(b.declared_in))),
+            None => dirs.push((own, None)),
+        }
     }
     dirs.sort();
     dirs.dedup_by(|a, b| a.0 == b.0);

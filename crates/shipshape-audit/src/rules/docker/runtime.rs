@@ -113,7 +113,59 @@ pub(crate) fn runs_a_service(ast: &Dockerfile) -> bool {
             && !does_nothing(&c)
             && !runs_once(&c)
             && !runs_an_archive(&c)
+            && !is_command_line_tool(ast, &c)
     }) && !is_buildkit_frontend(ast)
+}
+
+/// Command-line tools people run one invocation at a time (`docker run --rm -i img '.a'`): a
+/// filter, a client or a cloud CLI, which reads its arguments and exits.
+const COMMAND_LINE_TOOLS: &[&str] = &[
+    "jq",
+    "yq",
+    "gojq",
+    "jless",
+    "curl",
+    "wget",
+    "git",
+    "aws",
+    "gcloud",
+    "az",
+    "gh",
+    "glab",
+    "helm",
+    "terraform",
+    "tofu",
+    "packer",
+    "psql",
+    "pg_dump",
+    "mysql",
+    "mysqldump",
+    "mongosh",
+    "sqlite3",
+    "ffmpeg",
+    "pandoc",
+    "shellcheck",
+    "promtool",
+    "amtool",
+];
+
+/// An image whose start command is one command-line tool and nothing else — no argument, no
+/// port, no health check: the tool is named in [`COMMAND_LINE_TOOLS`] or as a client
+/// (`logcli`, `tempo-cli`, `etcdctl`). Whoever runs it passes the arguments, and it exits.
+fn is_command_line_tool(ast: &Dockerfile, command: &[String]) -> bool {
+    let rest = after_entrypoint_script(command);
+    let [tool] = rest.as_slice() else {
+        return false;
+    };
+    let name = program(tool);
+    let named_as_tool = COMMAND_LINE_TOOLS.contains(&name.as_str())
+        || (name.len() > 3 && (name.ends_with("cli") || name.ends_with("ctl")));
+    named_as_tool
+        && !final_lineage(ast).iter().any(|stage| {
+            ast.instructions[stage.instructions.clone()]
+                .iter()
+                .any(|i| matches!(i.keyword, Keyword::Expose | Keyword::Healthcheck))
+        })
 }
 
 /// Test runners: an image that starts one runs a suite once and exits (`cypress run`,

@@ -6,7 +6,9 @@
 //! no `.dockerignore` (nor a `<Dockerfile>.dockerignore` beside the Dockerfile). The build
 //! context is the one the repository builds the Dockerfile with: a compose service's
 //! `build.context` (`context: ..` with `dockerfile: docker/Dockerfile`) or a bake target's
-//! `context`, else the Dockerfile's own folder. A context that holds nothing such a file would
+//! `context`, else the one the Dockerfile documents in a comment (`# docker build -f
+//! cmd/api/Dockerfile .`, read from the folder where that path names it), else the
+//! Dockerfile's own folder. A context that holds nothing such a file would
 //! keep out — no `.git` (it is not the repository root), no package manifest or project file
 //! (beside which a working copy grows `node_modules`, virtualenvs, `bin`/`obj`), no `.env` or
 //! key file, no dependency or build folder — is left alone: a folder with a script and the

@@ -17,8 +17,11 @@
 //!   toolchain image for others to build on), an export-only `FROM scratch` stage built with
 //!   `--output` (also one whose entrypoint is the exported package, `app-release.apk`), a
 //!   command that idles (`tail -f /dev/null`), a one-shot file step (`cp`, `chown`, …: an init
-//!   job), a test runner (`cypress run`, `pytest`, `npx playwright test`), or a BuildKit
-//!   frontend (`LABEL moby.buildkit.frontend.…`), which buildkitd runs in its own sandbox;
+//!   job), a test runner (`cypress run`, `pytest`, `npx playwright test`), a command-line tool
+//!   started with no argument and no port or health check (`ENTRYPOINT ["jq"]`, a client named
+//!   `…cli` or `…ctl`: each `docker run` passes one invocation's arguments and it exits), or a
+//!   BuildKit frontend (`LABEL moby.buildkit.frontend.…`), which buildkitd runs in its own
+//!   sandbox;
 //! - a Nano Server image, whose default user `ContainerUser` is not an administrator;
 //! - an image for a test suite: the Dockerfile sits in a test folder (`tests/`, `test/`,
 //!   `e2e/`, `testdata/`, `__tests__/`, `fixtures/`).
