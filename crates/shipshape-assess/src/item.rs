@@ -118,7 +118,7 @@ impl From<&Finding> for ItemEvidence {
             path: f.location.path.to_string(),
             line: Some(f.location.start.line),
             note,
-            rule: Some(f.rule_id.clone()),
+            rule: Some(f.rule_id.to_string()),
         }
     }
 }

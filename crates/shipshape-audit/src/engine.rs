@@ -486,7 +486,7 @@ impl Planned {
 fn placeholder() -> Finding {
     let at = shipshape_core::text::Position { line: 0, column: 0 };
     Finding {
-        rule_id: String::new(),
+        rule_id: SharedStr::default(),
         slug: SharedStr::default(),
         severity: shipshape_diagnostics::Severity::Info,
         message: String::new(),
@@ -496,11 +496,9 @@ fn placeholder() -> Finding {
             end: at,
         },
         snippet: SharedStr::default(),
-        fingerprint: String::new(),
+        fingerprint: Default::default(),
         provenance: None,
-        secret_spans: Vec::new(),
-        underline: None,
-        secret_identity: None,
+        masked: None,
     }
 }
 

@@ -50,9 +50,9 @@ impl Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| Entry {
-                rule_id: f.rule_id.clone(),
+                rule_id: f.rule_id.to_string(),
                 path: f.location.path.to_string(),
-                fingerprint: f.fingerprint.clone(),
+                fingerprint: f.fingerprint.to_string(),
             })
             .collect();
         entries.sort();
@@ -104,9 +104,9 @@ impl Baseline {
         let mut matched = 0;
         for f in findings {
             let key = (
-                f.rule_id.clone(),
+                f.rule_id.to_string(),
                 f.location.path.to_string(),
-                f.fingerprint.clone(),
+                f.fingerprint.to_string(),
             );
             let accepted = match budget.get_mut(&key) {
                 Some(n) if *n > 0 => {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use shipshape_core::text::{LineIndex, Position, Span};
 use shipshape_core::Severity;
 
-use crate::fingerprint;
+use crate::fingerprint::{self, Fingerprint};
 use crate::redact;
 use crate::rule::{RuleInfo, RuleMeta};
 use crate::shared::SharedStr;
@@ -68,7 +68,8 @@ impl Provenance {
 /// finding is made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
+    /// The rule's ID (shared by every finding of the rule).
+    pub rule_id: SharedStr,
     pub slug: SharedStr,
     pub severity: Severity,
     pub message: String,
@@ -77,21 +78,27 @@ pub struct Finding {
     /// findings that quote the same lines).
     pub snippet: SharedStr,
     /// Stable identity: see [`fingerprint`](crate::fingerprint).
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Where a finding from git history first appeared (boxed: nearly every finding has none,
     /// and a report holds hundreds of thousands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Box<Provenance>>,
-    /// Byte ranges of the secrets this finding masks, in its file (never serialised): lets one
-    /// secret seen by two checkers be reported once.
+    /// What a finding that masks something keeps about it (never serialised; boxed for the same
+    /// reason as `provenance`).
     #[serde(skip)]
+    pub masked: Option<Box<Masked>>,
+}
+
+/// What a finding that masks a secret (or another value) keeps about it, for the run only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Masked {
+    /// Byte ranges of the secrets this finding masks, in its file: lets one secret seen by two
+    /// checkers be reported once.
     pub secret_spans: Vec<Span>,
     /// The underlined bytes of `snippet` (after masking), for the human renderer.
-    #[serde(skip)]
     pub underline: Option<(usize, usize)>,
-    /// A per-process keyed hash of the secret value (never serialised, never stable across runs):
-    /// recognises the same secret in the working tree and in history.
-    #[serde(skip)]
+    /// A per-process keyed hash of the secret value (never stable across runs): recognises the
+    /// same secret in the working tree and in history.
     pub secret_identity: Option<u64>,
 }
 
@@ -103,7 +110,29 @@ impl Finding {
 
     /// Whether this finding masks a secret.
     pub fn holds_secret(&self) -> bool {
-        !self.secret_spans.is_empty() || self.secret_identity.is_some()
+        !self.secret_spans().is_empty() || self.secret_identity().is_some()
+    }
+
+    /// Byte ranges of the secrets this finding masks, in its file.
+    pub fn secret_spans(&self) -> &[Span] {
+        self.masked.as_ref().map_or(&[], |m| &m.secret_spans)
+    }
+
+    /// The underlined bytes of a masked snippet.
+    pub fn underline(&self) -> Option<(usize, usize)> {
+        self.masked.as_ref().and_then(|m| m.underline)
+    }
+
+    /// The keyed hash of the secret this finding masks, if any.
+    pub fn secret_identity(&self) -> Option<u64> {
+        self.masked.as_ref().and_then(|m| m.secret_identity)
+    }
+
+    /// Sets the keyed hash of the secret this finding masks.
+    pub fn set_secret_identity(&mut self, identity: u64) {
+        self.masked
+            .get_or_insert_with(Default::default)
+            .secret_identity = Some(identity);
     }
 }
 
@@ -137,6 +166,13 @@ impl RuleRef<'_> {
             RuleRef::Meta(m) => m.id,
             RuleRef::Info(i) => &i.id,
             RuleRef::Parts { id, .. } => id,
+        }
+    }
+    fn shared_id(&self) -> SharedStr {
+        match self {
+            RuleRef::Meta(m) => SharedStr::from_static(m.id),
+            RuleRef::Info(i) => SharedStr::from(i.id.clone()),
+            RuleRef::Parts { id, .. } => SharedStr::from(*id),
         }
     }
     fn slug(&self) -> SharedStr {
@@ -328,8 +364,16 @@ impl<'a> FindingBuilder<'a> {
         };
         let fingerprint = fingerprint::fingerprint(rule.id(), self.path, &snippet, &token);
         let secret_identity = values.first().map(|v| secret_identity(v));
+        let masked = (!secrets.is_empty() || underline.is_some() || secret_identity.is_some())
+            .then(|| {
+                Box::new(Masked {
+                    secret_spans: secrets,
+                    underline,
+                    secret_identity,
+                })
+            });
         Finding {
-            rule_id: rule.id().to_string(),
+            rule_id: rule.shared_id(),
             slug: rule.slug(),
             severity: rule.severity(),
             message,
@@ -341,9 +385,7 @@ impl<'a> FindingBuilder<'a> {
             snippet,
             fingerprint,
             provenance: None,
-            secret_spans: secrets,
-            underline,
-            secret_identity,
+            masked,
         }
     }
 }

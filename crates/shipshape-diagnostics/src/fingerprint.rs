@@ -57,19 +57,110 @@ pub fn normalise(text: &str) -> String {
 /// `snippet` and whose flagged text is `token` (empty when the finding masks a secret): FNV-1a
 /// over the scheme version, the rule, the path, and the normalised snippet and token, each
 /// followed by a NUL.
-pub fn fingerprint(rule_id: &str, path: &str, snippet: &str, token: &str) -> String {
+pub fn fingerprint(rule_id: &str, path: &str, snippet: &str, token: &str) -> Fingerprint {
     let mut h = Fnv1a::new();
     h.part(VERSION.to_string().as_bytes());
     h.part(rule_id.as_bytes());
     h.part(path.as_bytes());
     h.normalised_part(snippet);
     h.normalised_part(token);
-    format!("{:016x}", h.0)
+    Fingerprint::of_hash(h.0)
+}
+
+/// A fingerprint as it is written: 16 lower-case hex digits, held inline (a report holds one
+/// per finding, hundreds of thousands). It compares, hashes, prints and serialises as that text.
+/// Text longer than 16 bytes is cut; the empty fingerprint is all NUL.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    /// The hex digits of a 64-bit hash.
+    pub fn of_hash(hash: u64) -> Fingerprint {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 16];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = HEX[((hash >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        Fingerprint(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        let len = self.0.iter().position(|b| *b == 0).unwrap_or(16);
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
+impl From<&str> for Fingerprint {
+    fn from(s: &str) -> Fingerprint {
+        let mut len = s.len().min(16);
+        while !s.is_char_boundary(len) {
+            len -= 1;
+        }
+        let mut out = [0u8; 16];
+        out[..len].copy_from_slice(&s.as_bytes()[..len]);
+        Fingerprint(out)
+    }
+}
+
+impl std::ops::Deref for Fingerprint {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for Fingerprint {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Fingerprint {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fingerprint, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Fingerprint::from(s.as_ref()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fingerprint_is_its_sixteen_hex_digits() {
+        let f = Fingerprint::of_hash(0x0123_4567_89ab_cdef);
+        assert_eq!(f.as_str(), "0123456789abcdef");
+        assert_eq!(f.as_str(), format!("{:016x}", 0x0123_4567_89ab_cdef_u64));
+        assert_eq!(Fingerprint::from("abc").as_str(), "abc");
+        assert_eq!(Fingerprint::default().as_str(), "");
+        assert_eq!(serde_json::to_string(&f).unwrap(), "\"0123456789abcdef\"");
+        let back: Fingerprint = serde_json::from_str("\"0123456789abcdef\"").unwrap();
+        assert_eq!(back, f);
+    }
 
     #[test]
     fn ignores_white_space_and_differs_by_rule_path_and_content() {

@@ -18,7 +18,10 @@ pub mod suppress;
 
 pub use baseline::{Baseline, BaselineError};
 pub use catalog::{Catalog, CatalogError, Selection, SelectionError};
-pub use finding::{secret_identity, Finding, FindingBuilder, Location, Provenance, RuleRef};
+pub use finding::{
+    secret_identity, Finding, FindingBuilder, Location, Masked, Provenance, RuleRef,
+};
+pub use fingerprint::Fingerprint;
 pub use report::{HistoryStats, Report};
 pub use rule::{Domain, RuleDocs, RuleInfo, RuleMeta, RuleOrigin};
 pub use shared::SharedStr;

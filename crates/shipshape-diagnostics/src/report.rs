@@ -201,12 +201,12 @@ fn same_secret(a: &Finding, b: &Finding) -> bool {
         return false;
     }
     let spans = a
-        .secret_spans
+        .secret_spans()
         .iter()
-        .any(|x| b.secret_spans.iter().any(|y| x.overlaps(*y)));
+        .any(|x| b.secret_spans().iter().any(|y| x.overlaps(*y)));
     spans
-        || (a.secret_identity.is_some()
-            && a.secret_identity == b.secret_identity
+        || (a.secret_identity().is_some()
+            && a.secret_identity() == b.secret_identity()
             && a.location.start.line == b.location.start.line)
 }
 
@@ -230,11 +230,9 @@ mod tests {
                 end: at,
             },
             snippet: SharedStr::default(),
-            fingerprint: String::new(),
+            fingerprint: Default::default(),
             provenance: None,
-            secret_spans: Vec::new(),
-            underline: None,
-            secret_identity: None,
+            masked: None,
         }
     }
 

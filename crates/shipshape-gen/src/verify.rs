@@ -248,7 +248,7 @@ fn audit(
     );
     errors.extend(findings.into_iter().map(|f| VerifyError {
         path: file.path.clone(),
-        rule: f.rule_id,
+        rule: f.rule_id.to_string(),
         line: f.location.start.line,
         column: f.location.start.column,
         message: f.message,

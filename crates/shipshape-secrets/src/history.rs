@@ -26,7 +26,7 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use shipshape_core::inventory::is_binary;
 use shipshape_core::{SkipReason, Skipped};
-use shipshape_diagnostics::Finding;
+use shipshape_diagnostics::{Finding, SharedStr};
 
 use crate::scan::{in_fixture_dir, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 use crate::{Progress, Stage};
@@ -665,7 +665,7 @@ pub fn scan_history(
 
     // Group by (rule, secret, path): one finding per secret per path, at its first commit.
     let mut groups: Vec<(usize, Finding, Vec<u32>)> = Vec::new();
-    let mut group_of: HashMap<(String, Option<u64>, String), usize> = HashMap::new();
+    let mut group_of: HashMap<(SharedStr, Option<u64>, String), usize> = HashMap::new();
     results.sort_by_key(|(i, _)| *i);
     for (i, outcome) in results {
         let o = &origins[i];
@@ -673,7 +673,7 @@ pub fn scan_history(
             BlobOutcome::Scanned(s) => {
                 out.suppressed += s.suppressed;
                 for f in s.findings {
-                    let key = (f.rule_id.clone(), f.secret_identity, o.path.clone());
+                    let key = (f.rule_id.clone(), f.secret_identity(), o.path.clone());
                     match group_of.get(&key) {
                         Some(&g) => {
                             let (first, _, blobs) = &mut groups[g];

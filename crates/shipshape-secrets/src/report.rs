@@ -37,8 +37,8 @@ pub fn add_history(report: &mut Report, history: HistoryScan) {
         let same = |f: &Finding| {
             f.rule_id == hf.finding.rule_id
                 && f.location.path == hf.finding.location.path
-                && f.secret_identity.is_some()
-                && f.secret_identity == hf.finding.secret_identity
+                && f.secret_identity().is_some()
+                && f.secret_identity() == hf.finding.secret_identity()
         };
         let mut in_tree = false;
         for f in report.findings.iter_mut().filter(|f| same(f)) {

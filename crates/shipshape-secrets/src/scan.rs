@@ -298,7 +298,7 @@ impl Scanner {
             // The identity of the value itself: a base64-encoded secret is the same secret as
             // its decoded value elsewhere.
             if let Some(f) = out.findings.last_mut() {
-                f.secret_identity = Some(m.identity);
+                f.set_secret_identity(m.identity);
             }
         }
         out

@@ -157,7 +157,9 @@ fn every_occurrence_of_one_secret_shares_an_identity_plain_or_encoded() {
     assert_eq!(result.findings.len(), 4, "{:?}", result.findings);
     let mut groups: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
     for f in &result.findings {
-        let id = f.secret_identity.expect("a secret finding has an identity");
+        let id = f
+            .secret_identity()
+            .expect("a secret finding has an identity");
         groups.entry(id).or_default().push(f.location.path.as_str());
     }
     let mut paths: Vec<Vec<&str>> = groups

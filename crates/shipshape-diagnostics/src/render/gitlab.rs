@@ -74,7 +74,7 @@ pub fn gitlab(report: &Report, catalog: &Catalog, options: &GitlabOptions) -> St
             let n = seen.entry(f.fingerprint.as_str()).or_insert(0);
             *n += 1;
             let fingerprint = if *n == 1 {
-                f.fingerprint.clone()
+                f.fingerprint.to_string()
             } else {
                 format!("{}-{n}", f.fingerprint)
             };
@@ -89,7 +89,7 @@ pub fn gitlab(report: &Report, catalog: &Catalog, options: &GitlabOptions) -> St
             };
             CodeQualityIssue {
                 description,
-                check_name: f.rule_id.clone(),
+                check_name: f.rule_id.to_string(),
                 fingerprint,
                 severity: severity(f.severity),
                 location: CodeQualityLocation {

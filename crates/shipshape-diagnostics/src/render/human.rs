@@ -49,7 +49,7 @@ fn render_one(f: &Finding, fix: &str, renderer: &Renderer) -> String {
         offset_of(&f.snippet, end_line, loc.end.column)
     };
     let mut start = start;
-    if let Some((a, b)) = f.underline {
+    if let Some((a, b)) = f.underline() {
         // The snippet is masked, so columns of the original no longer fit it.
         start = a;
         end = b;
@@ -61,8 +61,12 @@ fn render_one(f: &Finding, fix: &str, renderer: &Renderer) -> String {
     let snippet = Snippet::source(f.snippet.as_str())
         .line_start(first as usize)
         .annotation(AnnotationKind::Primary.span(start..end));
-    let mut group = Group::with_title(level(f.severity).primary_title(&title).id(&f.rule_id));
-    let masked = f.underline.is_some();
+    let mut group = Group::with_title(
+        level(f.severity)
+            .primary_title(&title)
+            .id(f.rule_id.as_str()),
+    );
+    let masked = f.underline().is_some();
     group = if masked {
         group.element(snippet)
     } else {

@@ -337,11 +337,9 @@ mod tests {
                 end: at,
             },
             snippet: "RUN a \\\n  && b".into(),
-            fingerprint: format!("{i:016x}"),
+            fingerprint: crate::Fingerprint::of_hash(i as u64),
             provenance: None,
-            secret_spans: Vec::new(),
-            underline: None,
-            secret_identity: None,
+            masked: None,
         }
     }
 
