@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use shipshape_core::evidence::line_of_offset;
 use shipshape_core::{ArtifactKind, Evidence, FileEntry, Inventory, LineIndex, Located};
 use shipshape_syntax::dockerfile::{Dockerfile, Keyword};
@@ -235,10 +237,11 @@ impl<'a> Ctx<'a> {
             candidates = keyed.into_iter().map(|(_, f)| f).collect();
         }
         candidates.sort_by_cached_key(key);
+        candidates.truncate(SOURCE_SCAN_BUDGET);
+        // Read and blank on every core; the order stays the candidates' order.
         candidates
-            .into_iter()
-            .take(SOURCE_SCAN_BUDGET)
-            .filter_map(|f| self.code_text(f).map(|t| (f, t)))
+            .par_iter()
+            .filter_map(|f| self.code_text(f).map(|t| (*f, t)))
             .collect()
     }
 

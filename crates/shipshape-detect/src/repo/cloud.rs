@@ -6,8 +6,9 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
-use shipshape_core::{ArtifactKind, Evidence, FileEntry};
+use shipshape_core::{ArtifactKind, Evidence, FileEntry, LineIndex};
 
 use super::orchestrator::Manifest;
 use super::terraform::TfFile;
@@ -512,24 +513,51 @@ fn ci(ctx: &Ctx, files: &[&FileEntry], infra: &mut Infra) {
     }
 }
 
-/// Cloud-only annotations and private registries in manifests that parsed.
+/// One automaton over every marker of [`K8S_MARKERS`] (pattern index = marker index).
+static K8S_MARKER_AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(K8S_MARKERS.iter().map(|(m, _, _)| *m))
+        .expect("built-in markers")
+});
+
+/// Cloud-only annotations and private registries in manifests that parsed. Each manifest is
+/// searched once for all markers (on every core, a chart repository has thousands); a marker
+/// counts once per line, on lines that are not comments, in file and line order.
 fn kubernetes(ctx: &Ctx, k8s: &[Manifest], infra: &mut Infra) {
-    for m in k8s.iter().filter(|m| m.parsed) {
-        let Some(text) = ctx.text(&m.path) else {
-            continue;
-        };
-        for (i, line) in text.lines().enumerate() {
-            if is_comment(line) {
-                continue;
+    let found: Vec<Vec<(usize, u32)>> = k8s
+        .par_iter()
+        .map(|m| {
+            if !m.parsed {
+                return Vec::new();
             }
-            for (marker, c, what) in K8S_MARKERS {
-                if line.contains(marker) {
-                    let note = format!("{} > {what} ({})", m.path, marker.trim_matches(['.', '/']));
-                    infra
-                        .cloud
-                        .add(*c, Evidence::new(&m.path, u32::try_from(i + 1).ok(), note));
-                }
+            let Some(text) = ctx.text(&m.path) else {
+                return Vec::new();
+            };
+            if !K8S_MARKER_AC.is_match(&*text) {
+                return Vec::new();
             }
+            let lines = LineIndex::new(&text);
+            let mut hits: Vec<(u32, usize)> = K8S_MARKER_AC
+                .find_overlapping_iter(&*text)
+                .filter_map(|hit| {
+                    let line = lines.line(hit.start());
+                    let start = lines.line_start(line);
+                    let end = lines.line_end(line);
+                    (!is_comment(&text[start..end])).then_some((line, hit.pattern().as_usize()))
+                })
+                .collect();
+            // In line order, then marker order, each (line, marker) once.
+            hits.sort_unstable();
+            hits.dedup();
+            hits.into_iter()
+                .map(|(line, marker)| (marker, line))
+                .collect()
+        })
+        .collect();
+    for (m, hits) in k8s.iter().zip(found) {
+        for (marker, line) in hits {
+            let (marker, c, what) = K8S_MARKERS[marker];
+            let note = format!("{} > {what} ({})", m.path, marker.trim_matches(['.', '/']));
+            infra.cloud.add(c, Evidence::new(&m.path, Some(line), note));
         }
     }
 }
