@@ -29,7 +29,7 @@ const TF_RESOURCES: &[(&str, Orchestrator)] = &[
     ("nomad_job", Orchestrator::Nomad),
 ];
 
-/// A Kubernetes manifest: whether it parsed, and the kinds of its documents with their lines.
+/// A Kubernetes manifest: whether it was read, and the kinds of its documents with their lines.
 #[derive(Debug)]
 pub(crate) struct Manifest {
     pub path: String,
@@ -40,9 +40,11 @@ pub(crate) struct Manifest {
 static NOMAD_JOB_RX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^\s*job\s+"([^"]+)"\s*\{"#).expect("built-in pattern"));
 
-/// Parse every Kubernetes manifest once, on every core (a repository of charts and manifests
-/// has thousands). A manifest that does not parse gets a note (from the parse helper) and
-/// contributes only its presence. The order is the files' order whatever the threads do.
+/// Read every Kubernetes manifest's kinds once, on every core (a repository of charts and
+/// manifests has thousands). Only the top-level `kind:` of each document is needed, so the
+/// file is scanned line by line rather than parsed: a manifest is a block mapping whose keys
+/// start at column 0. A file with no such line (flow style, a document indented as a whole,
+/// JSON) is parsed after all. The order is the files' order whatever the threads do.
 pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
     let manifests: Vec<&FileEntry> = files
         .iter()
@@ -51,27 +53,71 @@ pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
         .collect();
     manifests
         .par_iter()
-        .map(|f| match ctx.yaml_nodes(&f.path) {
-            Some((text, docs)) => {
-                let lines = LineIndex::new(&text);
-                let kinds = docs
-                    .iter()
-                    .filter_map(|d| d.get("kind"))
-                    .filter_map(|k| Some((k.as_str()?.to_string(), Some(lines.line(k.span.start)))))
-                    .collect();
-                Manifest {
+        .map(|f| {
+            let scanned = ctx.inv.text(f).map(|text| top_level_kinds(&text));
+            if let Some(kinds) = scanned.filter(|k| !k.is_empty()) {
+                return Manifest {
                     path: f.path.clone(),
                     parsed: true,
                     kinds,
-                }
+                };
             }
-            None => Manifest {
-                path: f.path.clone(),
-                parsed: false,
-                kinds: Vec::new(),
-            },
+            match ctx.yaml_nodes(&f.path) {
+                Some((text, docs)) => {
+                    let lines = LineIndex::new(&text);
+                    let kinds = docs
+                        .iter()
+                        .filter_map(|d| d.get("kind"))
+                        .filter_map(|k| {
+                            Some((k.as_str()?.to_string(), Some(lines.line(k.span.start))))
+                        })
+                        .collect();
+                    Manifest {
+                        path: f.path.clone(),
+                        parsed: true,
+                        kinds,
+                    }
+                }
+                None => Manifest {
+                    path: f.path.clone(),
+                    parsed: false,
+                    kinds: Vec::new(),
+                },
+            }
         })
         .collect()
+}
+
+/// The `kind:` keys at column 0 of a YAML stream, with their 1-based lines: the value unquoted,
+/// without a trailing comment; at most one per document (`---` starts the next). Lines inside a
+/// block scalar (`|`/`>`) are never at column 0 with a `kind:` key unless the scalar ends there.
+fn top_level_kinds(text: &str) -> Vec<(String, Option<u32>)> {
+    let mut kinds = Vec::new();
+    let mut seen_in_doc = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("---") {
+            seen_in_doc = false;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("kind:") else {
+            continue;
+        };
+        if seen_in_doc {
+            continue;
+        }
+        let value = rest.split(" #").next().unwrap_or("").trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        if value.is_empty() || value.starts_with(['{', '[', '&', '*', '!', '|', '>']) {
+            continue;
+        }
+        seen_in_doc = true;
+        kinds.push((value.to_string(), u32::try_from(i + 1).ok()));
+    }
+    kinds
 }
 
 pub(crate) fn detect(
@@ -157,8 +203,25 @@ pub(crate) fn procfile_fallback(files: &[&FileEntry], infra: &mut Infra) {
 
 #[cfg(test)]
 mod tests {
+    use super::top_level_kinds;
     use crate::model::Orchestrator as O;
     use crate::repo::testing::facts;
+
+    #[test]
+    fn top_level_kinds_are_read_per_document_with_their_lines() {
+        let text = "apiVersion: v1\nkind: Service # the front\nmetadata:\n  kind: nested\n---\n# next\nkind: \"Deployment\"\nspec:\n  template:\n    kind: x\n---\nkind: 'ConfigMap'\ndata:\n  a: |\n    kind: inside\n";
+        assert_eq!(
+            top_level_kinds(text),
+            [
+                ("Service".to_string(), Some(2)),
+                ("Deployment".to_string(), Some(7)),
+                ("ConfigMap".to_string(), Some(12)),
+            ]
+        );
+        // Flow style and JSON are left to the parser.
+        assert!(top_level_kinds("{\"kind\": \"Pod\"}\n").is_empty());
+        assert!(top_level_kinds("kind: {a: b}\n").is_empty());
+    }
 
     fn orchestrators(files: &[(&str, &str)]) -> Vec<O> {
         facts(files)
@@ -183,22 +246,24 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_manifest_still_counts_and_gets_a_note() {
+    fn a_broken_manifest_still_counts_by_its_kind_line() {
+        // Only the kinds are read, line by line, so a manifest that does not parse still says
+        // what it is; a Go-templated one alike.
         let f = facts(&[(
             "k8s/bad.yaml",
             "apiVersion: v1\nkind: Service\nmetadata: [\n  name: x\n",
         )]);
         assert_eq!(
-            orchestrators(&[(
-                "k8s/bad.yaml",
-                "apiVersion: v1\nkind: Service\nmetadata: [\n"
-            )]),
+            f.orchestrators.iter().map(|l| l.value).collect::<Vec<_>>(),
             [O::Kubernetes]
         );
-        assert!(
-            f.notes.iter().any(|n| n.path == "k8s/bad.yaml"),
-            "{:?}",
-            f.notes
+        assert_eq!(f.orchestrators[0].evidence[0].line, Some(2));
+        assert_eq!(
+            orchestrators(&[(
+                "deploy/web.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: {{ .Replicas }}\n"
+            )]),
+            [O::Kubernetes]
         );
     }
 
