@@ -337,6 +337,10 @@ pub fn classify_yaml(path: &str, text: &str) -> ArtifactKind {
         } else if l.starts_with("services:") {
             services = true;
         }
+        if api_version && kind {
+            // Nothing further can change the answer.
+            break;
+        }
     }
     if api_version && kind {
         return ArtifactKind::KubernetesManifest;

@@ -105,7 +105,15 @@ impl<'a> Ctx<'a> {
     pub fn take_ambiguities(&self) -> Vec<Ambiguity> {
         let mut v =
             std::mem::take(&mut *self.ambiguities.lock().unwrap_or_else(|p| p.into_inner()));
-        v.sort_by(|a, b| a.subject.cmp(&b.subject));
+        // A total order: detectors run on several threads, so the order they were raised in is
+        // not the same from run to run.
+        let key = |a: &Ambiguity| {
+            (
+                a.subject.clone(),
+                serde_json::to_string(a).unwrap_or_default(),
+            )
+        };
+        v.sort_by_cached_key(key);
         v
     }
 

@@ -16,6 +16,8 @@ use shipshape_core::Inventory;
 pub use model::*;
 pub use summary::Summary;
 
+use rayon::prelude::*;
+
 use crate::ctx::Ctx;
 use crate::stacks::Found;
 
@@ -30,8 +32,13 @@ pub fn detect(inv: &Inventory) -> Facts {
     let mut facts = Facts::default();
     let mut tools = Vec::new();
     let mut packages = Vec::new();
-    for dir in &roots {
-        for found in stacks::detect_dir(&ctx, dir) {
+    // Each candidate folder on its own core; the results are taken in folder order.
+    let per_dir: Vec<Vec<Found>> = roots
+        .par_iter()
+        .map(|dir| stacks::detect_dir(&ctx, dir))
+        .collect();
+    for found_here in per_dir {
+        for found in found_here {
             match found {
                 Found::Service(s) => facts.services.push(*s),
                 Found::Library { name } => packages.push(name),
@@ -46,11 +53,11 @@ pub fn detect(inv: &Inventory) -> Facts {
             facts.monorepo = Some(Monorepo { tools, packages });
         }
     }
-    for svc in &mut facts.services {
+    facts.services.par_iter_mut().for_each(|svc| {
         stacks::processes::attach(&ctx, svc);
         stacks::storage::attach(&ctx, svc);
         stacks::env_needs::attach(&ctx, svc);
-    }
+    });
     unique_names(&mut facts.services);
 
     repo::detect(&ctx, &mut facts);
