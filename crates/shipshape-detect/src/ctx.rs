@@ -200,16 +200,27 @@ impl<'a> Ctx<'a> {
         } else {
             format!("{dir}/")
         };
-        let nested: Vec<String> = self
+        let mut nested: Vec<String> = self
             .roots
             .iter()
             .filter(|r| r.as_str() != dir && r.as_str() != "." && r.starts_with(prefix.as_str()))
             .map(|r| format!("{r}/"))
             .collect();
-        self.inv
-            .under(dir)
-            .iter()
-            .filter(move |f| !nested.iter().any(|n| f.path.starts_with(n)))
+        // Sorted and prefix-free (a root inside another nested root adds nothing), so the only
+        // nested root a path can be under is the greatest one not after it: one binary search
+        // per file instead of a comparison with every nested root.
+        nested.sort();
+        nested.dedup();
+        let mut outermost: Vec<String> = Vec::with_capacity(nested.len());
+        for n in nested {
+            if !outermost.last().is_some_and(|o| n.starts_with(o.as_str())) {
+                outermost.push(n);
+            }
+        }
+        self.inv.under(dir).iter().filter(move |f| {
+            let i = outermost.partition_point(|n| n.as_str() <= f.path.as_str());
+            !(i > 0 && f.path.starts_with(outermost[i - 1].as_str()))
+        })
     }
 
     /// Source files of a service with one of `extensions`, read, within [`SOURCE_SCAN_BUDGET`].
