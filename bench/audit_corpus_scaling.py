@@ -5,7 +5,7 @@ The official-image corpus (bench/corpora.toml, 86 Dockerfiles) copied 12 and 16�
 (1,032 and 16,512 files). Prints:
   - the median time of `audit --format json` on both, and the 16× ratio (goal: 16 ± 10 %);
   - peak resident memory (GNU `/usr/bin/time -v`) of `audit` in every format — human, json,
-    sarif, github, junit — on both sizes (goal: SARIF < 300 MiB at 16×).
+    sarif, github, junit, gitlab — on both sizes (goal: SARIF < 300 MiB at 16×).
 Output is written to /dev/null; a human report is rendered as if to a pipe (no colour).
 
     python3 bench/audit_corpus_scaling.py [--copies 12] [--scale 16] [--runs 5]
@@ -18,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpora  # noqa: E402
 
-FORMATS = ("human", "json", "sarif", "github", "junit")
+FORMATS = ("human", "json", "sarif", "github", "junit", "gitlab")
 
 
 def main():
