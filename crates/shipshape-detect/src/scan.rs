@@ -206,28 +206,38 @@ fn dotenv_pairs(text: &str) -> impl Iterator<Item = (&str, &str, u32)> {
 
 /// Whether a path is test code (its reads and routes do not describe production).
 pub fn is_test_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    lower.split('/').any(|c| {
-        matches!(
-            c,
-            "test"
-                | "tests"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "testdata"
-                | "e2e"
-                | "fixtures"
-                | "__mocks__"
-        )
-    }) || name.starts_with("test_")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.ends_with("_test.go")
-        || name.ends_with("_test.py")
-        || name.ends_with("_spec.rb")
-        || name.ends_with("tests.cs")
+    // Called for every file of a service on every source read: compare without lower-casing
+    // a copy of the path.
+    const FOLDERS: &[&str] = &[
+        "test",
+        "tests",
+        "__tests__",
+        "spec",
+        "specs",
+        "testdata",
+        "e2e",
+        "fixtures",
+        "__mocks__",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let has = |needle: &str| {
+        name.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let ends = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    path.split('/')
+        .any(|c| FOLDERS.iter().any(|f| c.eq_ignore_ascii_case(f)))
+        || (name.len() >= 5 && name.as_bytes()[..5].eq_ignore_ascii_case(b"test_"))
+        || has(".test.")
+        || has(".spec.")
+        || ends("_test.go")
+        || ends("_test.py")
+        || ends("_spec.rb")
+        || ends("tests.cs")
 }
 
 /// Entry points and configuration first when the scan budget is tight.
@@ -314,6 +324,52 @@ mod tests {
 
     #[test]
     fn recognises_test_paths() {
+        // The same answers as lower-casing the path first, upper case included.
+        let lowered = |path: &str| {
+            let lower = path.to_ascii_lowercase();
+            let name = lower.rsplit('/').next().unwrap_or(&lower).to_string();
+            lower.split('/').any(|c| {
+                matches!(
+                    c,
+                    "test"
+                        | "tests"
+                        | "__tests__"
+                        | "spec"
+                        | "specs"
+                        | "testdata"
+                        | "e2e"
+                        | "fixtures"
+                        | "__mocks__"
+                )
+            }) || name.starts_with("test_")
+                || name.contains(".test.")
+                || name.contains(".spec.")
+                || name.ends_with("_test.go")
+                || name.ends_with("_test.py")
+                || name.ends_with("_spec.rb")
+                || name.ends_with("tests.cs")
+        };
+        for p in [
+            "api/Tests/App.py",
+            "Test_x.py",
+            "a/B.Spec.ts",
+            "svc/Main_Test.go",
+            "x/e2E/y.js",
+            "src/MyTests.cs",
+            "spec_helper.rb",
+            "a/specs",
+            "tes",
+            "t/.test.",
+            "lib/contest.py",
+            "src/attest/main.go",
+            "é/tests/ü.py",
+            "app/models_spec.rb",
+            "",
+            "/",
+            "x/FIXTURES/a",
+        ] {
+            assert_eq!(is_test_path(p), lowered(p), "{p}");
+        }
         assert!(is_test_path("api/tests/test_app.py"));
         assert!(is_test_path("web/src/app.test.ts"));
         assert!(is_test_path("svc/main_test.go"));

@@ -617,7 +617,9 @@ fn code_ports(
                 }
             }
         }
-        for c in PORT_ENV_HELPER.captures_iter(text) {
+        // The helper pattern starts with `\w+`, which no literal prefilter can skip ahead of.
+        let helper = memchr::memmem::find(text.as_bytes(), b"\"PORT\"").is_some();
+        for c in PORT_ENV_HELPER.captures_iter(if helper { text } else { "" }) {
             if let Some(m) = c.get(1) {
                 if let Ok(p) = m.as_str().parse::<u16>() {
                     found.push((m.start(), p, "PORT env var, default in code"));
