@@ -623,15 +623,13 @@ fn render_findings(
         )?,
         FindingsFormat::Github => diag::write_github(out, report, catalog)?,
         FindingsFormat::Junit => diag::write_junit(out, report, catalog)?,
-        FindingsFormat::Gitlab => out.write_all(
-            diag::gitlab(
-                report,
-                catalog,
-                &diag::GitlabOptions {
-                    root: std::env::current_dir().ok(),
-                },
-            )
-            .as_bytes(),
+        FindingsFormat::Gitlab => diag::write_gitlab(
+            out,
+            report,
+            catalog,
+            &diag::GitlabOptions {
+                root: std::env::current_dir().ok(),
+            },
         )?,
     }
     Ok(())

@@ -14,7 +14,7 @@ mod junit;
 mod sarif;
 
 pub use github::{github, write_github};
-pub use gitlab::{gitlab, GitlabOptions};
+pub use gitlab::{gitlab, write_gitlab, GitlabOptions};
 pub use human::{explain, human, rules_table, write_human};
 pub use junit::{junit, write_junit};
 pub use sarif::{sarif, write_sarif, SarifOptions};
