@@ -11,9 +11,7 @@ use rayon::prelude::*;
 use shipshape_core::text::Span;
 use shipshape_core::{ArtifactKind, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, Scope, Suppression};
-use shipshape_diagnostics::{
-    Catalog, Domain, Finding, FindingBuilder, Report, Selection, SharedStr,
-};
+use shipshape_diagnostics::{Catalog, Domain, Finding, FindingBuilder, Report, Selection};
 
 use crate::repository::Repository;
 use crate::rule::{AuditDomain, AuditFile, Diagnostic, RuleMeta, Sink};
@@ -435,7 +433,7 @@ fn finish(
         .collect();
     let suppressed = plans.iter().map(|p| p.suppressed).sum();
     let total = plans.iter().map(Planned::len).sum();
-    let mut findings = vec![placeholder(); total];
+    let mut findings = vec![Finding::default(); total];
     let mut rest = findings.as_mut_slice();
     let mut places = Vec::with_capacity(plans.len());
     for p in &plans {
@@ -479,26 +477,6 @@ impl Planned {
             *slots.next().expect("one slot per finding") = unused_ignore(&builder, s);
         }
         debug_assert!(slots.next().is_none());
-    }
-}
-
-/// What a slot of the findings vector holds until its finding is made (allocates nothing).
-fn placeholder() -> Finding {
-    let at = shipshape_core::text::Position { line: 0, column: 0 };
-    Finding {
-        rule_id: SharedStr::default(),
-        slug: SharedStr::default(),
-        severity: shipshape_diagnostics::Severity::Info,
-        message: String::new(),
-        location: shipshape_diagnostics::Location {
-            path: SharedStr::default(),
-            start: at,
-            end: at,
-        },
-        snippet: SharedStr::default(),
-        fingerprint: Default::default(),
-        provenance: None,
-        masked: None,
     }
 }
 

@@ -89,6 +89,29 @@ pub struct Finding {
     pub masked: Option<Box<Masked>>,
 }
 
+/// A finding that says nothing (no rule, no path, `info`, line 0): a slot to fill, or the base
+/// a test sets its few fields on. Allocates nothing.
+impl Default for Finding {
+    fn default() -> Finding {
+        let at = Position { line: 0, column: 0 };
+        Finding {
+            rule_id: SharedStr::default(),
+            slug: SharedStr::default(),
+            severity: Severity::Info,
+            message: String::new(),
+            location: Location {
+                path: SharedStr::default(),
+                start: at,
+                end: at,
+            },
+            snippet: SharedStr::default(),
+            fingerprint: Fingerprint::default(),
+            provenance: None,
+            masked: None,
+        }
+    }
+}
+
 /// What a finding that masks a secret (or another value) keeps about it, for the run only.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Masked {

@@ -214,7 +214,6 @@ fn same_secret(a: &Finding, b: &Finding) -> bool {
 mod tests {
     use super::*;
     use crate::finding::Location;
-    use crate::shared::SharedStr;
     use shipshape_core::text::Position;
 
     fn finding(path: &str, line: u32, rule: &str, message: &str) -> Finding {
@@ -229,10 +228,7 @@ mod tests {
                 start: at,
                 end: at,
             },
-            snippet: SharedStr::default(),
-            fingerprint: Default::default(),
-            provenance: None,
-            masked: None,
+            ..Finding::default()
         }
     }
 

@@ -454,13 +454,15 @@ mod tests {
         );
     }
 
+    /// A reader's findings without their evidence.
+    fn names_and_needs<E>(found: Vec<(String, E, Need)>) -> Vec<(String, Need)> {
+        found.into_iter().map(|(n, _, need)| (n, need)).collect()
+    }
+
     #[test]
     fn clap_fields_that_read_the_environment_become_variables() {
         let code = "#[derive(clap::Parser)]\npub struct Config {\n    /// The database.\n    #[clap(long, env)]\n    pub database_url: String,\n\n    #[arg(long, env = \"APP_PORT\", default_value_t = 8080)]\n    pub port: u16,\n    #[clap(long, env)]\n    pub sentry_dsn: Option<String>,\n    #[clap(long)]\n    pub verbose: bool,\n}\n";
-        let fields: Vec<(String, Need)> = clap_env_fields(code)
-            .into_iter()
-            .map(|(n, _, need)| (n, need))
-            .collect();
+        let fields = names_and_needs(clap_env_fields(code));
         assert_eq!(
             fields,
             vec![
@@ -474,10 +476,7 @@ mod tests {
     #[test]
     fn settings_fields_written_in_capitals_are_variables_too() {
         let code = "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(\n        env_file=\"../.env\",\n    )\n    API_V1_STR: str = \"/api/v1\"\n    SECRET_KEY: str\n    DATABASE_URL: PostgresDsn\n\n    @computed_field\n    @property\n    def emails_enabled(self) -> bool:\n        return False\n";
-        let fields: Vec<(String, Need)> = settings_fields(code)
-            .into_iter()
-            .map(|(n, _, need)| (n, need))
-            .collect();
+        let fields = names_and_needs(settings_fields(code));
         assert_eq!(
             fields,
             vec![

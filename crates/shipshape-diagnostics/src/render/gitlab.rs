@@ -156,10 +156,8 @@ mod tests {
                 start: at,
                 end: at,
             },
-            snippet: "RUN x".into(),
             fingerprint: crate::Fingerprint::of_hash(hash),
-            provenance: None,
-            masked: None,
+            ..crate::Finding::default()
         }
     }
 

@@ -338,8 +338,7 @@ mod tests {
             },
             snippet: "RUN a \\\n  && b".into(),
             fingerprint: crate::Fingerprint::of_hash(i as u64),
-            provenance: None,
-            masked: None,
+            ..Finding::default()
         }
     }
 
