@@ -13,6 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::{classify_path, classify_yaml, ArtifactKind, Classification};
@@ -231,10 +232,18 @@ impl Inventory {
     pub fn open_with(root: &Path, options: WalkOptions) -> Result<Inventory, WorkspaceError> {
         check_root(root)?;
         let root = root.to_path_buf();
-        let (mut files, mut skipped) = walk(&root, &options);
+        let (mut files, mut skipped, deferred) = walk(&root, &options);
         files.extend(tracked_but_ignored(&root, &options, &files, &skipped));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        // Paths are unique: an unstable sort gives the one order, on every core.
+        files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
         reclassify_helm_templates(&mut files);
+        sniff_deferred(
+            &root,
+            &mut files,
+            &mut skipped,
+            deferred,
+            options.max_file_size,
+        );
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Inventory {
             root,
@@ -326,6 +335,24 @@ impl Inventory {
         self.text(entry)
     }
 
+    /// Like [`Inventory::text_limited`], for a caller that keeps what it derives from the text
+    /// (source scanned once for facts): the text is returned but not cached, so the memory of a
+    /// large tree's sources is not held to the end of the run. A text cached already is shared;
+    /// a read that fails is recorded as for [`Inventory::text`].
+    pub fn text_limited_uncached(&self, entry: &FileEntry, limit: u64) -> Option<Arc<str>> {
+        if entry.content.get().is_none() && limit < self.options.max_file_size {
+            return match read_guarded(&self.root, &entry.path, limit) {
+                Ok(text) => Some(text),
+                Err(SkipReason::TooLarge { .. }) => None,
+                Err(reason) => {
+                    let _ = entry.content.set(Err(reason));
+                    self.text(entry)
+                }
+            };
+        }
+        self.text(entry)
+    }
+
     /// The model of type `T` of a file, built from its text by `build` the first time anyone
     /// asks and shared by every later caller, so each file is parsed at most once per run.
     /// `None` when the text cannot be read (the file is then listed in [`Inventory::skipped`]).
@@ -382,10 +409,76 @@ fn check_root(root: &Path) -> Result<(), WorkspaceError> {
 
 enum WalkItem {
     File(FileEntry),
+    /// YAML in a `templates/` folder or named `values*`, listed unread: almost always a Helm
+    /// template or values file, which is known by its place once the charts are known, and is
+    /// not a manifest to sniff (a tree of Helm charts holds thousands). The few that no chart
+    /// claims are sniffed after the walk.
+    Deferred(FileEntry),
     Skip(Skipped),
 }
 
-fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>) {
+/// Whether the walk lists the YAML file at `path` unread (see [`WalkItem::Deferred`]): in a
+/// `templates/` folder, or named `values*.yaml` (a chart's values, often the largest YAML of
+/// a chart repository).
+fn sniff_deferred_at_walk(path: &str) -> bool {
+    let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+    parent == "templates" || parent.ends_with("/templates") || name.starts_with("values")
+}
+
+/// Sniff the deferred files that no Helm chart claimed as templates, as the walk sniffs YAML:
+/// a file that cannot be read as text leaves the list for `skipped`, with the reason.
+fn sniff_deferred(
+    root: &Path,
+    files: &mut Vec<FileEntry>,
+    skipped: &mut Vec<Skipped>,
+    deferred: Vec<String>,
+    max: u64,
+) {
+    // `files` is sorted by path: each deferred file is found by binary search.
+    let unclaimed: Vec<usize> = deferred
+        .iter()
+        .filter_map(|p| files.binary_search_by(|f| f.path.as_str().cmp(p)).ok())
+        .filter(|&i| {
+            !matches!(
+                files[i].kind,
+                ArtifactKind::HelmTemplate | ArtifactKind::HelmValues
+            )
+        })
+        .collect();
+    if unclaimed.is_empty() {
+        return;
+    }
+    let sniffed: Vec<(usize, Result<Arc<str>, SkipReason>)> = unclaimed
+        .into_par_iter()
+        .map(|i| (i, read_guarded(root, &files[i].path, max)))
+        .collect();
+    let mut unreadable = HashSet::new();
+    for (i, result) in sniffed {
+        let f = &mut files[i];
+        match result {
+            Ok(text) => {
+                f.kind = classify_yaml(&f.path, &text);
+                let _ = f.content.set(Ok(text));
+            }
+            Err(reason) => {
+                unreadable.insert(i);
+                skipped.push(Skipped {
+                    path: f.path.clone(),
+                    reason,
+                });
+            }
+        }
+    }
+    if !unreadable.is_empty() {
+        let mut i = 0;
+        files.retain(|_| {
+            i += 1;
+            !unreadable.contains(&(i - 1))
+        });
+    }
+}
+
+fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>, Vec<String>) {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -431,13 +524,18 @@ fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>) {
 
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut deferred = Vec::new();
     for item in rx {
         match item {
             WalkItem::File(f) => files.push(f),
+            WalkItem::Deferred(f) => {
+                deferred.push(f.path.clone());
+                files.push(f);
+            }
             WalkItem::Skip(s) => skipped.push(s),
         }
     }
-    (files, skipped)
+    (files, skipped, deferred)
 }
 
 /// Files git tracks that a `.gitignore` pattern matches: git does not ignore a tracked file, so
@@ -693,6 +791,15 @@ fn visit(
     let content = OnceLock::new();
     let kind = match classify_path(&path) {
         Classification::Known(k) => k,
+        Classification::SniffYaml if sniff_deferred_at_walk(&path) => {
+            let name_start = path.rfind('/').map_or(0, |i| i + 1);
+            return Some(WalkItem::Deferred(FileEntry {
+                name_start,
+                path,
+                kind: ArtifactKind::Yaml,
+                content,
+            }));
+        }
         Classification::SniffYaml => match read_guarded(root, &path, max) {
             Ok(text) => {
                 let k = classify_yaml(&path, &text);
@@ -756,28 +863,52 @@ fn reason_from_io(err: &std::io::Error) -> SkipReason {
 
 /// Read a file with every guard applied: size cap, binary sniffing, UTF-8.
 fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason> {
+    thread_local! {
+        /// One read buffer per thread, reused: a file is read into memory that is already
+        /// mapped, and only its text, once checked, is copied into the shared allocation (a
+        /// fresh, growing buffer per file cost more in page faults than the reads themselves).
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    /// A buffer grown past this by one large file is given back after it.
+    const KEEP: usize = 1 << 20;
     let full = root.join(rel);
     let file = std::fs::File::open(&full).map_err(|e| reason_from_io(&e))?;
     let size = file.metadata().map_err(|e| reason_from_io(&e))?.len();
     if size > max {
         return Err(SkipReason::TooLarge { size, limit: max });
     }
-    let mut bytes = Vec::new();
-    // Read one byte past the cap so a file that grew since the walk is still caught.
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| reason_from_io(&e))?;
+    BUFFER.with(|cell| {
+        let mut owned = Vec::new();
+        let mut guard = cell.try_borrow_mut().ok();
+        let bytes = guard.as_deref_mut().unwrap_or(&mut owned);
+        bytes.clear();
+        bytes.reserve(size as usize + 1);
+        // Read one byte past the cap so a file that grew since the walk is still caught.
+        let result = (&file)
+            .take(max.saturating_add(1))
+            .read_to_end(bytes)
+            .map_err(|e| reason_from_io(&e))
+            .and_then(|_| text_of(bytes, max));
+        if bytes.capacity() > KEEP {
+            *bytes = Vec::new();
+        }
+        result
+    })
+}
+
+/// The checked text of a file's bytes (`max` is the size cap the read was held to).
+fn text_of(bytes: &[u8], max: u64) -> Result<Arc<str>, SkipReason> {
     if bytes.len() as u64 > max {
         return Err(SkipReason::TooLarge {
             size: bytes.len() as u64,
             limit: max,
         });
     }
-    if is_binary(&bytes) {
+    if is_binary(bytes) {
         return Err(SkipReason::Binary);
     }
     // A leading UTF-8 byte-order mark is not content.
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(s) => Ok(Arc::from(s)),
         Err(_) => Err(SkipReason::InvalidUtf8),
@@ -803,11 +934,11 @@ fn reclassify_helm_templates(files: &mut [FileEntry]) {
     if chart_dirs.is_empty() {
         return;
     }
-    for f in files.iter_mut() {
+    files.par_iter_mut().for_each(|f| {
         if let Some(kind) = helm_kind(&f.path, &chart_dirs) {
             f.kind = kind;
         }
-    }
+    });
 }
 
 /// What `path` is to the outermost chart folder that holds it as a template or values file.
@@ -962,6 +1093,37 @@ mod tests {
                 ("src/main.rs", ArtifactKind::Source),
             ]
         );
+    }
+
+    #[test]
+    fn chart_templates_and_values_are_known_by_place_and_not_read_by_the_walk() {
+        let dir = tree(&[
+            ("chart/Chart.yaml", b"apiVersion: v2\nname: web\n"),
+            ("chart/values.yaml", b"replicas: 3\n"),
+            ("chart/templates/deploy.yaml", b"kind: {{ .Values.kind }}\n"),
+            // Not a chart's: sniffed after the walk, and held to the walk's rules.
+            ("deploy/templates/job.yaml", b"apiVersion: batch/v1\nkind: Job\n"),
+            ("deploy/templates/blob.yaml", b"\x00\x01binary"),
+            ("ops/values.yaml", b"apiVersion: v1\nkind: ConfigMap\n"),
+        ]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let unread = |p: &str| inv.get(p).unwrap().content.get().is_none();
+        assert!(unread("chart/values.yaml"));
+        assert!(unread("chart/templates/deploy.yaml"));
+        assert!(!unread("deploy/templates/job.yaml"));
+        assert_eq!(
+            inv.get("ops/values.yaml").unwrap().kind,
+            ArtifactKind::KubernetesManifest
+        );
+        // An unclaimed file that is no text leaves the list for `skipped`, as in the walk.
+        assert!(inv.get("deploy/templates/blob.yaml").is_none());
+        let skipped = inv.skipped();
+        assert!(skipped
+            .iter()
+            .any(|s| s.path == "deploy/templates/blob.yaml" && s.reason == SkipReason::Binary));
+        // Read when asked, once.
+        let text = inv.text(inv.get("chart/values.yaml").unwrap()).unwrap();
+        assert_eq!(&*text, "replicas: 3\n");
     }
 
     #[test]
