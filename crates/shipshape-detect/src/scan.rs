@@ -205,6 +205,13 @@ fn dotenv_pairs(text: &str) -> impl Iterator<Item = (&str, &str, u32)> {
 }
 
 /// Whether a path is test code (its reads and routes do not describe production).
+/// Whether `path` is inside a `vendor/` folder: third-party code copied in (`go mod vendor`,
+/// Composer, Bundler's `vendor/bundle`). What it reads, imports or listens on says nothing of the
+/// application, and a vendored module's `go.mod` is not a service.
+pub fn is_vendored_path(path: &str) -> bool {
+    path.split('/').any(|c| c == "vendor")
+}
+
 pub fn is_test_path(path: &str) -> bool {
     // Called for every file of a service on every source read: compare without lower-casing
     // a copy of the path.
@@ -270,6 +277,91 @@ pub fn entry_point_rank(name: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The comment blanker as first written, one byte at a time: the fast version must agree.
+    fn reference_without_comments(path: &str, text: &str) -> String {
+        let style = comment_style(path);
+        if style == CommentStyle::None {
+            return text.to_string();
+        }
+        let rust = path.ends_with(".rs");
+        let bytes = text.as_bytes();
+        let mut out: Vec<u8> = bytes.to_vec();
+        let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+            for b in &mut out[from..to] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            let line_comment = match style {
+                CommentStyle::Hash => b == b'#',
+                CommentStyle::Slashes => b == b'/' && next == Some(b'/'),
+                CommentStyle::Php => {
+                    (b == b'#' && next != Some(b'[')) || (b == b'/' && next == Some(b'/'))
+                }
+                CommentStyle::None => false,
+            };
+            if line_comment {
+                let end = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
+                blank(&mut out, i, end);
+                i = end;
+                continue;
+            }
+            if style != CommentStyle::Hash && b == b'/' && next == Some(b'*') {
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
+                blank(&mut out, i, end);
+                i = end;
+                continue;
+            }
+            if b == b'"' || b == b'`' || (b == b'\'' && (!rust || is_char_literal(&bytes[i..]))) {
+                let triple = bytes[i..].starts_with(&[b, b, b]);
+                let mut j = i + if triple { 3 } else { 1 };
+                while j < bytes.len() {
+                    if bytes[j] == b'\\' {
+                        j += 2;
+                        continue;
+                    }
+                    if triple {
+                        if bytes[j..].starts_with(&[b, b, b]) {
+                            j += 3;
+                            break;
+                        }
+                    } else if bytes[j] == b {
+                        j += 1;
+                        break;
+                    } else if bytes[j] == b'\n' && b != b'`' {
+                        break;
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
+        String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn blanking_comments_agrees_with_the_byte_by_byte_reference(
+            text in "[a-z /*#'\"`\\\n\\[\\]é]{0,200}",
+            ext in proptest::sample::select(vec!["go", "py", "php", "rs", "js", "txt"]),
+        ) {
+            let path = format!("src/main.{ext}");
+            proptest::prop_assert_eq!(
+                without_comments(&path, &text).into_owned(),
+                reference_without_comments(&path, &text)
+            );
+        }
+    }
 
     #[test]
     fn finds_env_reads_per_language() {
@@ -418,9 +510,24 @@ pub fn without_comments<'t>(path: &str, text: &'t str) -> std::borrow::Cow<'t, s
             }
         }
     };
+    // The bytes that can open a comment or a literal in this style: everything else is
+    // passed over in one tight loop.
+    let mut opens = [false; 256];
+    for b in match style {
+        CommentStyle::Hash => &b"#\"'`"[..],
+        CommentStyle::Slashes => &b"/\"'`"[..],
+        CommentStyle::Php => &b"#/\"'`"[..],
+        CommentStyle::None => &b""[..],
+    } {
+        opens[usize::from(*b)] = true;
+    }
     let mut i = 0;
     let mut changed = false;
     while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| opens[usize::from(b)]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
         let line_comment = match style {

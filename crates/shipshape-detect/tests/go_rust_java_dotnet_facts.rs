@@ -579,3 +579,53 @@ fn malformed_manifests_become_notes_and_detection_goes_on() {
     assert_eq!(go.role, ServiceRole::Worker);
     assert_eq!(runtime(go), Some("1.22"));
 }
+
+// ------------------------------------------------------------------------------------------
+// Vendored code (`go mod vendor`, as large Go services commit it)
+
+#[test]
+fn vendored_go_modules_are_neither_services_nor_the_apps_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write("go.mod", "module example.com/api\n\ngo 1.22\n");
+    write(
+        "main.go",
+        "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n)\n\nfunc main() {\n\t_ = os.Getenv(\"API_TOKEN\")\n\thttp.ListenAndServe(\":8080\", nil)\n}\n",
+    );
+    write(
+        "vendor/modules.txt",
+        "# example.com/cloudsdk v1.0.0\nexample.com/cloudsdk\n",
+    );
+    // A vendored library that reads its own settings and needs cgo on one platform.
+    write(
+        "vendor/example.com/cloudsdk/env.go",
+        "package cloudsdk\n\nimport \"os\"\n\nvar key = os.Getenv(\"CLOUDSDK_ACCESS_KEY\")\n",
+    );
+    write(
+        "vendor/example.com/cloudsdk/stat.go",
+        "package cloudsdk\n\nimport \"C\"\n",
+    );
+    // A vendored module with its own go.mod and main package.
+    write(
+        "vendor/example.com/tool/go.mod",
+        "module example.com/tool\n\ngo 1.22\n",
+    );
+    write(
+        "vendor/example.com/tool/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    let inv = shipshape_core::Inventory::open(dir.path()).expect("inventory");
+    let facts = shipshape_detect::detect(&inv);
+    let s = only_service(&facts);
+    assert_eq!(env_names(s), ["API_TOKEN"]);
+    assert!(
+        build(s).starts_with("CGO_ENABLED=0 "),
+        "a vendored cgo import does not turn cgo on: {}",
+        build(s)
+    );
+    assert_eq!(port(s), Some(8080));
+}

@@ -58,7 +58,10 @@ pub fn candidate_roots(ctx: &Ctx) -> Vec<String> {
             },
             _ => f.name() == "manage.py" || static_site::is_site_index(ctx, &f.path),
         };
-        if primary && !crate::scan::is_test_path(&format!("{}/", f.dir())) {
+        if primary
+            && !crate::scan::is_test_path(&format!("{}/", f.dir()))
+            && !crate::scan::is_vendored_path(f.dir())
+        {
             roots.push(dir.to_string());
         }
     }
