@@ -389,6 +389,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// What a command built, left for the operating system to take back when the process ends,
+/// which it does right after the command: freeing a large tree's inventory entry by entry (tens
+/// of thousands of paths and texts) is work nobody waits for usefully.
+fn release_at_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
@@ -470,6 +477,7 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
                 Format::Json => write_json(&mut out, &report)?,
                 Format::Human => render::context(&mut out, &report, render::Style::detect())?,
             }
+            release_at_exit((ws, report));
             ExitCode::SUCCESS
         }
         Command::Assess(args) => {
@@ -525,9 +533,7 @@ fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCo
             } else {
                 ExitCode::SUCCESS
             };
-            // The process ends now: handing the findings' memory back one allocation at a
-            // time would only delay the exit (a large report is hundreds of thousands).
-            std::mem::forget(outcome);
+            release_at_exit(outcome);
             code
         }
         Command::Rules(args) => {

@@ -31,7 +31,13 @@ pub struct Ctx<'a> {
     /// Source files with their comments blanked, by path: every detector reads the same few
     /// hundred files, and stripping them once instead of per question is most of `init`'s time.
     code: Mutex<std::collections::HashMap<String, Arc<str>>>,
+    /// What [`Ctx::source_texts`] answered, by folder and extensions: half a dozen detectors ask
+    /// the same question of a service, and choosing its files walks all of the service's files.
+    sources: Mutex<SourceCache<'a>>,
 }
+
+type SourceCache<'a> = std::collections::HashMap<(String, String), SourceTexts<'a>>;
+type SourceTexts<'a> = Arc<Vec<(&'a FileEntry, Arc<str>)>>;
 
 impl<'a> Ctx<'a> {
     pub fn new(inv: &'a Inventory, roots: Vec<String>) -> Self {
@@ -41,6 +47,7 @@ impl<'a> Ctx<'a> {
             notes: Mutex::new(Vec::new()),
             ambiguities: Mutex::new(Vec::new()),
             code: Mutex::new(std::collections::HashMap::new()),
+            sources: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -226,6 +233,24 @@ impl<'a> Ctx<'a> {
     /// Source files of a service with one of `extensions`, read, within [`SOURCE_SCAN_BUDGET`].
     /// Test files are left out: what tests read says nothing about production.
     pub fn source_texts(&self, dir: &str, extensions: &[&str]) -> Vec<(&'a FileEntry, Arc<str>)> {
+        let key = (dir.to_string(), extensions.join("\0"));
+        let cache = || self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache().get(&key) {
+            return found.as_ref().clone();
+        }
+        let found = Arc::new(self.read_source_texts(dir, extensions));
+        cache().insert(key, Arc::clone(&found));
+        found.as_ref().clone()
+    }
+
+    fn read_source_texts(&self, dir: &str, extensions: &[&str]) -> Vec<(&'a FileEntry, Arc<str>)> {
+        // Vendored code is judged below the service's own folder (a service may itself live
+        // under a folder named `vendor`).
+        let dir_len = if dir.is_empty() || dir == "." {
+            0
+        } else {
+            dir.len()
+        };
         let mut candidates: Vec<&FileEntry> = self
             .service_files(dir)
             .filter(|f| {
@@ -237,6 +262,7 @@ impl<'a> Ctx<'a> {
                     .rsplit_once('.')
                     .is_some_and(|(_, e)| extensions.contains(&e))
                     && !scan::is_test_path(&f.path)
+                    && !scan::is_vendored_path(&f.path[dir_len..])
             })
             .collect();
         // Only the first SOURCE_SCAN_BUDGET are read: pick them, then order just those. Keys are
@@ -271,7 +297,7 @@ impl<'a> Ctx<'a> {
         if let Some(t) = cache().get(f.path.as_str()) {
             return Some(t.clone());
         }
-        let text = self.inv.text_limited(f, SOURCE_SCAN_MAX_BYTES)?;
+        let text = self.inv.text_limited_uncached(f, SOURCE_SCAN_MAX_BYTES)?;
         let code = match scan::without_comments(&f.path, &text) {
             std::borrow::Cow::Borrowed(_) => text.clone(),
             std::borrow::Cow::Owned(s) => Arc::from(s),

@@ -32,11 +32,17 @@ pub fn detect(inv: &Inventory) -> Facts {
     let mut facts = Facts::default();
     let mut tools = Vec::new();
     let mut packages = Vec::new();
-    // Each candidate folder on its own core; the results are taken in folder order.
-    let per_dir: Vec<Vec<Found>> = roots
-        .par_iter()
-        .map(|dir| stacks::detect_dir(&ctx, dir))
-        .collect();
+    // Each candidate folder on its own core, the results taken in folder order; the
+    // repository-level facts that do not need the services are found meanwhile.
+    let (per_dir, repo_scan) = rayon::join(
+        || -> Vec<Vec<Found>> {
+            roots
+                .par_iter()
+                .map(|dir| stacks::detect_dir(&ctx, dir))
+                .collect()
+        },
+        || repo::scan(&ctx),
+    );
     for found_here in per_dir {
         for found in found_here {
             match found {
@@ -60,7 +66,7 @@ pub fn detect(inv: &Inventory) -> Facts {
     });
     unique_names(&mut facts.services);
 
-    repo::detect(&ctx, &mut facts);
+    repo::finish(&ctx, &mut facts, repo_scan);
     link::link(&ctx, &mut facts);
     let settled = overrides::apply(inv.config(), &ctx, &mut facts);
 

@@ -519,6 +519,16 @@ static K8S_MARKER_AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("built-in markers")
 });
 
+/// The same markers for the question "any of them?": leftmost-first matching lets the searcher
+/// use its vectorised (Teddy) prefilter, several times faster over megabytes of manifests that
+/// hold none of them, which is most.
+static K8S_MARKER_ANY: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(K8S_MARKERS.iter().map(|(m, _, _)| *m))
+        .expect("built-in markers")
+});
+
 /// Cloud-only annotations and private registries in manifests that parsed. Each manifest is
 /// searched once for all markers (on every core, a chart repository has thousands); a marker
 /// counts once per line, on lines that are not comments, in file and line order.
@@ -532,7 +542,7 @@ fn kubernetes(ctx: &Ctx, k8s: &[Manifest], infra: &mut Infra) {
             let Some(text) = ctx.text(&m.path) else {
                 return Vec::new();
             };
-            if !K8S_MARKER_AC.is_match(&*text) {
+            if !K8S_MARKER_ANY.is_match(&*text) {
                 return Vec::new();
             }
             let lines = LineIndex::new(&text);

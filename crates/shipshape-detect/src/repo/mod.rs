@@ -99,28 +99,87 @@ pub(crate) fn repo_files<'a>(ctx: &Ctx<'a>) -> Vec<&'a FileEntry> {
         .collect()
 }
 
+/// The repository-level facts that do not depend on the services: found while the services
+/// are (see [`scan`] and [`finish`]).
+pub(crate) struct RepoScan<'a> {
+    files: Vec<&'a FileEntry>,
+    infra: Infra,
+    ci: Vec<Located<crate::model::CiSystem>>,
+    environments: crate::model::Environments,
+    observability: observability::Pending,
+    containers: crate::model::Containers,
+}
+
 /// Fill the repository-level parts of `facts`.
 pub fn detect(ctx: &Ctx, facts: &mut Facts) {
+    let found = scan(ctx);
+    finish(ctx, facts, found);
+}
+
+/// Everything repository-level that the services are not needed for, the independent parts on
+/// every core.
+pub(crate) fn scan<'a>(ctx: &Ctx<'a>) -> RepoScan<'a> {
     let files = repo_files(ctx);
     // Read once, used by several detectors.
-    let terraform = terraform::scan_all(ctx, &files);
-    let manifests = orchestrator::manifests(ctx, &files);
-    let deps = deps::all(ctx, &files);
+    let ((terraform, manifests), deps) = rayon::join(
+        || {
+            rayon::join(
+                || terraform::scan_all(ctx, &files),
+                || orchestrator::manifests(ctx, &files),
+            )
+        },
+        || deps::all(ctx, &files),
+    );
 
-    let mut infra = Infra::default();
-    cloud::detect(ctx, &files, &terraform, &manifests, &mut infra);
-    orchestrator::detect(ctx, &files, &terraform, &manifests, &mut infra);
-    iac::detect(ctx, &files, &terraform, &deps, &mut infra);
-    orchestrator::procfile_fallback(&files, &mut infra);
+    let ((infra, ci), (environments, (observability, containers))) = rayon::join(
+        || {
+            let mut infra = Infra::default();
+            cloud::detect(ctx, &files, &terraform, &manifests, &mut infra);
+            orchestrator::detect(ctx, &files, &terraform, &manifests, &mut infra);
+            iac::detect(ctx, &files, &terraform, &deps, &mut infra);
+            orchestrator::procfile_fallback(&files, &mut infra);
+            (infra, ci::detect(&files))
+        },
+        || {
+            rayon::join(
+                || environments::detect(ctx, &files, &terraform),
+                || {
+                    rayon::join(
+                        || observability::detect(ctx, &files, &deps, &manifests),
+                        || containers::detect(ctx, &files),
+                    )
+                },
+            )
+        },
+    );
+    RepoScan {
+        files,
+        infra,
+        ci,
+        environments,
+        observability,
+        containers,
+    }
+}
 
-    facts.ci = ci::detect(&files);
+/// Put what [`scan`] found into `facts`, with the parts that need the services.
+pub(crate) fn finish(ctx: &Ctx, facts: &mut Facts, found: RepoScan) {
+    let RepoScan {
+        files,
+        infra,
+        ci,
+        environments,
+        observability,
+        containers,
+    } = found;
+    facts.ci = ci;
     report_cloud_ambiguity(ctx, &infra.cloud, facts.services.len());
     facts.cloud = infra.cloud.into_located();
     facts.orchestrators = infra.orchestrators.into_located();
     facts.iac = infra.iac.into_located();
-    facts.environments = environments::detect(ctx, &files, &terraform);
-    facts.observability = observability::detect(ctx, &files, &deps, &manifests);
-    facts.containers = containers::detect(ctx, &files);
+    facts.environments = environments;
+    facts.observability = observability.finish(ctx);
+    facts.containers = containers;
     facts.deploy_scripts = deploy::detect(ctx, &files, &facts.services);
 }
 

@@ -298,6 +298,66 @@ const MONITORING_KINDS: &[(&str, &str)] = &[
     ("PrometheusRule", "alert-rules"),
 ];
 
+/// One piece of evidence, in the order detection found it.
+enum Step {
+    Add(Cat, &'static str, Evidence),
+    /// Evidence that counts only if the code under `dir` matches `pattern`: looked for in
+    /// [`Pending::finish`], once the services' sources are read (and cached), so the same files
+    /// are not read twice at once. `dependency` is added first when it counts.
+    Code {
+        cat: Cat,
+        label: &'static str,
+        dependency: Option<Evidence>,
+        dir: String,
+        exts: &'static [&'static str],
+        pattern: &'static str,
+    },
+}
+
+/// What [`detect`] found, in order, with the code searches still to do.
+#[derive(Default)]
+pub(crate) struct Pending {
+    steps: Vec<Step>,
+}
+
+impl Pending {
+    fn add(&mut self, cat: Cat, label: &'static str, ev: Evidence) {
+        self.steps.push(Step::Add(cat, label, ev));
+    }
+
+    /// Do the code searches and put everything together, in the order it was found.
+    pub(crate) fn finish(self, ctx: &Ctx) -> Observability {
+        let mut c = Collect::default();
+        for step in self.steps {
+            match step {
+                Step::Add(cat, label, ev) => c.of(cat).add(label.to_string(), ev),
+                Step::Code {
+                    cat,
+                    label,
+                    dependency,
+                    dir,
+                    exts,
+                    pattern,
+                } => {
+                    if let Some(code) = code_evidence(ctx, &dir, exts, pattern, label) {
+                        let found = c.of(cat);
+                        if let Some(ev) = dependency {
+                            found.add(label.to_string(), ev);
+                        }
+                        found.add(label.to_string(), code);
+                    }
+                }
+            }
+        }
+        Observability {
+            metrics: c.metrics.into_located(),
+            tracing: c.tracing.into_located(),
+            structured_logging: c.logging.into_located(),
+            error_tracking: c.errors.into_located(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Collect {
     metrics: Found<String>,
@@ -317,13 +377,10 @@ impl Collect {
     }
 }
 
-pub(crate) fn detect(
-    ctx: &Ctx,
-    files: &[&FileEntry],
-    deps: &[Dep],
-    k8s: &[Manifest],
-) -> Observability {
-    let mut c = Collect::default();
+/// Observability libraries, configuration files and monitoring kinds; the searches of code
+/// are left to [`Pending::finish`].
+pub(crate) fn detect(ctx: &Ctx, files: &[&FileEntry], deps: &[Dep], k8s: &[Manifest]) -> Pending {
+    let mut c = Pending::default();
     // Development-only dependencies say nothing about what runs in production.
     for d in deps.iter().filter(|d| !d.dev) {
         // One label per dependency: the first matching entry wins (`yabeda-prometheus` is
@@ -332,7 +389,7 @@ pub(crate) fn detect(
             .iter()
             .find(|l| l.eco == d.eco && name_matches(l.name, &d.name))
         {
-            library(ctx, d, l, &mut c);
+            library(d, l, &mut c);
         }
     }
     for f in files {
@@ -342,9 +399,14 @@ pub(crate) fn detect(
                     continue;
                 }
                 let dir = if f.dir().is_empty() { "." } else { f.dir() };
-                if let Some(ev) = code_evidence(ctx, dir, exts, pattern, label) {
-                    c.logging.add(label.to_string(), ev);
-                }
+                c.steps.push(Step::Code {
+                    cat: Logging,
+                    label,
+                    dependency: None,
+                    dir: dir.to_string(),
+                    exts,
+                    pattern,
+                });
             }
         }
         config_file(ctx, f, &mut c);
@@ -353,40 +415,50 @@ pub(crate) fn detect(
         for (kind, line) in &m.kinds {
             if let Some((_, label)) = MONITORING_KINDS.iter().find(|(k, _)| k == kind) {
                 let ev = Evidence::new(&m.path, *line, format!("{} > kind {kind}", m.path));
-                c.metrics.add(label.to_string(), ev);
+                c.add(Metrics, label, ev);
             }
         }
     }
-    Observability {
-        metrics: c.metrics.into_located(),
-        tracing: c.tracing.into_located(),
-        structured_logging: c.logging.into_located(),
-        error_tracking: c.errors.into_located(),
-    }
+    c
 }
 
-fn library(ctx: &Ctx, d: &Dep, l: &Lib, c: &mut Collect) {
+fn library(d: &Dep, l: &Lib, c: &mut Pending) {
     let mut ev = d.evidence();
     ev.note.push_str(l.hint);
     match l.needs {
-        Needs::Nothing => c.of(l.cat).add(l.label.to_string(), ev),
+        Needs::Nothing => c.add(l.cat, l.label, ev),
         Needs::Feature(feature) => {
             if d.features.iter().any(|f| f == feature) {
                 ev.note.push_str(&format!(" (feature \"{feature}\")"));
-                c.of(l.cat).add(l.label.to_string(), ev);
+                c.add(l.cat, l.label, ev);
             }
         }
-        Needs::Code(exts, pattern) => {
-            if let Some(code) = code_evidence(ctx, d.dir(), exts, pattern, l.label) {
-                let found = c.of(l.cat);
-                found.add(l.label.to_string(), ev);
-                found.add(l.label.to_string(), code);
-            }
-        }
+        Needs::Code(exts, pattern) => c.steps.push(Step::Code {
+            cat: l.cat,
+            label: l.label,
+            dependency: Some(ev),
+            dir: d.dir().to_string(),
+            exts,
+            pattern,
+        }),
     }
 }
 
-/// The first place the code under `dir` matches `pattern`.
+/// Every code pattern of the tables, compiled once.
+static CODE_PATTERNS: std::sync::LazyLock<std::collections::HashMap<&'static str, Regex>> =
+    std::sync::LazyLock::new(|| {
+        let libraries = LIBRARIES.iter().filter_map(|l| match l.needs {
+            Needs::Code(_, p) => Some(p),
+            _ => None,
+        });
+        let stdlib = STDLIB_LOGGING.iter().map(|(_, _, p, _)| *p);
+        libraries
+            .chain(stdlib)
+            .filter_map(|p| Regex::new(p).ok().map(|rx| (p, rx)))
+            .collect()
+    });
+
+/// The first place the code under `dir` matches `pattern` (one of the tables').
 fn code_evidence(
     ctx: &Ctx,
     dir: &str,
@@ -394,7 +466,7 @@ fn code_evidence(
     pattern: &str,
     label: &str,
 ) -> Option<Evidence> {
-    let rx = Regex::new(pattern).ok()?;
+    let rx = CODE_PATTERNS.get(pattern)?;
     ctx.source_texts(dir, exts)
         .into_iter()
         .find_map(|(f, text)| {
@@ -410,7 +482,7 @@ fn code_evidence(
 }
 
 /// Monitoring configuration kept in the repository.
-fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
+fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Pending) {
     let name = f.name();
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     let in_grafana =
@@ -422,16 +494,18 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
     }
     let Some(text) = ctx.inv.text(f) else { return };
     let top = |key: &str| find_line(&text, |l| l.starts_with(key));
-    let add = |found: &mut Found<String>, label: &str, line: Option<u32>, what: &str| {
-        found.add(
-            label.to_string(),
+    let add = |c: &mut Pending, cat: Cat, label: &'static str, line: Option<u32>, what: &str| {
+        c.add(
+            cat,
+            label,
             Evidence::new(&f.path, line, format!("{} > {what}", f.path)),
         );
     };
     if name.ends_with(".json") {
         if let Some(line) = find_line(&text, |l| l.contains("\"panels\"")) {
             add(
-                &mut c.metrics,
+                c,
+                Metrics,
                 "grafana-dashboards",
                 Some(line),
                 "panels (Grafana dashboard)",
@@ -441,7 +515,8 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
     }
     if let Some(line) = top("scrape_configs:") {
         add(
-            &mut c.metrics,
+            c,
+            Metrics,
             "prometheus-config",
             Some(line),
             "scrape_configs (Prometheus config)",
@@ -454,7 +529,8 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
                 .starts_with("alert:")
         }) {
             add(
-                &mut c.metrics,
+                c,
+                Metrics,
                 "alert-rules",
                 Some(line),
                 "alert (Prometheus alert rule)",
@@ -463,7 +539,8 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
     }
     if let (Some(line), Some(_)) = (top("receivers:"), top("route:")) {
         add(
-            &mut c.metrics,
+            c,
+            Metrics,
             "alertmanager-config",
             Some(line),
             "receivers (Alertmanager config)",
@@ -472,7 +549,8 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
     if in_grafana {
         if let Some(line) = top("datasources:") {
             add(
-                &mut c.metrics,
+                c,
+                Metrics,
                 "grafana-datasources",
                 Some(line),
                 "datasources (Grafana provisioning)",
@@ -482,7 +560,8 @@ fn config_file(ctx: &Ctx, f: &FileEntry, c: &mut Collect) {
     if let (Some(line), Some(_), Some(_)) = (top("exporters:"), top("receivers:"), top("service:"))
     {
         add(
-            &mut c.tracing,
+            c,
+            Tracing,
             "otel-collector-config",
             Some(line),
             "exporters (OpenTelemetry Collector config)",

@@ -187,14 +187,16 @@ fn module_matches(path: &str, prefix: &str) -> bool {
 }
 
 static PACKAGE_MAIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^package\s+main\b").expect("built-in pattern"));
+    LazyLock::new(|| Regex::new(r"(?m)^package[ \t]+main(?-u:\b)").expect("built-in pattern"));
 static FUNC_MAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^func\s+main\s*\(\s*\)").expect("built-in pattern"));
 static NET_HTTP_IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""net/http""#).expect("built-in pattern"));
 static NET_HTTP_SERVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bhttp\.(?:ListenAndServe(?:TLS)?\s*\(|Server\s*\{)|\.ListenAndServe(?:TLS)?\s*\(")
-        .expect("built-in pattern")
+    Regex::new(
+        r"(?-u:\b)http\.(?:ListenAndServe(?:TLS)?\s*\(|Server\s*\{)|\.ListenAndServe(?:TLS)?\s*\(",
+    )
+    .expect("built-in pattern")
 });
 static CGO_IMPORT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^import\s+"C"\s*$"#).expect("built-in pattern"));
@@ -550,7 +552,9 @@ fn pick_main(
         .filter(|(_, ev)| {
             let pkg_dir = ev.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             sources.iter().any(|(f, t)| {
-                f.dir() == pkg_dir && (LISTEN_LITERAL.is_match(t) || NET_HTTP_SERVE.is_match(t))
+                f.dir() == pkg_dir
+                    && ((has_colon_port(t) && LISTEN_LITERAL.is_match(t))
+                        || NET_HTTP_SERVE.is_match(t))
             })
         })
         .collect();
@@ -601,6 +605,15 @@ fn framework_label(fw: Framework) -> &'static str {
         .unwrap_or("net/http")
 }
 
+/// Whether `text` holds a colon followed by two digits (`":8080"`, `"localhost:80"`): the
+/// part of a listen address [`LISTEN_LITERAL`] and [`LISTEN_FLAG`] cannot match without.
+fn has_colon_port(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b':', b).any(|i| {
+        b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+    })
+}
+
 /// Ports the code states (`explicit`, in file order) and the framework default, if any.
 fn code_ports(
     sources: &[(&shipshape_core::FileEntry, std::sync::Arc<str>)],
@@ -610,30 +623,32 @@ fn code_ports(
     let mut default = None;
     for (f, text) in sources {
         let mut found: Vec<(usize, u16, &str)> = Vec::new();
-        for c in PORT_ENV_FALLBACK.captures_iter(text) {
+        // Each pattern ends in a port literal; most files have none, and the patterns' short
+        // literals (`.Run(`, `\w+(`) alone do not let the regex engine skip them fast.
+        let port_env = memchr::memmem::find(text.as_bytes(), b"\"PORT\"").is_some();
+        let listen = has_colon_port(text);
+        for c in PORT_ENV_FALLBACK.captures_iter(if port_env { text } else { "" }) {
             if let Some(m) = c.get(1) {
                 if let Ok(p) = m.as_str().parse::<u16>() {
                     found.push((m.start(), p, "PORT env var, fallback in code"));
                 }
             }
         }
-        // The helper pattern starts with `\w+`, which no literal prefilter can skip ahead of.
-        let helper = memchr::memmem::find(text.as_bytes(), b"\"PORT\"").is_some();
-        for c in PORT_ENV_HELPER.captures_iter(if helper { text } else { "" }) {
+        for c in PORT_ENV_HELPER.captures_iter(if port_env { text } else { "" }) {
             if let Some(m) = c.get(1) {
                 if let Ok(p) = m.as_str().parse::<u16>() {
                     found.push((m.start(), p, "PORT env var, default in code"));
                 }
             }
         }
-        for c in LISTEN_LITERAL.captures_iter(text) {
+        for c in LISTEN_LITERAL.captures_iter(if listen { text } else { "" }) {
             if let Some(m) = c.get(1) {
                 if let Ok(p) = m.as_str().parse::<u16>() {
                     found.push((m.start(), p, "listen address in code"));
                 }
             }
         }
-        for c in LISTEN_FLAG.captures_iter(text) {
+        for c in LISTEN_FLAG.captures_iter(if listen { text } else { "" }) {
             if let Some(m) = c.get(3) {
                 if let Ok(p) = m.as_str().parse::<u16>() {
                     found.push((m.start(), p, "listen address flag, default in code"));
