@@ -1102,7 +1102,10 @@ mod tests {
             ("chart/values.yaml", b"replicas: 3\n"),
             ("chart/templates/deploy.yaml", b"kind: {{ .Values.kind }}\n"),
             // Not a chart's: sniffed after the walk, and held to the walk's rules.
-            ("deploy/templates/job.yaml", b"apiVersion: batch/v1\nkind: Job\n"),
+            (
+                "deploy/templates/job.yaml",
+                b"apiVersion: batch/v1\nkind: Job\n",
+            ),
             ("deploy/templates/blob.yaml", b"\x00\x01binary"),
             ("ops/values.yaml", b"apiVersion: v1\nkind: ConfigMap\n"),
         ]);
