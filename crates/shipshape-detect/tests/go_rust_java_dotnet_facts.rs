@@ -54,6 +54,13 @@ fn health(s: &Service) -> Option<&str> {
     s.health_path.as_ref().map(|h| h.value.as_str())
 }
 
+/// Write `text` at `rel` under `root`, making the folders.
+fn write_file(root: &std::path::Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
 fn runtime(s: &Service) -> Option<&str> {
     s.runtime_version.as_ref().map(|v| v.value.as_str())
 }
@@ -536,11 +543,7 @@ fn detects_aspnet_core_minimal_api_with_container_default_port() {
 #[test]
 fn malformed_manifests_become_notes_and_detection_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write("rs/Cargo.toml", "[package\nname = \"broken\"\n");
     write(
         "rs/src/main.rs",
@@ -586,11 +589,7 @@ fn malformed_manifests_become_notes_and_detection_goes_on() {
 #[test]
 fn vendored_go_modules_are_neither_services_nor_the_apps_code() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
     write("go.mod", "module example.com/api\n\ngo 1.22\n");
     write(
         "main.go",

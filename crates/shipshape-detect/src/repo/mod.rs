@@ -164,23 +164,16 @@ pub(crate) fn scan<'a>(ctx: &Ctx<'a>) -> RepoScan<'a> {
 
 /// Put what [`scan`] found into `facts`, with the parts that need the services.
 pub(crate) fn finish(ctx: &Ctx, facts: &mut Facts, found: RepoScan) {
-    let RepoScan {
-        files,
-        infra,
-        ci,
-        environments,
-        observability,
-        containers,
-    } = found;
-    facts.ci = ci;
+    let infra = found.infra;
+    facts.ci = found.ci;
     report_cloud_ambiguity(ctx, &infra.cloud, facts.services.len());
     facts.cloud = infra.cloud.into_located();
     facts.orchestrators = infra.orchestrators.into_located();
     facts.iac = infra.iac.into_located();
-    facts.environments = environments;
-    facts.observability = observability.finish(ctx);
-    facts.containers = containers;
-    facts.deploy_scripts = deploy::detect(ctx, &files, &facts.services);
+    facts.environments = found.environments;
+    facts.observability = found.observability.finish(ctx);
+    facts.containers = found.containers;
+    facts.deploy_scripts = deploy::detect(ctx, &found.files, &facts.services);
 }
 
 /// Several clouds are legitimate (DNS on Cloudflare, a frontend on Vercel and an API on AWS),
