@@ -74,23 +74,32 @@ pub struct RuleSet {
 
 /// The literals whose base64 forms open the decoding of the text around them: the original-case
 /// prefix of every rule whose example secret starts with one of its keywords (`ghp_`, `AKIA`,
-/// `xoxb-`), and `-----BEGIN` for PEM.
-///
-/// Also each rule's example as the catalog shows it (masked by the rule itself), made in the
-/// same pass: a rule's first search builds its regex's cache, which the same thread reuses.
-fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> (Vec<Vec<u8>>, Vec<Option<String>>) {
+/// `xoxb-`), and `-----BEGIN` for PEM. A built-in rule's come from
+/// `data/builtin-literals.json` (found by running each rule on its example, which would compile
+/// every regex at start; a test checks the table against the rules), any other rule's are
+/// found by running it.
+fn encoded_literals(rules: &[Rule], probe: &RuleSet) -> Vec<Vec<u8>> {
+    let table = crate::rules::builtin_literals();
     let mut lits: Vec<Vec<u8>> = vec![b"-----BEGIN ".to_vec()];
-    let per_rule = crate::par::map_indices(rules.len(), |i| {
-        (literals_of(rules, probe, i), probe.masked_example(i))
-    });
-    let mut masked = Vec::with_capacity(per_rule.len());
-    for (l, m) in per_rule {
+    let known = |r: &Rule| {
+        (r.origin == crate::rules::RuleOrigin::Builtin)
+            .then(|| table.get(&r.id))
+            .flatten()
+    };
+    let unknown: Vec<usize> = (0..rules.len())
+        .filter(|&i| known(&rules[i]).is_none())
+        .collect();
+    for r in rules {
+        if let Some(l) = known(r) {
+            lits.extend(l.iter().map(|s| s.as_bytes().to_vec()));
+        }
+    }
+    for l in crate::par::map_indices(unknown.len(), |k| literals_of(rules, probe, unknown[k])) {
         lits.extend(l);
-        masked.push(m);
     }
     lits.sort();
     lits.dedup();
-    (lits, masked)
+    lits
 }
 
 fn literals_of(rules: &[Rule], probe: &RuleSet, i: usize) -> Vec<Vec<u8>> {
@@ -178,16 +187,7 @@ impl RuleSet {
             path_only,
             entries: std::sync::OnceLock::new(),
         };
-        let (literals, masked) = encoded_literals(&probe.rules, &probe);
-        let catalog = std::sync::OnceLock::new();
-        let _ = catalog.set(
-            probe
-                .rules
-                .iter()
-                .zip(masked)
-                .map(|(r, m)| r.info(m))
-                .collect(),
-        );
+        let literals = encoded_literals(&probe.rules, &probe);
         for lit in literals {
             // A PEM header may sit anywhere in an encoded file (all three alignments); a token
             // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
@@ -205,7 +205,6 @@ impl RuleSet {
         Ok(RuleSet {
             gate: build_gate(&patterns)?,
             gate_entries,
-            entries: catalog,
             ..probe
         })
     }
@@ -231,15 +230,51 @@ impl RuleSet {
     }
 
     /// Catalog entries for every rule of the set, made once. Each shows its rule's first
-    /// example with every secret the rule finds in it masked (a parser rule's too).
+    /// example with every secret the rule finds in it masked (a parser rule's too). A built-in
+    /// rule's masked example comes from `data/builtin-examples.json`, which a test checks
+    /// against [`RuleSet::catalog_entries_from_rules`].
     pub fn catalog_entries(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
         self.entries
             .get_or_init(|| {
+                let table = crate::rules::builtin_examples();
                 (0..self.rules.len())
-                    .map(|i| self.rules[i].info(self.masked_example(i)))
+                    .map(|i| {
+                        let r = &self.rules[i];
+                        let known = (r.origin == crate::rules::RuleOrigin::Builtin)
+                            .then(|| table.get(&r.id))
+                            .flatten();
+                        r.info(match known {
+                            Some(masked) => masked.clone(),
+                            None => self.masked_example(i),
+                        })
+                    })
                     .collect()
             })
             .clone()
+    }
+
+    /// [`RuleSet::catalog_entries`] with every example masked by running its rule (what the
+    /// built-in table is checked against).
+    #[doc(hidden)]
+    pub fn catalog_entries_from_rules(&self) -> Vec<shipshape_diagnostics::RuleInfo> {
+        (0..self.rules.len())
+            .map(|i| self.rules[i].info(self.masked_example(i)))
+            .collect()
+    }
+
+    /// Each rule's literals whose base64 forms open decoding, found by running the rule on its
+    /// first example, by rule ID (what `data/builtin-literals.json` is checked against).
+    #[doc(hidden)]
+    pub fn encoded_literals_from_rules(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        (0..self.rules.len())
+            .map(|i| {
+                let lits = literals_of(&self.rules, self, i)
+                    .into_iter()
+                    .map(|l| String::from_utf8_lossy(&l).into_owned())
+                    .collect();
+                (self.rules[i].id.clone(), lits)
+            })
+            .collect()
     }
 
     fn masked_example(&self, rule: usize) -> Option<String> {
@@ -365,7 +400,7 @@ impl RuleSet {
     /// Run `rule` over all of `hay`.
     fn run_whole(&self, rule: usize, hay: &[u8], depth: u8, out: &mut Vec<RawMatch>) {
         match &self.rules[rule].matcher {
-            Matcher::Regex { .. } => self.match_window(rule, hay, 0..hay.len(), out),
+            Matcher::Regex(_) => self.match_window(rule, hay, 0..hay.len(), out),
             Matcher::Parser(_) => self.run_parser(rule, hay, depth, out),
         }
     }
@@ -404,9 +439,10 @@ impl RuleSet {
 
     fn match_window(&self, rule: usize, hay: &[u8], window: Range<usize>, out: &mut Vec<RawMatch>) {
         let r = &self.rules[rule];
-        let Matcher::Regex { regex, name_group } = &r.matcher else {
+        let Matcher::Regex(lazy) = &r.matcher else {
             return;
         };
+        let (regex, name_group) = lazy.get();
         let base = window.start;
         let text = &hay[window];
         for caps in regex.captures_iter(text) {
@@ -414,7 +450,7 @@ impl RuleSet {
             let secret = match r.secret_group {
                 Some(g) => caps.get(g),
                 None => (1..caps.len())
-                    .filter(|g| Some(*g) != *name_group)
+                    .filter(|g| Some(*g) != name_group)
                     .find_map(|g| caps.get(g))
                     .or(Some(whole)),
             };

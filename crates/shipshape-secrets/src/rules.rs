@@ -122,12 +122,54 @@ struct RulesFile {
 /// How a rule finds candidates.
 #[derive(Debug, Clone)]
 pub(crate) enum Matcher {
-    Regex {
-        regex: Regex,
-        /// The group named `name` (the assignment's name, for checks), if any.
-        name_group: Option<usize>,
-    },
+    Regex(LazyRegex),
     Parser(Parser),
+}
+
+/// A rule's regex, compiled on first use and shared by every copy of the rule. A built-in rule
+/// is compiled only when a file holds one of its keywords: most runs touch a few of the three
+/// hundred, and compiling all of them cost more than scanning a thousand Dockerfiles. A rule a
+/// user writes is compiled at once, so a bad pattern is reported when the rules are loaded.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyRegex(std::sync::Arc<LazyInner>);
+
+#[derive(Debug)]
+struct LazyInner {
+    pattern: String,
+    compiled: std::sync::OnceLock<(Regex, Option<usize>)>,
+}
+
+impl LazyRegex {
+    fn deferred(pattern: &str) -> LazyRegex {
+        LazyRegex(std::sync::Arc::new(LazyInner {
+            pattern: pattern.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        }))
+    }
+
+    fn compiled(pattern: &str) -> Result<LazyRegex, regex::Error> {
+        let regex = compile_pattern(pattern)?;
+        let lazy = LazyRegex::deferred(pattern);
+        let _ = lazy.0.compiled.set(with_name_group(regex));
+        Ok(lazy)
+    }
+
+    /// The regex and the group named `name` (the assignment's name, for checks), if any.
+    pub(crate) fn get(&self) -> (&Regex, Option<usize>) {
+        let (regex, name) = self.0.compiled.get_or_init(|| {
+            // Only built-in patterns are deferred, and the crate's tests compile every one of
+            // them: a failure here is a bug in this build.
+            let regex = compile_pattern(&self.0.pattern)
+                .unwrap_or_else(|e| panic!("built-in secret rule pattern does not compile: {e}"));
+            with_name_group(regex)
+        });
+        (regex, *name)
+    }
+}
+
+fn with_name_group(regex: Regex) -> (Regex, Option<usize>) {
+    let name_group = regex.capture_names().position(|n| n == Some("name"));
+    (regex, name_group)
 }
 
 /// A compiled rule.
@@ -179,15 +221,29 @@ impl RuleSpec {
 }
 
 impl Rule {
+    /// Compile a rule, its regex included: every error in it is reported here.
     pub fn compile(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
+        Rule::compile_with(spec, origin, false)
+    }
+
+    /// Compile a rule whose regex is compiled on first use (built-in rules, checked by the
+    /// crate's tests).
+    fn compile_deferred(spec: RuleSpec, origin: RuleOrigin) -> Result<Rule, RuleError> {
+        Rule::compile_with(spec, origin, true)
+    }
+
+    fn compile_with(spec: RuleSpec, origin: RuleOrigin, defer: bool) -> Result<Rule, RuleError> {
         let (matcher, pattern) = match (&spec.regex, &spec.parser) {
             (Some(re), None) => {
-                let regex = compile_pattern(re).map_err(|e| RuleError::Regex {
-                    id: spec.id.clone(),
-                    message: e.to_string(),
-                })?;
-                let name_group = regex.capture_names().position(|n| n == Some("name"));
-                (Matcher::Regex { regex, name_group }, re.clone())
+                let lazy = if defer {
+                    LazyRegex::deferred(re)
+                } else {
+                    LazyRegex::compiled(re).map_err(|e| RuleError::Regex {
+                        id: spec.id.clone(),
+                        message: e.to_string(),
+                    })?
+                };
+                (Matcher::Regex(lazy), re.clone())
             }
             (None, Some(name)) => {
                 let parser = Parser::parse_name(name).ok_or_else(|| RuleError::Parser {
@@ -203,8 +259,8 @@ impl Rule {
         if keywords.is_empty() && spec.paths.is_empty() {
             return Err(RuleError::NoKeywords { id: spec.id });
         }
-        if let (Some(g), Matcher::Regex { regex, .. }) = (spec.secret_group, &matcher) {
-            if g >= regex.captures_len() {
+        if let (Some(g), Matcher::Regex(lazy), false) = (spec.secret_group, &matcher, defer) {
+            if g >= lazy.get().0.captures_len() {
                 return Err(RuleError::NoSuchGroup {
                     id: spec.id,
                     group: g,
@@ -358,6 +414,32 @@ fn info_of(
 /// with `SHIPSHAPE_BLESS=1`.
 pub const BUILTIN_EXAMPLES: &str = include_str!("../data/builtin-examples.json");
 
+/// Each built-in rule's literals whose base64 forms open the decoding of the text around them
+/// (see the engine), by rule ID: found by running the rule on its first example, kept here so
+/// that no regex is compiled at start. A test checks it against the rules and rewrites it with
+/// `SHIPSHAPE_BLESS=1`.
+pub const BUILTIN_LITERALS: &str = include_str!("../data/builtin-literals.json");
+
+/// [`BUILTIN_LITERALS`], parsed once.
+pub(crate) fn builtin_literals() -> &'static std::collections::HashMap<String, Vec<String>> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        serde_json::from_str(BUILTIN_LITERALS)
+            .unwrap_or_else(|e| panic!("the embedded literals file is invalid: {e}"))
+    })
+}
+
+/// [`BUILTIN_EXAMPLES`], parsed once.
+pub(crate) fn builtin_examples() -> &'static std::collections::HashMap<String, Option<String>> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Option<String>>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        serde_json::from_str(BUILTIN_EXAMPLES)
+            .unwrap_or_else(|e| panic!("the embedded examples file is invalid: {e}"))
+    })
+}
+
 /// The catalog entries of the built-in rules, made without compiling any of them (an audit that
 /// runs no secret rule still lists them, and pays nothing for their regexes). Equal to
 /// [`crate::RuleSet::builtin`]'s `catalog_entries()`, as a test checks.
@@ -366,9 +448,7 @@ pub fn builtin_catalog() -> Vec<RuleInfo> {
     CATALOG
         .get_or_init(|| {
             let specs = builtin_specs();
-            let examples: std::collections::HashMap<String, Option<String>> =
-                serde_json::from_str(BUILTIN_EXAMPLES)
-                    .unwrap_or_else(|e| panic!("the embedded examples file is invalid: {e}"));
+            let examples = builtin_examples();
             specs
                 .iter()
                 .map(|spec| {
@@ -433,7 +513,7 @@ pub fn builtin() -> Vec<Rule> {
         .get_or_init(|| {
             let specs = builtin_specs();
             crate::par::map_indices(specs.len(), |i| {
-                Rule::compile(specs[i].clone(), RuleOrigin::Builtin)
+                Rule::compile_deferred(specs[i].clone(), RuleOrigin::Builtin)
                     .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
             })
         })

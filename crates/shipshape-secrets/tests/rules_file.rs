@@ -112,7 +112,7 @@ fn the_rules_file_holds_no_complete_credential_shapes_for_the_strongest_prefixes
 /// a rule or an example changed; run the test again to check it, and review the diff.
 #[test]
 fn the_uncompiled_builtin_catalog_equals_the_compiled_one() {
-    let compiled = RuleSet::builtin().catalog_entries();
+    let compiled = RuleSet::builtin().catalog_entries_from_rules();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/builtin-examples.json");
     if std::env::var_os("SHIPSHAPE_BLESS").is_some() {
         let map: std::collections::BTreeMap<String, Option<String>> = RuleSet::builtin()
@@ -135,10 +135,54 @@ fn the_uncompiled_builtin_catalog_equals_the_compiled_one() {
     }
     let uncompiled = rules::builtin_catalog();
     let json = |v: &[shipshape_diagnostics::RuleInfo]| serde_json::to_value(v).expect("json");
+    // The set's own catalog takes the built-in examples from the table too.
+    assert_eq!(
+        json(&RuleSet::builtin().catalog_entries()),
+        json(&compiled),
+        "data/builtin-examples.json is stale: run `SHIPSHAPE_BLESS=1 cargo test -p \
+         shipshape-secrets --test rules_file` and review the diff"
+    );
     assert_eq!(
         json(&uncompiled),
         json(&compiled),
         "data/builtin-examples.json is stale: run `SHIPSHAPE_BLESS=1 cargo test -p \
          shipshape-secrets --test rules_file` and review the diff"
     );
+}
+
+/// The base64 literals of the built-in rules, kept in `data/builtin-literals.json` so that no
+/// regex is compiled at start, are the ones running each rule on its example finds.
+/// `SHIPSHAPE_BLESS=1` rewrites the file; run the test again to check it, and review the diff.
+#[test]
+fn the_builtin_literals_table_equals_what_the_rules_find() {
+    let found = RuleSet::builtin().encoded_literals_from_rules();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/builtin-literals.json");
+    if std::env::var_os("SHIPSHAPE_BLESS").is_some() {
+        let text = serde_json::to_string_pretty(&found).expect("json") + "\n";
+        std::fs::write(&path, text).expect("write builtin-literals.json");
+        return;
+    }
+    let table: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(rules::BUILTIN_LITERALS).expect("literals json");
+    assert_eq!(
+        table, found,
+        "data/builtin-literals.json is stale: run `SHIPSHAPE_BLESS=1 cargo test -p \
+         shipshape-secrets --test rules_file` and review the diff"
+    );
+    // Some rules open decoding: the table is not trivially empty.
+    assert!(table.values().filter(|l| !l.is_empty()).count() >= 10);
+}
+
+/// Built-in rules compile their regexes on first use; compiled at once, every one is valid
+/// (pattern, secret group) — what the deferred compile counts on.
+#[test]
+fn every_builtin_rule_compiles_with_its_regex() {
+    let specs = rules::parse_rules_file(rules::BUILTIN_RULES, "built-in").expect("rules file");
+    assert!(specs.len() > 300);
+    for spec in specs {
+        let id = spec.id.clone();
+        if let Err(e) = rules::Rule::compile(spec, rules::RuleOrigin::Builtin) {
+            panic!("{id}: {e}");
+        }
+    }
 }
