@@ -90,21 +90,47 @@ pub(super) struct LexWord {
 /// a character yields that character (inside double quotes only before `"`, `$` or `escape`).
 /// An unterminated quote runs to the end of the text.
 pub(super) fn words(text: &str, from: usize, escape: char) -> Vec<LexWord> {
-    let mut out = Vec::new();
-    let rest = text.get(from..).unwrap_or("");
-    let bytes = rest.as_bytes();
-    // Whitespace, quotes and an ASCII escape are single bytes that never occur inside a UTF-8
-    // sequence, so words can be cut on bytes; a non-ASCII escape sends every word to the slow
-    // path.
-    let special = |b: u8| b == b'"' || b == b'\'' || (escape.is_ascii() && b == escape as u8);
-    let is_ws_byte = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c);
-    let mut pos = 0;
-    loop {
+    Words::new(text, from, escape).collect()
+}
+
+/// [`words`] one at a time: a reader of the leading flags stops at the first other word instead
+/// of splitting a long `RUN` it does not need.
+pub(super) struct Words<'a> {
+    rest: &'a str,
+    from: usize,
+    escape: char,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    pub(super) fn new(text: &'a str, from: usize, escape: char) -> Words<'a> {
+        Words {
+            rest: text.get(from..).unwrap_or(""),
+            from,
+            escape,
+            pos: 0,
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = LexWord;
+
+    fn next(&mut self) -> Option<LexWord> {
+        let (rest, escape) = (self.rest, self.escape);
+        let bytes = rest.as_bytes();
+        // Whitespace, quotes and an ASCII escape are single bytes that never occur inside a
+        // UTF-8 sequence, so words can be cut on bytes; a non-ASCII escape sends every word to
+        // the slow path.
+        let special = |b: u8| b == b'"' || b == b'\'' || (escape.is_ascii() && b == escape as u8);
+        let is_ws_byte = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c);
+        let mut pos = self.pos;
         while pos < bytes.len() && is_ws_byte(bytes[pos]) {
             pos += 1;
         }
         if pos >= bytes.len() {
-            break;
+            self.pos = pos;
+            return None;
         }
         let stop = bytes[pos..]
             .iter()
@@ -117,13 +143,12 @@ pub(super) fn words(text: &str, from: usize, escape: char) -> Vec<LexWord> {
         } else {
             quoted_word(rest, pos, escape)
         };
-        out.push(LexWord {
-            range: from + pos..from + end,
+        self.pos = end;
+        Some(LexWord {
+            range: self.from + pos..self.from + end,
             value,
-        });
-        pos = end;
+        })
     }
-    out
 }
 
 /// One word at `pos` of `text` that holds quotes or escapes: its end and its value.

@@ -185,23 +185,22 @@ fn instruction_at(
         });
     }
 
-    // Flags: leading `--name[=value]` words; a bare `--` ends them.
-    let words = lex::words(text, kw_end, escape);
+    // Flags: leading `--name[=value]` words; a bare `--` ends them. Words are read only as far
+    // as the flags go (a long RUN is split by the shell reader, not here).
+    let mut words = lex::Words::new(text, kw_end, escape);
     let mut flags = Vec::new();
     let mut rest = content_end;
-    for (n, w) in words.iter().enumerate() {
+    while let Some(w) = words.next() {
         let raw = &text[w.range.clone()];
         if !raw.starts_with("--") {
             rest = w.range.start;
             break;
         }
         if raw == "--" {
-            rest = words
-                .get(n + 1)
-                .map_or(content_end, |next| next.range.start);
+            rest = words.next().map_or(content_end, |next| next.range.start);
             break;
         }
-        flags.push(flag(logical, w, escape));
+        flags.push(flag(logical, &w, escape));
     }
 
     let mut instr = Instruction {
