@@ -398,6 +398,10 @@ pub fn documented_build(path: &str, source: &str) -> Option<BuildUse> {
     let own_name = compose::name(path);
     source.lines().enumerate().find_map(|(i, line)| {
         let comment = line.trim_start().strip_prefix('#')?;
+        // A build command names its file with `-f` or `--file`: most comments hold neither.
+        if !comment.contains("-f") {
+            return None;
+        }
         let (dockerfile, build) = scripted_builds(path, comment, true).into_iter().next()?;
         let (doc_dir, doc_name) = (compose::parent(&dockerfile), compose::name(&dockerfile));
         if !own_name.starts_with(doc_name) {

@@ -45,6 +45,12 @@ pub fn not_a_parsed_dockerfile(text: &str, df: &dockerfile::Dockerfile) -> Optio
 
 /// The 1-based line of the first template directive (`{{ … }}`, `{% … %}`) that starts a line.
 fn template_line(text: &str) -> Option<usize> {
+    // Most files hold no `{{` or `{%` at all: one search answers for them.
+    if memchr::memmem::find(text.as_bytes(), b"{{").is_none()
+        && memchr::memmem::find(text.as_bytes(), b"{%").is_none()
+    {
+        return None;
+    }
     text.lines()
         .position(|l| {
             let t = l.trim_start();

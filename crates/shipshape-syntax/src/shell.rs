@@ -76,6 +76,13 @@ pub struct Command {
     pub separator: Separator,
     /// Inside `( … )`, `{ …; }`, `$( … )` or backticks.
     pub in_subshell: bool,
+    /// Where the name is in `words` (`words.len()` when there is none) and where the command
+    /// seen through wrappers starts: rules ask every command its name, many times over, so
+    /// [`Command::new`] finds both once. The words are not changed after that.
+    #[serde(skip)]
+    name_at: u32,
+    #[serde(skip)]
+    unwrap_at: u32,
 }
 
 /// Programs that only wrap another command; rules that look "through" them use
@@ -85,6 +92,30 @@ const WRAPPERS: &[&str] = &[
 ];
 
 impl Command {
+    /// A command of these words (the name and the wrappers are found here).
+    pub fn new(
+        words: Vec<Word>,
+        redirects: Vec<Redirect>,
+        span: Span,
+        separator: Separator,
+        in_subshell: bool,
+    ) -> Command {
+        let name_at = words
+            .iter()
+            .position(|w| !is_assignment(&w.value))
+            .unwrap_or(words.len());
+        let unwrap_at = unwrap_start(&words, name_at);
+        Command {
+            words,
+            redirects,
+            span,
+            separator,
+            in_subshell,
+            name_at: name_at as u32,
+            unwrap_at: unwrap_at as u32,
+        }
+    }
+
     /// The command name: the first word that is not an environment assignment (`FOO=bar`).
     /// Wrappers such as `sudo` or `env` are *not* skipped: `sudo apt-get` is named `sudo`.
     pub fn name(&self) -> Option<&str> {
@@ -203,47 +234,55 @@ impl Command {
     /// no leading assignment), the usual case.
     pub fn unwrapped(&self) -> std::borrow::Cow<'_, Command> {
         use std::borrow::Cow;
-        let mut start = match self.name_index() {
-            Some(i) => i,
-            None => return Cow::Borrowed(self),
-        };
-        while let Some(w) = self.words.get(start) {
-            if !WRAPPERS.contains(&w.value.as_str()) {
-                break;
-            }
-            start += 1;
-            // Options of sudo such as `-u user` take a value; the common ones are listed here.
-            while let Some(w) = self.words.get(start) {
-                let v = w.value.as_str();
-                if matches!(
-                    v,
-                    "-u" | "-g" | "-n" | "-p" | "-C" | "-h" | "-U" | "-r" | "-t"
-                ) && self.words.len() > start + 1
-                {
-                    start += 2;
-                } else if v.starts_with('-') || is_assignment(v) || v.parse::<i32>().is_ok() {
-                    start += 1;
-                } else {
-                    break;
-                }
-            }
-        }
-        if start == 0 {
+        let start = self.unwrap_at as usize;
+        if start == 0 || self.name_index().is_none() {
             return Cow::Borrowed(self);
         }
-        Cow::Owned(Command {
-            words: self.words.get(start..).unwrap_or(&[]).to_vec(),
-            redirects: self.redirects.clone(),
-            span: self.span,
-            separator: self.separator,
-            in_subshell: self.in_subshell,
-        })
+        Cow::Owned(Command::new(
+            self.words.get(start..).unwrap_or(&[]).to_vec(),
+            self.redirects.clone(),
+            self.span,
+            self.separator,
+            self.in_subshell,
+        ))
     }
 
     #[inline]
     fn name_index(&self) -> Option<usize> {
-        self.words.iter().position(|w| !is_assignment(&w.value))
+        let i = self.name_at as usize;
+        (i < self.words.len()).then_some(i)
     }
+}
+
+/// Where a command seen through its wrappers starts (`sudo -E apt-get` → at `apt-get`), given
+/// where its name is; 0 when there is nothing to take off.
+fn unwrap_start(words: &[Word], name_at: usize) -> usize {
+    if name_at >= words.len() {
+        return 0;
+    }
+    let mut start = name_at;
+    while let Some(w) = words.get(start) {
+        if !WRAPPERS.contains(&w.value.as_str()) {
+            break;
+        }
+        start += 1;
+        // Options of sudo such as `-u user` take a value; the common ones are listed here.
+        while let Some(w) = words.get(start) {
+            let v = w.value.as_str();
+            if matches!(
+                v,
+                "-u" | "-g" | "-n" | "-p" | "-C" | "-h" | "-U" | "-r" | "-t"
+            ) && words.len() > start + 1
+            {
+                start += 2;
+            } else if v.starts_with('-') || is_assignment(v) || v.parse::<i32>().is_ok() {
+                start += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    start
 }
 
 /// The last `/`-separated part of a path: `/usr/bin/apt-get` → `apt-get`. A byte loop: rules
@@ -627,13 +666,13 @@ impl<'a> Lexer<'a> {
         let b = std::mem::take(cur);
         if !b.words.is_empty() {
             let start = b.start.unwrap_or(b.end);
-            self.out.push(Command {
-                words: b.words,
-                redirects: b.redirects,
-                span: Span::new(start, b.end.max(start)),
-                separator: sep,
+            self.out.push(Command::new(
+                b.words,
+                b.redirects,
+                Span::new(start, b.end.max(start)),
+                sep,
                 in_subshell,
-            });
+            ));
             *last = Some(self.out.len() - 1);
             *group_tail = None;
         } else if let Some(i) = group_tail.take() {

@@ -192,13 +192,13 @@ fn exec_commands(words: &[shell::Word]) -> Vec<Command> {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return Vec::new();
     };
-    let mut out = vec![Command {
-        words: words.to_vec(),
-        redirects: Vec::new(),
-        span: first.span.to(last.span),
-        separator: Separator::End,
-        in_subshell: false,
-    }];
+    let mut out = vec![Command::new(
+        words.to_vec(),
+        Vec::new(),
+        first.span.to(last.span),
+        Separator::End,
+        false,
+    )];
     if is_shell(&first.value) {
         if let Some(script) = words.iter().skip_while(|w| w.value != "-c").nth(1) {
             // The JSON string maps byte for byte to its value only when it has no escapes.

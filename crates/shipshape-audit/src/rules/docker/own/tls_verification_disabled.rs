@@ -332,16 +332,17 @@ fn check_command(raw: &Command, staged: &[String], out: &mut Vec<Diagnostic>) {
         }
     }
     for (programs, option, what) in OPTIONS {
+        if !programs.contains(&prog) {
+            continue;
+        }
         if *option == "allow-untrusted" && installs_only_staged_files(&cmd, staged) {
             // `apk add --allow-untrusted /tmp/pkgs/*.apk` from a folder mounted from a build
             // stage: packages this build made, read from disk; nothing comes over the network
             // to verify.
             continue;
         }
-        if programs.contains(&prog) {
-            if let Some(w) = flag_word(&cmd, '\0', option) {
-                hit(w.span, what);
-            }
+        if let Some(w) = flag_word(&cmd, '\0', option) {
+            hit(w.span, what);
         }
     }
     match prog {

@@ -413,10 +413,13 @@ pub(crate) fn apt_auto_removal(cmds: &[Command]) -> Option<(usize, Vec<String>)>
                 Some("xargs") => {
                     let at = w.words.iter().position(|x| x.value == "apt-mark");
                     match at {
-                        Some(i) => std::borrow::Cow::Owned(Command {
-                            words: w.words[i..].to_vec(),
-                            ..w.into_owned()
-                        }),
+                        Some(i) => std::borrow::Cow::Owned(Command::new(
+                            w.words[i..].to_vec(),
+                            w.redirects.clone(),
+                            w.span,
+                            w.separator,
+                            w.in_subshell,
+                        )),
                         None => w,
                     }
                 }

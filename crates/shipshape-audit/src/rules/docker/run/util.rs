@@ -109,9 +109,22 @@ pub(crate) fn subcommand<'c>(
     cmd: &'c Command,
     value_options: &[&str],
 ) -> Option<(usize, &'c Word)> {
-    operands_from(cmd.args(), 0, value_options)
-        .into_iter()
-        .next()
+    let args = cmd.args();
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let v = w.value.as_str();
+        if !is_option(v) {
+            return Some((i, w));
+        }
+        if v == "--" {
+            // Everything after `--` is an operand.
+            return args.get(i + 1).map(|w| (i + 1, w));
+        } else if value_options.contains(&v) {
+            i += 1;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The operands of `args[from..]`: words that are not options nor values of `value_options`,
