@@ -344,3 +344,77 @@ proptest::proptest! {
         proptest::prop_assert_eq!(shipshape_syntax::shell::is_assignment(&word), assignment_by_definition(&word));
     }
 }
+
+mod cached_name {
+    //! `Command::new` finds the name and the start of the wrapped command once; what it finds
+    //! must be what reading the words each time gives.
+    use proptest::prelude::*;
+    use shipshape_syntax::shell::{is_assignment, split, Command};
+
+    /// The name as read from the words: the first that is not an assignment.
+    fn reference_name(c: &Command) -> Option<&str> {
+        c.words
+            .iter()
+            .find(|w| !is_assignment(&w.value))
+            .map(|w| w.value.as_str())
+    }
+
+    /// The words after the wrappers, read from the words each time.
+    fn reference_unwrapped(c: &Command) -> Vec<String> {
+        let wrappers = ["sudo", "env", "exec", "time", "nohup", "command", "nice", "doas"];
+        let Some(mut start) = c.words.iter().position(|w| !is_assignment(&w.value)) else {
+            return c.words.iter().map(|w| w.value.clone()).collect();
+        };
+        while let Some(w) = c.words.get(start) {
+            if !wrappers.contains(&w.value.as_str()) {
+                break;
+            }
+            start += 1;
+            while let Some(w) = c.words.get(start) {
+                let v = w.value.as_str();
+                let takes_value =
+                    matches!(v, "-u" | "-g" | "-n" | "-p" | "-C" | "-h" | "-U" | "-r" | "-t");
+                if takes_value && c.words.len() > start + 1 {
+                    start += 2;
+                } else if v.starts_with('-') || is_assignment(v) || v.parse::<i32>().is_ok() {
+                    start += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        c.words[start..].iter().map(|w| w.value.clone()).collect()
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("sudo".to_string()),
+            Just("env".to_string()),
+            Just("nice".to_string()),
+            Just("-u".to_string()),
+            Just("-E".to_string()),
+            Just("10".to_string()),
+            Just("FOO=1".to_string()),
+            Just("A+=x".to_string()),
+            Just("apt-get".to_string()),
+            Just("install".to_string()),
+            "[a-z=_-]{1,6}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn name_and_unwrapped_match_reading_the_words(words in prop::collection::vec(word(), 0..8)) {
+            let src = words.join(" ");
+            for c in split(&src, 0) {
+                prop_assert_eq!(c.name(), reference_name(&c));
+                let unwrapped: Vec<String> =
+                    c.unwrapped().words.iter().map(|w| w.value.clone()).collect();
+                prop_assert_eq!(unwrapped, reference_unwrapped(&c));
+                // A command seen through its wrappers knows its own name too.
+                let inner = c.wrapped();
+                prop_assert_eq!(inner.name(), reference_name(&inner));
+            }
+        }
+    }
+}
