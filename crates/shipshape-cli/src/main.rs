@@ -471,7 +471,7 @@ fn run_mcp(args: McpArgs) -> anyhow::Result<ExitCode> {
 fn dispatch(command: Command, mut out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let code = match command {
         Command::Context(args) => {
-            let ws = Workspace::open(&args.path)?;
+            let ws = Workspace::open_for_detection(&args.path)?;
             let report = commands::context::context(&ws);
             match args.format {
                 Format::Json => write_json(&mut out, &report)?,

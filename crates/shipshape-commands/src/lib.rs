@@ -59,6 +59,17 @@ impl Workspace {
         })
     }
 
+    /// [`Workspace::open`] for a command that only detects (`context`): the YAML the walk
+    /// reads to classify is not kept in memory (see `Inventory::open_for_detection`).
+    pub fn open_for_detection(root: &Path) -> Result<Workspace, CommandError> {
+        let inventory = Inventory::open_for_detection(root)?;
+        shipshape_secrets::SecretsConfig::from_config(inventory.config())?;
+        Ok(Workspace {
+            inventory,
+            shown: root.to_path_buf(),
+        })
+    }
+
     pub fn inventory(&self) -> &Inventory {
         &self.inventory
     }

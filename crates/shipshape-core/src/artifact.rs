@@ -354,6 +354,38 @@ pub fn classify_yaml(path: &str, text: &str) -> ArtifactKind {
     ArtifactKind::Yaml
 }
 
+/// The `kind:` keys at column 0 of a YAML stream, with their 1-based lines: the value unquoted,
+/// without a trailing comment; at most one per document (`---` starts the next). Lines inside a
+/// block scalar (`|`/`>`) are never at column 0 with a `kind:` key unless the scalar ends there.
+pub fn top_level_kinds(text: &str) -> Vec<(String, Option<u32>)> {
+    let mut kinds = Vec::new();
+    let mut seen_in_doc = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("---") {
+            seen_in_doc = false;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("kind:") else {
+            continue;
+        };
+        if seen_in_doc {
+            continue;
+        }
+        let value = rest.split(" #").next().unwrap_or("").trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        if value.is_empty() || value.starts_with(['{', '[', '&', '*', '!', '|', '>']) {
+            continue;
+        }
+        seen_in_doc = true;
+        kinds.push((value.to_string(), u32::try_from(i + 1).ok()));
+    }
+    kinds
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,12 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Extra gitignore-style patterns to leave out.
     pub exclude: Vec<String>,
+    /// Keep the text of the YAML files read to classify them (a run that reads them again —
+    /// the audit, the secret scan — wants it). Detection alone needs only what the walk takes
+    /// from them (their kind, a manifest's top-level `kind:` values), so `context` leaves the
+    /// text to be read again should anything ask, instead of copying tens of MiB of manifests
+    /// into memory held to the end.
+    pub keep_sniffed_text: bool,
 }
 
 impl Default for WalkOptions {
@@ -79,6 +85,7 @@ impl Default for WalkOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
             exclude: Vec::new(),
+            keep_sniffed_text: true,
         }
     }
 }
@@ -153,6 +160,9 @@ pub struct FileEntry {
     /// Byte offset of the file name in `path` (name and folder are asked for constantly).
     name_start: usize,
     content: OnceLock<Result<Arc<str>, SkipReason>>,
+    /// For a YAML file classified by its content as a Kubernetes manifest: the top-level
+    /// `kind:` values of its documents with their lines, taken while the walk had the text.
+    top_kinds: Option<Box<[(String, Option<u32>)]>>,
 }
 
 impl FileEntry {
@@ -165,6 +175,34 @@ impl FileEntry {
     pub fn dir(&self) -> &str {
         &self.path[..self.name_start.saturating_sub(1)]
     }
+
+    /// For a Kubernetes manifest recognised by its content, the top-level `kind:` values of
+    /// its documents and their 1-based lines ([`crate::artifact::top_level_kinds`]), found when
+    /// the walk read it. `None` for every other file.
+    pub fn top_level_kinds(&self) -> Option<&[(String, Option<u32>)]> {
+        self.top_kinds.as_deref()
+    }
+}
+
+/// What reading a YAML file to classify it gives: its kind, a manifest's top-level kinds, and
+/// the text when it is kept.
+struct Sniffed {
+    kind: ArtifactKind,
+    top_kinds: Option<Box<[(String, Option<u32>)]>>,
+    text: Option<Arc<str>>,
+}
+
+fn sniff_yaml(root: &Path, path: &str, max: u64, keep: bool) -> Result<Sniffed, SkipReason> {
+    read_guarded_with(root, path, max, |text| {
+        let kind = classify_yaml(path, text);
+        let top_kinds = (kind == ArtifactKind::KubernetesManifest)
+            .then(|| crate::artifact::top_level_kinds(text).into_boxed_slice());
+        Sniffed {
+            kind,
+            top_kinds,
+            text: keep.then(|| Arc::from(text)),
+        }
+    })
 }
 
 /// Models derived from the files' texts (a parsed Dockerfile, YAML documents), at most one per
@@ -216,12 +254,23 @@ impl Inventory {
     /// does not parse, or names an unknown section or key, is an error: silently running with
     /// defaults would drop the user's excludes and overrides.
     pub fn open(root: &Path) -> Result<Inventory, WorkspaceError> {
+        Inventory::open_keeping(root, true)
+    }
+
+    /// [`Inventory::open`] for detection alone (`context`): the YAML read to classify it is not
+    /// kept (see [`WalkOptions::keep_sniffed_text`]).
+    pub fn open_for_detection(root: &Path) -> Result<Inventory, WorkspaceError> {
+        Inventory::open_keeping(root, false)
+    }
+
+    fn open_keeping(root: &Path, keep_sniffed_text: bool) -> Result<Inventory, WorkspaceError> {
         check_root(root)?;
         let config = Config::load(root)?;
         let options = WalkOptions {
             max_file_size: config.max_file_size(),
             threads: 0,
             exclude: config.inventory.exclude.clone(),
+            keep_sniffed_text,
         };
         let mut inv = Inventory::open_with(root, options)?;
         inv.config = config;
@@ -243,6 +292,7 @@ impl Inventory {
             &mut skipped,
             deferred,
             options.max_file_size,
+            options.keep_sniffed_text,
         );
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Inventory {
@@ -433,6 +483,7 @@ fn sniff_deferred(
     skipped: &mut Vec<Skipped>,
     deferred: Vec<String>,
     max: u64,
+    keep: bool,
 ) {
     // `files` is sorted by path: each deferred file is found by binary search.
     let unclaimed: Vec<usize> = deferred
@@ -448,17 +499,20 @@ fn sniff_deferred(
     if unclaimed.is_empty() {
         return;
     }
-    let sniffed: Vec<(usize, Result<Arc<str>, SkipReason>)> = unclaimed
+    let sniffed: Vec<(usize, Result<Sniffed, SkipReason>)> = unclaimed
         .into_par_iter()
-        .map(|i| (i, read_guarded(root, &files[i].path, max)))
+        .map(|i| (i, sniff_yaml(root, &files[i].path, max, keep)))
         .collect();
     let mut unreadable = HashSet::new();
     for (i, result) in sniffed {
         let f = &mut files[i];
         match result {
-            Ok(text) => {
-                f.kind = classify_yaml(&f.path, &text);
-                let _ = f.content.set(Ok(text));
+            Ok(sniffed) => {
+                f.kind = sniffed.kind;
+                f.top_kinds = sniffed.top_kinds;
+                if let Some(text) = sniffed.text {
+                    let _ = f.content.set(Ok(text));
+                }
             }
             Err(reason) => {
                 unreadable.insert(i);
@@ -511,10 +565,11 @@ fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>, Ve
 
     let (tx, rx) = std::sync::mpsc::channel::<WalkItem>();
     let max = options.max_file_size;
+    let keep = options.keep_sniffed_text;
     builder.build_parallel().run(|| {
         let tx = tx.clone();
         Box::new(move |result| {
-            if let Some(item) = visit(root, result, max) {
+            if let Some(item) = visit(root, result, max, keep) {
                 let _ = tx.send(item);
             }
             ignore::WalkState::Continue
@@ -613,19 +668,29 @@ fn tracked_but_ignored(
             _ => continue,
         }
         let content = OnceLock::new();
+        let mut top_kinds = None;
         let kind = match classify_path(&path) {
             Classification::Known(k) => k,
-            Classification::SniffYaml => match read_guarded(root, &path, options.max_file_size) {
-                Ok(text) => {
-                    let k = classify_yaml(&path, &text);
-                    let _ = content.set(Ok(text));
-                    k
+            Classification::SniffYaml => {
+                match sniff_yaml(
+                    root,
+                    &path,
+                    options.max_file_size,
+                    options.keep_sniffed_text,
+                ) {
+                    Ok(sniffed) => {
+                        if let Some(text) = sniffed.text {
+                            let _ = content.set(Ok(text));
+                        }
+                        top_kinds = sniffed.top_kinds;
+                        sniffed.kind
+                    }
+                    Err(reason) => {
+                        let _ = content.set(Err(reason));
+                        ArtifactKind::Yaml
+                    }
                 }
-                Err(reason) => {
-                    let _ = content.set(Err(reason));
-                    ArtifactKind::Yaml
-                }
-            },
+            }
         };
         let name_start = path.rfind('/').map_or(0, |i| i + 1);
         out.push(FileEntry {
@@ -633,6 +698,7 @@ fn tracked_but_ignored(
             path,
             kind,
             content,
+            top_kinds,
         });
     }
     out
@@ -765,6 +831,7 @@ fn visit(
     root: &Path,
     result: Result<ignore::DirEntry, ignore::Error>,
     max: u64,
+    keep: bool,
 ) -> Option<WalkItem> {
     let entry = match result {
         Ok(e) => e,
@@ -798,13 +865,22 @@ fn visit(
                 path,
                 kind: ArtifactKind::Yaml,
                 content,
+                top_kinds: None,
             }));
         }
-        Classification::SniffYaml => match read_guarded(root, &path, max) {
-            Ok(text) => {
-                let k = classify_yaml(&path, &text);
-                let _ = content.set(Ok(text));
-                k
+        Classification::SniffYaml => match sniff_yaml(root, &path, max, keep) {
+            Ok(sniffed) => {
+                if let Some(text) = sniffed.text {
+                    let _ = content.set(Ok(text));
+                }
+                let name_start = path.rfind('/').map_or(0, |i| i + 1);
+                return Some(WalkItem::File(FileEntry {
+                    name_start,
+                    path,
+                    kind: sniffed.kind,
+                    content,
+                    top_kinds: sniffed.top_kinds,
+                }));
             }
             Err(reason) => return Some(WalkItem::Skip(Skipped { path, reason })),
         },
@@ -815,6 +891,7 @@ fn visit(
         path,
         kind,
         content,
+        top_kinds: None,
     }))
 }
 
@@ -863,6 +940,17 @@ fn reason_from_io(err: &std::io::Error) -> SkipReason {
 
 /// Read a file with every guard applied: size cap, binary sniffing, UTF-8.
 fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason> {
+    read_guarded_with(root, rel, max, |text| Arc::from(text))
+}
+
+/// [`read_guarded`] handing the checked text to `f` while it is still in the read buffer (a
+/// caller that keeps only what it derives from the text copies nothing).
+fn read_guarded_with<R>(
+    root: &Path,
+    rel: &str,
+    max: u64,
+    f: impl FnOnce(&str) -> R,
+) -> Result<R, SkipReason> {
     thread_local! {
         /// One read buffer per thread, reused: a file is read into memory that is already
         /// mapped, and only its text, once checked, is copied into the shared allocation (a
@@ -888,7 +976,8 @@ fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason
             .take(max.saturating_add(1))
             .read_to_end(bytes)
             .map_err(|e| reason_from_io(&e))
-            .and_then(|_| text_of(bytes, max));
+            .and_then(|_| checked_text(bytes, max))
+            .map(f);
         if bytes.capacity() > KEEP {
             *bytes = Vec::new();
         }
@@ -896,8 +985,9 @@ fn read_guarded(root: &Path, rel: &str, max: u64) -> Result<Arc<str>, SkipReason
     })
 }
 
-/// The checked text of a file's bytes (`max` is the size cap the read was held to).
-fn text_of(bytes: &[u8], max: u64) -> Result<Arc<str>, SkipReason> {
+/// The text of a file's bytes once every guard holds: size cap, binary sniffing, UTF-8 (a
+/// leading byte-order mark removed).
+fn checked_text(bytes: &[u8], max: u64) -> Result<&str, SkipReason> {
     if bytes.len() as u64 > max {
         return Err(SkipReason::TooLarge {
             size: bytes.len() as u64,
@@ -910,7 +1000,7 @@ fn text_of(bytes: &[u8], max: u64) -> Result<Arc<str>, SkipReason> {
     // A leading UTF-8 byte-order mark is not content.
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
-        Ok(s) => Ok(Arc::from(s)),
+        Ok(s) => Ok(s),
         Err(_) => Err(SkipReason::InvalidUtf8),
     }
 }
@@ -1127,6 +1217,46 @@ mod tests {
         // Read when asked, once.
         let text = inv.text(inv.get("chart/values.yaml").unwrap()).unwrap();
         assert_eq!(&*text, "replicas: 3\n");
+    }
+
+    #[test]
+    fn detection_keeps_a_manifests_kinds_not_its_text() {
+        let manifest: &[u8] =
+            b"apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: v1\nkind: Service\n";
+        let dir = tree(&[
+            ("k8s/app.yaml", manifest),
+            ("config.yaml", b"name: x\n"),
+            // Sniffed after the walk (not a chart's template): the same holds there.
+            (
+                "deploy/templates/job.yaml",
+                b"apiVersion: batch/v1\nkind: Job\n",
+            ),
+        ]);
+        let kinds = |inv: &Inventory, p: &str| -> Option<Vec<(String, Option<u32>)>> {
+            inv.get(p).unwrap().top_level_kinds().map(<[_]>::to_vec)
+        };
+        let expected = Some(vec![
+            ("Deployment".to_string(), Some(2)),
+            ("Service".to_string(), Some(5)),
+        ]);
+        for keep in [true, false] {
+            let inv = if keep {
+                Inventory::open(dir.path()).unwrap()
+            } else {
+                Inventory::open_for_detection(dir.path()).unwrap()
+            };
+            assert_eq!(kinds(&inv, "k8s/app.yaml"), expected, "keep {keep}");
+            assert_eq!(
+                kinds(&inv, "deploy/templates/job.yaml"),
+                Some(vec![("Job".to_string(), Some(2))])
+            );
+            assert_eq!(kinds(&inv, "config.yaml"), None);
+            let cached = inv.get("k8s/app.yaml").unwrap().content.get().is_some();
+            assert_eq!(cached, keep, "the text is kept only when asked for");
+            // Not kept, it is still there to read.
+            let text = inv.text(inv.get("k8s/app.yaml").unwrap()).unwrap();
+            assert_eq!(text.as_bytes(), manifest);
+        }
     }
 
     #[test]

@@ -294,7 +294,7 @@ fn folder(call: &Call, path: &Option<String>) -> Result<PathBuf, String> {
 }
 
 fn run_context(p: PathParams, call: &Call) -> Result<Output, String> {
-    let ws = Workspace::open(&folder(call, &p.path)?).map_err(failed)?;
+    let ws = Workspace::open_for_detection(&folder(call, &p.path)?).map_err(failed)?;
     Ok(Output::of(to_json(&context::context(&ws))?))
 }
 

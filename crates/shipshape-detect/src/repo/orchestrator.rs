@@ -2,6 +2,7 @@
 //! functions-as-a-service, or a PaaS. Kubernetes manifests are read once here; the kinds found
 //! are shared with the cloud and observability detectors.
 
+use shipshape_core::artifact::top_level_kinds;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -54,7 +55,11 @@ pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
     manifests
         .par_iter()
         .map(|f| {
-            let scanned = ctx.inv.text(f).map(|text| top_level_kinds(&text));
+            // The walk lists them when it reads the file to classify it.
+            let scanned = match f.top_level_kinds() {
+                Some(kinds) => Some(kinds.to_vec()),
+                None => ctx.inv.text(f).map(|text| top_level_kinds(&text)),
+            };
             if let Some(kinds) = scanned.filter(|k| !k.is_empty()) {
                 return Manifest {
                     path: f.path.clone(),
@@ -86,38 +91,6 @@ pub(crate) fn manifests(ctx: &Ctx, files: &[&FileEntry]) -> Vec<Manifest> {
             }
         })
         .collect()
-}
-
-/// The `kind:` keys at column 0 of a YAML stream, with their 1-based lines: the value unquoted,
-/// without a trailing comment; at most one per document (`---` starts the next). Lines inside a
-/// block scalar (`|`/`>`) are never at column 0 with a `kind:` key unless the scalar ends there.
-fn top_level_kinds(text: &str) -> Vec<(String, Option<u32>)> {
-    let mut kinds = Vec::new();
-    let mut seen_in_doc = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with("---") {
-            seen_in_doc = false;
-            continue;
-        }
-        let Some(rest) = line.strip_prefix("kind:") else {
-            continue;
-        };
-        if seen_in_doc {
-            continue;
-        }
-        let value = rest.split(" #").next().unwrap_or("").trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-            .unwrap_or(value);
-        if value.is_empty() || value.starts_with(['{', '[', '&', '*', '!', '|', '>']) {
-            continue;
-        }
-        seen_in_doc = true;
-        kinds.push((value.to_string(), u32::try_from(i + 1).ok()));
-    }
-    kinds
 }
 
 pub(crate) fn detect(
