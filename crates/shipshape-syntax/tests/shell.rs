@@ -361,7 +361,9 @@ mod cached_name {
 
     /// The words after the wrappers, read from the words each time.
     fn reference_unwrapped(c: &Command) -> Vec<String> {
-        let wrappers = ["sudo", "env", "exec", "time", "nohup", "command", "nice", "doas"];
+        let wrappers = [
+            "sudo", "env", "exec", "time", "nohup", "command", "nice", "doas",
+        ];
         let Some(mut start) = c.words.iter().position(|w| !is_assignment(&w.value)) else {
             return c.words.iter().map(|w| w.value.clone()).collect();
         };
@@ -372,8 +374,10 @@ mod cached_name {
             start += 1;
             while let Some(w) = c.words.get(start) {
                 let v = w.value.as_str();
-                let takes_value =
-                    matches!(v, "-u" | "-g" | "-n" | "-p" | "-C" | "-h" | "-U" | "-r" | "-t");
+                let takes_value = matches!(
+                    v,
+                    "-u" | "-g" | "-n" | "-p" | "-C" | "-h" | "-U" | "-r" | "-t"
+                );
                 if takes_value && c.words.len() > start + 1 {
                     start += 2;
                 } else if v.starts_with('-') || is_assignment(v) || v.parse::<i32>().is_ok() {
