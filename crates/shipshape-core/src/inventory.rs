@@ -162,7 +162,7 @@ pub struct FileEntry {
     content: OnceLock<Result<Arc<str>, SkipReason>>,
     /// For a YAML file classified by its content as a Kubernetes manifest: the top-level
     /// `kind:` values of its documents with their lines, taken while the walk had the text.
-    top_kinds: Option<Box<[(String, Option<u32>)]>>,
+    top_kinds: Option<Box<[KindLine]>>,
 }
 
 impl FileEntry {
@@ -179,16 +179,19 @@ impl FileEntry {
     /// For a Kubernetes manifest recognised by its content, the top-level `kind:` values of
     /// its documents and their 1-based lines ([`crate::artifact::top_level_kinds`]), found when
     /// the walk read it. `None` for every other file.
-    pub fn top_level_kinds(&self) -> Option<&[(String, Option<u32>)]> {
+    pub fn top_level_kinds(&self) -> Option<&[KindLine]> {
         self.top_kinds.as_deref()
     }
 }
+
+/// A top-level `kind:` value of a YAML document and its 1-based line.
+pub type KindLine = (String, Option<u32>);
 
 /// What reading a YAML file to classify it gives: its kind, a manifest's top-level kinds, and
 /// the text when it is kept.
 struct Sniffed {
     kind: ArtifactKind,
-    top_kinds: Option<Box<[(String, Option<u32>)]>>,
+    top_kinds: Option<Box<[KindLine]>>,
     text: Option<Arc<str>>,
 }
 
