@@ -86,6 +86,16 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
     let mut catalogs = Vec::new();
     let mut fail_on = opts.fail_on;
     let mut baseline: Option<Baseline> = None;
+    if opts.select.is_empty()
+        || opts
+            .select
+            .iter()
+            .any(|s| s.to_ascii_lowercase().contains("secret"))
+    {
+        // Every secret rule is selected unless `--select` says otherwise (the configuration
+        // may still narrow it: the warm-up is then a few milliseconds of a spare core).
+        shipshape_secrets::warm_up();
+    }
     for target in targets {
         let (root, only) = resolve(target);
         let ws = Workspace::open(&root)?;

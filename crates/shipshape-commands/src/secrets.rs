@@ -68,6 +68,7 @@ pub fn secrets(
     } else {
         (path.to_path_buf(), None)
     };
+    shipshape_secrets::warm_up();
     let ws = Workspace::open(&root)?;
     let (catalog, mut scanner, notes) = rules::for_workspace(&ws, opts.gitleaks_config.as_deref())?;
     scanner.no_ignores = opts.no_ignores;

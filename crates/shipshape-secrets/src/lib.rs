@@ -22,6 +22,21 @@ pub mod scan;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 pub use config::SecretsConfig;
+
+/// Start building the built-in rule set (the rules file parsed, the keyword automaton) on a
+/// thread of its own, so that it is ready when the scan asks for it: a command calls this
+/// before it walks the repository, and the two overlap. Returns at once; calling it twice, or
+/// after the set is built, costs nothing.
+pub fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("secret-rules".into())
+            .spawn(|| {
+                let _ = RuleSet::builtin_ref();
+            });
+    });
+}
 pub use engine::{RawMatch, RuleSet};
 pub use history::{
     scan_history, scan_staged, HistoryFinding, HistoryOptions, HistoryScan, Provenance,
