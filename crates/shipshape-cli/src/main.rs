@@ -22,6 +22,19 @@ use shipshape_gen::Artifact;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// No transparent huge pages for this process: mimalloc's arenas would otherwise be faulted in
+/// 2 MiB at a time, each page zeroed by the kernel, which cost `context` more system time than
+/// the allocator saved (and 70 % more memory). What mimalloc's `allow_thp=0` does, set before
+/// the work starts.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes an integer flag and touches no memory of ours; a kernel
+    // without it returns an error, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Exit code for a usage or I/O error (clap uses the same for bad arguments).
 const EXIT_ERROR: u8 = 2;
 /// Exit code for a check that did not hold.
@@ -383,6 +396,14 @@ fn parse_ci(s: &str) -> Result<shipshape_gen::ci::CiProvider, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The setting is inherited by child processes: commands that start container builds keep
+    // the system's default for them.
+    if !matches!(
+        cli.command,
+        Command::Init(_) | Command::Verify(_) | Command::Mcp(_)
+    ) {
+        no_huge_pages();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
