@@ -629,6 +629,12 @@ fn a_pnpm_workspace_without_a_root_package_json_builds_react_router_apps() {
         site.contains("pnpm install --frozen-lockfile --prod --filter '{site}...'"),
         "{site}"
     );
+    // No root project: the members are independent apps, and the build stage installs only
+    // this one too (another member's install scripts would run before its files are copied).
+    assert!(
+        site.contains("pnpm install --frozen-lockfile --filter '{site}...'\nCOPY . ."),
+        "{site}"
+    );
     assert!(site.contains("COPY --from=build /app/site/build ./site/build"));
     assert!(
         site.contains(r#"CMD ["node_modules/.bin/react-router-serve", "./build/server/index.js"]"#)

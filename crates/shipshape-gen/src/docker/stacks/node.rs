@@ -95,6 +95,10 @@ struct Layout {
     /// Install-time scripts of the installed package.json (`prepare`, `postinstall`) that run a
     /// dev dependency: a production install has no such program, so they are left out there.
     dev_scripts: Vec<String>,
+    /// The member selection of the full install (the build stage): only in a pnpm workspace
+    /// with no root project, whose members are independent apps. Installing them all there
+    /// runs every member's install scripts before its files are copied.
+    full_scope: Option<String>,
 }
 
 fn layout(service: &Service, inv: &Inventory) -> Layout {
@@ -104,6 +108,11 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
         layout.dev_scripts = manifest
             .map(|t| dev_lifecycle_scripts(&t))
             .unwrap_or_default();
+    }
+    let root = root_of(service);
+    if layout.manager.name == "pnpm" && layout.context == "." && !has(inv, ".", "package.json") {
+        let service_dir = relative(root, &layout.context);
+        layout.full_scope = member_scope(&layout.manager, inv, root, &service_dir);
     }
     layout
 }
@@ -173,6 +182,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
             lockfile: Some(lock.to_string()),
             manager: probe,
             dev_scripts: Vec::new(),
+            full_scope: None,
         };
     }
     // A workspace member: the lockfile and the other members' manifests are at the root.
@@ -204,6 +214,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
                 lockfile: Some(lock.to_string()),
                 manager,
                 dev_scripts: Vec::new(),
+                full_scope: None,
             }
         }
         _ => Layout {
@@ -212,6 +223,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
             lockfile: None,
             manager: probe,
             dev_scripts: Vec::new(),
+            full_scope: None,
         },
     }
 }
@@ -287,14 +299,18 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
         }
     }
     let install = if full { m.full_install } else { m.prod_install };
-    cmds.push(
-        match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
-            (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
-            // Without a lockfile there is nothing to freeze: `--frozen-lockfile` would fail.
-            (true, None) => install.replace(" --frozen-lockfile", ""),
-            _ => install.to_string(),
-        },
-    );
+    let mut install = match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
+        (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
+        // Without a lockfile there is nothing to freeze: `--frozen-lockfile` would fail.
+        (true, None) => install.replace(" --frozen-lockfile", ""),
+        _ => install.to_string(),
+    };
+    if full {
+        if let Some(scope) = &layout.full_scope {
+            install.push_str(scope);
+        }
+    }
+    cmds.push(install);
     cmds
 }
 
