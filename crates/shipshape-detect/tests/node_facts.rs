@@ -495,3 +495,37 @@ fn tanstack_start_is_a_server_rendered_web_app_not_a_static_spa() {
     assert_eq!(value(&s.port), Some(3000));
     assert_eq!(value(&s.health_path), None, "no health route is invented");
 }
+
+#[test]
+fn react_router_framework_mode_is_remix_on_the_server_or_a_spa_without_ssr() {
+    // A pnpm workspace with no package.json at its root: pnpm-workspace.yaml is the workspace.
+    let facts = facts_of("defect-react-router-workspace");
+    let site = service(&facts, "site");
+    assert_eq!(value(&site.framework), Some(Framework::Remix));
+    assert_eq!(site.role, ServiceRole::Web);
+    assert_eq!(value(&site.package_manager), Some(PackageManager::Pnpm));
+    assert_eq!(value(&site.runtime_version).as_deref(), Some("22"));
+    assert_eq!(
+        value(&site.start_command).as_deref(),
+        Some("react-router-serve ./build/server/index.js")
+    );
+    assert_eq!(value(&site.port), Some(3000));
+    // app/routes/api.health.ts: a file route with a loader.
+    assert_eq!(value(&site.health_path).as_deref(), Some("/api/health"));
+    // `ssr: false`: static files, no server.
+    let docs = service(&facts, "docs");
+    assert_eq!(value(&docs.framework), Some(Framework::Remix));
+    assert_eq!(docs.role, ServiceRole::Static);
+    assert_eq!(value(&docs.start_command), None);
+}
+
+#[test]
+fn a_remix_resource_route_file_is_the_health_route() {
+    let facts = facts_of("defect-dev-tooling");
+    let s = service(&facts, "notes-remix");
+    assert_eq!(value(&s.framework), Some(Framework::Remix));
+    let health = s.health_path.as_ref().expect("health route");
+    assert_eq!(health.value, "/healthcheck");
+    assert_eq!(health.evidence[0].path, "app/routes/healthcheck.tsx");
+    assert_eq!(health.evidence[0].line, Some(2));
+}

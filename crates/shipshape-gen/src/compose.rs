@@ -261,6 +261,12 @@ pub(crate) fn local_stack<'a>(
         names.insert(t.service.name.clone(), name);
     }
 
+    // Services that get no Dockerfile are left out of the file: nothing may wait for them.
+    let left_out: BTreeSet<String> = targets
+        .iter()
+        .filter(|t| t.text.is_none())
+        .map(|t| t.service.name.clone())
+        .collect();
     for target in targets {
         let service = target.service;
         let Some(name) = names.get(&service.name).cloned() else {
@@ -354,7 +360,11 @@ pub(crate) fn local_stack<'a>(
             .collect();
         // Other services of the repository: their health is their Dockerfile's business, so
         // only their start is awaited.
-        for d in &service.depends_on {
+        for d in service
+            .depends_on
+            .iter()
+            .filter(|d| !left_out.contains(&d.value))
+        {
             if let Some(other) = names.get(&d.value) {
                 if *other != name && !depends_on.iter().any(|(n, _)| n == other) {
                     depends_on.push((other.clone(), "service_started"));

@@ -179,6 +179,13 @@ pub(crate) fn is_dockerfile(path: &str) -> bool {
     )
 }
 
+/// Whether a Dockerfile in a service's folder is the one its image is built from. A hidden one
+/// (`.gitpod.Dockerfile`) is a tool's: Gitpod builds the development workspace from it, with the
+/// tools and no application, and no `docker build` picks it.
+pub(crate) fn builds_the_service(path: &str) -> bool {
+    !path.rsplit('/').next().unwrap_or(path).starts_with('.')
+}
+
 /// How a folder is shown to users: `web/`, or `the repository root`.
 pub(crate) fn show_dir(dir: &str) -> String {
     if dir.is_empty() || dir == "." {
@@ -281,7 +288,7 @@ pub(crate) fn build_targets<'a>(
                     .dockerfiles
                     .iter()
                     .map(|d| d.path.as_str())
-                    .filter(|p| dir_of(p) == root)
+                    .filter(|p| dir_of(p) == root && builds_the_service(p))
                     .collect();
                 // A plain `Dockerfile` is what `docker build` picks by default.
                 in_root.sort_by_key(|p| (!p.ends_with("/Dockerfile") && *p != "Dockerfile", *p));

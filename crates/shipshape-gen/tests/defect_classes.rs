@@ -588,3 +588,108 @@ fn prisma_gets_openssl_where_its_engines_are_chosen_and_where_they_run() {
     let express = plan_for("node-express");
     assert!(!content(&express, "Dockerfile").contains("apt-get"));
 }
+
+#[test]
+fn dev_tooling_beside_the_app_neither_replaces_its_dockerfile_nor_breaks_the_production_install() {
+    let plan = plan_for("defect-dev-tooling");
+    // .gitpod.Dockerfile is Gitpod's workspace image: the app still gets its own Dockerfile.
+    let docker = content(&plan, "Dockerfile");
+    assert!(!warned(&plan, &[".gitpod.Dockerfile", "left alone"]));
+    // `"prepare": "husky"` runs a dev dependency: the production install leaves it out, the
+    // build stage (with the dev dependencies) keeps it.
+    let deps = docker.split("AS build").next().unwrap();
+    assert!(
+        deps.contains(
+            "npm pkg delete scripts.prepare \\\n && npm install --no-audit --no-fund --omit=dev"
+        ),
+        "{docker}"
+    );
+    assert_eq!(docker.matches("npm pkg delete").count(), 1, "{docker}");
+    // remix-serve is @remix-run/serve's program: run without npm, the CMD names its path.
+    assert!(docker.contains(r#"CMD ["node_modules/.bin/remix-serve", "./build/index.js"]"#));
+    assert!(
+        docker.contains("http://127.0.0.1:3000/healthcheck"),
+        "{docker}"
+    );
+}
+
+#[test]
+fn a_pnpm_workspace_without_a_root_package_json_builds_react_router_apps() {
+    let plan = plan_for("defect-react-router-workspace");
+    let site = content(&plan, "site/Dockerfile");
+    // Nothing copies a root package.json that does not exist.
+    assert!(
+        site.contains("COPY pnpm-lock.yaml pnpm-workspace.yaml ./"),
+        "{site}"
+    );
+    assert!(!site.contains("COPY package.json"), "{site}");
+    // The member has no `name`: the production install selects it by its folder, so the
+    // other members' install scripts do not run there.
+    assert!(
+        site.contains("pnpm install --frozen-lockfile --prod --filter '{site}...'"),
+        "{site}"
+    );
+    // No root project: the members are independent apps, and the build stage installs only
+    // this one too (another member's install scripts would run before its files are copied).
+    assert!(
+        site.contains("pnpm install --frozen-lockfile --filter '{site}...'\nCOPY . ."),
+        "{site}"
+    );
+    assert!(site.contains("COPY --from=build /app/site/build ./site/build"));
+    assert!(
+        site.contains(r#"CMD ["node_modules/.bin/react-router-serve", "./build/server/index.js"]"#)
+    );
+    assert!(site.contains("http://127.0.0.1:3000/api/health"));
+    // `ssr: false`: the prerendered single-page app in build/client, served by nginx.
+    let docs = content(&plan, "docs/Dockerfile");
+    assert!(docs.contains("COPY --from=build /app/docs/build/client /usr/share/nginx/html"));
+    assert!(!docs.contains("COPY package.json"), "{docs}");
+}
+
+#[test]
+fn nothing_in_compose_waits_for_a_service_left_out_of_it() {
+    // The SPA calls the API (its .env names it), but the API gets no Dockerfile (no app object
+    // to serve): compose leaves the API out, so the SPA must not depend on it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        ("api/requirements.txt", "fastapi==0.115.0\n"),
+        (
+            "api/service.py",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        ),
+        (
+            "web/package.json",
+            r#"{"name": "web", "private": true, "scripts": {"build": "vite build"},
+ "dependencies": {"react": "^18.3.1", "react-dom": "^18.3.1"},
+ "devDependencies": {"vite": "^5.4.0"}}"#,
+        ),
+        ("web/.env", "VITE_API_URL=http://api:8000\n"),
+        (
+            "web/src/main.jsx",
+            "fetch(import.meta.env.VITE_API_URL + '/items');\n",
+        ),
+    ];
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let inv = Inventory::open(dir.path()).expect("inventory");
+    let facts = shipshape_detect::detect(&inv);
+    let web = facts
+        .services
+        .iter()
+        .find(|s| s.name == "web")
+        .expect("web");
+    assert!(
+        web.depends_on.iter().any(|d| d.value == "api"),
+        "{:?}",
+        web.depends_on
+    );
+    let plan = plan(&facts, &inv, &InitOptions::default());
+    assert!(warned(&plan, &["api", "no Dockerfile generated"]));
+    let compose = content(&plan, "compose.yaml");
+    let web = compose_service(compose, "web");
+    assert!(!web.contains("depends_on"), "{web}");
+    assert!(!compose.contains("\n  api:"), "{compose}");
+}

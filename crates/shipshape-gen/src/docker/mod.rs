@@ -282,7 +282,7 @@ fn root_of(service: &Service) -> &str {
 /// A Dockerfile directly in the service's folder (`Dockerfile`, `Dockerfile.prod`, …).
 fn existing_dockerfile(inv: &Inventory, root: &str) -> Option<String> {
     inv.of_kind(ArtifactKind::Dockerfile)
-        .find(|f| crate::dir_of(&f.path) == root)
+        .find(|f| crate::dir_of(&f.path) == root && crate::builds_the_service(&f.path))
         .map(|f| f.path.clone())
 }
 

@@ -33,6 +33,10 @@ static QUOTED_OPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(outDir|output|pages)\s*:\s*['"`]([^'"`]+)['"`]"#).expect("built-in pattern")
 });
 
+/// `ssr: false` in a React Router config, outside a comment.
+static SSR_OFF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^[^/\n]*\bssr\s*:\s*false\b").expect("built-in pattern"));
+
 /// A string option (`output: 'standalone'`) in a JS/TS config file: value and evidence.
 pub(super) fn config_option(path: &str, text: &str, key: &str) -> Option<(String, Evidence)> {
     let file = path.rsplit('/').next().unwrap_or(path);
@@ -78,6 +82,25 @@ pub(super) fn framework(
         "@remix-run/react",
     ] {
         if let Some(f) = info(Framework::Remix, dep, ServiceRole::Web) {
+            return Some(f);
+        }
+    }
+    // React Router 7's framework mode is what Remix became: `react-router build` writes a
+    // server bundle that `react-router-serve` runs. With `ssr: false` in react-router.config it
+    // prerenders a single-page app instead, static files in build/client.
+    for dep in [
+        "@react-router/dev",
+        "@react-router/node",
+        "@react-router/serve",
+        "@react-router/express",
+    ] {
+        if let Some(mut f) = info(Framework::Remix, dep, ServiceRole::Web) {
+            let spa = config_file(ctx, dir, "react-router.config")
+                .is_some_and(|(_, text)| SSR_OFF.is_match(&text));
+            if spa {
+                f.role = ServiceRole::Static;
+                f.output = Some(("build/client".to_string(), None));
+            }
             return Some(f);
         }
     }

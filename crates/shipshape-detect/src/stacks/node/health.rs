@@ -14,7 +14,16 @@ use super::commands::relative_to;
 use super::framework::FrameworkInfo;
 
 const HEALTH_NAMES: &[&str] = &[
-    "healthz", "health", "livez", "readyz", "ready", "up", "ping", "_health",
+    "healthz",
+    "health",
+    "livez",
+    "readyz",
+    "ready",
+    "up",
+    "ping",
+    "_health",
+    "healthcheck",
+    "health-check",
 ];
 
 fn health_rank(path: &str) -> Option<usize> {
@@ -32,8 +41,9 @@ static NEST_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"setGlobalPrefix\(\s*['"`]([^'"`]+)['"`]\s*(,[^)]*)?\)"#)
         .expect("built-in pattern")
 });
-static HANDLER_GET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:function|const)\s+GET\b").expect("built-in pattern"));
+static HANDLER_GET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:function|const)\s+(?:GET|loader)\b").expect("built-in pattern")
+});
 
 fn join_route(parts: &[&str]) -> String {
     let joined: Vec<&str> = parts
@@ -134,6 +144,19 @@ fn file_route(fw: Framework, rel: &str) -> Option<String> {
             let segs: Vec<&str> = inner.split('/').collect();
             Some(format!("/{}", clean(&segs).join("/")))
         }
+        // Remix and React Router's file routes (app/routes/): a dot or a folder separates URL
+        // segments (`api.health.ts`, `healthz/route.ts`); a segment starting with `_` is a
+        // pathless layout or the index, and a trailing `_` only opts out of its parent's layout.
+        Framework::Remix => {
+            let inner = rel.strip_prefix("app/routes/")?;
+            let inner = inner.strip_suffix("/route").unwrap_or(inner);
+            let segs: Vec<&str> = inner
+                .split(['.', '/'])
+                .filter(|s| !s.is_empty() && !s.starts_with('_'))
+                .map(|s| s.trim_end_matches('_'))
+                .collect();
+            Some(format!("/{}", segs.join("/")))
+        }
         _ => None,
     }
 }
@@ -178,9 +201,9 @@ pub(super) fn health_path(
 ) -> Option<Located<String>> {
     let specific = match fw.map(|f| f.framework) {
         Some(Framework::Nestjs) => nest_health(ctx, dir, lang),
-        Some(fw @ (Framework::Nextjs | Framework::Nuxt | Framework::Sveltekit)) => {
-            file_route_health(ctx, dir, fw)
-        }
+        Some(
+            fw @ (Framework::Nextjs | Framework::Nuxt | Framework::Sveltekit | Framework::Remix),
+        ) => file_route_health(ctx, dir, fw),
         _ => None,
     };
     specific.or_else(|| ctx.health_path(dir, lang))
@@ -212,6 +235,22 @@ mod tests {
         assert_eq!(
             file_route(Framework::Sveltekit, "src/routes/health/+server.ts").as_deref(),
             Some("/health")
+        );
+        assert_eq!(
+            file_route(Framework::Remix, "app/routes/healthcheck.tsx").as_deref(),
+            Some("/healthcheck")
+        );
+        assert_eq!(
+            file_route(Framework::Remix, "app/routes/api.health.ts").as_deref(),
+            Some("/api/health")
+        );
+        assert_eq!(
+            file_route(Framework::Remix, "app/routes/_ops.healthz/route.ts").as_deref(),
+            Some("/healthz")
+        );
+        assert_eq!(
+            file_route(Framework::Remix, "app/routes/_index.tsx").as_deref(),
+            Some("/")
         );
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use shipshape_core::Inventory;
-use shipshape_detect::{value_name, Framework, Language, PackageManager, Service};
+use shipshape_detect::{value_name, Framework, Language, PackageManager, Service, ServiceRole};
 
 use super::base_images::{self, BaseImages, Day};
 use super::{root_of, Generated, Recipe, Skip, NGINX_SPA_CONF, WORKDIR};
@@ -139,6 +139,10 @@ fn generate_stack(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         Language::Javascript | Language::Typescript => match framework {
             Some(Framework::Nextjs) => node::nextjs(service, inv, today),
             Some(Framework::ViteSpa | Framework::CreateReactApp) => node::spa(service, inv, today),
+            // React Router with `ssr: false`: a single-page app in build/client.
+            Some(Framework::Remix) if service.role == ServiceRole::Static => {
+                node::spa(service, inv, today)
+            }
             Some(Framework::StaticSiteGenerator) => Err(Skip(
                 "static-site generators are not generated yet: build the site and serve its output \
                  folder with nginxinc/nginx-unprivileged"

@@ -92,9 +92,84 @@ struct Layout {
     manifests: Vec<String>,
     lockfile: Option<String>,
     manager: Manager,
+    /// Install-time scripts of the installed package.json (`prepare`, `postinstall`) that run a
+    /// dev dependency: a production install has no such program, so they are left out there.
+    dev_scripts: Vec<String>,
+    /// The member selection of the full install (the build stage): only in a pnpm workspace
+    /// with no root project, whose members are independent apps. Installing them all there
+    /// runs every member's install scripts before its files are copied.
+    full_scope: Option<String>,
 }
 
 fn layout(service: &Service, inv: &Inventory) -> Layout {
+    let mut layout = layout_of(service, inv);
+    if layout.manager.runtime == "node" {
+        let manifest = inv.text_of(&join(&layout.context, "package.json"));
+        layout.dev_scripts = manifest
+            .map(|t| dev_lifecycle_scripts(&t))
+            .unwrap_or_default();
+    }
+    let root = root_of(service);
+    if layout.manager.name == "pnpm" && layout.context == "." && !has(inv, ".", "package.json") {
+        let service_dir = relative(root, &layout.context);
+        layout.full_scope = member_scope(&layout.manager, inv, root, &service_dir);
+    }
+    layout
+}
+
+/// The lifecycle scripts npm, pnpm and Yarn run on the project itself during an install whose
+/// program is a dev dependency only (`"prepare": "husky"`, `"prepare": "nuxt prepare"`).
+fn dev_lifecycle_scripts(manifest: &str) -> Vec<String> {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(manifest) else {
+        return Vec::new();
+    };
+    let deps = |section: &str| -> Vec<String> {
+        json.get(section)
+            .and_then(|d| d.as_object())
+            .map(|d| d.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let dev = deps("devDependencies");
+    let runtime: Vec<String> = ["dependencies", "optionalDependencies"]
+        .iter()
+        .flat_map(|s| deps(s))
+        .collect();
+    let provides =
+        |program: &str, pkg: &str| pkg == program || pkg.ends_with(&format!("/{program}"));
+    let dev_only = |program: &str| {
+        dev.iter().any(|p| provides(program, p)) && !runtime.iter().any(|p| provides(program, p))
+    };
+    let scripts = json.get("scripts").and_then(|s| s.as_object());
+    [
+        "preinstall",
+        "install",
+        "postinstall",
+        "prepublish",
+        "preprepare",
+        "prepare",
+        "postprepare",
+    ]
+    .into_iter()
+    .filter(|name| {
+        let Some(script) = scripts.and_then(|s| s.get(*name)).and_then(|s| s.as_str()) else {
+            return false;
+        };
+        script.split(['&', ';', '|']).any(|command| {
+            let mut words = command
+                .split_whitespace()
+                .skip_while(|w| w.contains('=') && !w.starts_with('-'));
+            let mut program = words.next().unwrap_or("");
+            if matches!(program, "npx" | "pnpx" | "bunx") || program == "exec" {
+                program = words.find(|w| !w.starts_with('-')).unwrap_or("");
+            }
+            !program.is_empty() && dev_only(program)
+        })
+    })
+    .map(str::to_string)
+    .collect()
+}
+
+fn layout_of(service: &Service, inv: &Inventory) -> Layout {
     let root = root_of(service);
     let probe = manager(service, inv, root);
     let in_root = probe.lockfiles.iter().find(|l| has(inv, root, l));
@@ -106,6 +181,8 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
             manifests,
             lockfile: Some(lock.to_string()),
             manager: probe,
+            dev_scripts: Vec::new(),
+            full_scope: None,
         };
     }
     // A workspace member: the lockfile and the other members' manifests are at the root.
@@ -113,7 +190,13 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
     match workspace_lock {
         Some(lock) if root != "." => {
             let manager = manager(service, inv, ".");
-            let mut manifests = vec!["package.json".to_string(), lock.to_string()];
+            // A pnpm workspace needs no package.json at its root: pnpm-workspace.yaml and the
+            // lockfile are the workspace.
+            let mut manifests: Vec<String> = ["package.json", lock]
+                .into_iter()
+                .filter(|f| *f != "package.json" || has(inv, ".", f))
+                .map(str::to_string)
+                .collect();
             extra_manifests(inv, ".", &mut manifests);
             manifests.extend(
                 inv.files()
@@ -130,6 +213,8 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
                 manifests,
                 lockfile: Some(lock.to_string()),
                 manager,
+                dev_scripts: Vec::new(),
+                full_scope: None,
             }
         }
         _ => Layout {
@@ -137,6 +222,8 @@ fn layout(service: &Service, inv: &Inventory) -> Layout {
             manifests: vec!["package.json".to_string()],
             lockfile: None,
             manager: probe,
+            dev_scripts: Vec::new(),
+            full_scope: None,
         },
     }
 }
@@ -195,6 +282,16 @@ fn pnpm_release(inv: &Inventory, lock_dir: &str) -> Option<&'static str> {
 fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
     let m = &layout.manager;
     let mut cmds = Vec::new();
+    if !full && !layout.dev_scripts.is_empty() {
+        // npm ships with every Node image; `npm pkg delete` edits this stage's package.json
+        // only (the lockfile records no scripts).
+        let keys: Vec<String> = layout
+            .dev_scripts
+            .iter()
+            .map(|s| format!("scripts.{s}"))
+            .collect();
+        cmds.push(format!("npm pkg delete {}", keys.join(" ")));
+    }
     if m.corepack {
         cmds.push("corepack enable".to_string());
         if let Some(pin) = m.pin {
@@ -202,14 +299,18 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
         }
     }
     let install = if full { m.full_install } else { m.prod_install };
-    cmds.push(
-        match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
-            (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
-            // Without a lockfile there is nothing to freeze: `--frozen-lockfile` would fail.
-            (true, None) => install.replace(" --frozen-lockfile", ""),
-            _ => install.to_string(),
-        },
-    );
+    let mut install = match (layout.lockfile.is_none(), install.strip_prefix("npm ci")) {
+        (true, Some(rest)) => format!("npm install --no-audit --no-fund{rest}"),
+        // Without a lockfile there is nothing to freeze: `--frozen-lockfile` would fail.
+        (true, None) => install.replace(" --frozen-lockfile", ""),
+        _ => install.to_string(),
+    };
+    if full {
+        if let Some(scope) = &layout.full_scope {
+            install.push_str(scope);
+        }
+    }
+    cmds.push(install);
     cmds
 }
 
@@ -310,12 +411,25 @@ fn strip_js_comments(src: &str) -> String {
 /// Whether the package.json in `root` lists `name` among its production `dependencies` (the
 /// image installs no others).
 fn declares_dependency(inv: &Inventory, root: &str, name: &str) -> bool {
+    // Programs whose package has another name: the frameworks' own servers.
+    const BIN_PACKAGES: &[(&str, &str)] = &[
+        ("remix-serve", "@remix-run/serve"),
+        ("react-router-serve", "@react-router/serve"),
+    ];
+    let owner = BIN_PACKAGES
+        .iter()
+        .find(|(bin, _)| *bin == name)
+        .map(|(_, pkg)| *pkg);
     inv.text_of(&join(root, "package.json"))
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .is_some_and(|v| {
             v.get("dependencies")
                 .and_then(|d| d.as_object())
-                .is_some_and(|d| d.contains_key(name))
+                .is_some_and(|d| {
+                    d.contains_key(name)
+                        || owner.is_some_and(|o| d.contains_key(o))
+                        || d.keys().any(|k| k.ends_with(&format!("/{name}")))
+                })
         })
 }
 
@@ -404,11 +518,16 @@ fn member_scope(m: &Manager, inv: &Inventory, root: &str, service_dir: &str) -> 
         "pnpm" => {
             let manifest = inv.text_of(&join(root, "package.json"))?;
             let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
-            let name = value.get("name")?.as_str()?;
-            let safe = name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "@/-_.".contains(c));
-            safe.then(|| format!(" --filter {name}..."))
+            let safe = |s: &str| {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "@/-_.".contains(c))
+            };
+            match value.get("name").and_then(|n| n.as_str()) {
+                Some(name) if safe(name) => Some(format!(" --filter {name}...")),
+                // A member without a name is selected by its folder (and its dependencies).
+                None if safe(service_dir) => Some(format!(" --filter '{{{service_dir}}}...'")),
+                _ => None,
+            }
         }
         _ => None,
     }
@@ -785,6 +904,7 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         .find_map(|t| vite_out_dir(&t));
     let out = match service.framework.as_ref().map(|f| f.value) {
         Some(Framework::CreateReactApp) => "build".to_string(),
+        Some(Framework::Remix) => "build/client".to_string(),
         _ => configured.unwrap_or_else(|| "dist".to_string()),
     };
     let out = out.as_str();
