@@ -396,9 +396,11 @@ fn scripted_builds(path: &str, text: &str, workflow: bool) -> Vec<(String, Build
 pub fn documented_build(path: &str, source: &str) -> Option<BuildUse> {
     let own_dir = compose::parent(path);
     let own_name = compose::name(path);
+    // A build command names its file with `-f` or `--file`: a file without one has no such
+    // comment, and most comments hold neither.
+    memchr::memmem::find(source.as_bytes(), b"-f")?;
     source.lines().enumerate().find_map(|(i, line)| {
         let comment = line.trim_start().strip_prefix('#')?;
-        // A build command names its file with `-f` or `--file`: most comments hold neither.
         if !comment.contains("-f") {
             return None;
         }

@@ -49,20 +49,18 @@ impl Workspace {
     /// Walk `root` and read its `shipshape.toml`. A configuration with an unknown section or
     /// key, in any crate's section, is an error naming it and its line.
     pub fn open(root: &Path) -> Result<Workspace, CommandError> {
-        let inventory = Inventory::open(root)?;
-        // Sections owned by other crates are checked now, whatever the command, so a typo never
-        // passes silently.
-        shipshape_secrets::SecretsConfig::from_config(inventory.config())?;
-        Ok(Workspace {
-            inventory,
-            shown: root.to_path_buf(),
-        })
+        Workspace::checked(Inventory::open(root)?, root)
     }
 
     /// [`Workspace::open`] for a command that only detects (`context`): the YAML the walk
     /// reads to classify is not kept in memory (see `Inventory::open_for_detection`).
     pub fn open_for_detection(root: &Path) -> Result<Workspace, CommandError> {
-        let inventory = Inventory::open_for_detection(root)?;
+        Workspace::checked(Inventory::open_for_detection(root)?, root)
+    }
+
+    fn checked(inventory: Inventory, root: &Path) -> Result<Workspace, CommandError> {
+        // Sections owned by other crates are checked now, whatever the command, so a typo never
+        // passes silently.
         shipshape_secrets::SecretsConfig::from_config(inventory.config())?;
         Ok(Workspace {
             inventory,

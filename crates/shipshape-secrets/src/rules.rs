@@ -420,24 +420,31 @@ pub const BUILTIN_EXAMPLES: &str = include_str!("../data/builtin-examples.json")
 /// `SHIPSHAPE_BLESS=1`.
 pub const BUILTIN_LITERALS: &str = include_str!("../data/builtin-literals.json");
 
-/// [`BUILTIN_LITERALS`], parsed once.
-pub(crate) fn builtin_literals() -> &'static std::collections::HashMap<String, Vec<String>> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>> =
-        std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(BUILTIN_LITERALS)
-            .unwrap_or_else(|e| panic!("the embedded literals file is invalid: {e}"))
+/// A table embedded in the binary, by rule ID, parsed once. The crate's tests check both files,
+/// so a failure here is a bug in this build.
+type Table<T> = std::collections::HashMap<String, T>;
+
+fn embedded<T: serde::de::DeserializeOwned>(
+    cell: &'static std::sync::OnceLock<Table<T>>,
+    text: &str,
+    what: &str,
+) -> &'static Table<T> {
+    cell.get_or_init(|| {
+        serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("the embedded {what} file is invalid: {e}"))
     })
 }
 
+/// [`BUILTIN_LITERALS`], parsed once.
+pub(crate) fn builtin_literals() -> &'static Table<Vec<String>> {
+    static TABLE: std::sync::OnceLock<Table<Vec<String>>> = std::sync::OnceLock::new();
+    embedded(&TABLE, BUILTIN_LITERALS, "literals")
+}
+
 /// [`BUILTIN_EXAMPLES`], parsed once.
-pub(crate) fn builtin_examples() -> &'static std::collections::HashMap<String, Option<String>> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, Option<String>>> =
-        std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(BUILTIN_EXAMPLES)
-            .unwrap_or_else(|e| panic!("the embedded examples file is invalid: {e}"))
-    })
+pub(crate) fn builtin_examples() -> &'static Table<Option<String>> {
+    static TABLE: std::sync::OnceLock<Table<Option<String>>> = std::sync::OnceLock::new();
+    embedded(&TABLE, BUILTIN_EXAMPLES, "examples")
 }
 
 /// The catalog entries of the built-in rules, made without compiling any of them (an audit that

@@ -63,3 +63,39 @@ impl ShellForm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lookup that starts from the last segment found gives what the binary search gives,
+    /// from any starting segment, for every offset and both ends.
+    #[test]
+    fn nearby_lookups_equal_the_binary_search() {
+        // Pieces of varied lengths with gaps (removed continuations), some one byte long.
+        let src = "RUN a \\\n  bb \\\n c\\\n\\\n dddd \\\n e \\\n f";
+        let mut pieces = Vec::new();
+        let mut start = 4;
+        for (i, c) in src.char_indices().skip(4) {
+            if c == '\\' {
+                pieces.push(start..i);
+                start = i + 2;
+            }
+        }
+        pieces.push(start..src.len());
+        let form = ShellForm::from_pieces(src, &pieces);
+        assert!(form.segments.len() >= 6);
+        for hint in 0..=form.segments.len() + 2 {
+            for logical in 0..=form.text.len() + 1 {
+                for is_end in [false, true] {
+                    let mut h = hint;
+                    assert_eq!(
+                        form.source_offset_near(logical, is_end, &mut h),
+                        form.source_offset(logical, is_end),
+                        "offset {logical}, end {is_end}, from segment {hint}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -509,7 +509,13 @@ impl ShellForm {
     }
 
     fn map_command(&self, c: &mut shell::Command) {
-        let map = |s: &mut Span| *s = self.source_span(s.start..s.end);
+        // Words come in order: each lookup starts from the segment the last one found.
+        let mut hint = 0;
+        let mut map = |s: &mut Span| {
+            let start = self.source_offset_near(s.start, s.end <= s.start, &mut hint);
+            let end = self.source_offset_near(s.end.max(s.start), true, &mut hint);
+            *s = Span::new(start, end.max(start));
+        };
         map(&mut c.span);
         for w in &mut c.words {
             map(&mut w.span);
@@ -519,6 +525,47 @@ impl ShellForm {
             if let Some(t) = &mut r.target {
                 map(&mut t.span);
             }
+        }
+    }
+
+    /// [`ShellForm::source_offset`] searching from `hint` (the segment the previous lookup
+    /// found) a few segments either way before it falls back to a binary search: a long RUN
+    /// has a segment per line, and its words are mapped in order.
+    fn source_offset_near(&self, logical: usize, is_end: bool, hint: &mut usize) -> usize {
+        let segs = &self.segments;
+        let Some(last) = segs.last() else {
+            return self.span.start;
+        };
+        let found = |seg: &Segment| {
+            let seg_end = seg.logical + seg.len;
+            let inside = if is_end {
+                logical > seg.logical && logical <= seg_end
+            } else {
+                logical >= seg.logical && logical < seg_end
+            };
+            inside || (logical <= seg.logical)
+        };
+        // The answer is the first segment for which `found` holds (it is false, then true).
+        let is_answer =
+            |i: usize| (i == segs.len() || found(&segs[i])) && (i == 0 || !found(&segs[i - 1]));
+        let mut at = None;
+        let from = (*hint).min(segs.len());
+        for step in 0..4 {
+            for i in [from.saturating_add(step), from.saturating_sub(step)] {
+                if i <= segs.len() && is_answer(i) {
+                    at = Some(i);
+                    break;
+                }
+            }
+            if at.is_some() {
+                break;
+            }
+        }
+        let at = at.unwrap_or_else(|| segs.partition_point(|seg| !found(seg)));
+        *hint = at;
+        match segs.get(at) {
+            Some(seg) => seg.source + logical.saturating_sub(seg.logical),
+            None => last.source + last.len,
         }
     }
 
