@@ -256,6 +256,20 @@ struct Segment {
     len: usize,
 }
 
+impl Segment {
+    /// Whether a logical offset (a start, or an end when `is_end`) falls in this segment or
+    /// before it: false, then true, along the segments in order.
+    fn holds_or_follows(&self, logical: usize, is_end: bool) -> bool {
+        let end = self.logical + self.len;
+        let inside = if is_end {
+            logical > self.logical && logical <= end
+        } else {
+            logical >= self.logical && logical < end
+        };
+        inside || logical <= self.logical
+    }
+}
+
 /// A heredoc: `<<EOF` in the instruction line and its body on the following lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Heredoc {
@@ -536,15 +550,7 @@ impl ShellForm {
         let Some(last) = segs.last() else {
             return self.span.start;
         };
-        let found = |seg: &Segment| {
-            let seg_end = seg.logical + seg.len;
-            let inside = if is_end {
-                logical > seg.logical && logical <= seg_end
-            } else {
-                logical >= seg.logical && logical < seg_end
-            };
-            inside || (logical <= seg.logical)
-        };
+        let found = |seg: &Segment| seg.holds_or_follows(logical, is_end);
         // The answer is the first segment for which `found` holds (it is false, then true).
         let is_answer =
             |i: usize| (i == segs.len() || found(&segs[i])) && (i == 0 || !found(&segs[i - 1]));
@@ -579,15 +585,7 @@ impl ShellForm {
         // The first segment that holds the offset or starts at or after it. Segments come in
         // order, so that test is false, then true: a binary search finds it (a long RUN has a
         // segment per line and hundreds of words to map).
-        let found = |seg: &Segment| {
-            let seg_end = seg.logical + seg.len;
-            let inside = if is_end {
-                logical > seg.logical && logical <= seg_end
-            } else {
-                logical >= seg.logical && logical < seg_end
-            };
-            inside || (logical <= seg.logical)
-        };
+        let found = |seg: &Segment| seg.holds_or_follows(logical, is_end);
         let at = self.segments.partition_point(|seg| !found(seg));
         match self.segments.get(at) {
             Some(seg) => seg.source + logical.saturating_sub(seg.logical),
