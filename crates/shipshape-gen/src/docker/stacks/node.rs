@@ -154,16 +154,22 @@ fn dev_lifecycle_scripts(manifest: &str) -> Vec<String> {
         let Some(script) = scripts.and_then(|s| s.get(*name)).and_then(|s| s.as_str()) else {
             return false;
         };
-        script.split(['&', ';', '|']).any(|command| {
-            let mut words = command
-                .split_whitespace()
-                .skip_while(|w| w.contains('=') && !w.starts_with('-'));
-            let mut program = words.next().unwrap_or("");
-            if matches!(program, "npx" | "pnpx" | "bunx") || program == "exec" {
-                program = words.find(|w| !w.starts_with('-')).unwrap_or("");
-            }
-            !program.is_empty() && dev_only(program)
-        })
+        // The shell reader the audit uses: operators, quotes, `FOO=1 cmd` and `env`/`exec`.
+        shipshape_syntax::shell::split(script, 0)
+            .iter()
+            .any(|command| {
+                let command = command.unwrapped();
+                let mut program = command.name().unwrap_or("");
+                if matches!(program, "npx" | "pnpx" | "bunx") {
+                    program = command
+                        .args()
+                        .iter()
+                        .map(|w| w.value.as_str())
+                        .find(|w| !w.starts_with('-'))
+                        .unwrap_or("");
+                }
+                !program.is_empty() && dev_only(program)
+            })
     })
     .map(str::to_string)
     .collect()
