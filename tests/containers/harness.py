@@ -419,7 +419,7 @@ def link(path: Path, target: str) -> None:
 
 
 def recipe_node(plan: StandinPlan, fingerprint: str, timings: Timings, table: dict) -> None:
-    base = debian_image("bookworm", timings, table)
+    base = debian_image(plan.args.get("suite", "bookworm"), timings, table)
     with tempfile.TemporaryDirectory(prefix="standin-node-") as tmp:
         ctx = Path(tmp)
         root = ctx / "rootfs/usr/local"

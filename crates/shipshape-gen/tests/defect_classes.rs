@@ -693,3 +693,29 @@ fn nothing_in_compose_waits_for_a_service_left_out_of_it() {
     assert!(!web.contains("depends_on"), "{web}");
     assert!(!compose.contains("\n  api:"), "{compose}");
 }
+
+#[test]
+fn node_14_builds_on_its_bullseye_image_with_the_npm_it_ships() {
+    let plan = plan_for("defect-node14-npm6");
+    let docker = content(&plan, "Dockerfile");
+    // `14.x.x`: Node 14 was never published on bookworm; its newest image is bullseye's.
+    assert!(docker.contains("FROM node:14-bullseye-slim"), "{docker}");
+    assert!(!docker.contains("bookworm"), "{docker}");
+    assert!(
+        warned(&plan, &["Node.js 14", "2023-04-30"]),
+        "{:#?}",
+        plan.warnings
+    );
+    // npm 6 knows neither `--omit=dev` nor `npm pkg`: `--production`, and node edits the
+    // manifest to drop the `prepare` script that runs a dev dependency (husky).
+    assert!(!docker.contains("--omit=dev"), "{docker}");
+    assert!(!docker.contains("npm pkg"), "{docker}");
+    let deps = docker.split("AS build").next().unwrap();
+    assert!(deps.contains("npm ci --production"), "{docker}");
+    assert!(deps.contains(r#"delete p.scripts["prepare"];"#), "{docker}");
+    assert!(
+        docker.contains(r#"CMD ["node", "dist/server.js"]"#),
+        "{docker}"
+    );
+    assert!(docker.contains("http://127.0.0.1:3000/health"), "{docker}");
+}

@@ -476,8 +476,8 @@ mod tests {
     #[test]
     fn refuses_a_pin_that_no_published_image_carries() {
         for (runtime, declared) in [
-            ("node", "14.21.3"),
-            ("node", "12"),
+            ("node", "12.22.12"),
+            ("node", "10"),
             ("php", "~7.4"),
             ("dotnet", "net6.0"),
             ("python", "3.7"),
@@ -494,6 +494,21 @@ mod tests {
         let images = resolved("node", "16.18.0");
         assert_eq!(images.build, "node:16-bookworm-slim");
         assert!(images.warning.is_some_and(|w| w.contains("2023-09-11")));
+    }
+
+    #[test]
+    fn node_14_resolves_to_its_bullseye_line_past_end_of_life() {
+        // Never published on bookworm; `14-bullseye-slim` (14.21.3) is its newest variant.
+        for declared in ["14.x.x", "14", "~14.17"] {
+            let images = resolved("node", declared);
+            assert_eq!(images.build, "node:14-bullseye-slim", "{declared}");
+            assert_eq!(images.run, "node:14-bullseye-slim", "{declared}");
+            assert!(is_published(&images.run));
+            assert!(images.warning.is_some_and(|w| w.contains("2023-04-30")));
+        }
+        // A range that admits a supported line still takes it.
+        assert_eq!(resolved("node", ">=14").run, "node:24-bookworm-slim");
+        assert!(!is_published("node:14-bookworm-slim"));
     }
 
     #[test]

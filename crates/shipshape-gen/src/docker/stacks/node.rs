@@ -99,6 +99,22 @@ struct Layout {
     /// with no root project, whose members are independent apps. Installing them all there
     /// runs every member's install scripts before its files are copied.
     full_scope: Option<String>,
+    /// npm 6, the npm of the Node 14 image: it knows neither `--omit=dev` (it installs the dev
+    /// dependencies too) nor `npm pkg`. Set once the base image is chosen.
+    npm6: bool,
+}
+
+impl Layout {
+    /// Records which npm the chosen image ships.
+    fn for_images(mut self, img: &BaseImages) -> Layout {
+        let major = img
+            .version
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u32>().ok());
+        self.npm6 = self.manager.name == "npm" && major.is_some_and(|m| m < 15);
+        self
+    }
 }
 
 fn layout(service: &Service, inv: &Inventory) -> Layout {
@@ -189,6 +205,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
             manager: probe,
             dev_scripts: Vec::new(),
             full_scope: None,
+            npm6: false,
         };
     }
     // A workspace member: the lockfile and the other members' manifests are at the root.
@@ -221,6 +238,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
                 manager,
                 dev_scripts: Vec::new(),
                 full_scope: None,
+                npm6: false,
             }
         }
         _ => Layout {
@@ -230,6 +248,7 @@ fn layout_of(service: &Service, inv: &Inventory) -> Layout {
             manager: probe,
             dev_scripts: Vec::new(),
             full_scope: None,
+            npm6: false,
         },
     }
 }
@@ -296,7 +315,19 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
             .iter()
             .map(|s| format!("scripts.{s}"))
             .collect();
-        cmds.push(format!("npm pkg delete {}", keys.join(" ")));
+        if layout.npm6 {
+            // npm 6 has no `npm pkg`: node edits the manifest the same way.
+            let deletes: String = layout
+                .dev_scripts
+                .iter()
+                .map(|s| format!("delete p.scripts[{s:?}];"))
+                .collect();
+            cmds.push(format!(
+                "node -e 'const f=\"package.json\",fs=require(\"fs\"),p=JSON.parse(fs.readFileSync(f));{deletes}fs.writeFileSync(f,JSON.stringify(p,null,2))'"
+            ));
+        } else {
+            cmds.push(format!("npm pkg delete {}", keys.join(" ")));
+        }
     }
     if m.corepack {
         cmds.push("corepack enable".to_string());
@@ -315,6 +346,9 @@ fn install_commands(layout: &Layout, full: bool) -> Vec<String> {
         if let Some(scope) = &layout.full_scope {
             install.push_str(scope);
         }
+    }
+    if layout.npm6 {
+        install = install.replace("--omit=dev", "--production");
     }
     cmds.push(install);
     cmds
@@ -607,8 +641,9 @@ fn lock_warning(layout: &Layout, warnings: &mut Vec<String>) {
 /// Express, NestJS, Fastify, Koa, Hono and other Node servers.
 pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let layout = layout(service, inv);
+    let img = runtime_images(&layout.manager, service, today)?;
+    let layout = layout.for_images(&img);
     let m = &layout.manager;
-    let img = runtime_images(m, service, today)?;
     let mut warnings = Vec::new();
     eol_warning(&img, &mut warnings);
     let version_note = default_version_note(
@@ -762,8 +797,9 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
 /// without it, `next start` over the build and the production dependencies.
 pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let layout = layout(service, inv);
+    let img = runtime_images(&layout.manager, service, today)?;
+    let layout = layout.for_images(&img);
     let m = &layout.manager;
-    let img = runtime_images(m, service, today)?;
     let mut warnings = Vec::new();
     eol_warning(&img, &mut warnings);
     let version_note = default_version_note(
@@ -819,6 +855,7 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         no_route_warning(&mut warnings);
     }
     let prune = match m.name {
+        "npm" if layout.npm6 => Some("npm prune --production"),
         "npm" => Some("npm prune --omit=dev"),
         "pnpm" => Some("pnpm prune --prod"),
         _ => None,
@@ -890,8 +927,9 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
 /// Vite or Create React App: built in Node, served as static files by unprivileged nginx.
 pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Generated, Skip> {
     let layout = layout(service, inv);
+    let img = runtime_images(&layout.manager, service, today)?;
+    let layout = layout.for_images(&img);
     let m = &layout.manager;
-    let img = runtime_images(m, service, today)?;
     let nginx = image("nginx")?;
     let nginx_user = image("nginx_user")?;
     let mut warnings = Vec::new();
