@@ -38,7 +38,7 @@ default_images=(
   gcr.io/distroless/cc-debian12:nonroot
   nginxinc/nginx-unprivileged:stable-alpine
   oven/bun:1.3-slim
-  postgres:18.1-alpine
+  postgres:18.1-trixie
   redis:8.2-alpine
 )
 if [ "$#" -gt 0 ]; then images=("$@"); else images=("${default_images[@]}"); fi

@@ -62,6 +62,11 @@ pub(crate) struct BackingImage {
     pub data: String,
     pub memory: String,
     pub healthcheck: Vec<String>,
+    /// The container's command, when the image's default is not enough, and why.
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub command_why: Option<String>,
     /// The variables the image reads on first start, all taken from `.env`.
     pub environment: Vec<EnvSetting>,
     /// Variables an application commonly reads to reach this service, with their values.
@@ -907,6 +912,15 @@ pub(crate) fn render(stack: &LocalStack) -> String {
         let name = compose_name(&b.facts.id);
         let _ = writeln!(out, "  {}:", scalar(&name));
         let _ = writeln!(out, "    image: {}", scalar(&b.image.image));
+        if !b.image.command.is_empty() {
+            if let Some(why) = &b.image.command_why {
+                for line in why.lines() {
+                    let _ = writeln!(out, "    # {line}");
+                }
+            }
+            let args: Vec<String> = b.image.command.iter().map(|a| scalar(a)).collect();
+            let _ = writeln!(out, "    command: [{}]", args.join(", "));
+        }
         if !b.image.environment.is_empty() {
             out.push_str("    environment:\n");
             for e in &b.image.environment {
@@ -1038,6 +1052,26 @@ mod tests {
             );
         }
         assert!(table.app.contains_key("default"));
+    }
+
+    #[test]
+    fn postgres_serves_tls_with_the_certificate_its_image_carries() {
+        // Apps written for managed PostgreSQL require TLS (`ssl: true`, `sslmode=require`):
+        // against a server without it they stop at their first connection.
+        let table = table().unwrap_or_else(|e| panic!("{e}"));
+        let pg = &table.backing["postgres"];
+        // Debian's ssl-cert pair ships in the Debian variant only, not in Alpine's.
+        assert!(!pg.image.contains("alpine"), "{}", pg.image);
+        let command = pg.command.join(" ");
+        for setting in [
+            "ssl=on",
+            "ssl_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem",
+            "ssl_key_file=/etc/ssl/private/ssl-cert-snakeoil.key",
+        ] {
+            assert!(command.contains(setting), "{command}");
+        }
+        assert_eq!(pg.command.first().map(String::as_str), Some("postgres"));
+        assert!(pg.command_why.is_some());
     }
 
     #[test]
