@@ -96,7 +96,7 @@ fn detects_django_project_with_gunicorn_collectstatic_and_celery() {
         value(&s.build_command).as_deref(),
         Some("python manage.py collectstatic --noinput")
     );
-    assert_eq!(at(&s.build_command), "bookshelf/settings.py:66");
+    assert_eq!(at(&s.build_command), "bookshelf/settings.py:68");
     assert_eq!(
         value(&s.start_command).as_deref(),
         Some("gunicorn bookshelf.wsgi:application --bind 0.0.0.0:8000")
@@ -120,6 +120,7 @@ fn detects_django_project_with_gunicorn_collectstatic_and_celery() {
             "ALLOWED_HOSTS",
             "CELERY_BROKER_URL",
             "DATABASE_URL",
+            "DB_SSLMODE",
             "DJANGO_DEBUG",
             "SECRET_KEY"
         ]
@@ -254,4 +255,21 @@ fn detects_laravel_app_served_by_php_fpm() {
     assert!(env_names(s).contains(&"DB_CONNECTION"));
     assert!(env_names(s).contains(&"REDIS_HOST"));
     assert!(env_names(s).contains(&"APP_KEY"));
+}
+
+#[test]
+fn a_django_starter_on_sqlite_has_no_database_server_for_its_unused_driver() {
+    // settings.py names SQLite; the PostgreSQL block is commented out and nothing reads a
+    // database URL, so psycopg in requirements.txt is for later, not a service to start.
+    let facts = facts_of("defect-django-sqlite-settings");
+    let s = only_service(&facts);
+    assert_eq!(
+        s.framework.as_ref().map(|f| f.value.clone()),
+        Some(Framework::Django)
+    );
+    assert!(backing(s).is_empty(), "{:?}", backing(s));
+    assert!(facts.backing_services.is_empty());
+    // A settings file that takes its database from the environment keeps the driver's server.
+    let env_based = facts_of("python-django-poetry");
+    assert!(backing(only_service(&env_based)).contains(&BackingKind::Postgres));
 }

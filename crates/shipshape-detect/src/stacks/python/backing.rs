@@ -17,6 +17,17 @@ static BROKER_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)broker\w*["']?\s*[=:,(]\s*[^\n]*?(rediss?|amqps?|pyamqp)://"#)
         .expect("built-in pattern")
 });
+/// A Django settings file's SQLite engine, written as a literal.
+const DJANGO_SQLITE: &str = "django.db.backends.sqlite3";
+/// What a settings file uses to take its database from the environment.
+const DATABASE_FROM_ENV: &[&str] = &[
+    "DATABASE_URL",
+    "dj_database_url",
+    "db_url(",
+    "env.db(",
+    "DB_ENGINE",
+    "DATABASE_ENGINE",
+];
 static DJANGO_ENGINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["']django(?:\.contrib\.gis)?\.db\.backends\.(postgresql\w*|postgis|mysql)["']"#)
         .expect("built-in pattern")
@@ -104,7 +115,14 @@ pub(super) fn backing_services(ctx: &Ctx, dir: &str, deps: &[Dep]) -> Backing {
             .filter(|f| f.kind == ArtifactKind::DotEnv && shared::same_dir(f.dir(), dir))
             .filter_map(|f| ctx.inv.text(f).map(|t| (f.path.clone(), t))),
     );
+    let mut sqlite_settings = false;
+    let mut server_engine = false;
+    let mut database_from_env = false;
     for (path, text) in &texts {
+        if path.ends_with(".py") {
+            sqlite_settings |= text.contains(DJANGO_SQLITE);
+            database_from_env |= DATABASE_FROM_ENV.iter().any(|n| text.contains(n));
+        }
         if celery_or_kombu {
             for c in BROKER_URL.captures_iter(text) {
                 let Some(m) = c.get(1) else { continue };
@@ -126,11 +144,18 @@ pub(super) fn backing_services(ctx: &Ctx, dir: &str, deps: &[Dep]) -> Backing {
             } else {
                 BackingKind::Postgres
             };
+            server_engine = true;
             b.add(
                 kind,
                 Evidence::at_offset(path, text, m.start(), "Django DATABASES > ENGINE"),
             );
         }
+    }
+    // Settings that name SQLite and no server engine, and take no database from the
+    // environment, use SQLite whatever drivers the requirements list (a starter's PostgreSQL
+    // block left commented out for later): no database server to start.
+    if sqlite_settings && !server_engine && !database_from_env {
+        b.0.retain(|l| !matches!(l.value, BackingKind::Postgres | BackingKind::Mysql));
     }
     b
 }
