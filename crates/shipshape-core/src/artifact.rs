@@ -358,32 +358,47 @@ pub fn classify_yaml(path: &str, text: &str) -> ArtifactKind {
 /// without a trailing comment; at most one per document (`---` starts the next). Lines inside a
 /// block scalar (`|`/`>`) are never at column 0 with a `kind:` key unless the scalar ends there.
 pub fn top_level_kinds(text: &str) -> Vec<(String, Option<u32>)> {
+    // Only `kind:` at the start of a line matters, and `---` between two of them: both are
+    // found with SIMD searches rather than by reading a manifest of tens of thousands of lines
+    // line by line.
+    let bytes = text.as_bytes();
     let mut kinds = Vec::new();
     let mut seen_in_doc = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with("---") {
-            seen_in_doc = false;
+    // The line of `counted` (1-based), and where the last `kind:` line started.
+    let (mut line, mut counted, mut last) = (1usize, 0usize, 0usize);
+    for at in memchr::memmem::find_iter(bytes, b"kind:") {
+        if at != 0 && bytes[at - 1] != b'\n' {
             continue;
         }
-        let Some(rest) = line.strip_prefix("kind:") else {
-            continue;
-        };
+        if seen_in_doc && memchr::memmem::find(&bytes[last..at], b"\n---").is_some() {
+            seen_in_doc = false;
+        }
+        last = at;
         if seen_in_doc {
             continue;
         }
-        let value = rest.split(" #").next().unwrap_or("").trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-            .unwrap_or(value);
-        if value.is_empty() || value.starts_with(['{', '[', '&', '*', '!', '|', '>']) {
-            continue;
+        line += memchr::memchr_iter(b'\n', &bytes[counted..at]).count();
+        counted = at;
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+        let rest = text.get(at + "kind:".len()..end).unwrap_or("");
+        if let Some(value) = kind_value(rest) {
+            seen_in_doc = true;
+            kinds.push((value.to_string(), u32::try_from(line).ok()));
         }
-        seen_in_doc = true;
-        kinds.push((value.to_string(), u32::try_from(i + 1).ok()));
     }
     kinds
+}
+
+/// The value of a `kind:` key from the rest of its line: unquoted, without a trailing comment;
+/// `None` when it is empty or not a plain scalar (a flow collection, an anchor, a tag, a block).
+fn kind_value(rest: &str) -> Option<&str> {
+    let value = rest.split(" #").next().unwrap_or("").trim();
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value);
+    (!value.is_empty() && !value.starts_with(['{', '[', '&', '*', '!', '|', '>'])).then_some(value)
 }
 
 #[cfg(test)]
@@ -391,6 +406,58 @@ mod tests {
     use super::*;
     use ArtifactKind as K;
     use Classification::Known;
+
+    /// `top_level_kinds` as first written, line by line: the oracle of the search above.
+    fn kinds_line_by_line(text: &str) -> Vec<(String, Option<u32>)> {
+        let mut kinds = Vec::new();
+        let mut seen_in_doc = false;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with("---") {
+                seen_in_doc = false;
+                continue;
+            }
+            let Some(rest) = line.strip_prefix("kind:") else {
+                continue;
+            };
+            if seen_in_doc {
+                continue;
+            }
+            if let Some(value) = kind_value(rest) {
+                seen_in_doc = true;
+                kinds.push((value.to_string(), u32::try_from(i + 1).ok()));
+            }
+        }
+        kinds
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn top_level_kinds_equal_reading_line_by_line(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("---".to_string()),
+                    proptest::strategy::Just("--- # next".to_string()),
+                    proptest::strategy::Just("kind: Service".to_string()),
+                    proptest::strategy::Just("kind: \"Deployment\" # app".to_string()),
+                    proptest::strategy::Just("kind: {".to_string()),
+                    proptest::strategy::Just("kind:".to_string()),
+                    proptest::strategy::Just("  kind: Pod".to_string()),
+                    proptest::strategy::Just("apiVersion: v1".to_string()),
+                    proptest::strategy::Just("xkind: A".to_string()),
+                    "[a-z:\\- \r]{0,12}",
+                ],
+                0..40,
+            ),
+            crlf in proptest::bool::ANY,
+            trailing in proptest::bool::ANY,
+        ) {
+            let mut text = lines.join(if crlf { "\r\n" } else { "\n" });
+            if trailing {
+                text.push('\n');
+            }
+            proptest::prop_assert_eq!(top_level_kinds(&text), kinds_line_by_line(&text));
+        }
+    }
 
     #[test]
     fn classifies_dockerfiles_and_their_variants_by_name() {

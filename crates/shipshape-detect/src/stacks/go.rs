@@ -501,7 +501,7 @@ fn main_packages(
 ) -> Vec<(String, Evidence)> {
     let mut out: Vec<(String, Evidence)> = Vec::new();
     for (f, text) in sources {
-        if !PACKAGE_MAIN.is_match(text) {
+        if !is_main_package(text) {
             continue;
         }
         let Some(m) = FUNC_MAIN.find(text) else {
@@ -523,6 +523,19 @@ fn main_packages(
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// Whether a Go file (its comments blanked) is in package main. The package clause is the
+/// file's first statement: read there, not searched for through the whole file.
+fn is_main_package(text: &str) -> bool {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+    match first {
+        Some(line) if line.starts_with("package") => {
+            let mut words = line.split(|c: char| c.is_whitespace() || c == ';');
+            words.next() == Some("package") && words.find(|w| !w.is_empty()) == Some("main")
+        }
+        _ => PACKAGE_MAIN.is_match(text),
+    }
 }
 
 /// `file_dir` relative to the service folder `dir` (`""` when they are the same).
@@ -824,6 +837,19 @@ mod tests {
                 ("./tools".to_string(), 7)
             ]
         );
+    }
+
+    #[test]
+    fn the_package_clause_decides_package_main() {
+        assert!(is_main_package("\n\npackage main\n\nfunc main() {}\n"));
+        assert!(is_main_package("package\tmain;\n"));
+        assert!(!is_main_package("package mainly\n"));
+        assert!(!is_main_package(
+            "package server\n\n// package main\nvar s = `\npackage main\n`\n"
+        ));
+        // Anything before the clause (a byte-order mark): the whole file is searched.
+        assert!(is_main_package("\u{feff}x\npackage main\n"));
+        assert!(!is_main_package(""));
     }
 
     #[test]
