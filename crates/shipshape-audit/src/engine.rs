@@ -509,9 +509,13 @@ fn plan_file(
     // compose file in two projects by both, at the same span: report it once.
     raw.sort_by(|a, b| (a.meta.id, a.span, &a.message).cmp(&(b.meta.id, b.span, &b.message)));
     raw.dedup_by(|a, b| a.meta.id == b.meta.id && a.span == b.span);
-    let builder = FindingBuilder::new(&path, &source);
     let mut suppressed = 0;
+    // Most files have no suppression comment: nothing to match, no line index to build.
+    let builder = (!sups.is_empty()).then(|| FindingBuilder::new(&path, &source));
     raw.retain(|r| {
+        let Some(builder) = &builder else {
+            return true;
+        };
         // The line its finding will start on.
         let line = builder.start_line(r.span);
         let feature = r.feature().map(|f| {

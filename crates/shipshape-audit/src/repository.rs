@@ -398,12 +398,19 @@ pub fn documented_build(path: &str, source: &str) -> Option<BuildUse> {
     let own_name = compose::name(path);
     // A build command names its file with `-f` or `--file`: a file without one has no such
     // comment, and most comments hold neither.
-    memchr::memmem::find(source.as_bytes(), b"-f")?;
-    source.lines().enumerate().find_map(|(i, line)| {
-        let comment = line.trim_start().strip_prefix('#')?;
-        if !comment.contains("-f") {
+    // Only the lines holding `-f` are read (found with a SIMD search, not line by line).
+    let bytes = source.as_bytes();
+    let mut last_start = None;
+    memchr::memmem::find_iter(bytes, b"-f").find_map(|at| {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        if last_start.replace(start) == Some(start) {
             return None;
         }
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+        let line = source.get(start..end)?;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let comment = line.trim_start().strip_prefix('#')?;
+        let i = memchr::memchr_iter(b'\n', &bytes[..start]).count();
         let (dockerfile, build) = scripted_builds(path, comment, true).into_iter().next()?;
         let (doc_dir, doc_name) = (compose::parent(&dockerfile), compose::name(&dockerfile));
         if !own_name.starts_with(doc_name) {
@@ -650,6 +657,11 @@ mod tests {
         assert!(documented_build("svc/cmd/web/Dockerfile", text).is_none());
         assert!(documented_build("Dockerfile", "FROM x\n# just a note\n").is_none());
         // A Dockerfile at the root of the documented command: its own folder is that root.
+        // `-f` in commands and CRLF line ends: only the comment line counts, at its own line.
+        let crlf = "FROM x\r\nRUN rm -rf /tmp/a && curl -fsSL u\r\n  # docker build -f cmd/api/Dockerfile -f x .\r\n";
+        let found = documented_build("svc/cmd/api/Dockerfile", crlf).expect("documented");
+        assert_eq!(found.declared_in, "svc/cmd/api/Dockerfile:3");
+        assert_eq!(found.context, "svc");
         let here = "# docker build -f Dockerfile ..\n";
         assert_eq!(
             documented_build("a/b/Dockerfile", here).unwrap().context,

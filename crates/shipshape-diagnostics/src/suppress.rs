@@ -291,9 +291,15 @@ fn directives_on(line: &str, style: CommentStyle) -> Vec<(usize, Vec<Key>, Reach
     out
 }
 
+/// Whether `source` holds any suppression marker: without one, [`parse`] finds nothing and the
+/// statement spans that widen a suppression's scope need not be worked out.
+pub fn may_hold(source: &str) -> bool {
+    MARKERS.iter().any(|m| source.contains(m))
+}
+
 /// Every suppression comment in `source`.
 pub fn parse(source: &str, style: CommentStyle) -> Vec<Suppression> {
-    if !MARKERS.iter().any(|m| source.contains(m)) {
+    if !may_hold(source) {
         return Vec::new();
     }
     let mut out = Vec::new();

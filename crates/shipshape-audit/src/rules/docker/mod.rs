@@ -136,18 +136,21 @@ impl AuditDomain for DockerfileDomain {
         for e in &ast.errors {
             sink.parse_error(e.span, format!("Dockerfile syntax: {}", e.message));
         }
-        let lines = LineIndex::new(file.source);
-        sink.statements(
-            ast.instructions
-                .iter()
-                .map(|i| {
-                    (
-                        lines.line(i.span.start),
-                        lines.line(i.span.end.saturating_sub(1).max(i.span.start)),
-                    )
-                })
-                .collect(),
-        );
+        // Statement lines widen a suppression comment's scope: a file with none needs none.
+        if shipshape_diagnostics::suppress::may_hold(file.source) {
+            let lines = LineIndex::new(file.source);
+            sink.statements(
+                ast.instructions
+                    .iter()
+                    .map(|i| {
+                        (
+                            lines.line(i.span.start),
+                            lines.line(i.span.end.saturating_sub(1).max(i.span.start)),
+                        )
+                    })
+                    .collect(),
+            );
+        }
         let doc = DockerfileDoc {
             path: file.path,
             source: file.source,
