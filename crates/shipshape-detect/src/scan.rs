@@ -129,6 +129,26 @@ const HEALTH_ROUTES: &[&str] = &[
     "/ping",
 ];
 
+/// Last path segments that name a health route, in order of preference (lower rank first).
+const HEALTH_NAMES: &[&str] = &[
+    "healthz",
+    "health",
+    "livez",
+    "readyz",
+    "ready",
+    "up",
+    "ping",
+    "_health",
+    "healthcheck",
+    "health-check",
+];
+
+/// The rank of a full route whose last segment names a health check (`/api/health` → 1).
+pub fn health_name_rank(path: &str) -> Option<usize> {
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    HEALTH_NAMES.iter().position(|n| *n == last)
+}
+
 static HEALTH_RX: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = HEALTH_ROUTES.iter().map(|r| regex::escape(r)).collect();
     // Go 1.22's ServeMux patterns put the method first: `mux.HandleFunc("GET /healthz", …)`.

@@ -693,3 +693,26 @@ fn nothing_in_compose_waits_for_a_service_left_out_of_it() {
     assert!(!web.contains("depends_on"), "{web}");
     assert!(!compose.contains("\n  api:"), "{compose}");
 }
+
+#[test]
+fn a_litestar_factory_named_in_litestar_app_is_served_by_the_litestar_cli() {
+    let plan = plan_for("defect-litestar-factory");
+    let docker = content(&plan, "Dockerfile");
+    // The wheel packages src/py/ledger: the import path starts at `ledger`, and the CLI calls
+    // the factory itself.
+    assert!(
+        docker.contains(
+            r#"CMD ["litestar", "--app", "ledger.server.asgi:create_app", "run", "--host", "0.0.0.0", "--port", "8000"]"#
+        ),
+        "{docker}"
+    );
+    assert!(docker.contains("uv pip install --no-deps ."), "{docker}");
+    // The health route is a controller method whose decorator spans several lines.
+    assert!(docker.contains("http://127.0.0.1:8000/health"), "{docker}");
+    // psycopg is what the production install takes; asyncpg only serves the tests.
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("DATABASE_URL: \"postgresql+psycopg://"),
+        "{compose}"
+    );
+}
