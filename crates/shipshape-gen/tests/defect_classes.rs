@@ -716,3 +716,21 @@ fn a_litestar_factory_named_in_litestar_app_is_served_by_the_litestar_cli() {
         "{compose}"
     );
 }
+
+#[test]
+fn an_nps_start_runs_the_script_package_scripts_js_names() {
+    let plan = plan_for("defect-nps-scripts");
+    let docker = content(&plan, "Dockerfile");
+    // `start: nps` → scripts.default → `nps start` → scripts.start.script, cross-env dropped.
+    assert!(
+        docker.contains(r#"CMD ["node", "dist/server.js"]"#),
+        "{docker}"
+    );
+    // The build goes through npm and nps as package.json says; its output is dist/.
+    assert!(docker.contains("RUN npm run build"), "{docker}");
+    assert!(
+        docker.contains("COPY --from=build /app/dist ./dist"),
+        "{docker}"
+    );
+    assert!(docker.contains("http://127.0.0.1:3000/healthz"), "{docker}");
+}
