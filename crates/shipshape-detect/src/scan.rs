@@ -50,6 +50,8 @@ static PY_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r#"os\.getenv\(\s*['"]{NAME}['"]"#),
         format!(r#"\benv(?:\.(?:str|int|bool|list|url|db|float))?\(\s*['"]{NAME}['"]"#),
         format!(r#"\bconfig\(\s*['"]{NAME}['"]"#),
+        // `from os import getenv` and a project's own helper around it (`get_env("X", d)`).
+        format!(r#"(?:^|[^.\w])(?:getenv|get_env)\(\s*['"]{NAME}['"]"#),
     ])
 });
 static GO_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -398,6 +400,14 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(names, ["SECRET_KEY", "REDIS_URL", "DEBUG"]);
+        // os.getenv is read once; a bare getenv and a project's get_env helper count too.
+        let py =
+            "a = os.getenv('A')\nb = getenv('B')\nc = field(default_factory=get_env(\"C\", 1))";
+        let names: Vec<String> = env_var_reads(Language::Python, py)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["A", "B", "C"]);
         let java = "spring.datasource.url=${DB_URL:jdbc:postgresql://localhost/app}";
         assert_eq!(env_var_reads(Language::Java, java)[0].0, "DB_URL");
     }

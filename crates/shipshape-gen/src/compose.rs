@@ -298,6 +298,23 @@ pub(crate) fn local_stack<'a>(
                     environment.push((c.name.clone(), with_driver(service, inv, &c.value)));
                 }
             }
+            // A library's own prefix on a connection URL (`SAQ_REDIS_URL`, `CACHE_REDIS_URL`):
+            // the same URL. A test suite's (`TEST_DATABASE_URL`) is not the app's.
+            for c in b
+                .image
+                .connection
+                .iter()
+                .filter(|c| c.name.ends_with("_URL"))
+            {
+                let suffix = format!("_{}", c.name);
+                for read in reads.iter().filter(|r| {
+                    r.ends_with(&suffix) && !r.starts_with("TEST_") && !r.contains("_TEST_")
+                }) {
+                    if !environment.iter().any(|(n, _)| n == read) {
+                        environment.push((read.to_string(), with_driver(service, inv, &c.value)));
+                    }
+                }
+            }
         }
 
         // Names the framework reads by itself (SPRING_DATASOURCE_URL, Rails' DATABASE_URL, …).

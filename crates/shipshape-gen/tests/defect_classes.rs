@@ -715,6 +715,13 @@ fn a_litestar_factory_named_in_litestar_app_is_served_by_the_litestar_cli() {
         compose.contains("DATABASE_URL: \"postgresql+psycopg://"),
         "{compose}"
     );
+    // `get_env("SAQ_REDIS_URL", …)`, the project's helper, is a read; the queue's prefixed
+    // Redis URL points at the compose Redis, the test suite's does not.
+    assert!(
+        compose.contains("SAQ_REDIS_URL: \"redis://redis:6379/0\""),
+        "{compose}"
+    );
+    assert!(!compose.contains("TEST_REDIS_URL"), "{compose}");
 }
 
 #[test]
