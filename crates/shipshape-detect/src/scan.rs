@@ -203,6 +203,13 @@ pub fn dotenv_port(text: &str) -> Option<(u16, u32)> {
         .and_then(|(_, v, line)| v.parse().ok().map(|p| (p, line)))
 }
 
+/// The value of `key` in a dotenv file, with its 1-based line.
+pub fn dotenv_value<'t>(text: &'t str, key: &str) -> Option<(&'t str, u32)> {
+    dotenv_pairs(text)
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, v, line)| (v, line))
+}
+
 /// Variable names in a dotenv file with their 1-based lines (values are never kept).
 pub fn dotenv_names(text: &str) -> Vec<(String, u32)> {
     dotenv_pairs(text)
@@ -436,6 +443,17 @@ mod tests {
         assert_eq!(ports_in_command(procfile)[0].0, 8000);
         assert_eq!(ports_in_command("uvicorn main:app --port 9000")[0].0, 9000);
         assert_eq!(dotenv_port("# c\nPORT=4000\n"), Some((4000, 2)));
+    }
+
+    #[test]
+    fn a_dotenv_value_is_read_by_its_exact_name() {
+        let text = "# TYPEORM_CONNECTION=mysql\nTYPEORM_CONNECTION=postgres\nAPP_PORT=\"3000\"\n";
+        assert_eq!(
+            dotenv_value(text, "TYPEORM_CONNECTION"),
+            Some(("postgres", 2))
+        );
+        assert_eq!(dotenv_value(text, "APP_PORT"), Some(("3000", 3)));
+        assert_eq!(dotenv_value(text, "PORT"), None);
     }
 
     #[test]

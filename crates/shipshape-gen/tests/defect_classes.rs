@@ -739,5 +739,16 @@ fn an_nps_start_runs_the_script_package_scripts_js_names() {
         docker.contains("COPY --from=build /app/dist ./dist"),
         "{docker}"
     );
-    assert!(docker.contains("http://127.0.0.1:3000/healthz"), "{docker}");
+    // The port is APP_PORT's in .env.example (read by the code after PORT).
+    assert!(docker.contains("EXPOSE 4000"), "{docker}");
+    assert!(docker.contains("http://127.0.0.1:4000/healthz"), "{docker}");
+}
+
+#[test]
+fn typeorm_gets_the_database_its_env_file_names_not_every_driver_it_ships() {
+    // pg and mysql2 are both dependencies; .env.example says TYPEORM_CONNECTION=postgres.
+    let plan = plan_for("defect-nps-scripts");
+    let compose = content(&plan, "compose.yaml");
+    assert!(compose.contains("  postgres:"), "{compose}");
+    assert!(!compose.contains("mysql"), "{compose}");
 }
