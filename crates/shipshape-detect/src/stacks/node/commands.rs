@@ -199,25 +199,12 @@ fn resolve_script(pkg: &Manifest, nps: Option<&NpsScripts>, name: &str) -> Optio
     let mut chain: Vec<String> = Vec::new();
     let mut current = Launch::Script(name.to_string());
     for _ in 0..8 {
-        let (script, ev_at): (&str, Box<dyn Fn(&str) -> Evidence>) = match &current {
-            Launch::Script(s) => {
-                let script = pkg.script(s)?;
-                let s = s.clone();
-                (
-                    script,
-                    Box::new(move |remark: &str| pkg.nested_evidence("scripts", &s, Some(remark))),
-                )
-            }
+        // The script's text and, for an nps script, where its file declares it.
+        let (script, declared): (&str, Option<Evidence>) = match &current {
+            Launch::Script(s) => (pkg.script(s)?, None),
             Launch::Nps(s) => {
                 let (script, ev) = nps?.script(s)?;
-                (
-                    script?,
-                    Box::new(move |remark: &str| {
-                        let mut ev = ev.clone();
-                        ev.note = format!("{} {remark}", ev.note);
-                        ev
-                    }),
-                )
+                (script?, Some(ev))
             }
             _ => return None,
         };
@@ -232,7 +219,14 @@ fn resolve_script(pkg: &Manifest, nps: Option<&NpsScripts>, name: &str) -> Optio
                 if !chain.is_empty() {
                     remark.push_str(&format!(", via scripts > {}", chain.join(" > ")));
                 }
-                return Some(Located::new(cmd, ev_at(&remark)));
+                let ev = match declared {
+                    Some(mut ev) => {
+                        ev.note = format!("{} {remark}", ev.note);
+                        ev
+                    }
+                    None => pkg.nested_evidence("scripts", &label, Some(&remark)),
+                };
+                return Some(Located::new(cmd, ev));
             }
             next @ (Launch::Script(_) | Launch::Nps(_)) => {
                 if next == current || chain.contains(&label) {
