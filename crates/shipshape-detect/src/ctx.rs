@@ -402,6 +402,27 @@ impl<'a> Ctx<'a> {
         hints
     }
 
+    /// The value an env file of the service's own folder (`.env.example`, `.env`, …) gives
+    /// `key`, with where: settings the code reads from the environment, as the project
+    /// documents them for local runs.
+    pub fn dotenv_setting(&self, dir: &str, key: &str) -> Option<(String, Evidence)> {
+        self.service_files(dir)
+            .filter(|f| f.kind == ArtifactKind::DotEnv)
+            .filter(|f| {
+                f.dir() == dir.trim_start_matches('.') || (dir == "." && f.dir().is_empty())
+            })
+            .find_map(|f| {
+                let text = self.inv.text(f)?;
+                let (value, line) = scan::dotenv_value(&text, key)?;
+                (!value.is_empty()).then(|| {
+                    (
+                        value.to_string(),
+                        Evidence::new(&f.path, Some(line), format!("{key} in env file")),
+                    )
+                })
+            })
+    }
+
     /// Settle a service's port: explicit evidence (code, config, Procfile, EXPOSE, env) wins
     /// over the framework default; disagreeing explicit values are reported as an ambiguity and
     /// the first (code before hints) is used.

@@ -241,6 +241,7 @@ pub enum Framework {
     Django,
     Flask,
     Starlette,
+    Litestar,
     // Go
     NetHttp,
     Gin,

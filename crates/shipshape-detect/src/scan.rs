@@ -50,6 +50,8 @@ static PY_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r#"os\.getenv\(\s*['"]{NAME}['"]"#),
         format!(r#"\benv(?:\.(?:str|int|bool|list|url|db|float))?\(\s*['"]{NAME}['"]"#),
         format!(r#"\bconfig\(\s*['"]{NAME}['"]"#),
+        // `from os import getenv` and a project's own helper around it (`get_env("X", d)`).
+        format!(r#"(?:^|[^.\w])(?:getenv|get_env)\(\s*['"]{NAME}['"]"#),
     ])
 });
 static GO_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -129,6 +131,26 @@ const HEALTH_ROUTES: &[&str] = &[
     "/ping",
 ];
 
+/// Last path segments that name a health route, in order of preference (lower rank first).
+const HEALTH_NAMES: &[&str] = &[
+    "healthz",
+    "health",
+    "livez",
+    "readyz",
+    "ready",
+    "up",
+    "ping",
+    "_health",
+    "healthcheck",
+    "health-check",
+];
+
+/// The rank of a full route whose last segment names a health check (`/api/health` → 1).
+pub fn health_name_rank(path: &str) -> Option<usize> {
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    HEALTH_NAMES.iter().position(|n| *n == last)
+}
+
 static HEALTH_RX: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = HEALTH_ROUTES.iter().map(|r| regex::escape(r)).collect();
     // Go 1.22's ServeMux patterns put the method first: `mux.HandleFunc("GET /healthz", …)`.
@@ -179,6 +201,13 @@ pub fn dotenv_port(text: &str) -> Option<(u16, u32)> {
     dotenv_pairs(text)
         .find(|(k, _, _)| *k == "PORT")
         .and_then(|(_, v, line)| v.parse().ok().map(|p| (p, line)))
+}
+
+/// The value of `key` in a dotenv file, with its 1-based line.
+pub fn dotenv_value<'t>(text: &'t str, key: &str) -> Option<(&'t str, u32)> {
+    dotenv_pairs(text)
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, v, line)| (v, line))
 }
 
 /// Variable names in a dotenv file with their 1-based lines (values are never kept).
@@ -378,6 +407,14 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(names, ["SECRET_KEY", "REDIS_URL", "DEBUG"]);
+        // os.getenv is read once; a bare getenv and a project's get_env helper count too.
+        let py =
+            "a = os.getenv('A')\nb = getenv('B')\nc = field(default_factory=get_env(\"C\", 1))";
+        let names: Vec<String> = env_var_reads(Language::Python, py)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["A", "B", "C"]);
         let java = "spring.datasource.url=${DB_URL:jdbc:postgresql://localhost/app}";
         assert_eq!(env_var_reads(Language::Java, java)[0].0, "DB_URL");
     }
@@ -406,6 +443,17 @@ mod tests {
         assert_eq!(ports_in_command(procfile)[0].0, 8000);
         assert_eq!(ports_in_command("uvicorn main:app --port 9000")[0].0, 9000);
         assert_eq!(dotenv_port("# c\nPORT=4000\n"), Some((4000, 2)));
+    }
+
+    #[test]
+    fn a_dotenv_value_is_read_by_its_exact_name() {
+        let text = "# TYPEORM_CONNECTION=mysql\nTYPEORM_CONNECTION=postgres\nAPP_PORT=\"3000\"\n";
+        assert_eq!(
+            dotenv_value(text, "TYPEORM_CONNECTION"),
+            Some(("postgres", 2))
+        );
+        assert_eq!(dotenv_value(text, "APP_PORT"), Some(("3000", 3)));
+        assert_eq!(dotenv_value(text, "PORT"), None);
     }
 
     #[test]

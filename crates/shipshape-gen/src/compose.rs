@@ -303,6 +303,23 @@ pub(crate) fn local_stack<'a>(
                     environment.push((c.name.clone(), with_driver(service, inv, &c.value)));
                 }
             }
+            // A library's own prefix on a connection URL (`SAQ_REDIS_URL`, `CACHE_REDIS_URL`):
+            // the same URL. A test suite's (`TEST_DATABASE_URL`) is not the app's.
+            for c in b
+                .image
+                .connection
+                .iter()
+                .filter(|c| c.name.ends_with("_URL"))
+            {
+                let suffix = format!("_{}", c.name);
+                for read in reads.iter().filter(|r| {
+                    r.ends_with(&suffix) && !r.starts_with("TEST_") && !r.contains("_TEST_")
+                }) {
+                    if !environment.iter().any(|(n, _)| n == read) {
+                        environment.push((read.to_string(), with_driver(service, inv, &c.value)));
+                    }
+                }
+            }
         }
 
         // Names the framework reads by itself (SPRING_DATASOURCE_URL, Rails' DATABASE_URL, …).
@@ -450,7 +467,8 @@ pub(crate) fn local_stack<'a>(
 
 /// SQLAlchemy picks the database driver from the URL's scheme: `mysql://` means mysqlclient and
 /// `postgresql://` psycopg2. A Python service that ships another driver gets its scheme
-/// (`mysql+pymysql://`), or its workers die on the missing module.
+/// (`mysql+pymysql://`), or its workers die on the missing module; the driver its production
+/// install takes wins over one only its development dependencies name.
 fn with_driver(service: &Service, inv: &Inventory, url: &str) -> String {
     // Django reads DATABASE_URL through dj-database-url, whose documented scheme (Heroku's) is
     // `postgres://`; settings files test for it (`if url.startswith("postgres://"):` adds
@@ -468,25 +486,32 @@ fn with_driver(service: &Service, inv: &Inventory, url: &str) -> String {
         return url.to_string();
     }
     let has = |name: &str| docker::native::declares(inv, &service.root, "python", name);
+    // A driver of the production install comes before one only a test group or the lockfile
+    // names (asyncpg for the test suite beside psycopg for the app).
+    let production = |name: &str| docker::native::declares_for_production(inv, &service.root, name);
     let scheme = if let Some(rest) = url.strip_prefix("mysql://") {
-        let driver = [
+        let mysql = [
             ("pymysql", "pymysql"),
             ("aiomysql", "aiomysql"),
             ("asyncmy", "asyncmy"),
-        ]
-        .into_iter()
-        .find(|(package, _)| has(package))
-        .filter(|_| !has("mysqlclient"));
+        ];
+        let driver = mysql
+            .into_iter()
+            .find(|(package, _)| production(package))
+            .or_else(|| mysql.into_iter().find(|(package, _)| has(package)))
+            .filter(|_| !has("mysqlclient"));
         driver.map(|(_, d)| format!("mysql+{d}://{rest}"))
     } else if let Some(rest) = url.strip_prefix("postgresql://") {
-        let driver = [
+        let postgres = [
             ("asyncpg", "asyncpg"),
             ("psycopg", "psycopg"),
             ("pg8000", "pg8000"),
-        ]
-        .into_iter()
-        .find(|(package, _)| has(package))
-        .filter(|_| !has("psycopg2") && !has("psycopg2-binary"));
+        ];
+        let driver = postgres
+            .into_iter()
+            .find(|(package, _)| production(package))
+            .or_else(|| postgres.into_iter().find(|(package, _)| has(package)))
+            .filter(|_| !has("psycopg2") && !has("psycopg2-binary"));
         driver.map(|(_, d)| format!("postgresql+{d}://{rest}"))
     } else {
         None

@@ -719,3 +719,62 @@ fn node_14_builds_on_its_bullseye_image_with_the_npm_it_ships() {
     );
     assert!(docker.contains("http://127.0.0.1:3000/health"), "{docker}");
 }
+
+#[test]
+fn a_litestar_factory_named_in_litestar_app_is_served_by_the_litestar_cli() {
+    let plan = plan_for("defect-litestar-factory");
+    let docker = content(&plan, "Dockerfile");
+    // The wheel packages src/py/ledger: the import path starts at `ledger`, and the CLI calls
+    // the factory itself.
+    assert!(
+        docker.contains(
+            r#"CMD ["litestar", "--app", "ledger.server.asgi:create_app", "run", "--host", "0.0.0.0", "--port", "8000"]"#
+        ),
+        "{docker}"
+    );
+    assert!(docker.contains("uv pip install --no-deps ."), "{docker}");
+    // The health route is a controller method whose decorator spans several lines.
+    assert!(docker.contains("http://127.0.0.1:8000/health"), "{docker}");
+    // psycopg is what the production install takes; asyncpg only serves the tests.
+    let compose = content(&plan, "compose.yaml");
+    assert!(
+        compose.contains("DATABASE_URL: \"postgresql+psycopg://"),
+        "{compose}"
+    );
+    // `get_env("SAQ_REDIS_URL", …)`, the project's helper, is a read; the queue's prefixed
+    // Redis URL points at the compose Redis, the test suite's does not.
+    assert!(
+        compose.contains("SAQ_REDIS_URL: \"redis://redis:6379/0\""),
+        "{compose}"
+    );
+    assert!(!compose.contains("TEST_REDIS_URL"), "{compose}");
+}
+
+#[test]
+fn an_nps_start_runs_the_script_package_scripts_js_names() {
+    let plan = plan_for("defect-nps-scripts");
+    let docker = content(&plan, "Dockerfile");
+    // `start: nps` → scripts.default → `nps start` → scripts.start.script, cross-env dropped.
+    assert!(
+        docker.contains(r#"CMD ["node", "dist/server.js"]"#),
+        "{docker}"
+    );
+    // The build goes through npm and nps as package.json says; its output is dist/.
+    assert!(docker.contains("RUN npm run build"), "{docker}");
+    assert!(
+        docker.contains("COPY --from=build /app/dist ./dist"),
+        "{docker}"
+    );
+    // The port is APP_PORT's in .env.example (read by the code after PORT).
+    assert!(docker.contains("EXPOSE 4000"), "{docker}");
+    assert!(docker.contains("http://127.0.0.1:4000/healthz"), "{docker}");
+}
+
+#[test]
+fn typeorm_gets_the_database_its_env_file_names_not_every_driver_it_ships() {
+    // pg and mysql2 are both dependencies; .env.example says TYPEORM_CONNECTION=postgres.
+    let plan = plan_for("defect-nps-scripts");
+    let compose = content(&plan, "compose.yaml");
+    assert!(compose.contains("  postgres:"), "{compose}");
+    assert!(!compose.contains("mysql"), "{compose}");
+}

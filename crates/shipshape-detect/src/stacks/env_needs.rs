@@ -101,7 +101,10 @@ fn read_need(lang: Language, text: &str, offset: usize, name: &str, path: &str) 
         Language::Python => {
             if before.ends_with("environ[\"") || before.ends_with("environ['") {
                 Need::Required
-            } else if before.contains("environ.get(") || before.contains("getenv(") {
+            } else if before.contains("environ.get(")
+                || before.contains("getenv(")
+                || before.contains("get_env(")
+            {
                 if second_argument {
                     Need::Defaulted
                 } else {
@@ -385,6 +388,19 @@ mod tests {
         assert_eq!(
             need(Language::Python, "config(\"API_TOKEN\")", "API_TOKEN"),
             Need::Required
+        );
+        // A project's own helper: a default is a default, none says nothing.
+        assert_eq!(
+            need(
+                Language::Python,
+                "field(default_factory=get_env(\"SAQ_REDIS_URL\", \"redis://localhost\"))",
+                "SAQ_REDIS_URL"
+            ),
+            Need::Defaulted
+        );
+        assert_eq!(
+            need(Language::Python, "getenv(\"TZ\")", "TZ"),
+            Need::Unknown
         );
     }
 

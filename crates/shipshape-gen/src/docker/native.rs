@@ -97,6 +97,40 @@ pub(crate) fn declares(inv: &Inventory, root: &str, ecosystem: &str, name: &str)
         .any(|t| mentions(t, name))
 }
 
+/// Whether a Python service in `root` declares `name` among the dependencies its production
+/// install takes: `[project] dependencies`, Poetry's main dependencies, Pipfile `[packages]`,
+/// requirements.txt — not development groups or extras, which lockfiles list beside them.
+pub(crate) fn declares_for_production(inv: &Inventory, root: &str, name: &str) -> bool {
+    let mut declared: Vec<String> = Vec::new();
+    let table = |path: &str| {
+        shipshape_detect::text::read(inv, &join(root, path))
+            .and_then(|t| t.parse::<toml::Table>().ok())
+    };
+    if let Some(pyproject) = table("pyproject.toml") {
+        let at = |keys: &[&str]| {
+            keys.iter()
+                .try_fold(&toml::Value::Table(pyproject.clone()), |v, k| v.get(k))
+                .cloned()
+        };
+        if let Some(toml::Value::Array(deps)) = at(&["project", "dependencies"]) {
+            declared.extend(deps.iter().filter_map(|d| d.as_str().map(str::to_string)));
+        }
+        if let Some(toml::Value::Table(deps)) = at(&["tool", "poetry", "dependencies"]) {
+            declared.extend(deps.keys().cloned());
+        }
+    }
+    if let Some(toml::Value::Table(deps)) =
+        table("Pipfile").and_then(|t| t.get("packages").cloned())
+    {
+        declared.extend(deps.keys().cloned());
+    }
+    if let Some(text) = shipshape_detect::text::read(inv, &join(root, "requirements.txt")) {
+        declared.extend(text.lines().map(str::to_string));
+    }
+    let text = declared.join("\n").to_ascii_lowercase().replace('_', "-");
+    mentions(&text, &name.replace('_', "-"))
+}
+
 /// The manifests and lockfiles that name the service's dependencies, comment lines removed.
 fn manifest_texts(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str) -> Vec<String> {
     let mut paths: Vec<String> = Vec::new();

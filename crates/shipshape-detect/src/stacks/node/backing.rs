@@ -83,6 +83,21 @@ fn prisma_backing(ctx: &Ctx, dir: &str) -> Option<Located<BackingKind>> {
     })
 }
 
+/// The database TypeORM's environment configuration connects to (`TYPEORM_CONNECTION=postgres`
+/// in the folder's env file), with where it is set.
+fn typeorm_connection(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Option<(BackingKind, Evidence)> {
+    pkg.dep_evidence("typeorm", RUNTIME_SECTIONS)?;
+    let (value, mut ev) = ctx.dotenv_setting(dir, "TYPEORM_CONNECTION")?;
+    let kind = match value.as_str() {
+        "postgres" | "cockroachdb" => BackingKind::Postgres,
+        "mysql" | "mariadb" => BackingKind::Mysql,
+        "mongodb" => BackingKind::Mongodb,
+        _ => return None,
+    };
+    ev.note = format!("TYPEORM_CONNECTION={value} in env file (TypeORM connects to it)");
+    Some((kind, ev))
+}
+
 pub(super) fn backing_services(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Vec<Located<BackingKind>> {
     let mut out: Vec<Located<BackingKind>> = Vec::new();
     let mut add = |kind: BackingKind, ev: Evidence| match out.iter_mut().find(|l| l.value == kind) {
@@ -106,6 +121,21 @@ pub(super) fn backing_services(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Vec<Loca
                 add(l.value, ev);
             }
             add(l.value, client);
+        }
+    }
+    // Drivers for several databases with TypeORM: the project supports each, and connects to
+    // the one its configuration names.
+    if let Some((kind, ev)) = typeorm_connection(ctx, dir, pkg) {
+        let databases = [
+            BackingKind::Postgres,
+            BackingKind::Mysql,
+            BackingKind::Mongodb,
+        ];
+        if out.iter().any(|l| l.value == kind) {
+            out.retain(|l| l.value == kind || !databases.contains(&l.value));
+            if let Some(l) = out.iter_mut().find(|l| l.value == kind) {
+                l.evidence.push(ev);
+            }
         }
     }
     out.sort_by_key(|l| l.value);

@@ -152,6 +152,25 @@ fn in_comment(text: &str, offset: usize) -> bool {
     before.starts_with("//") || before.starts_with('*') || before.starts_with("/*")
 }
 
+/// Port variables with the application's own name (`process.env.PORT || env('APP_PORT')`).
+static PORT_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:["'`]|process\.env\.)(APP_PORT|SERVER_PORT|HTTP_PORT)\b"#)
+        .expect("built-in pattern")
+});
+
+/// The port an env file of the folder gives a port variable the code reads under the app's own
+/// name (`APP_PORT=3000` in .env.example, read as `getOsEnv('APP_PORT')`).
+fn port_variable(ctx: &Ctx, dir: &str) -> Option<Located<u16>> {
+    let sources = ctx.source_texts(dir, scan::extensions(Language::Typescript));
+    sources.iter().find_map(|(_, text)| {
+        let name = PORT_VARIABLE.captures(text)?.get(1)?.as_str();
+        let (value, mut ev) = ctx.dotenv_setting(dir, name)?;
+        let port: u16 = value.parse().ok().filter(|p| *p > 0)?;
+        ev.note = format!("{name} in env file, read by the code");
+        Some(Located::new(port, ev))
+    })
+}
+
 pub(super) fn port(
     ctx: &Ctx,
     dir: &str,
@@ -169,6 +188,7 @@ pub(super) fn port(
         }
     }
     explicit.extend(ctx.port_hints(dir));
+    explicit.extend(port_variable(ctx, dir));
     let default = fw.and_then(|f| {
         let (port, note) = match f.framework {
             Framework::Nextjs => (3000, "Next.js default (next start)"),

@@ -12,6 +12,7 @@ use crate::model::{Framework, PackageManager};
 use super::code::CodeScan;
 use super::framework::{config_file, config_option, FrameworkInfo};
 use super::manifest::{Manifest, BUILD_SECTIONS};
+use super::nps::NpsScripts;
 
 fn pm_command(pm: Option<PackageManager>) -> &'static str {
     match pm {
@@ -54,6 +55,8 @@ enum Launch {
     Command(String),
     /// Another script of the same package.
     Script(String),
+    /// A script of the package's nps file (`nps build`; `nps` alone runs `default`).
+    Nps(String),
     /// A dev server, watcher or TypeScript-on-the-fly runner.
     Dev,
     /// A task runner that starts other packages (turbo, nx, `--workspace`).
@@ -175,6 +178,13 @@ fn classify_script(script: &str) -> Launch {
                 Launch::Command(words.join(" "))
             }
         }
+        "nps" => Launch::Nps(
+            words[1..]
+                .iter()
+                .find(|w| !w.starts_with('-'))
+                .map_or("default", |w| w.trim_matches(['"', '\'']))
+                .to_string(),
+        ),
         "next" | "nuxt" if arg == "start" => Launch::Command(words.join(" ")),
         "next" | "nuxt" | "remix" | "astro" | "svelte-kit" => Launch::Dev,
         p if DEV_TOOLS.contains(&p) => Launch::Dev,
@@ -183,29 +193,46 @@ fn classify_script(script: &str) -> Launch {
     }
 }
 
-/// Follow `npm run x` chains from `name` to a production command, with the evidence of the
-/// script that holds it.
-fn resolve_script(pkg: &Manifest, name: &str) -> Option<Located<String>> {
+/// Follow `npm run x` chains (and `nps x`, into the package's nps scripts) from `name` to a
+/// production command, with the evidence of the script that holds it.
+fn resolve_script(pkg: &Manifest, nps: Option<&NpsScripts>, name: &str) -> Option<Located<String>> {
     let mut chain: Vec<String> = Vec::new();
-    let mut current = name.to_string();
-    for _ in 0..6 {
-        let script = pkg.script(&current)?;
+    let mut current = Launch::Script(name.to_string());
+    for _ in 0..8 {
+        // The script's text and, for an nps script, where its file declares it.
+        let (script, declared): (&str, Option<Evidence>) = match &current {
+            Launch::Script(s) => (pkg.script(s)?, None),
+            Launch::Nps(s) => {
+                let (script, ev) = nps?.script(s)?;
+                (script?, Some(ev))
+            }
+            _ => return None,
+        };
+        let label = match &current {
+            Launch::Nps(s) => format!("nps {s}"),
+            Launch::Script(s) => s.clone(),
+            _ => String::new(),
+        };
         match classify_script(script) {
             Launch::Command(cmd) => {
                 let mut remark = format!("`{script}`");
                 if !chain.is_empty() {
                     remark.push_str(&format!(", via scripts > {}", chain.join(" > ")));
                 }
-                return Some(Located::new(
-                    cmd,
-                    pkg.nested_evidence("scripts", &current, Some(&remark)),
-                ));
+                let ev = match declared {
+                    Some(mut ev) => {
+                        ev.note = format!("{} {remark}", ev.note);
+                        ev
+                    }
+                    None => pkg.nested_evidence("scripts", &label, Some(&remark)),
+                };
+                return Some(Located::new(cmd, ev));
             }
-            Launch::Script(next) => {
-                if next == current || chain.contains(&next) {
+            next @ (Launch::Script(_) | Launch::Nps(_)) => {
+                if next == current || chain.contains(&label) {
                     return None;
                 }
-                chain.push(current);
+                chain.push(label);
                 current = next;
             }
             Launch::Dev | Launch::Delegates => return None,
@@ -257,10 +284,11 @@ pub(super) fn start_command(
     code: &CodeScan,
     bun: bool,
 ) -> Option<Located<String>> {
+    let nps = NpsScripts::load(ctx, dir);
     let from_scripts = || {
         ["start:prod", "start:production", "start"]
             .iter()
-            .find_map(|s| resolve_script(pkg, s))
+            .find_map(|s| resolve_script(pkg, nps.as_ref(), s))
     };
     let default = |cmd: &str, fw: &FrameworkInfo, note: &str| {
         let mut ev = fw.evidence.clone();
@@ -306,7 +334,7 @@ pub(super) fn start_command(
                         .evidence
                         .push(Evidence::file(cli, "nest-cli.json present"));
                 }
-                if let Some(script) = resolve_script(pkg, "start:prod") {
+                if let Some(script) = resolve_script(pkg, nps.as_ref(), "start:prod") {
                     located.evidence.extend(script.evidence);
                 }
                 return Some(located);
@@ -529,6 +557,16 @@ mod tests {
         assert_eq!(
             classify_script("bun run start:prod"),
             Launch::Script("start:prod".into())
+        );
+    }
+
+    #[test]
+    fn nps_runs_a_script_of_its_package_scripts_file() {
+        assert_eq!(classify_script("nps"), Launch::Nps("default".into()));
+        assert_eq!(classify_script("nps build"), Launch::Nps("build".into()));
+        assert_eq!(
+            classify_script("npx nps --silent db.migrate"),
+            Launch::Nps("db.migrate".into())
         );
     }
 

@@ -13,24 +13,6 @@ use crate::scan;
 use super::commands::relative_to;
 use super::framework::FrameworkInfo;
 
-const HEALTH_NAMES: &[&str] = &[
-    "healthz",
-    "health",
-    "livez",
-    "readyz",
-    "ready",
-    "up",
-    "ping",
-    "_health",
-    "healthcheck",
-    "health-check",
-];
-
-fn health_rank(path: &str) -> Option<usize> {
-    let last = path.trim_end_matches('/').rsplit('/').next()?;
-    HEALTH_NAMES.iter().position(|n| *n == last)
-}
-
 static NEST_CONTROLLER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"@Controller\(\s*(?:['"`]([^'"`]*)['"`])?\s*\)"#).expect("built-in pattern")
 });
@@ -85,7 +67,7 @@ fn nest_health(ctx: &Ctx, dir: &str, lang: Language) -> Option<Located<String>> 
             };
             let method = g.get(1).map(|m| m.as_str()).unwrap_or("");
             let route = join_route(&[prefix.as_deref().unwrap_or(""), base, method]);
-            if let Some(rank) = health_rank(&route) {
+            if let Some(rank) = scan::health_name_rank(&route) {
                 if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                     let get = if method.is_empty() {
                         "@Get()".to_string()
@@ -174,7 +156,7 @@ fn file_route_health(ctx: &Ctx, dir: &str, fw: Framework) -> Option<Located<Stri
         let Some(route) = file_route(fw, &rel) else {
             continue;
         };
-        let Some(rank) = health_rank(&route) else {
+        let Some(rank) = scan::health_name_rank(&route) else {
             continue;
         };
         if best.as_ref().is_some_and(|(r, _)| *r <= rank) {

@@ -10,6 +10,7 @@ mod commands;
 mod framework;
 mod health;
 mod manifest;
+mod nps;
 mod package_manager;
 mod runtime;
 mod workspace;

@@ -21,6 +21,7 @@ pub(super) fn framework(
         ("django", Framework::Django),
         ("flask", Framework::Flask),
         ("starlette", Framework::Starlette),
+        ("litestar", Framework::Litestar),
     ] {
         if let Some(d) = find(deps, &[dep]) {
             found.push(Located::new(fw, d.ev.clone()));
@@ -64,6 +65,7 @@ pub(super) fn default_port_note(fw: Framework) -> &'static str {
     match fw {
         Framework::Fastapi => "FastAPI default (uvicorn)",
         Framework::Starlette => "Starlette default (uvicorn)",
+        Framework::Litestar => "Litestar default (litestar run)",
         Framework::Django => "Django default (gunicorn)",
         _ => "Flask default (gunicorn)",
     }

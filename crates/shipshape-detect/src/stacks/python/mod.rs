@@ -8,6 +8,7 @@
 mod backing;
 mod django;
 mod framework;
+mod litestar;
 mod manifests;
 mod serving;
 mod toolchain;
@@ -174,14 +175,26 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     }
 
     let port = svc.port.as_ref().map(|p| p.value).unwrap_or(8000);
-    svc.start_command = procfile.or_else(|| app.as_ref().map(|a| start_command(a, port, &deps)));
+    svc.start_command = procfile.or_else(|| {
+        let fw = framework.as_ref().map(|f| f.value)?;
+        app.as_ref().map(|a| start_command(fw, a, port, &deps))
+    });
     if framework
         .as_ref()
         .is_some_and(|f| f.value == Framework::Django)
     {
         svc.build_command = collectstatic(ctx, dir);
     }
-    svc.health_path = django_health(ctx, dir).or_else(|| ctx.health_path(dir, Language::Python));
+    let litestar = framework
+        .as_ref()
+        .is_some_and(|f| f.value == Framework::Litestar);
+    svc.health_path = django_health(ctx, dir)
+        .or_else(|| {
+            litestar
+                .then(|| litestar::litestar_health(ctx, dir))
+                .flatten()
+        })
+        .or_else(|| ctx.health_path(dir, Language::Python));
     svc.framework = framework;
     svc.backing_services = backing.0;
     svc.env_vars = ctx.env_vars(dir, Language::Python);
@@ -277,6 +290,79 @@ pub(crate) mod tests {
             start.evidence
         );
         assert_eq!(start.evidence[0].line, Some(9));
+    }
+
+    #[test]
+    fn a_factory_nothing_calls_is_served_with_factory_and_a_packaged_folder_keeps_its_name() {
+        let facts = facts_in(&[
+            ("requirements.txt", "fastapi==0.115.0\nuvicorn==0.30.0\n"),
+            // `lib/` is not a package; `catalog/` is, so the import path starts there.
+            ("lib/catalog/__init__.py", ""),
+            ("lib/catalog/web.py", "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+        ]);
+        let start = facts.services[0]
+            .start_command
+            .as_ref()
+            .expect("a start command");
+        assert_eq!(
+            start.value,
+            "uvicorn catalog.web:create_app --factory --host 0.0.0.0 --port 8000"
+        );
+        assert!(
+            start.evidence[0].note.contains("app factory"),
+            "{:?}",
+            start.evidence
+        );
+    }
+
+    #[test]
+    fn a_litestar_app_is_served_by_litestar_run_and_named_by_its_module() {
+        let facts = facts_in(&[
+            ("pyproject.toml", "[project]\nname = \"notes\"\ndependencies = [\"litestar[standard]\"]\n"),
+            ("notes/app.py", "from litestar import Litestar, get\n\n\n@get(\"/healthz\")\nasync def healthz() -> str:\n    return \"ok\"\n\n\napp = Litestar([healthz])\n"),
+        ]);
+        let s = &facts.services[0];
+        assert_eq!(
+            s.framework.as_ref().map(|f| f.value),
+            Some(Framework::Litestar)
+        );
+        let start = s.start_command.as_ref().expect("a start command");
+        assert_eq!(
+            start.value,
+            "litestar --app notes.app:app run --host 0.0.0.0 --port 8000"
+        );
+        assert!(
+            start.evidence[1].note.contains("uvicorn serves the app"),
+            "{:?}",
+            start.evidence
+        );
+        assert_eq!(
+            s.health_path.as_ref().map(|h| h.value.as_str()),
+            Some("/healthz")
+        );
+        assert_eq!(s.port.as_ref().map(|p| p.value), Some(8000));
+    }
+
+    #[test]
+    fn litestar_without_a_server_says_what_to_add() {
+        let facts = facts_in(&[
+            ("requirements.txt", "litestar==2.12.1\n"),
+            (
+                "main.py",
+                "from litestar import Litestar\n\napp = Litestar([])\n",
+            ),
+        ]);
+        let start = facts.services[0]
+            .start_command
+            .as_ref()
+            .expect("a start command");
+        assert!(
+            start.evidence[0]
+                .note
+                .contains("needs uvicorn (`litestar[standard]`) or litestar-granian"),
+            "{:?}",
+            start.evidence
+        );
     }
 
     #[test]

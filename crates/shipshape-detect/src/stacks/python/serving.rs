@@ -9,14 +9,20 @@ use shipshape_core::{Evidence, Located};
 use crate::ctx::Ctx;
 use crate::model::Framework;
 
+use super::litestar;
 use super::manifests::find;
 use super::{Dep, Manifests};
 
 /// What the production server must import.
 #[derive(Debug, Clone)]
 pub(super) enum AppTarget {
-    /// An ASGI app object: `module:attr` (FastAPI, Starlette).
-    Asgi { target: String, ev: Evidence },
+    /// An ASGI app object or, with `factory`, the function that makes one: `module:attr`
+    /// (FastAPI, Starlette, Litestar).
+    Asgi {
+        target: String,
+        factory: bool,
+        ev: Evidence,
+    },
     /// A WSGI app object or factory call: `module:app` or `module:create_app()` (Flask).
     Wsgi { target: String, ev: Evidence },
     /// Django's `project.wsgi:application` or `project.asgi:application`.
@@ -27,18 +33,28 @@ pub(super) enum AppTarget {
     },
 }
 
-static FASTAPI_APP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*(?:fastapi\.)?FastAPI\(")
-        .expect("built-in pattern")
-});
-static STARLETTE_APP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*(?:starlette\.applications\.)?Starlette\(")
-        .expect("built-in pattern")
-});
+/// A module-level app of an ASGI framework: `app = FastAPI(`, `app: Litestar = Litestar(`.
+fn asgi_app_regex(class: &str, module: &str) -> Regex {
+    Regex::new(&format!(
+        r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*(?:{module}\.)?{class}\("
+    ))
+    .expect("built-in pattern")
+}
+static FASTAPI_APP: LazyLock<Regex> = LazyLock::new(|| asgi_app_regex("FastAPI", "fastapi"));
+static STARLETTE_APP: LazyLock<Regex> =
+    LazyLock::new(|| asgi_app_regex("Starlette", "starlette\\.applications"));
+static LITESTAR_APP: LazyLock<Regex> = LazyLock::new(|| asgi_app_regex("Litestar", "litestar"));
 /// A module-level app made by a factory of the same file: `app = get_application()`.
 static FACTORY_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]+\s*)?=\s*([A-Za-z_]\w*)\(\s*\)\s*$")
         .expect("built-in pattern")
+});
+/// A top-level function that takes no required argument: `def create_app() -> Litestar:`.
+static FACTORY_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(\s*\)\s*(?:->\s*([\w.\[\]\x22']+)\s*)?:",
+    )
+    .expect("built-in pattern")
 });
 static FLASK_APP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?=\s*(?:flask\.)?Flask\(")
@@ -65,6 +81,138 @@ fn module_of(dir: &str, path: &str) -> String {
     rel.replace('/', ".")
 }
 
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Import path of a Python file, from the folder its outermost package (the highest folder of
+/// an unbroken chain of `__init__.py`) sits in when that folder is deeper than the service or
+/// its `src/`: `src/py/app/server/asgi.py` of a project that packages `src/py/app` is
+/// `app.server.asgi`, not `py.app.server.asgi`.
+fn import_path(ctx: &Ctx, dir: &str, path: &str) -> String {
+    let mut top: Option<&str> = None;
+    let mut folder = parent_of(path);
+    while !folder.is_empty() && ctx.exists(&format!("{folder}/__init__.py")) {
+        top = Some(folder);
+        folder = parent_of(folder);
+    }
+    let root = if dir == "." { "" } else { dir };
+    let src = Ctx::join(dir, "src");
+    match top {
+        Some(_) if folder != root && folder != src && folder.starts_with(root) => {
+            module_of(folder, path)
+        }
+        _ => module_of(dir, path),
+    }
+}
+
+/// The app object or factory of an ASGI framework whose application class is `class`: a
+/// module-level `app = Class(…)`, else `app = make()` where `make` builds one, else a
+/// top-level factory (`def create_app() -> Class:`, or one of the usual names building it),
+/// which the server calls.
+fn asgi_target(
+    ctx: &Ctx,
+    dir: &str,
+    sources: &[(&shipshape_core::FileEntry, std::sync::Arc<str>)],
+    rx: &Regex,
+    class: &str,
+) -> Option<AppTarget> {
+    let direct = sources.iter().find_map(|(f, text)| {
+        let c = rx.captures(text)?;
+        let var = c.get(1)?;
+        let target = format!("{}:{}", import_path(ctx, dir, &f.path), var.as_str());
+        let ev = Evidence::at_offset(
+            &f.path,
+            text,
+            var.start(),
+            format!("{class} app `{target}` created here"),
+        );
+        Some(AppTarget::Asgi {
+            target,
+            factory: false,
+            ev,
+        })
+    });
+    let call = format!("{class}(");
+    // `app = get_application()`, the factory defined in the same file and building the app
+    // (`def get_application() -> FastAPI:`).
+    let assigned = || {
+        sources.iter().find_map(|(f, text)| {
+            if !text.contains(&call) {
+                return None;
+            }
+            FACTORY_ASSIGN.captures_iter(text).find_map(|c| {
+                let (var, func) = (c.get(1)?, c.get(2)?);
+                let def = format!("def {}(", func.as_str());
+                let at = text.find(&def)?;
+                let signature_end = text[at..].find(':').map_or(text.len(), |e| at + e);
+                let builds = text[at..]
+                    .lines()
+                    .take_while(|l| !l.starts_with("def ") || l.starts_with(&def))
+                    .any(|l| l.contains(&call));
+                let annotated = text[at..signature_end.min(text.len())].contains(class)
+                    || text[at..].lines().next().is_some_and(|l| l.contains(class));
+                (builds || annotated).then(|| {
+                    let target = format!("{}:{}", import_path(ctx, dir, &f.path), var.as_str());
+                    let ev = Evidence::at_offset(
+                        &f.path,
+                        text,
+                        var.start(),
+                        format!("{class} app `{target}` built by {}() here", func.as_str()),
+                    );
+                    AppTarget::Asgi {
+                        target,
+                        factory: false,
+                        ev,
+                    }
+                })
+            })
+        })
+    };
+    // A factory nothing at module level calls: the server calls it (`--factory`).
+    let factory = || {
+        sources.iter().find_map(|(f, text)| {
+            if !text.contains(class) {
+                return None;
+            }
+            FACTORY_DEF.captures_iter(text).find_map(|c| {
+                let func = c.get(1)?;
+                let returns = c.get(2).is_some_and(|r| {
+                    r.as_str().trim_matches(['"', '\'']).rsplit('.').next() == Some(class)
+                });
+                let named = matches!(
+                    func.as_str(),
+                    "create_app" | "make_app" | "get_app" | "app_factory" | "get_application"
+                );
+                let body = &text[c.get(0)?.end()..];
+                let body_end = body
+                    .lines()
+                    .skip(1)
+                    .position(|l| !l.is_empty() && !l.starts_with([' ', '\t']))
+                    .map_or(body.len(), |n| {
+                        body.split_inclusive('\n').take(n + 1).map(str::len).sum()
+                    });
+                let builds = body[..body_end].contains(&call);
+                (returns || (named && builds)).then(|| {
+                    let target = format!("{}:{}", import_path(ctx, dir, &f.path), func.as_str());
+                    let ev = Evidence::at_offset(
+                        &f.path,
+                        text,
+                        func.start(),
+                        format!("{class} app factory `{target}`"),
+                    );
+                    AppTarget::Asgi {
+                        target,
+                        factory: true,
+                        ev,
+                    }
+                })
+            })
+        })
+    };
+    direct.or_else(assigned).or_else(factory)
+}
+
 pub(super) fn app_target(
     ctx: &Ctx,
     dir: &str,
@@ -74,65 +222,29 @@ pub(super) fn app_target(
 ) -> Option<AppTarget> {
     let sources = ctx.source_texts(dir, &["py"]);
     match fw {
-        Framework::Fastapi | Framework::Starlette => {
-            let (rx, label) = if fw == Framework::Fastapi {
-                (&*FASTAPI_APP, "FastAPI")
-            } else {
-                (&*STARLETTE_APP, "Starlette")
-            };
-            let direct = sources.iter().find_map(|(f, text)| {
-                let c = rx.captures(text)?;
-                let var = c.get(1)?;
-                let target = format!("{}:{}", module_of(dir, &f.path), var.as_str());
-                let ev = Evidence::at_offset(
-                    &f.path,
-                    text,
-                    var.start(),
-                    format!("{label} app `{target}` created here"),
-                );
-                Some(AppTarget::Asgi { target, ev })
-            });
-            // `app = get_application()`, the factory defined in the same file and building
-            // the app (`def get_application() -> FastAPI:`).
-            let class = if fw == Framework::Fastapi {
-                "FastAPI"
-            } else {
-                "Starlette"
-            };
-            direct.or_else(|| {
-                sources.iter().find_map(|(f, text)| {
-                    if !text.contains(&format!("{class}(")) {
-                        return None;
-                    }
-                    FACTORY_ASSIGN.captures_iter(text).find_map(|c| {
-                        let (var, func) = (c.get(1)?, c.get(2)?);
-                        let def = format!("def {}(", func.as_str());
-                        let at = text.find(&def)?;
-                        let signature_end = text[at..].find(':').map_or(text.len(), |e| at + e);
-                        let builds = text[at..]
-                            .lines()
-                            .take_while(|l| !l.starts_with("def ") || l.starts_with(&def))
-                            .any(|l| l.contains(&format!("{class}(")));
-                        let annotated = text[at..signature_end.min(text.len())].contains(class)
-                            || text[at..].lines().next().is_some_and(|l| l.contains(class));
-                        (builds || annotated).then(|| {
-                            let target = format!("{}:{}", module_of(dir, &f.path), var.as_str());
-                            let ev = Evidence::at_offset(
-                                &f.path,
-                                text,
-                                var.start(),
-                                format!("{label} app `{target}` built by {}() here", func.as_str()),
-                            );
-                            AppTarget::Asgi { target, ev }
-                        })
+        Framework::Fastapi => asgi_target(ctx, dir, &sources, &FASTAPI_APP, "FastAPI"),
+        Framework::Starlette => asgi_target(ctx, dir, &sources, &STARLETTE_APP, "Starlette"),
+        // The `litestar` CLI serves what `LITESTAR_APP` names, which projects set in their own
+        // entry point; else the app or factory in the code.
+        Framework::Litestar => litestar::app_from_env(ctx, dir)
+            .map(|(target, ev)| {
+                let factory = target.split_once(':').is_some_and(|(module, attr)| {
+                    sources.iter().any(|(f, text)| {
+                        import_path(ctx, dir, &f.path) == module
+                            && text.contains(&format!("def {attr}("))
                     })
-                })
+                });
+                AppTarget::Asgi {
+                    target,
+                    factory,
+                    ev,
+                }
             })
-        }
+            .or_else(|| asgi_target(ctx, dir, &sources, &LITESTAR_APP, "Litestar")),
         Framework::Flask => {
             let assigned = sources.iter().find_map(|(f, text)| {
                 let var = FLASK_APP.captures(text)?.get(1)?;
-                let target = format!("{}:{}", module_of(dir, &f.path), var.as_str());
+                let target = format!("{}:{}", import_path(ctx, dir, &f.path), var.as_str());
                 let ev = Evidence::at_offset(
                     &f.path,
                     text,
@@ -147,7 +259,7 @@ pub(super) fn app_target(
                         return None;
                     }
                     let func = APP_FACTORY.captures(text)?.get(1)?;
-                    let target = format!("{}:{}()", module_of(dir, &f.path), func.as_str());
+                    let target = format!("{}:{}()", import_path(ctx, dir, &f.path), func.as_str());
                     let ev = Evidence::at_offset(
                         &f.path,
                         text,
@@ -225,8 +337,49 @@ fn server_evidence(deps: &[Dep], names: &[&str], server: &str, ev: &mut Vec<Evid
     }
 }
 
-pub(super) fn start_command(app: &AppTarget, port: u16, deps: &[Dep]) -> Located<String> {
+/// The `litestar` CLI serves the app it is given (calling a factory itself) with uvicorn, or
+/// with granian when litestar-granian's plugin replaces its `run`.
+fn litestar_run(target: &str, ev: &Evidence, port: u16, deps: &[Dep]) -> Located<String> {
+    let mut ev = vec![ev.clone()];
+    let uvicorn = deps.iter().find(|d| {
+        d.name == "uvicorn"
+            || (d.name == "litestar" && d.extras.iter().any(|e| e == "standard" || e == "full"))
+    });
+    match find(deps, &["litestar-granian"]).or(uvicorn) {
+        Some(d) => {
+            let server = if d.name == "litestar-granian" {
+                "granian"
+            } else {
+                "uvicorn"
+            };
+            let mut e = d.ev.clone();
+            e.note = format!("{} ({server} serves the app under `litestar run`)", e.note);
+            ev.push(e);
+        }
+        None => {
+            ev[0].note = format!(
+                "{}; `litestar run` needs uvicorn (`litestar[standard]`) or litestar-granian, \
+                 and neither is a declared dependency — add one",
+                ev[0].note
+            );
+        }
+    }
+    Located {
+        value: format!("litestar --app {target} run --host 0.0.0.0 --port {port}"),
+        evidence: ev,
+    }
+}
+
+pub(super) fn start_command(
+    fw: Framework,
+    app: &AppTarget,
+    port: u16,
+    deps: &[Dep],
+) -> Located<String> {
     let gunicorn = find(deps, &["gunicorn"]).is_some();
+    if let (Framework::Litestar, false, AppTarget::Asgi { target, ev, .. }) = (fw, gunicorn, app) {
+        return litestar_run(target, ev, port, deps);
+    }
     // `fastapi[standard]` pulls uvicorn in.
     let uvicorn_via_fastapi = deps
         .iter()
@@ -237,12 +390,30 @@ pub(super) fn start_command(app: &AppTarget, port: u16, deps: &[Dep]) -> Located
         &["uvicorn"]
     };
     let (cmd, mut ev) = match app {
-        AppTarget::Asgi { target, ev } if gunicorn => (
+        // gunicorn calls a factory written as a call: `"module:create_app()"`.
+        AppTarget::Asgi {
+            target,
+            factory: true,
+            ev,
+        } if gunicorn => (
+            format!(
+                "gunicorn \"{target}()\" -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:{port}"
+            ),
+            vec![ev.clone()],
+        ),
+        AppTarget::Asgi { target, ev, .. } if gunicorn => (
             format!("gunicorn {target} -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:{port}"),
             vec![ev.clone()],
         ),
-        AppTarget::Asgi { target, ev } => (
-            format!("uvicorn {target} --host 0.0.0.0 --port {port}"),
+        AppTarget::Asgi {
+            target,
+            factory,
+            ev,
+        } => (
+            format!(
+                "uvicorn {target}{} --host 0.0.0.0 --port {port}",
+                if *factory { " --factory" } else { "" }
+            ),
             vec![ev.clone()],
         ),
         AppTarget::Wsgi { target, ev } => {

@@ -411,6 +411,23 @@ mod tests {
         );
         let bound = argv("gunicorn app:app --bind 0.0.0.0:5000");
         assert_eq!(bind_python_server(bound.clone(), Some(5000)), bound);
+        assert_eq!(
+            bind_python_server(argv("litestar --app app.asgi:create_app run"), Some(8000)),
+            [
+                "litestar",
+                "--app",
+                "app.asgi:create_app",
+                "run",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        let bound = argv("litestar run -H 0.0.0.0 -p 8000");
+        assert_eq!(bind_python_server(bound.clone(), Some(8000)), bound);
+        let other = argv("litestar database upgrade");
+        assert_eq!(bind_python_server(other.clone(), Some(8000)), other);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Python: FastAPI, Django, Flask and other WSGI/ASGI apps with pip, poetry, uv or pipenv.
+//! Python: FastAPI, Django, Flask, Litestar and other WSGI/ASGI apps with pip, poetry, uv or
+//! pipenv.
 
 use super::*;
 
@@ -278,8 +279,8 @@ pub(super) fn django_build(service: &Service, command: &str) -> String {
     }
 }
 
-/// uvicorn, gunicorn and hypercorn listen on 127.0.0.1 unless told otherwise: add the binding
-/// when the detected command has none.
+/// uvicorn, gunicorn, hypercorn, granian and `litestar run` listen on 127.0.0.1 unless told
+/// otherwise: add the binding when the detected command has none.
 pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Vec<String> {
     let Some(port) = port else { return argv };
     let has = |argv: &[String], flags: &[&str]| {
@@ -289,8 +290,10 @@ pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Ve
                 .any(|f| a == f || a.starts_with(&format!("{f}=")))
         })
     };
+    let litestar_run =
+        argv.first().is_some_and(|a| a == "litestar") && argv.iter().any(|a| a == "run");
     match argv.first().map(String::as_str) {
-        Some("uvicorn") => {
+        Some("uvicorn" | "granian") => {
             if !has(&argv, &["--host"]) {
                 argv.extend(["--host".to_string(), "0.0.0.0".to_string()]);
             }
@@ -300,6 +303,14 @@ pub(super) fn bind_python_server(mut argv: Vec<String>, port: Option<u16>) -> Ve
         }
         Some("gunicorn" | "hypercorn") if !has(&argv, &["--bind", "-b"]) => {
             argv.extend(["--bind".to_string(), format!("0.0.0.0:{port}")]);
+        }
+        Some("litestar") if litestar_run => {
+            if !has(&argv, &["--host", "-H"]) {
+                argv.extend(["--host".to_string(), "0.0.0.0".to_string()]);
+            }
+            if !has(&argv, &["--port", "-p"]) {
+                argv.extend(["--port".to_string(), port.to_string()]);
+            }
         }
         _ => {}
     }
