@@ -263,10 +263,7 @@ fn a_django_starter_on_sqlite_has_no_database_server_for_its_unused_driver() {
     // database URL, so psycopg in requirements.txt is for later, not a service to start.
     let facts = facts_of("defect-django-sqlite-settings");
     let s = only_service(&facts);
-    assert_eq!(
-        s.framework.as_ref().map(|f| f.value.clone()),
-        Some(Framework::Django)
-    );
+    assert_eq!(value(&s.framework), Some(Framework::Django));
     assert!(backing(s).is_empty(), "{:?}", backing(s));
     assert!(facts.backing_services.is_empty());
     // A settings file that takes its database from the environment keeps the driver's server.
