@@ -53,9 +53,11 @@ impl Workspace {
     }
 
     /// [`Workspace::open`] for a command that only detects (`context`): the YAML the walk
-    /// reads to classify is not kept in memory (see `Inventory::open_for_detection`).
+    /// reads to classify is not kept in memory (see `Inventory::open_for_detection`), except
+    /// the files detection reads again, which the walk keeps so none is read twice.
     pub fn open_for_detection(root: &Path) -> Result<Workspace, CommandError> {
-        Workspace::checked(Inventory::open_for_detection(root)?, root)
+        let keep = shipshape_detect::repo::sniffed_text_worth_keeping;
+        Workspace::checked(Inventory::open_for_detection(root, Some(keep))?, root)
     }
 
     fn checked(inventory: Inventory, root: &Path) -> Result<Workspace, CommandError> {

@@ -77,6 +77,17 @@ pub struct WalkOptions {
     /// text to be read again should anything ask, instead of copying tens of MiB of manifests
     /// into memory held to the end.
     pub keep_sniffed_text: bool,
+    /// With `keep_sniffed_text` off, a sniffed file's text is still kept when this says it
+    /// holds something a later step reads it for; the others are marked as read and found
+    /// without it ([`FileEntry::sniffed_unmarked`]), so nothing reads them a second time.
+    pub keep_marked: Option<fn(&str) -> bool>,
+}
+
+/// Which sniffed text the walk keeps.
+#[derive(Clone, Copy)]
+struct Keep {
+    all: bool,
+    marked: Option<fn(&str) -> bool>,
 }
 
 impl Default for WalkOptions {
@@ -86,6 +97,7 @@ impl Default for WalkOptions {
             threads: 0,
             exclude: Vec::new(),
             keep_sniffed_text: true,
+            keep_marked: None,
         }
     }
 }
@@ -163,6 +175,8 @@ pub struct FileEntry {
     /// For a YAML file classified by its content as a Kubernetes manifest: the top-level
     /// `kind:` values of its documents with their lines, taken while the walk had the text.
     top_kinds: Option<Box<[KindLine]>>,
+    /// Read by the walk, whose [`WalkOptions::keep_marked`] found nothing in it.
+    unmarked: bool,
 }
 
 impl FileEntry {
@@ -182,6 +196,13 @@ impl FileEntry {
     pub fn top_level_kinds(&self) -> Option<&[KindLine]> {
         self.top_kinds.as_deref()
     }
+
+    /// Whether the walk read this file to classify it and the inventory's
+    /// [`WalkOptions::keep_marked`] test found nothing in it: a step that reads files only for
+    /// what that test looks for can pass it over without reading it again.
+    pub fn sniffed_unmarked(&self) -> bool {
+        self.unmarked
+    }
 }
 
 /// A top-level `kind:` value of a YAML document and its 1-based line.
@@ -193,17 +214,20 @@ struct Sniffed {
     kind: ArtifactKind,
     top_kinds: Option<Box<[KindLine]>>,
     text: Option<Arc<str>>,
+    unmarked: bool,
 }
 
-fn sniff_yaml(root: &Path, path: &str, max: u64, keep: bool) -> Result<Sniffed, SkipReason> {
+fn sniff_yaml(root: &Path, path: &str, max: u64, keep: Keep) -> Result<Sniffed, SkipReason> {
     read_guarded_with(root, path, max, |text| {
         let kind = classify_yaml(path, text);
         let top_kinds = (kind == ArtifactKind::KubernetesManifest)
             .then(|| crate::artifact::top_level_kinds(text).into_boxed_slice());
+        let marked = !keep.all && keep.marked.is_some_and(|marked| marked(text));
         Sniffed {
             kind,
             top_kinds,
-            text: keep.then(|| Arc::from(text)),
+            text: (keep.all || marked).then(|| Arc::from(text)),
+            unmarked: !keep.all && keep.marked.is_some() && !marked,
         }
     })
 }
@@ -257,16 +281,24 @@ impl Inventory {
     /// does not parse, or names an unknown section or key, is an error: silently running with
     /// defaults would drop the user's excludes and overrides.
     pub fn open(root: &Path) -> Result<Inventory, WorkspaceError> {
-        Inventory::open_keeping(root, true)
+        Inventory::open_keeping(root, true, None)
     }
 
     /// [`Inventory::open`] for detection alone (`context`): the YAML read to classify it is not
-    /// kept (see [`WalkOptions::keep_sniffed_text`]).
-    pub fn open_for_detection(root: &Path) -> Result<Inventory, WorkspaceError> {
-        Inventory::open_keeping(root, false)
+    /// kept (see [`WalkOptions::keep_sniffed_text`]) unless `keep_marked` finds in it what
+    /// detection reads such files for.
+    pub fn open_for_detection(
+        root: &Path,
+        keep_marked: Option<fn(&str) -> bool>,
+    ) -> Result<Inventory, WorkspaceError> {
+        Inventory::open_keeping(root, false, keep_marked)
     }
 
-    fn open_keeping(root: &Path, keep_sniffed_text: bool) -> Result<Inventory, WorkspaceError> {
+    fn open_keeping(
+        root: &Path,
+        keep_sniffed_text: bool,
+        keep_marked: Option<fn(&str) -> bool>,
+    ) -> Result<Inventory, WorkspaceError> {
         check_root(root)?;
         let config = Config::load(root)?;
         let options = WalkOptions {
@@ -274,6 +306,7 @@ impl Inventory {
             threads: 0,
             exclude: config.inventory.exclude.clone(),
             keep_sniffed_text,
+            keep_marked,
         };
         let mut inv = Inventory::open_with(root, options)?;
         inv.config = config;
@@ -295,7 +328,10 @@ impl Inventory {
             &mut skipped,
             deferred,
             options.max_file_size,
-            options.keep_sniffed_text,
+            Keep {
+                all: options.keep_sniffed_text,
+                marked: options.keep_marked,
+            },
         );
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Inventory {
@@ -486,7 +522,7 @@ fn sniff_deferred(
     skipped: &mut Vec<Skipped>,
     deferred: Vec<String>,
     max: u64,
-    keep: bool,
+    keep: Keep,
 ) {
     // `files` is sorted by path: each deferred file is found by binary search.
     let unclaimed: Vec<usize> = deferred
@@ -513,6 +549,7 @@ fn sniff_deferred(
             Ok(sniffed) => {
                 f.kind = sniffed.kind;
                 f.top_kinds = sniffed.top_kinds;
+                f.unmarked = sniffed.unmarked;
                 if let Some(text) = sniffed.text {
                     let _ = f.content.set(Ok(text));
                 }
@@ -568,7 +605,10 @@ fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Skipped>, Ve
 
     let (tx, rx) = std::sync::mpsc::channel::<WalkItem>();
     let max = options.max_file_size;
-    let keep = options.keep_sniffed_text;
+    let keep = Keep {
+        all: options.keep_sniffed_text,
+        marked: options.keep_marked,
+    };
     builder.build_parallel().run(|| {
         let tx = tx.clone();
         Box::new(move |result| {
@@ -672,20 +712,21 @@ fn tracked_but_ignored(
         }
         let content = OnceLock::new();
         let mut top_kinds = None;
+        let mut unmarked = false;
         let kind = match classify_path(&path) {
             Classification::Known(k) => k,
             Classification::SniffYaml => {
-                match sniff_yaml(
-                    root,
-                    &path,
-                    options.max_file_size,
-                    options.keep_sniffed_text,
-                ) {
+                let keep = Keep {
+                    all: options.keep_sniffed_text,
+                    marked: options.keep_marked,
+                };
+                match sniff_yaml(root, &path, options.max_file_size, keep) {
                     Ok(sniffed) => {
                         if let Some(text) = sniffed.text {
                             let _ = content.set(Ok(text));
                         }
                         top_kinds = sniffed.top_kinds;
+                        unmarked = sniffed.unmarked;
                         sniffed.kind
                     }
                     Err(reason) => {
@@ -702,6 +743,7 @@ fn tracked_but_ignored(
             kind,
             content,
             top_kinds,
+            unmarked,
         });
     }
     out
@@ -834,7 +876,7 @@ fn visit(
     root: &Path,
     result: Result<ignore::DirEntry, ignore::Error>,
     max: u64,
-    keep: bool,
+    keep: Keep,
 ) -> Option<WalkItem> {
     let entry = match result {
         Ok(e) => e,
@@ -869,6 +911,7 @@ fn visit(
                 kind: ArtifactKind::Yaml,
                 content,
                 top_kinds: None,
+                unmarked: false,
             }));
         }
         Classification::SniffYaml => match sniff_yaml(root, &path, max, keep) {
@@ -883,6 +926,7 @@ fn visit(
                     kind: sniffed.kind,
                     content,
                     top_kinds: sniffed.top_kinds,
+                    unmarked: sniffed.unmarked,
                 }));
             }
             Err(reason) => return Some(WalkItem::Skip(Skipped { path, reason })),
@@ -895,6 +939,7 @@ fn visit(
         kind,
         content,
         top_kinds: None,
+        unmarked: false,
     }))
 }
 
@@ -1246,7 +1291,7 @@ mod tests {
             let inv = if keep {
                 Inventory::open(dir.path()).unwrap()
             } else {
-                Inventory::open_for_detection(dir.path()).unwrap()
+                Inventory::open_for_detection(dir.path(), None).unwrap()
             };
             assert_eq!(kinds(&inv, "k8s/app.yaml"), expected, "keep {keep}");
             assert_eq!(
@@ -1260,6 +1305,59 @@ mod tests {
             let text = inv.text(inv.get("k8s/app.yaml").unwrap()).unwrap();
             assert_eq!(text.as_bytes(), manifest);
         }
+    }
+
+    #[test]
+    fn detection_keeps_the_text_its_test_marks_and_flags_the_rest_as_read() {
+        let dir = tree(&[
+            (
+                "k8s/ecr.yaml",
+                b"apiVersion: v1
+kind: Pod
+spec:
+  image: 1.dkr.ecr.x/app
+" as &[u8],
+            ),
+            (
+                "k8s/plain.yaml",
+                b"apiVersion: v1
+kind: Pod
+",
+            ),
+            // Deferred to after the walk (beside a chart): the same holds there.
+            (
+                "deploy/templates/job.yaml",
+                b"apiVersion: batch/v1
+kind: Job
+",
+            ),
+            (
+                "deploy/templates/ecr.yaml",
+                b"kind: Job
+apiVersion: v1
+# ecr
+",
+            ),
+        ]);
+        fn marked(text: &str) -> bool {
+            text.contains("ecr")
+        }
+        let inv = Inventory::open_for_detection(dir.path(), Some(marked)).unwrap();
+        for (path, kept) in [
+            ("k8s/ecr.yaml", true),
+            ("k8s/plain.yaml", false),
+            ("deploy/templates/job.yaml", false),
+            ("deploy/templates/ecr.yaml", true),
+        ] {
+            let f = inv.get(path).unwrap();
+            assert_eq!(f.content.get().is_some(), kept, "{path}");
+            assert_eq!(f.sniffed_unmarked(), !kept, "{path}");
+        }
+        // Kept whole, or opened without a test: nothing is flagged.
+        let all = Inventory::open(dir.path()).unwrap();
+        assert!(all.files().iter().all(|f| !f.sniffed_unmarked()));
+        let none = Inventory::open_for_detection(dir.path(), None).unwrap();
+        assert!(none.files().iter().all(|f| !f.sniffed_unmarked()));
     }
 
     #[test]

@@ -394,6 +394,10 @@ fn templates(ctx: &Ctx, files: &[&FileEntry], infra: &mut Infra) {
         if !candidate {
             continue;
         }
+        // Read by the walk and found to hold no `AWS` (see [`sniffed_text_worth_keeping`]).
+        if f.sniffed_unmarked() {
+            continue;
+        }
         // Large JSON files (data, fixtures) are no templates: passed over, not reported.
         let Some(text) = ctx.inv.text_limited(f, crate::ctx::SOURCE_SCAN_MAX_BYTES) else {
             continue;
@@ -529,6 +533,13 @@ static K8S_MARKER_ANY: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("built-in markers")
 });
 
+/// Whether the walk should keep the text of a YAML file it reads to classify: detection reads
+/// such a file again only for a cloud marker of a manifest or for a CloudFormation template,
+/// both of which hold one of these literals. The others it passes over unread.
+pub fn sniffed_text_worth_keeping(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"AWS").is_some() || K8S_MARKER_ANY.is_match(text)
+}
+
 /// Cloud-only annotations and private registries in manifests that parsed. Each manifest is
 /// searched once for all markers (on every core, a chart repository has thousands); a marker
 /// counts once per line, on lines that are not comments, in file and line order.
@@ -536,7 +547,12 @@ fn kubernetes(ctx: &Ctx, k8s: &[Manifest], infra: &mut Infra) {
     let found: Vec<Vec<(usize, u32)>> = k8s
         .par_iter()
         .map(|m| {
-            if !m.parsed {
+            if !m.parsed
+                || ctx
+                    .inv
+                    .get(&m.path)
+                    .is_some_and(FileEntry::sniffed_unmarked)
+            {
                 return Vec::new();
             }
             let Some(text) = ctx.text(&m.path) else {

@@ -4,6 +4,7 @@
 
 mod ci;
 mod cloud;
+pub use cloud::sniffed_text_worth_keeping;
 mod containers;
 mod deploy;
 mod deps;
