@@ -507,8 +507,10 @@ impl ShellForm {
     /// The commands of the text, with spans in the source.
     pub fn commands(&self) -> Vec<shell::Command> {
         let mut commands = shell::split(&self.text, 0);
+        // Commands come in order too: the lookups go on from where the last command ended.
+        let mut hint = 0;
         for c in &mut commands {
-            self.map_command(c);
+            self.map_command(c, &mut hint);
         }
         commands
     }
@@ -522,12 +524,11 @@ impl ShellForm {
         Span::new(start, end.max(start))
     }
 
-    fn map_command(&self, c: &mut shell::Command) {
+    fn map_command(&self, c: &mut shell::Command, hint: &mut usize) {
         // Words come in order: each lookup starts from the segment the last one found.
-        let mut hint = 0;
         let mut map = |s: &mut Span| {
-            let start = self.source_offset_near(s.start, s.end <= s.start, &mut hint);
-            let end = self.source_offset_near(s.end.max(s.start), true, &mut hint);
+            let start = self.source_offset_near(s.start, s.end <= s.start, hint);
+            let end = self.source_offset_near(s.end.max(s.start), true, hint);
             *s = Span::new(start, end.max(start));
         };
         map(&mut c.span);
