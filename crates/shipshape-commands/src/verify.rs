@@ -740,6 +740,28 @@ pub fn verify(ws: &Workspace, opts: &VerifyOptions) -> Result<VerifyReport, Veri
     verify_with(ws, &plan, engine.as_ref(), opts)
 }
 
+/// An exclusive lock on a file in the temporary folder, held while a check runs containers on
+/// the host network; released when the file is dropped (or the process ends). A lock that
+/// cannot be taken at all (no temporary folder) is no reason not to check: `None`.
+fn host_network_lock() -> Option<std::fs::File> {
+    let path = std::env::temp_dir().join("shipshape-verify-host-network.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .ok()?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "shipshape verify: another check is running containers on the host network; \
+             waiting for it to finish ({})",
+            path.display()
+        );
+        file.lock().ok()?;
+    }
+    Some(file)
+}
+
 /// Why `verify` could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -778,6 +800,12 @@ pub fn verify_with(
         peers: all_names.iter().filter(|n| *n != name).cloned().collect(),
     };
     let mut notes = Vec::new();
+    // On the host network, a second check started meanwhile would put its PostgreSQL on the
+    // port this one's app is talking to: one check at a time, the next one waits.
+    let _host_network = engine
+        .shares_host_network()
+        .then(host_network_lock)
+        .flatten();
     let uses_network = !plan.backing.is_empty() || plan.built.iter().any(|b| b.one_shot);
     if uses_network {
         engine
@@ -1134,6 +1162,19 @@ fn redact(lines: &[String], secrets: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_check_at_a_time_holds_the_host_network() {
+        let held = host_network_lock().expect("the temporary folder is writable");
+        let path = std::env::temp_dir().join("shipshape-verify-host-network.lock");
+        let other = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        assert!(other.try_lock().is_err(), "a second check must wait");
+        drop(held);
+        assert!(
+            other.try_lock().is_ok(),
+            "the lock goes with the first check"
+        );
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

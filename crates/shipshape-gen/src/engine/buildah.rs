@@ -127,6 +127,10 @@ impl ContainerEngine for Buildah {
         EngineKind::Buildah
     }
 
+    fn shares_host_network(&self) -> bool {
+        true
+    }
+
     fn build(&self, request: &BuildRequest) -> Result<BuildOutcome, EngineError> {
         let started = Instant::now();
         let out = self

@@ -235,6 +235,12 @@ pub trait ContainerEngine {
     /// (or when the engine cannot tell).
     fn exit_code(&self, container: &mut RunningContainer) -> Option<i32>;
 
+    /// Whether containers run on the host's network: two checks at once would then start
+    /// their services on the same ports.
+    fn shares_host_network(&self) -> bool {
+        false
+    }
+
     /// Make the network the containers of one check share; engines on the host network need
     /// none.
     fn create_network(&self, _name: &str) -> Result<(), EngineError> {
