@@ -145,6 +145,11 @@ const HEALTH_NAMES: &[&str] = &[
     "health-check",
 ];
 
+/// The last path segments that name a health route, most preferred first.
+pub fn health_names() -> &'static [&'static str] {
+    HEALTH_NAMES
+}
+
 /// The rank of a full route whose last segment names a health check (`/api/health` → 1).
 pub fn health_name_rank(path: &str) -> Option<usize> {
     let last = path.trim_end_matches('/').rsplit('/').next()?;
