@@ -88,6 +88,10 @@ pub struct Service {
     /// reaches it, so no published port and no health check can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loopback_bind: Option<Located<String>>,
+    /// For a static site: the folder its build writes (relative to the service's folder), the
+    /// files the image serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_output: Option<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -148,6 +152,7 @@ impl Service {
             processes: Vec::new(),
             data_dirs: Vec::new(),
             loopback_bind: None,
+            static_output: None,
         }
     }
 }
@@ -231,6 +236,8 @@ pub enum Framework {
     Nuxt,
     Sveltekit,
     Astro,
+    /// Angular CLI: static files from `ng build`, or a Node server with `ssr`.
+    Angular,
     /// TanStack Start: a Vite app rendered on the server (a Node server, not static files).
     TanstackStart,
     /// A Vite (or similar bundler) single-page app: built to static files.

@@ -778,3 +778,22 @@ fn typeorm_gets_the_database_its_env_file_names_not_every_driver_it_ships() {
     assert!(compose.contains("  postgres:"), "{compose}");
     assert!(!compose.contains("mysql"), "{compose}");
 }
+
+#[test]
+fn an_angular_app_is_built_and_its_browser_folder_served() {
+    // Before Angular was known no service was found in such a repository: init wrote nothing.
+    let plan = plan_for("defect-angular-spa");
+    let docker = content(&plan, "Dockerfile");
+    assert!(docker.contains("RUN npm run build"), "{docker}");
+    // The application builder writes to <outputPath.base>/browser, not to dist/.
+    assert!(
+        docker.contains("COPY --from=build /app/dist/orders-ui/browser /usr/share/nginx/html"),
+        "{docker}"
+    );
+    assert!(
+        docker.contains("FROM nginxinc/nginx-unprivileged"),
+        "{docker}"
+    );
+    // Client-side routes load: unknown paths answer with index.html.
+    assert!(content(&plan, "nginx.conf").contains("index.html"));
+}

@@ -136,6 +136,9 @@ pub(super) fn framework(
         }
         return Some(f);
     }
+    if let Some(f) = angular(ctx, dir, pkg) {
+        return Some(f);
+    }
     // TanStack Start renders on the server (its Vite build writes a Node server to .output/):
     // with react and vite in its dependencies it would otherwise pass for a static SPA.
     for dep in [
@@ -222,6 +225,104 @@ pub(super) fn framework(
     None
 }
 
+/// An Angular CLI workspace (`angular.json`): the application its build target builds. The
+/// application builder (`@angular/build:application`, Angular 17 on) writes the browser files to
+/// `<outputPath>/browser` and, with `ssr` set, a Node server to `<outputPath>/server`; the older
+/// browser builders write the files to `outputPath` itself.
+fn angular(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Option<FrameworkInfo> {
+    let evidence = pkg.dep_evidence("@angular/core", BUILD_SECTIONS)?;
+    let path = Ctx::join(dir, "angular.json");
+    let text = ctx.text(&path)?;
+    let mut f = FrameworkInfo {
+        framework: Framework::Angular,
+        evidence,
+        role: ServiceRole::Static,
+        output: None,
+    };
+    let Some((project, build)) = angular_build_target(&text) else {
+        // Read as data only: a workspace whose build target cannot be read keeps the CLI's
+        // default folder and says where it came from.
+        f.output = Some(("dist".to_string(), None));
+        return Some(f);
+    };
+    let options = build.get("options");
+    let builder = build.get("builder").and_then(|b| b.as_str()).unwrap_or("");
+    let application_builder = builder.ends_with(":application");
+    let ssr = options
+        .and_then(|o| o.get("ssr"))
+        .is_some_and(|v| !matches!(v, serde_json::Value::Bool(false) | serde_json::Value::Null));
+    if application_builder && ssr {
+        f.role = ServiceRole::Web;
+        return Some(f);
+    }
+    let output_path = options.and_then(|o| o.get("outputPath"));
+    let (base, browser) = match output_path {
+        Some(serde_json::Value::String(s)) => (s.clone(), None),
+        Some(serde_json::Value::Object(o)) => (
+            o.get("base")
+                .and_then(|b| b.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("dist/{project}")),
+            o.get("browser")
+                .and_then(|b| b.as_str())
+                .map(str::to_string),
+        ),
+        _ => (format!("dist/{project}"), None),
+    };
+    let base = base.trim_end_matches('/').to_string();
+    let out = if application_builder {
+        match browser.as_deref() {
+            Some("") => base,
+            Some(b) => format!("{base}/{}", b.trim_matches('/')),
+            None => format!("{base}/browser"),
+        }
+    } else {
+        base
+    };
+    let at = text
+        .find("\"outputPath\"")
+        .or_else(|| text.find("\"builder\""))
+        .unwrap_or(0);
+    let ev = Evidence::at_offset(
+        &path,
+        &text,
+        at,
+        format!("angular.json > projects > {project} > build ({builder}): static output in {out}/"),
+    );
+    f.output = Some((out, Some(ev)));
+    Some(f)
+}
+
+/// The application project an Angular workspace builds (`defaultProject`, else its only or
+/// first application, by name) and that project's build target.
+fn angular_build_target(text: &str) -> Option<(String, serde_json::Value)> {
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let projects = json.get("projects")?.as_object()?;
+    let is_app = |p: &serde_json::Value| {
+        p.get("projectType")
+            .and_then(|t| t.as_str())
+            .is_none_or(|t| t == "application")
+    };
+    let name = json
+        .get("defaultProject")
+        .and_then(|d| d.as_str())
+        .filter(|d| projects.get(*d).is_some_and(is_app))
+        .map(str::to_string)
+        .or_else(|| {
+            projects
+                .iter()
+                .find(|(_, p)| is_app(p))
+                .map(|(n, _)| n.clone())
+        })?;
+    let project = projects.get(&name)?;
+    let build = project
+        .get("architect")
+        .or_else(|| project.get("targets"))?
+        .get("build")?
+        .clone();
+    Some((name, build))
+}
+
 fn framework_id(f: Framework) -> String {
     serde_json::to_value(f)
         .ok()
@@ -247,6 +348,61 @@ mod tests {
             .services
             .first()
             .and_then(|s| s.framework.as_ref().map(|f| f.value))
+    }
+
+    fn angular_app(angular_json: &str) -> crate::model::Service {
+        let pkg = r#"{"name":"shop-ui","scripts":{"start":"ng serve","build":"ng build"},"dependencies":{"@angular/core":"20.3.9","@angular/platform-server":"20.3.9","express":"^5"},"devDependencies":{"@angular/cli":"20.3.9"}}"#;
+        let facts = facts_in(&[("package.json", pkg), ("angular.json", angular_json)]);
+        facts.services.into_iter().next().expect("one service")
+    }
+
+    #[test]
+    fn an_angular_build_target_names_the_folder_the_image_serves() {
+        use crate::model::ServiceRole;
+        let output = |s: &crate::model::Service| s.static_output.as_ref().map(|o| o.value.clone());
+        // The application builder writes the browser files under `<base>/browser`.
+        let app = angular_app(
+            r#"{"projects":{"shop-ui":{"projectType":"application","architect":{"build":{"builder":"@angular/build:application","options":{"outputPath":{"base":"dist/shop"}}}}}}}"#,
+        );
+        assert_eq!(
+            app.framework.as_ref().map(|f| f.value),
+            Some(Framework::Angular)
+        );
+        assert_eq!(app.role, ServiceRole::Static);
+        assert_eq!(output(&app).as_deref(), Some("dist/shop/browser"));
+        assert_eq!(app.port, None);
+        // `browser: ""` puts them in the base itself; no outputPath means dist/<project>.
+        let flat = angular_app(
+            r#"{"projects":{"shop-ui":{"architect":{"build":{"builder":"@angular-devkit/build-angular:application","options":{"outputPath":{"base":"out","browser":""}}}}}}}"#,
+        );
+        assert_eq!(output(&flat).as_deref(), Some("out"));
+        let bare = angular_app(
+            r#"{"projects":{"lib":{"projectType":"library"},"shop-ui":{"projectType":"application","architect":{"build":{"builder":"@angular/build:application"}}}}}"#,
+        );
+        assert_eq!(output(&bare).as_deref(), Some("dist/shop-ui/browser"));
+        // The older browser builder writes to outputPath as it stands (Angular ≤ 16).
+        let legacy = angular_app(
+            r#"{"defaultProject":"shop-ui","projects":{"shop-ui":{"architect":{"build":{"builder":"@angular-devkit/build-angular:browser","options":{"outputPath":"dist/shop-ui"}}}}}}"#,
+        );
+        assert_eq!(output(&legacy).as_deref(), Some("dist/shop-ui"));
+        // With `ssr` the build is a Node server: not a static site, and express does not
+        // make it an Express API.
+        let ssr = angular_app(
+            r#"{"projects":{"shop-ui":{"architect":{"build":{"builder":"@angular/build:application","options":{"outputPath":"dist/shop","ssr":{"entry":"src/server.ts"}}}}}}}"#,
+        );
+        assert_eq!(
+            ssr.framework.as_ref().map(|f| f.value),
+            Some(Framework::Angular)
+        );
+        assert_eq!(ssr.role, ServiceRole::Web);
+        assert_eq!(ssr.static_output, None);
+        // A workspace file that does not parse still gives an Angular app, with the CLI's folder.
+        let broken = angular_app("{ not json");
+        assert_eq!(
+            broken.framework.as_ref().map(|f| f.value),
+            Some(Framework::Angular)
+        );
+        assert_eq!(output(&broken).as_deref(), Some("dist"));
     }
 
     #[test]

@@ -96,6 +96,19 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         service.health_path = health_path(ctx, dir, service.language.value, framework.as_ref());
     }
     service.start_command = start;
+    if service.role == ServiceRole::Static {
+        service.static_output = framework.as_ref().and_then(|f| {
+            let (value, ev) = f.output.clone()?;
+            // A folder nothing configures is the framework's own default.
+            let ev = ev.unwrap_or_else(|| {
+                let mut e = f.evidence.clone();
+                e.note
+                    .push_str(&format!("; builds into {value}/ by default"));
+                e
+            });
+            Some(Located::new(value, ev))
+        });
+    }
     service.framework = framework.map(|f| Located::new(f.framework, f.evidence));
     service.backing_services = backing_services(ctx, dir, &pkg);
     service.env_vars = env_vars(ctx, dir, service.language.value);

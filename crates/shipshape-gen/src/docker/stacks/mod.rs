@@ -139,10 +139,16 @@ fn generate_stack(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         Language::Javascript | Language::Typescript => match framework {
             Some(Framework::Nextjs) => node::nextjs(service, inv, today),
             Some(Framework::ViteSpa | Framework::CreateReactApp) => node::spa(service, inv, today),
-            // React Router with `ssr: false`: a single-page app in build/client.
-            Some(Framework::Remix) if service.role == ServiceRole::Static => {
-                node::spa(service, inv, today)
-            }
+            // Any framework's static build (React Router with `ssr: false`, an Angular app,
+            // Astro's or SvelteKit's static output): files served by nginx.
+            Some(
+                Framework::Remix | Framework::Angular | Framework::Astro | Framework::Sveltekit,
+            ) if service.role == ServiceRole::Static => node::spa(service, inv, today),
+            Some(Framework::Angular) => Err(Skip(
+                "Angular with server-side rendering (`ssr` in angular.json) is not generated yet: \
+                 its build writes a Node server to <outputPath>/server/server.mjs"
+                    .into(),
+            )),
             Some(Framework::StaticSiteGenerator) => Err(Skip(
                 "static-site generators are not generated yet: build the site and serve its output \
                  folder with nginxinc/nginx-unprivileged"

@@ -946,9 +946,13 @@ pub(super) fn spa(service: &Service, inv: &Inventory, today: Day) -> Result<Gene
         .iter()
         .filter_map(|ext| inv.text_of(&join(root, &format!("vite.config.{ext}"))))
         .find_map(|t| vite_out_dir(&t));
-    let out = match service.framework.as_ref().map(|f| f.value) {
-        Some(Framework::CreateReactApp) => "build".to_string(),
-        Some(Framework::Remix) => "build/client".to_string(),
+    let out = match (
+        service.static_output.as_ref(),
+        service.framework.as_ref().map(|f| f.value),
+    ) {
+        (Some(detected), _) => detected.value.clone(),
+        (None, Some(Framework::CreateReactApp)) => "build".to_string(),
+        (None, Some(Framework::Remix)) => "build/client".to_string(),
         _ => configured.unwrap_or_else(|| "dist".to_string()),
     };
     let out = out.as_str();
