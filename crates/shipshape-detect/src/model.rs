@@ -92,6 +92,10 @@ pub struct Service {
     /// files the image serves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_output: Option<Located<String>>,
+    /// Packages the start command runs that no manifest of the service declares (a Python
+    /// server chosen by default, such as gunicorn for a Django app): the image installs them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_packages: Vec<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -153,6 +157,7 @@ impl Service {
             data_dirs: Vec::new(),
             loopback_bind: None,
             static_output: None,
+            start_packages: Vec::new(),
         }
     }
 }

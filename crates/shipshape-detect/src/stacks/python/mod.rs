@@ -60,6 +60,48 @@ struct Manifests {
     manage_py: Option<String>,
 }
 
+/// The server package a start command runs (`gunicorn …`, `uvicorn …`) when no manifest
+/// declares it: without it the image has no such program. Servers that gunicorn loads as a
+/// worker class (`-k uvicorn.workers.UvicornWorker`) count too.
+fn undeclared_server(dir: &str, start: &Located<String>, deps: &[Dep]) -> Vec<Located<String>> {
+    const SERVERS: &[(&str, &str)] = &[
+        ("gunicorn", "gunicorn"),
+        ("uvicorn", "uvicorn"),
+        ("hypercorn", "hypercorn"),
+        ("granian", "granian"),
+        ("daphne", "daphne"),
+        ("waitress-serve", "waitress"),
+    ];
+    let words: Vec<&str> = start.value.split_whitespace().collect();
+    let mut needed: Vec<&str> = Vec::new();
+    if let Some(program) = words.first() {
+        if let Some((_, package)) = SERVERS.iter().find(|(p, _)| p == program) {
+            needed.push(package);
+        }
+    }
+    if words.iter().any(|w| w.starts_with("uvicorn.workers.")) {
+        needed.push("uvicorn");
+    }
+    // `fastapi[standard]` brings uvicorn with it.
+    let fastapi_standard = deps
+        .iter()
+        .any(|d| d.name == "fastapi" && d.extras.iter().any(|e| e == "standard" || e == "all"));
+    needed
+        .into_iter()
+        .filter(|p| manifests::find(deps, &[p]).is_none())
+        .filter(|p| !(*p == "uvicorn" && fastapi_standard))
+        .map(|p| {
+            let mut ev = start
+                .evidence
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Evidence::file(dir.to_string(), String::new()));
+            ev.note = format!("the start command runs {p}, which no manifest declares");
+            Located::new(p.to_string(), ev)
+        })
+        .collect()
+}
+
 /// Detect a Python service in `dir`.
 pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     let m = manifests(ctx, dir);
@@ -179,6 +221,11 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
         let fw = framework.as_ref().map(|f| f.value)?;
         app.as_ref().map(|a| start_command(fw, a, port, &deps))
     });
+    svc.start_packages = svc
+        .start_command
+        .as_ref()
+        .map(|start| undeclared_server(dir, start, &deps))
+        .unwrap_or_default();
     if framework
         .as_ref()
         .is_some_and(|f| f.value == Framework::Django)
@@ -188,13 +235,19 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     let litestar = framework
         .as_ref()
         .is_some_and(|f| f.value == Framework::Litestar);
-    svc.health_path = django_health(ctx, dir)
-        .or_else(|| {
-            litestar
-                .then(|| litestar::litestar_health(ctx, dir))
-                .flatten()
-        })
-        .or_else(|| ctx.health_path(dir, Language::Python));
+    let django = framework
+        .as_ref()
+        .is_some_and(|f| f.value == Framework::Django);
+    // Django routes exist only as URL patterns: a health-like string elsewhere in its code
+    // (`PING_ENDPOINT = SITE_ROOT + "/ping/"` in settings) is no route.
+    svc.health_path = if django {
+        django_health(ctx, dir)
+    } else {
+        litestar
+            .then(|| litestar::litestar_health(ctx, dir))
+            .flatten()
+            .or_else(|| ctx.health_path(dir, Language::Python))
+    };
     svc.framework = framework;
     svc.backing_services = backing.0;
     svc.env_vars = ctx.env_vars(dir, Language::Python);
@@ -239,6 +292,36 @@ pub(crate) mod tests {
             .monorepo
             .as_ref()
             .is_some_and(|m| m.tools.iter().any(|t| t.value == "uv workspace")));
+    }
+
+    #[test]
+    fn a_default_server_no_manifest_declares_is_a_package_the_image_installs() {
+        let django = |requirements: &str| {
+            let facts = facts_in(&[
+                ("requirements.txt", requirements),
+                ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n"),
+                ("site/__init__.py", ""),
+                ("site/wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"),
+                // A health-like URL built in settings is no route of a Django app.
+                ("site/settings.py", "PING_URL = os.getenv('SITE', 'http://localhost') + \"/ping/\"\n"),
+                ("site/urls.py", "urlpatterns = [path('admin/', admin.site.urls)]\n"),
+            ]);
+            facts.services.into_iter().next().expect("a service")
+        };
+        let bare = django("Django==5.2\n");
+        assert!(bare
+            .start_command
+            .as_ref()
+            .is_some_and(|s| s.value.starts_with("gunicorn ")));
+        let packages: Vec<&str> = bare
+            .start_packages
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect();
+        assert_eq!(packages, ["gunicorn"]);
+        assert_eq!(bare.health_path, None);
+        let declared = django("Django==5.2\ngunicorn==23.0.0\n");
+        assert!(declared.start_packages.is_empty());
     }
 
     #[test]

@@ -156,6 +156,32 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
                 }
             }
         };
+    // A server the start command runs and no manifest declares goes into the virtualenv,
+    // pinned to the newest release that installs on this Python.
+    let mut install = install;
+    let mut extra = Vec::new();
+    for package in &service.start_packages {
+        let name = package.value.as_str();
+        let Some(version) = base_images::tool(name, &img.version) else {
+            return Err(Skip(format!(
+                "the start command runs {name}, which no manifest declares, and the base-image \
+                 table has no {name} release for Python {}: declare it",
+                img.version
+            )));
+        };
+        extra.push(format!("{name}=={version}"));
+        warnings.push(format!(
+            "{name} serves the app and no manifest declares it: the image installs \
+             {name}=={version}; declare it in your dependencies to choose the version"
+        ));
+    }
+    if !extra.is_empty() {
+        let installer = match pm {
+            PackageManager::Uv => "uv pip install",
+            _ => ".venv/bin/pip install",
+        };
+        install.push(format!("{installer} {}", extra.join(" ")));
+    }
     if matches!(pm, PackageManager::Pip | PackageManager::Uv)
         && !manifests
             .iter()
