@@ -93,6 +93,13 @@ static CS_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     )])
 });
 
+/// Whether the text after an env reference makes it the target of an assignment
+/// (`os.environ["X"] = "1"`, `process.env.X = …`): the code sets the variable, it reads nothing.
+fn is_assignment_target(after: &str) -> bool {
+    let rest = after.trim_start_matches([' ', '\t']);
+    rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>")
+}
+
 /// `(name, byte offset)` of every env var read in `text`, in order of appearance.
 pub fn env_var_reads(lang: Language, text: &str) -> Vec<(String, usize)> {
     let patterns: &[Regex] = match lang {
@@ -109,6 +116,10 @@ pub fn env_var_reads(lang: Language, text: &str) -> Vec<(String, usize)> {
     for re in patterns {
         for c in re.captures_iter(text) {
             let m = c.get(1).expect("group 1");
+            let whole = c.get(0).expect("group 0");
+            if is_assignment_target(&text[whole.end()..]) {
+                continue;
+            }
             out.push((m.as_str().to_string(), m.start()));
         }
     }
@@ -440,6 +451,21 @@ mod tests {
         assert_eq!(route, "/healthz");
         assert_eq!(&text[off..off + 8], "/healthz");
         assert!(health_route(r#"mux.HandleFunc("POST /health", h)"#).is_none());
+    }
+
+    #[test]
+    fn setting_a_variable_is_not_reading_it() {
+        let names = |lang, text: &str| -> Vec<String> {
+            env_var_reads(lang, text)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect()
+        };
+        // A script that sets a variable for what it runs reads nothing.
+        let py = "os.environ['SEARCH_DEBUG'] = '1'\nos.environ[\"DOCS_DIR\"]=str(p)\nif os.environ['MODE'] == 'x': pass\nkey = os.environ['SECRET_KEY']\n";
+        assert_eq!(names(Language::Python, py), ["MODE", "SECRET_KEY"]);
+        let js = "process.env.NODE_ENV = 'test';\nconst f = () => process.env.API_URL;\nif (process.env.CI === 'true') {}\n";
+        assert_eq!(names(Language::Javascript, js), ["API_URL", "CI"]);
     }
 
     #[test]
