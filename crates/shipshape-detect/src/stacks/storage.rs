@@ -83,7 +83,12 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
         }
         for cap in DB_FILE.captures_iter(&text) {
             let Some(m) = cap.get(1) else { continue };
-            let Some(folder) = folder_of(m.as_str(), f.dir(), &prefix) else {
+            // Django's SQLite engine is a module path, not a file.
+            if m.as_str().starts_with("django.db.backends.") {
+                continue;
+            }
+            let path = joined_path(&text[..m.start().saturating_sub(1)], m.as_str());
+            let Some(folder) = folder_of(&path, f.dir(), &prefix) else {
                 continue;
             };
             if found.iter().any(|l| l.value == folder) {
@@ -97,6 +102,68 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
     }
     found.sort_by(|a, b| a.value.cmp(&b.value));
     svc.data_dirs = found;
+}
+
+/// A file name with the quoted folder names joined before it, as `os.path.join(BASE_DIR,
+/// "data", "db.sqlite3")` or `BASE_DIR / "data" / "db.sqlite3"` write a path: `data/db.sqlite3`.
+/// `before` is the text up to the file name's opening quote.
+fn joined_path(before: &str, file: &str) -> String {
+    let mut parts: Vec<&str> = vec![file];
+    let mut rest = before;
+    let mut commas = false;
+    loop {
+        let t = rest.trim_end();
+        let (t, comma) = match (t.strip_suffix(','), t.strip_suffix('/')) {
+            (Some(t), _) => (t, true),
+            (None, Some(t)) => (t, false),
+            (None, None) => break,
+        };
+        commas |= comma;
+        let t = t.trim_end();
+        let Some(quote) = t.chars().last().filter(|c| matches!(c, '"' | '\'')) else {
+            break;
+        };
+        let inner = &t[..t.len() - 1];
+        let Some(open) = inner.rfind(quote) else {
+            break;
+        };
+        let segment = &inner[open + 1..];
+        let plain = !segment.is_empty()
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !plain || segment == ".." {
+            break;
+        }
+        parts.insert(0, segment);
+        rest = &inner[..open];
+    }
+    // Commas join only as arguments of a join call (`os.path.join(BASE_DIR, "data", …)`), not
+    // as any argument list (`os.environ.get("DB", "data/app.db")`).
+    if commas && !inside_join_call(rest) {
+        return file.to_string();
+    }
+    parts.join("/")
+}
+
+/// Whether `before` ends inside the argument list of a `join(` call (`os.path.join(`,
+/// `path.join(`): the last `join(` whose parenthesis is still open.
+fn inside_join_call(before: &str) -> bool {
+    let Some(at) = before.rfind("join(") else {
+        return false;
+    };
+    let mut depth = 0i32;
+    for c in before[at + "join(".len()..].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
 }
 
 /// The folder of a database path as the app opens it, relative to the service's folder (`.` for
@@ -161,6 +228,39 @@ fn folder_of(path: &str, file_dir: &str, service_prefix: &str) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_joined_path_keeps_the_folders_before_the_file() {
+        let joined = |code: &str| {
+            let m = DB_FILE
+                .captures(code)
+                .and_then(|c| c.get(1))
+                .expect("a file");
+            joined_path(&code[..m.start() - 1], m.as_str())
+        };
+        assert_eq!(
+            joined(r#"os.path.join(BASE_DIR, "data", "db.sqlite3")"#),
+            "data/db.sqlite3"
+        );
+        assert_eq!(
+            joined(r#"BASE_DIR / 'var' / 'state' / 'app.db'"#),
+            "var/state/app.db"
+        );
+        assert_eq!(joined(r#"BASE_DIR / "db.sqlite3""#), "db.sqlite3");
+        assert_eq!(joined(r#"NAME = "db.sqlite3""#), "db.sqlite3");
+        assert_eq!(
+            joined(r#"path.join(__dirname, "..", "data", "board.db")"#),
+            "data/board.db"
+        );
+        // An argument list that is not a join keeps the file as it is written.
+        assert_eq!(
+            joined(r#"os.environ.get("NOTES_DB", "data/notes.db")"#),
+            "data/notes.db"
+        );
+        assert_eq!(joined(r#"connect("cache", "state.db")"#), "state.db");
+        // A path that climbs out is left as the file alone (then judged as before).
+        assert_eq!(joined(r#"join(HERE, "..", "db.sqlite3")"#), "db.sqlite3");
+    }
 
     #[test]
     fn upload_folders_are_relative_names_ending_in_upload() {
