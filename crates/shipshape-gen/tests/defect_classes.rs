@@ -797,3 +797,54 @@ fn an_angular_app_is_built_and_its_browser_folder_served() {
     // Client-side routes load: unknown paths answer with index.html.
     assert!(content(&plan, "nginx.conf").contains("index.html"));
 }
+
+#[test]
+fn a_server_no_manifest_declares_is_installed_pinned() {
+    // requirements.txt names Django and no server: without gunicorn the image has no such
+    // program and the container exits at once.
+    let plan = plan_for("defect-undeclared-server");
+    let docker = content(&plan, "Dockerfile");
+    assert!(
+        docker.contains(".venv/bin/pip install gunicorn==27.0.1"),
+        "{docker}"
+    );
+    assert!(
+        docker.contains(r#"CMD ["gunicorn", "monitor.wsgi:application""#),
+        "{docker}"
+    );
+    assert!(warned(&plan, &["gunicorn", "no manifest declares it"]));
+    // `SITE_ROOT + "/ping/"` in settings is no route: the check is the port.
+    assert!(docker.contains("socket.create_connection"), "{docker}");
+    // The database's folder (`BASE_DIR / "data" / "db.sqlite3"`) is the app's to write.
+    assert!(docker.contains("/app/data"), "{docker}");
+    // A script that sets MONITOR_DEBUG for what it runs does not make it a setting.
+    assert!(
+        plan.files
+            .iter()
+            .all(|f| !f.content.contains("MONITOR_DEBUG")),
+        "MONITOR_DEBUG is asked for"
+    );
+}
+
+#[test]
+fn a_server_run_from_source_keeps_the_build_beside_it() {
+    let plan = plan_for("defect-source-server");
+    let docker = content(&plan, "Dockerfile");
+    // server/server.js is committed: the whole built tree (source + dist/) moves on, without
+    // the build's dev dependencies; copying only server/ would lose the UI it serves.
+    assert!(docker.contains("COPY --from=build /app ./"), "{docker}");
+    assert!(
+        docker.contains("find /app -name node_modules -prune -exec rm -rf {} +"),
+        "{docker}"
+    );
+    assert!(
+        !docker.contains("COPY --from=build /app/server"),
+        "{docker}"
+    );
+    // sqlite3 compiles with node-gyp where no prebuilt binary downloads, from the image's headers.
+    assert!(docker.contains("g++ make python3"), "{docker}");
+    assert!(
+        docker.contains("ENV npm_config_nodedir=/usr/local"),
+        "{docker}"
+    );
+}

@@ -28,6 +28,9 @@ struct Library {
     run: Vec<String>,
     #[serde(default)]
     cgo: bool,
+    /// Environment of the build stage (`npm_config_nodedir=/usr/local`), `KEY=value`.
+    #[serde(default)]
+    env: Vec<String>,
 }
 
 fn table() -> Option<&'static Table> {
@@ -46,6 +49,8 @@ pub(crate) struct NativeNeeds {
     pub cgo: bool,
     /// One line per library found, for the Dockerfile comment.
     pub why: Vec<String>,
+    /// `KEY=value` settings of the build stage, sorted.
+    pub env: Vec<String>,
 }
 
 /// The needs of the libraries the service in `root` uses, for `ecosystem` (`python`, `rust`,
@@ -57,6 +62,7 @@ pub(crate) fn needs(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str
     let texts = manifest_texts(inv, root, lock_dir, ecosystem);
     let mut build = BTreeSet::new();
     let mut run = BTreeSet::new();
+    let mut env = BTreeSet::new();
     let mut out = NativeNeeds::default();
     for lib in table.library.iter().filter(|l| l.ecosystem == ecosystem) {
         let used = lib
@@ -68,6 +74,7 @@ pub(crate) fn needs(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str
         }
         build.extend(lib.build.iter().cloned());
         run.extend(lib.run.iter().cloned());
+        env.extend(lib.env.iter().cloned());
         out.cgo |= lib.cgo;
         out.why.push(lib.why.clone());
     }
@@ -86,6 +93,7 @@ pub(crate) fn needs(inv: &Inventory, root: &str, lock_dir: &str, ecosystem: &str
     }
     out.build = build.into_iter().collect();
     out.run = run.into_iter().collect();
+    out.env = env.into_iter().collect();
     out
 }
 

@@ -286,9 +286,16 @@ pub(super) fn start_command(
 ) -> Option<Located<String>> {
     let nps = NpsScripts::load(ctx, dir);
     let from_scripts = || {
-        ["start:prod", "start:production", "start"]
-            .iter()
-            .find_map(|s| resolve_script(pkg, nps.as_ref(), s))
+        // `prod`/`production` name the production start of packages with no `start`.
+        [
+            "start:prod",
+            "start:production",
+            "start",
+            "prod",
+            "production",
+        ]
+        .iter()
+        .find_map(|s| resolve_script(pkg, nps.as_ref(), s))
     };
     let default = |cmd: &str, fw: &FrameworkInfo, note: &str| {
         let mut ev = fw.evidence.clone();

@@ -691,11 +691,24 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     let build: Vec<String> = detected(&service.build_command)
         .map(|b| vec![b.to_string()])
         .unwrap_or_default();
-    // What the build produces is what the start command runs: its top folder is copied.
-    let output_dir = if build.is_empty() {
+    // What the build produces is what the start command runs: its top folder is copied. A
+    // server that runs from its committed source (`node server/server.js`, the file in the
+    // repository) is not the build's output: the build adds files beside it (a UI bundle the
+    // server serves), so the whole built tree moves on.
+    let script = start.iter().skip(1).find(|a| !a.starts_with('-'));
+    let runs_from_source = !build.is_empty()
+        && script.is_some_and(|s| {
+            let rel = s.trim_start_matches("./");
+            let in_app = if service_dir.is_empty() {
+                rel.to_string()
+            } else {
+                format!("{service_dir}/{rel}")
+            };
+            rel.contains('/') && inv.contains(&join(&layout.context, &in_app))
+        });
+    let output_dir = if build.is_empty() || runs_from_source {
         None
     } else {
-        let script = start.iter().skip(1).find(|a| !a.starts_with('-'));
         match script.and_then(|s| s.trim_start_matches("./").split_once('/')) {
             Some((dir, _)) => Some(dir.to_string()),
             None => {
@@ -735,7 +748,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     }
     // Libraries that need Debian packages beside Node (Prisma's engines and OpenSSL).
     let native = super::super::native::needs(inv, root, root, "node");
-    let build_env = if output_dir.is_some() {
+    let build_env = if output_dir.is_some() || runs_from_source {
         env(&build_time_env(inv, root))
     } else {
         Vec::new()
@@ -768,7 +781,9 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "build_packages": native.build,
         "run_packages": native.run,
         "native_why": native.why,
+        "native_env": native.env,
         "output_dir": output_dir,
+        "source_build": runs_from_source,
         "health": health(m.runtime, port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
     });
@@ -780,7 +795,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         summary: format!(
             "{framework} server with production dependencies only ({} {})",
             m.name,
-            if output_dir.is_some() {
+            if output_dir.is_some() || runs_from_source {
                 "build, then install --prod"
             } else {
                 "install --prod"
@@ -896,6 +911,7 @@ pub(super) fn nextjs(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "build_packages": native.build,
         "run_packages": native.run,
         "native_why": native.why,
+        "native_env": native.env,
         "has_public": has_dir(inv, root, "public"),
         "standalone": standalone,
         "prune": if standalone { None } else { prune },
