@@ -73,8 +73,6 @@ pub(crate) struct RunIndex<'a> {
     /// ([`program`]): positions in `runs` and in the run's commands, sorted by program, then
     /// by position (source order).
     by_program: Vec<(&'a str, u32, u32)>,
-    /// For each run, its programs sorted and without repeats.
-    programs: Vec<Vec<&'a str>>,
 }
 
 impl<'a> RunIndex<'a> {
@@ -101,26 +99,16 @@ impl<'a> RunIndex<'a> {
             });
         }
         let mut by_program = Vec::new();
-        let mut programs = Vec::with_capacity(runs.len());
         for (r, run) in runs.iter().enumerate() {
-            let mut names: Vec<&'a str> = Vec::new();
             for (c, cmd) in run.commands.iter().enumerate() {
                 if let Some(p) = program(cmd) {
                     by_program.push((p, r as u32, c as u32));
-                    names.push(p);
                 }
             }
-            names.sort_unstable();
-            names.dedup();
-            programs.push(names);
         }
-        // Stable: the entries of one program stay in source order.
-        by_program.sort_by(|a, b| a.0.cmp(b.0));
-        RunIndex {
-            runs,
-            by_program,
-            programs,
-        }
+        // Every entry differs in its position: sorted by program, then in source order.
+        by_program.sort_unstable();
+        RunIndex { runs, by_program }
     }
 
     /// The entries of one program.
@@ -210,10 +198,15 @@ pub(crate) fn runs_running<'d, 'a>(doc: &'d DockerfileDoc<'a>, names: &[&str]) -
 
 /// Whether a command of `run` runs one of `names` (as [`runs_program`] tells).
 pub(crate) fn run_runs_any(doc: &DockerfileDoc, run: &Run, names: &[&str]) -> bool {
-    doc.run_index()
-        .programs
-        .get(run.position)
-        .is_some_and(|p| names.iter().any(|n| p.binary_search(n).is_ok()))
+    let index = doc.run_index();
+    names.iter().any(|name| {
+        let entries = index.entries(name);
+        // In source order: the run's entries, if any, start where the earlier runs' end.
+        let from = entries.partition_point(|e| (e.1 as usize) < run.position);
+        entries
+            .get(from)
+            .is_some_and(|e| e.1 as usize == run.position)
+    })
 }
 
 /// The program name without its directory: `/usr/bin/apt-get` → `apt-get`.
@@ -393,13 +386,27 @@ pub(crate) fn ships(doc: &DockerfileDoc, shipped: &[bool], run: &Run) -> bool {
 /// (`echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes`), which hold for every
 /// later `RUN`. Computed once per rule and file, so a file of thousands of `RUN`s stays linear.
 pub(crate) fn first_run_mentioning(doc: &DockerfileDoc, needles: &[&str]) -> Option<usize> {
-    let needles: Vec<String> = needles.iter().map(|n| n.to_ascii_lowercase()).collect();
     doc.ast.instructions.iter().position(|i| {
         i.keyword == Keyword::Run && {
-            let text = i.span.text(doc.source).to_ascii_lowercase();
-            needles.iter().all(|n| text.contains(n.as_str()))
+            let text = i.span.text(doc.source);
+            needles.iter().all(|n| contains_ignoring_case(text, n))
         }
     })
+}
+
+/// Whether `needle` occurs in `text`, ASCII letters compared without case: what lowering both
+/// and searching gives, without a lowered copy of every `RUN` for every rule that asks.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let fits = |&i: &usize| {
+        text.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, text).any(|i| fits(&i))
 }
 
 /// Whether a command of `script` before position `pos` (byte offset) satisfies `pred`.
@@ -841,6 +848,29 @@ mod tests {
             first("pip install --no-cache-dir=1 x").args(),
             &["--no-cache-dir"]
         ));
+    }
+
+    #[test]
+    fn case_blind_search_finds_what_lowering_both_finds() {
+        for (text, needle) in [
+            (
+                "echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90yes",
+                "apt::get::assume-yes",
+            ),
+            ("RUN echo assumeyes=1 >> /etc/YUM.conf", "/etc/yum"),
+            ("a", ""),
+            ("", "a"),
+            ("ab", "abc"),
+            ("ÄPT::x apt::X", "APT::x"),
+            ("xx--//", "-/"),
+        ] {
+            assert_eq!(
+                contains_ignoring_case(text, needle),
+                text.to_ascii_lowercase()
+                    .contains(&needle.to_ascii_lowercase()),
+                "{text:?} {needle:?}"
+            );
+        }
     }
 
     /// The index of a file's `RUN`s by program gives what the plain walk over every command of
