@@ -13,6 +13,7 @@ use shipshape_core::{ArtifactKind, Inventory};
 use shipshape_diagnostics::Selection;
 
 pub use crate::repository::{BuildUse, Repository};
+use crate::rules::docker::run::util::RunIndex;
 
 pub use shipshape_core::text::Span;
 pub use shipshape_core::Severity;
@@ -162,6 +163,9 @@ pub struct DockerfileDoc<'a> {
     pub repo: &'a Repository,
     /// The text of another repository file (an entrypoint script in the build context).
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The `RUN`s and where each program runs, worked out when a rule first asks
+    /// ([`DockerfileDoc::run_index`]).
+    pub(crate) runs: std::sync::OnceLock<RunIndex<'a>>,
 }
 
 /// A build context of a Dockerfile.
@@ -207,7 +211,13 @@ impl<'a> DockerfileDoc<'a> {
             }],
             repo: Repository::none(),
             read: &no_file,
+            runs: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The `RUN`s of the file indexed by program, built on first use and shared by every rule.
+    pub(crate) fn run_index(&self) -> &RunIndex<'a> {
+        self.runs.get_or_init(|| RunIndex::new(self.ast))
     }
 
     /// Whether every build context has a `.dockerignore`.

@@ -230,12 +230,19 @@ impl Command {
         self.unwrapped().into_owned()
     }
 
+    /// Whether there is something to take off to see the command through its wrappers (a
+    /// wrapper such as `sudo`, or a `NAME=value` prefix): whether [`Command::wrapped`] differs
+    /// from the command.
+    pub fn is_wrapped(&self) -> bool {
+        self.unwrap_at != 0 && self.name_index().is_some()
+    }
+
     /// [`Command::wrapped`] without a copy when there is nothing to take off (no wrapper and
     /// no leading assignment), the usual case.
     pub fn unwrapped(&self) -> std::borrow::Cow<'_, Command> {
         use std::borrow::Cow;
         let start = self.unwrap_at as usize;
-        if start == 0 || self.name_index().is_none() {
+        if !self.is_wrapped() {
             return Cow::Borrowed(self);
         }
         Cow::Owned(Command::new(
@@ -411,6 +418,23 @@ fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r')
 }
 
+/// A byte set as a table: the word loops test every byte of a script against one.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
+/// What ends a run of plain bytes in a word: a metacharacter ([`is_meta`]), an escape, a quote
+/// or the start of an expansion.
+static ENDS_PLAIN: [bool; 256] = byte_set(b" \t\r\n;&|()<>\\'\"$`");
+/// What ends a run of plain bytes inside double quotes.
+static ENDS_QUOTED: [bool; 256] = byte_set(b"\"\\$`");
+
 fn is_meta(b: u8) -> bool {
     matches!(
         b,
@@ -437,7 +461,10 @@ impl<'a> Lexer<'a> {
     /// whole character at the position) and returns them.
     fn run_until(&mut self, stop: impl Fn(u8) -> bool) -> &'a str {
         let from = self.pos;
-        let first = self.char_at().map_or(1, char::len_utf8);
+        let first = match self.bytes.get(from) {
+            Some(&b) if b.is_ascii() => 1,
+            _ => self.char_at().map_or(1, char::len_utf8),
+        };
         let rest = self.bytes.get(from + first..self.end).unwrap_or(&[]);
         let end = rest
             .iter()
@@ -975,9 +1002,7 @@ impl<'a> Lexer<'a> {
                 _ => {
                     // A run of plain bytes at once; it ends on an ASCII byte (or the end), so
                     // on a character boundary.
-                    let run = self.run_until(|b| {
-                        is_meta(b) || matches!(b, b'\\' | b'\'' | b'"' | b'$' | b'`')
-                    });
+                    let run = self.run_until(|b| ENDS_PLAIN[usize::from(b)]);
                     value.push_str(run);
                 }
             }
@@ -1015,7 +1040,7 @@ impl<'a> Lexer<'a> {
                 b'$' => self.dollar(depth, value),
                 b'`' => self.backtick(depth, value),
                 _ => {
-                    let run = self.run_until(|b| matches!(b, b'"' | b'\\' | b'$' | b'`'));
+                    let run = self.run_until(|b| ENDS_QUOTED[usize::from(b)]);
                     value.push_str(run);
                 }
             }
@@ -1112,5 +1137,27 @@ impl<'a> Lexer<'a> {
             self.pending = pending;
         }
         value.push_str(self.src.get(start..self.pos).unwrap_or(""));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte tables hold exactly the bytes the word loops stop at.
+    #[test]
+    fn byte_tables_hold_the_stop_bytes() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                ENDS_PLAIN[usize::from(b)],
+                is_meta(b) || matches!(b, b'\\' | b'\'' | b'"' | b'$' | b'`'),
+                "{b}"
+            );
+            assert_eq!(
+                ENDS_QUOTED[usize::from(b)],
+                matches!(b, b'"' | b'\\' | b'$' | b'`'),
+                "{b}"
+            );
+        }
     }
 }

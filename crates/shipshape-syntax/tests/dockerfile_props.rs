@@ -193,6 +193,23 @@ proptest! {
         invariants::check_shell(&src);
     }
 
+    /// The commands seen through wrappers are each raw command's `wrapped()`, whether they are
+    /// shared with the raw split (nothing to take off anywhere in the RUN) or copied.
+    #[test]
+    fn wrapped_run_commands_are_the_raw_ones_wrapped(src in shell_like()) {
+        for text in [format!("FROM a\nRUN {src}\n"), format!("RUN <<EOF\n{src}\nEOF\n")] {
+            let ast = shipshape_syntax::dockerfile::parse(&text);
+            for instr in &ast.instructions {
+                let wrapped: Vec<_> = instr
+                    .run_commands_ref()
+                    .iter()
+                    .map(shipshape_syntax::shell::Command::wrapped)
+                    .collect();
+                prop_assert_eq!(instr.run_commands_wrapped(), wrapped.as_slice());
+            }
+        }
+    }
+
     #[test]
     fn shell_form_text_is_parsed_as_a_shell_script(src in shell_like()) {
         invariants::check_dockerfile(&format!("FROM a\nRUN {src}\n"));

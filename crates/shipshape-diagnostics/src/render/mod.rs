@@ -213,24 +213,17 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
             .enumerate()
             .map(|(c, chunk)| {
                 let mut buf = Vec::with_capacity(chunk.len() * 1024);
-                let mut one = Vec::with_capacity(1024);
                 for (i, f) in chunk.iter().enumerate() {
                     let first = w == 0 && c == 0 && i == 0;
                     if !first {
                         buf.push(b',');
                     }
                     buf.extend_from_slice(b"\n    ");
-                    one.clear();
                     let finding = JsonFinding::new(f, texts.get(&f.rule_id));
-                    serde_json::to_writer_pretty(&mut one, &finding).map_err(io::Error::from)?;
-                    // One level deeper than on its own: four more spaces after every line
-                    // break (a line break inside a string is written `\n`, never raw).
-                    for line in one.split_inclusive(|&b| b == b'\n') {
-                        buf.extend_from_slice(line);
-                        if line.ends_with(b"\n") {
-                            buf.extend_from_slice(b"    ");
-                        }
-                    }
+                    // Two levels deep in the document (`findings` of the top object), written
+                    // in place.
+                    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+                    finding.serialize(&mut ser).map_err(io::Error::from)?;
                 }
                 Ok(buf)
             })
@@ -241,6 +234,93 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
     }
     out.write_all(b"\n  ]")?;
     out.write_all(&head[open + 1..])
+}
+
+/// serde_json's pretty formatter (two spaces a level) starting `level` levels deep: a value
+/// written on its own comes out as it would inside the document.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
+        for _ in 0..self.level {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn json_document<'a>(

@@ -464,12 +464,14 @@ impl Instruction {
     /// The `RUN` commands seen through wrappers (`sudo -E apt-get` is `apt-get`), in the same
     /// order as [`Instruction::run_commands_ref`].
     pub fn run_commands_wrapped(&self) -> &[shell::Command] {
-        self.wrapped_cache.get_or_init(|| {
-            self.run_commands_ref()
-                .iter()
-                .map(shell::Command::wrapped)
-                .collect()
-        })
+        let raw = self.run_commands_ref();
+        // Most RUNs have no wrapper nor prefix anywhere: each command is its own wrapped form,
+        // and the split is shared rather than copied word by word.
+        if !raw.iter().any(shell::Command::is_wrapped) {
+            return raw;
+        }
+        self.wrapped_cache
+            .get_or_init(|| raw.iter().map(shell::Command::wrapped).collect())
     }
 
     /// The commands of `CMD`/`ENTRYPOINT`/`RUN`/`HEALTHCHECK CMD` arguments in shell or exec form

@@ -158,6 +158,7 @@ impl AuditDomain for DockerfileDomain {
             contexts: build_contexts(file),
             repo: file.repo,
             read: file.read,
+            runs: std::sync::OnceLock::new(),
         };
         for rule in RULES {
             if selection.enabled(rule.meta().id) {

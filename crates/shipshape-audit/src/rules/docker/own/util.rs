@@ -299,7 +299,7 @@ pub(crate) fn whole_context_source(inst: &Instruction) -> Option<&Word> {
 /// (`gcc=4:12.2`); use [`package_name`] to strip them.
 pub(crate) fn installed_packages(cmd: &Command) -> Option<(String, Vec<Word>)> {
     let cmd = cmd.unwrapped();
-    let name = cmd.name()?.to_string();
+    let name = cmd.name()?;
     let args = cmd.args();
     let sub_is = |wanted: &[&str]| -> Option<usize> {
         args.iter()
@@ -309,7 +309,7 @@ pub(crate) fn installed_packages(cmd: &Command) -> Option<(String, Vec<Word>)> {
                     .is_some_and(|w| wanted.contains(&w.value.as_str()))
             })
     };
-    let (sub, valued): (usize, &[&str]) = match name.as_str() {
+    let (sub, valued): (usize, &[&str]) = match name {
         "apt-get" | "apt" => (
             sub_is(&["install"])?,
             &["-o", "-t", "--target-release", "-c"],
@@ -352,7 +352,7 @@ pub(crate) fn installed_packages(cmd: &Command) -> Option<(String, Vec<Word>)> {
         }
         packages.push(w.clone());
     }
-    Some((name, packages))
+    Some((name.to_string(), packages))
 }
 
 /// A package word without its version or release pin: `gcc=4:12` → `gcc`, `make~=4` → `make`.
@@ -500,8 +500,8 @@ pub(crate) fn flag_word<'a>(cmd: &'a Command, short: char, long: &str) -> Option
 /// `mkdir` and `install`. Returns the program name, the word holding the mode, and the mode.
 pub(crate) fn mode_argument(cmd: &Command) -> Option<(String, &Word, String)> {
     let name = cmd.name()?;
-    let program = shipshape_syntax::shell::base_name(name).to_string();
-    let word = match program.as_str() {
+    let program = shipshape_syntax::shell::base_name(name);
+    let word = match program {
         // The mode is the first operand; symbolic modes that start with `-` only remove bits.
         "chmod" => cmd.args().iter().find(|w| !w.value.starts_with('-'))?,
         "mkdir" | "install" => cmd.flag_value('m', "mode")?,
@@ -512,7 +512,7 @@ pub(crate) fn mode_argument(cmd: &Command) -> Option<(String, &Word, String)> {
         .strip_prefix("-m")
         .filter(|v| !v.is_empty())
         .unwrap_or(value);
-    Some((program, word, value.to_string()))
+    Some((program.to_string(), word, value.to_string()))
 }
 
 #[cfg(test)]

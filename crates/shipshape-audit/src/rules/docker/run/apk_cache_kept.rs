@@ -50,8 +50,8 @@ impl DockerfileRule for ApkCacheKept {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
-        for run in util::runs(doc) {
-            if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {
+        for run in util::runs_running(doc, &["apk"]) {
+            if !util::ships(doc, &shipped, run) || run.mounts_cache_over(CACHE) {
                 continue;
             }
             for cmd in run.commands {

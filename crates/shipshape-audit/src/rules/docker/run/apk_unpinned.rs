@@ -60,25 +60,19 @@ impl DockerfileRule for ApkUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["apk"]) {
-                    continue;
-                }
-                let Some((i, _)) = util::subcommand_is(cmd, APK_VALUE_OPTIONS, &["add"]) else {
-                    continue;
-                };
-                for (_, pkg) in util::operands_from(cmd.args(), i + 1, APK_VALUE_OPTIONS) {
-                    let v = pkg.value.as_str();
-                    let pinned = v.contains(['=', '~', '<', '>'])
-                        || v.ends_with(".apk")
-                        || util::is_dynamic(v);
-                    if !pinned {
-                        out.push(Diagnostic::new(
-                            pkg.span,
-                            format!("`{v}` has no version: pin it as `{v}=<version>`"),
-                        ));
-                    }
+        for (_, cmd) in util::commands_running(doc, &["apk"]) {
+            let Some((i, _)) = util::subcommand_is(cmd, APK_VALUE_OPTIONS, &["add"]) else {
+                continue;
+            };
+            for (_, pkg) in util::operands_from(cmd.args(), i + 1, APK_VALUE_OPTIONS) {
+                let v = pkg.value.as_str();
+                let pinned =
+                    v.contains(['=', '~', '<', '>']) || v.ends_with(".apk") || util::is_dynamic(v);
+                if !pinned {
+                    out.push(Diagnostic::new(
+                        pkg.span,
+                        format!("`{v}` has no version: pin it as `{v}=<version>`"),
+                    ));
                 }
             }
         }

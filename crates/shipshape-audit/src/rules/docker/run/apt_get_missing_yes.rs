@@ -61,8 +61,12 @@ impl DockerfileRule for AptGetMissingYes {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let runs = util::runs_running(doc, &["apt-get"]);
+        if runs.is_empty() {
+            return;
+        }
         let configured = util::first_run_mentioning(doc, &["APT::Get::Assume-Yes", "apt.conf"]);
-        for run in util::runs(doc) {
+        for run in runs {
             if configured.is_some_and(|at| at < run.index) {
                 continue;
             }

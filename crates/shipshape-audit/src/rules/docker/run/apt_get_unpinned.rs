@@ -51,23 +51,21 @@ impl DockerfileRule for AptGetUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some((i, _)) = util::apt_get(cmd, &["install"]) else {
-                    continue;
-                };
-                for (_, pkg) in util::operands_from(cmd.args(), i + 1, util::APT_VALUE_OPTIONS) {
-                    if !is_pinned(&pkg.value) {
-                        out.push(Diagnostic::new(
-                            pkg.span,
-                            format!(
-                                "`{}` has no version: pin it as `{}=<version>`",
-                                pkg.value,
-                                // `name/release` selects a release; the pin replaces it.
-                                pkg.value.split('/').next().unwrap_or(&pkg.value)
-                            ),
-                        ));
-                    }
+        for (_, cmd) in util::commands_running(doc, &["apt-get"]) {
+            let Some((i, _)) = util::apt_get(cmd, &["install"]) else {
+                continue;
+            };
+            for (_, pkg) in util::operands_from(cmd.args(), i + 1, util::APT_VALUE_OPTIONS) {
+                if !is_pinned(&pkg.value) {
+                    out.push(Diagnostic::new(
+                        pkg.span,
+                        format!(
+                            "`{}` has no version: pin it as `{}=<version>`",
+                            pkg.value,
+                            // `name/release` selects a release; the pin replaces it.
+                            pkg.value.split('/').next().unwrap_or(&pkg.value)
+                        ),
+                    ));
                 }
             }
         }

@@ -51,18 +51,15 @@ impl DockerfileRule for AptGetUpgrade {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["apt-get", "apt"]) {
-                    continue;
-                }
-                if let Some((_, sub)) = util::subcommand_is(cmd, util::APT_VALUE_OPTIONS, UPGRADES)
-                {
-                    out.push(Diagnostic::new(
-                        sub.span,
-                        format!("`{}` upgrades every package at build time: use a newer base image instead", sub.value),
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["apt-get", "apt"]) {
+            if let Some((_, sub)) = util::subcommand_is(cmd, util::APT_VALUE_OPTIONS, UPGRADES) {
+                out.push(Diagnostic::new(
+                    sub.span,
+                    format!(
+                        "`{}` upgrades every package at build time: use a newer base image instead",
+                        sub.value
+                    ),
+                ));
             }
         }
     }

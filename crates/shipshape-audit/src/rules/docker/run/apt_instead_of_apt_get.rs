@@ -42,17 +42,12 @@ impl DockerfileRule for AptInsteadOfAptGet {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["apt"]) {
-                    continue;
-                }
-                if let Some(word) = cmd.name_word() {
-                    out.push(Diagnostic::new(
-                        word.span,
-                        "`apt` has no stable interface for scripts: use `apt-get`",
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["apt"]) {
+            if let Some(word) = cmd.name_word() {
+                out.push(Diagnostic::new(
+                    word.span,
+                    "`apt` has no stable interface for scripts: use `apt-get`",
+                ));
             }
         }
     }

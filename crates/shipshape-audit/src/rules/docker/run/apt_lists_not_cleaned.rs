@@ -63,8 +63,8 @@ impl DockerfileRule for AptListsNotCleaned {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
-        for run in util::runs(doc) {
-            if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(LISTS) {
+        for run in util::runs_running(doc, &["apt-get", "apt"]) {
+            if !util::ships(doc, &shipped, run) || run.mounts_cache_over(LISTS) {
                 continue;
             }
             let mut updates = run.commands.iter().filter_map(|c| {

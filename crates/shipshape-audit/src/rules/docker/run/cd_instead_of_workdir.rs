@@ -52,7 +52,7 @@ impl DockerfileRule for CdInsteadOfWorkdir {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
+        for run in util::runs_running(doc, &["cd"]) {
             for script in run.scripts() {
                 // Commands in `( … )` or `$( … )` cannot change the script's directory.
                 let top: Vec<_> = script.iter().filter(|c| !c.in_subshell).collect();

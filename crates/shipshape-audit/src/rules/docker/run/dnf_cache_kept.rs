@@ -60,8 +60,8 @@ impl DockerfileRule for DnfCacheKept {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
-        for run in util::runs(doc) {
-            if !util::ships(doc, &shipped, &run) || run.mounts_cache_over(CACHE) {
+        for run in util::runs_running(doc, DNF) {
+            if !util::ships(doc, &shipped, run) || run.mounts_cache_over(CACHE) {
                 continue;
             }
             let missing = util::install_without_cleanup(

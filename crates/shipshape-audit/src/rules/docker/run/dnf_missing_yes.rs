@@ -46,8 +46,12 @@ impl DockerfileRule for DnfMissingYes {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
+        let runs = util::runs_running(doc, DNF);
+        if runs.is_empty() {
+            return;
+        }
         let configured = util::first_run_mentioning(doc, &["assumeyes", "/etc/dnf"]);
-        for run in util::runs(doc) {
+        for run in runs {
             if configured.is_some_and(|at| at < run.index) {
                 continue;
             }

@@ -47,13 +47,11 @@ impl DockerfileRule for DnfUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some((packages, modules)) = util::rpm_install_packages(cmd, DNF) else {
-                    continue;
-                };
-                util::report_unpinned_rpms(&packages, modules, out);
-            }
+        for (_, cmd) in util::commands_running(doc, DNF) {
+            let Some((packages, modules)) = util::rpm_install_packages(cmd, DNF) else {
+                continue;
+            };
+            util::report_unpinned_rpms(&packages, modules, out);
         }
     }
 }

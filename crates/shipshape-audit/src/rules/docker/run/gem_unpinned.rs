@@ -62,32 +62,27 @@ impl DockerfileRule for GemUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["gem"]) {
-                    continue;
-                }
-                let Some((i, _)) = util::subcommand_is(cmd, GEM_VALUE_OPTIONS, &["install", "i"])
-                else {
-                    continue;
-                };
-                if util::has_option(cmd.args(), &["-v", "--version"]) {
-                    continue;
-                }
-                // Arguments after `--` go to the gem's build, not to gem.
-                let args = cmd.args();
-                let end = args
-                    .iter()
-                    .position(|w| w.value == "--")
-                    .unwrap_or(args.len());
-                for (_, gem) in util::operands_from(&args[..end], i + 1, GEM_VALUE_OPTIONS) {
-                    let v = gem.value.as_str();
-                    if !(v.contains(':') || v.ends_with(".gem") || util::is_dynamic(v)) {
-                        out.push(Diagnostic::new(
-                            gem.span,
-                            format!("`{v}` has no version: pin it as `{v}:<version>`"),
-                        ));
-                    }
+        for (_, cmd) in util::commands_running(doc, &["gem"]) {
+            let Some((i, _)) = util::subcommand_is(cmd, GEM_VALUE_OPTIONS, &["install", "i"])
+            else {
+                continue;
+            };
+            if util::has_option(cmd.args(), &["-v", "--version"]) {
+                continue;
+            }
+            // Arguments after `--` go to the gem's build, not to gem.
+            let args = cmd.args();
+            let end = args
+                .iter()
+                .position(|w| w.value == "--")
+                .unwrap_or(args.len());
+            for (_, gem) in util::operands_from(&args[..end], i + 1, GEM_VALUE_OPTIONS) {
+                let v = gem.value.as_str();
+                if !(v.contains(':') || v.ends_with(".gem") || util::is_dynamic(v)) {
+                    out.push(Diagnostic::new(
+                        gem.span,
+                        format!("`{v}` has no version: pin it as `{v}:<version>`"),
+                    ));
                 }
             }
         }

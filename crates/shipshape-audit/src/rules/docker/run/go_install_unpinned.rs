@@ -70,38 +70,33 @@ impl DockerfileRule for GoInstallUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["go"]) {
+        for (_, cmd) in util::commands_running(doc, &["go"]) {
+            let Some((i, sub)) =
+                util::subcommand_is(cmd, GO_VALUE_OPTIONS, &["install", "run", "get"])
+            else {
+                continue;
+            };
+            let mut packages = util::operands_from(cmd.args(), i + 1, GO_VALUE_OPTIONS);
+            // `go run pkg@v args…`: only the first operand is a package.
+            if sub.value == "run" {
+                packages.truncate(1);
+            }
+            for (_, pkg) in packages {
+                let v = pkg.value.as_str();
+                if !is_remote(v) {
                     continue;
                 }
-                let Some((i, sub)) =
-                    util::subcommand_is(cmd, GO_VALUE_OPTIONS, &["install", "run", "get"])
-                else {
-                    continue;
+                let version = v.split_once('@').map(|(_, ver)| ver);
+                let moving = match version {
+                    Some(ver) => MOVING.contains(&ver),
+                    None => sub.value == "get",
                 };
-                let mut packages = util::operands_from(cmd.args(), i + 1, GO_VALUE_OPTIONS);
-                // `go run pkg@v args…`: only the first operand is a package.
-                if sub.value == "run" {
-                    packages.truncate(1);
-                }
-                for (_, pkg) in packages {
-                    let v = pkg.value.as_str();
-                    if !is_remote(v) {
-                        continue;
-                    }
-                    let version = v.split_once('@').map(|(_, ver)| ver);
-                    let moving = match version {
-                        Some(ver) => MOVING.contains(&ver),
-                        None => sub.value == "get",
-                    };
-                    if moving {
-                        let name = v.split('@').next().unwrap_or(v);
-                        out.push(Diagnostic::new(
-                            pkg.span,
-                            format!("`{v}` resolves to a different version over time: pin it as `{name}@v<version>`"),
-                        ));
-                    }
+                if moving {
+                    let name = v.split('@').next().unwrap_or(v);
+                    out.push(Diagnostic::new(
+                        pkg.span,
+                        format!("`{v}` resolves to a different version over time: pin it as `{name}@v<version>`"),
+                    ));
                 }
             }
         }

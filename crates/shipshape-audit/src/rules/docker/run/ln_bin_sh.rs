@@ -46,24 +46,19 @@ impl DockerfileRule for LnBinSh {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["ln"]) {
-                    continue;
-                }
-                let operands = cmd.operands();
-                if operands.len() < 2 {
-                    continue;
-                }
-                if let Some(dest) = operands
-                    .last()
-                    .filter(|w| matches!(w.value.as_str(), "/bin/sh" | "/usr/bin/sh"))
-                {
-                    out.push(Diagnostic::new(
-                        dest.span,
-                        "replacing /bin/sh changes the shell of every program in the image: use the SHELL instruction",
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["ln"]) {
+            let operands = cmd.operands();
+            if operands.len() < 2 {
+                continue;
+            }
+            if let Some(dest) = operands
+                .last()
+                .filter(|w| matches!(w.value.as_str(), "/bin/sh" | "/usr/bin/sh"))
+            {
+                out.push(Diagnostic::new(
+                    dest.span,
+                    "replacing /bin/sh changes the shell of every program in the image: use the SHELL instruction",
+                ));
             }
         }
     }

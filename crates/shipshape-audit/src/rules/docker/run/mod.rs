@@ -2,7 +2,7 @@
 //! scripts, `ONBUILD RUN` included): package managers, downloads, shell options, and commands
 //! that have no place in a build.
 
-mod util;
+pub(crate) mod util;
 
 pub mod apk_cache_kept;
 pub mod apk_unpinned;

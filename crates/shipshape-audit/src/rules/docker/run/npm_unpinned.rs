@@ -62,25 +62,20 @@ impl DockerfileRule for NpmUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["npm"]) {
-                    continue;
-                }
-                let Some((i, _)) = util::subcommand_is(cmd, NPM_VALUE_OPTIONS, INSTALL) else {
-                    continue;
-                };
-                for (_, pkg) in util::operands_from(cmd.args(), i + 1, NPM_VALUE_OPTIONS) {
-                    if !is_pinned(&pkg.value) {
-                        out.push(Diagnostic::new(
-                            pkg.span,
-                            format!(
-                                "`{}` has no fixed version: pin it as `{}@<version>`",
-                                pkg.value,
-                                name_of(&pkg.value)
-                            ),
-                        ));
-                    }
+        for (_, cmd) in util::commands_running(doc, &["npm"]) {
+            let Some((i, _)) = util::subcommand_is(cmd, NPM_VALUE_OPTIONS, INSTALL) else {
+                continue;
+            };
+            for (_, pkg) in util::operands_from(cmd.args(), i + 1, NPM_VALUE_OPTIONS) {
+                if !is_pinned(&pkg.value) {
+                    out.push(Diagnostic::new(
+                        pkg.span,
+                        format!(
+                            "`{}` has no fixed version: pin it as `{}@<version>`",
+                            pkg.value,
+                            name_of(&pkg.value)
+                        ),
+                    ));
                 }
             }
         }

@@ -116,6 +116,9 @@ impl DockerfileRule for PackageUpdateAlone {
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         for run in util::runs(doc) {
             for m in MANAGERS {
+                if !util::run_runs_any(doc, run, m.programs) {
+                    continue;
+                }
                 let sub = |c: &shipshape_syntax::shell::Command, names: &[&str]| -> Option<Word> {
                     if !util::runs_program(c, m.programs) {
                         return None;

@@ -57,10 +57,10 @@ impl DockerfileRule for PipCacheKept {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
-        for run in util::runs(doc) {
-            if !util::ships(doc, &shipped, &run)
-                || mounts_pip_cache(&run)
-                || env_disables_cache(doc, &run)
+        for run in util::runs_of(&util::commands_running_prefixed(doc, util::PIP_PROGRAMS)) {
+            if !util::ships(doc, &shipped, run)
+                || mounts_pip_cache(run)
+                || env_disables_cache(doc, run)
             {
                 continue;
             }

@@ -54,7 +54,7 @@ impl DockerfileRule for PipUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
+        for run in util::runs_of(&util::commands_running_prefixed(doc, util::PIP_PROGRAMS)) {
             for cmd in run.commands {
                 let Some(pip) = util::pip_install(cmd) else {
                     continue;

@@ -51,17 +51,15 @@ impl DockerfileRule for PointlessCommand {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some(name) = util::program(cmd).filter(|p| POINTLESS.contains(p)) else {
-                    continue;
-                };
-                if let Some(word) = cmd.name_word() {
-                    out.push(Diagnostic::new(
-                        word.span,
-                        format!("`{name}` has no lasting effect in a build step: remove it or move it to the entrypoint"),
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, POINTLESS) {
+            let Some(name) = util::program(cmd).filter(|p| POINTLESS.contains(p)) else {
+                continue;
+            };
+            if let Some(word) = cmd.name_word() {
+                out.push(Diagnostic::new(
+                    word.span,
+                    format!("`{name}` has no lasting effect in a build step: remove it or move it to the entrypoint"),
+                ));
             }
         }
     }

@@ -45,7 +45,7 @@ impl DockerfileRule for UseraddHighUid {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
+        for run in util::runs_running(doc, &["useradd"]) {
             let stage = doc.ast.stage_of(run.index);
             for cmd in run.commands {
                 if !util::runs_program(cmd, &["useradd"]) {

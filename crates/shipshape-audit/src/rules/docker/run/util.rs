@@ -13,6 +13,8 @@ use crate::rule::{Diagnostic, DockerfileDoc};
 pub(crate) struct Run<'a> {
     /// Index in [`Dockerfile::instructions`] (of the `ONBUILD` for `ONBUILD RUN`).
     pub index: usize,
+    /// Position among the file's runs ([`runs`]).
+    pub position: usize,
     pub instruction: &'a Instruction,
     /// Whether this is the `RUN` of an `ONBUILD`: it runs in images built from this one.
     pub onbuild: bool,
@@ -62,29 +64,149 @@ impl Run<'_> {
     }
 }
 
-/// Every `RUN` of the Dockerfile, `ONBUILD RUN` included, in order.
-pub(crate) fn runs<'a>(doc: &DockerfileDoc<'a>) -> Vec<Run<'a>> {
-    let mut out = Vec::new();
-    for (index, instr) in doc.ast.instructions.iter().enumerate() {
-        let (instruction, onbuild) = match (&instr.keyword, &instr.onbuild) {
-            (Keyword::Run, _) => (instr, false),
-            (Keyword::Onbuild, Some(inner)) if inner.keyword == Keyword::Run => {
-                (inner.as_ref(), true)
+/// The `RUN`s of a Dockerfile (`ONBUILD RUN` included), worked out once per file and shared by
+/// every rule, with where each program runs: most rules are about one program (`apt-get`,
+/// `pip`, `wget`) and visit only its commands instead of asking every command its name.
+pub(crate) struct RunIndex<'a> {
+    runs: Vec<Run<'a>>,
+    /// `(program, run, command)` for every command of [`Run::commands`] that has a name
+    /// ([`program`]): positions in `runs` and in the run's commands, sorted by program, then
+    /// by position (source order).
+    by_program: Vec<(&'a str, u32, u32)>,
+}
+
+impl<'a> RunIndex<'a> {
+    pub(crate) fn new(ast: &'a Dockerfile) -> RunIndex<'a> {
+        let mut runs = Vec::new();
+        for (index, instr) in ast.instructions.iter().enumerate() {
+            let (instruction, onbuild) = match (&instr.keyword, &instr.onbuild) {
+                (Keyword::Run, _) => (instr, false),
+                (Keyword::Onbuild, Some(inner)) if inner.keyword == Keyword::Run => {
+                    (inner.as_ref(), true)
+                }
+                _ => continue,
+            };
+            // Split once per instruction and shared by every rule of this group.
+            let raw = instruction.run_commands_ref();
+            let commands = instruction.run_commands_wrapped();
+            runs.push(Run {
+                index,
+                position: runs.len(),
+                instruction,
+                onbuild,
+                commands,
+                raw,
+            });
+        }
+        let mut by_program = Vec::new();
+        for (r, run) in runs.iter().enumerate() {
+            for (c, cmd) in run.commands.iter().enumerate() {
+                if let Some(p) = program(cmd) {
+                    by_program.push((p, r as u32, c as u32));
+                }
             }
-            _ => continue,
-        };
-        // Split once per instruction and shared by every rule of this group.
-        let raw = instruction.run_commands_ref();
-        let commands = instruction.run_commands_wrapped();
-        out.push(Run {
-            index,
-            instruction,
-            onbuild,
-            commands,
-            raw,
-        });
+        }
+        // Every entry differs in its position: sorted by program, then in source order.
+        by_program.sort_unstable();
+        RunIndex { runs, by_program }
+    }
+
+    /// The entries of one program.
+    fn entries(&self, name: &str) -> &[(&'a str, u32, u32)] {
+        let from = self.by_program.partition_point(|e| e.0 < name);
+        let rest = &self.by_program[from..];
+        &rest[..rest.partition_point(|e| e.0 == name)]
+    }
+
+    /// The runs and commands at these positions.
+    fn commands(&self, at: Vec<(u32, u32)>) -> Vec<(&Run<'a>, &'a Command)> {
+        at.into_iter()
+            .filter_map(|(r, c)| {
+                let run = self.runs.get(r as usize)?;
+                Some((run, run.commands.get(c as usize)?))
+            })
+            .collect()
+    }
+}
+
+/// Every `RUN` of the Dockerfile, `ONBUILD RUN` included, in order.
+pub(crate) fn runs<'d, 'a>(doc: &'d DockerfileDoc<'a>) -> &'d [Run<'a>] {
+    &doc.run_index().runs
+}
+
+/// The commands of every `RUN` (seen through wrappers) that run one of `names`, each with its
+/// `RUN`, in source order: what `runs(doc)` and their [`Run::commands`] give when those for
+/// which [`runs_program`] says no are left out.
+pub(crate) fn commands_running<'d, 'a>(
+    doc: &'d DockerfileDoc<'a>,
+    names: &[&str],
+) -> Vec<(&'d Run<'a>, &'a Command)> {
+    let index = doc.run_index();
+    let mut at: Vec<(u32, u32)> = Vec::new();
+    for (k, name) in names.iter().enumerate() {
+        // A name listed twice is visited once, as the filter would.
+        if names[..k].contains(name) {
+            continue;
+        }
+        at.extend(index.entries(name).iter().map(|&(_, r, c)| (r, c)));
+    }
+    if names.len() > 1 {
+        at.sort_unstable();
+    }
+    index.commands(at)
+}
+
+/// The commands whose program name starts with one of `prefixes` (`pip` for `pip3.12`), each
+/// with its `RUN`, in source order.
+pub(crate) fn commands_running_prefixed<'d, 'a>(
+    doc: &'d DockerfileDoc<'a>,
+    prefixes: &[&str],
+) -> Vec<(&'d Run<'a>, &'a Command)> {
+    let index = doc.run_index();
+    let mut at: Vec<(u32, u32)> = Vec::new();
+    for prefix in prefixes {
+        let from = index.by_program.partition_point(|e| e.0 < *prefix);
+        at.extend(
+            index.by_program[from..]
+                .iter()
+                .take_while(|e| e.0.starts_with(prefix))
+                .map(|&(_, r, c)| (r, c)),
+        );
+    }
+    at.sort_unstable();
+    // Prefixes may overlap (`py`, `python`).
+    at.dedup();
+    index.commands(at)
+}
+
+/// The `RUN`s of these commands, in order, each once.
+pub(crate) fn runs_of<'d, 'a>(commands: &[(&'d Run<'a>, &'a Command)]) -> Vec<&'d Run<'a>> {
+    let mut out: Vec<&Run> = Vec::new();
+    for (run, _) in commands {
+        if out.last().is_none_or(|last| last.position != run.position) {
+            out.push(run);
+        }
     }
     out
+}
+
+/// The `RUN`s with a command that runs one of `names`, in order: the only ones a rule about
+/// those programs needs to look at.
+pub(crate) fn runs_running<'d, 'a>(doc: &'d DockerfileDoc<'a>, names: &[&str]) -> Vec<&'d Run<'a>> {
+    runs_of(&commands_running(doc, names))
+}
+
+/// Whether a command of `run` runs one of `names` (as [`runs_program`] tells).
+pub(crate) fn run_runs_any(doc: &DockerfileDoc, run: &Run, names: &[&str]) -> bool {
+    let index = doc.run_index();
+    names.iter().any(|name| {
+        let entries = index.entries(name);
+        // In source order: the run's entries, if any, start where the earlier runs' end.
+        let from = entries.partition_point(|e| (e.1 as usize) < run.position);
+        entries
+            .get(from)
+            .is_some_and(|e| e.1 as usize == run.position)
+    })
 }
 
 /// The program name without its directory: `/usr/bin/apt-get` → `apt-get`.
@@ -264,13 +386,27 @@ pub(crate) fn ships(doc: &DockerfileDoc, shipped: &[bool], run: &Run) -> bool {
 /// (`echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes`), which hold for every
 /// later `RUN`. Computed once per rule and file, so a file of thousands of `RUN`s stays linear.
 pub(crate) fn first_run_mentioning(doc: &DockerfileDoc, needles: &[&str]) -> Option<usize> {
-    let needles: Vec<String> = needles.iter().map(|n| n.to_ascii_lowercase()).collect();
     doc.ast.instructions.iter().position(|i| {
         i.keyword == Keyword::Run && {
-            let text = i.span.text(doc.source).to_ascii_lowercase();
-            needles.iter().all(|n| text.contains(n.as_str()))
+            let text = i.span.text(doc.source);
+            needles.iter().all(|n| contains_ignoring_case(text, n))
         }
     })
+}
+
+/// Whether `needle` occurs in `text`, ASCII letters compared without case: what lowering both
+/// and searching gives, without a lowered copy of every `RUN` for every rule that asks.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let fits = |&i: &usize| {
+        text.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, text).any(|i| fits(&i))
 }
 
 /// Whether a command of `script` before position `pos` (byte offset) satisfies `pred`.
@@ -377,6 +513,9 @@ pub(crate) const PIP_VALUE_OPTIONS: &[&str] = &[
     "--python",
     "--python-executable",
 ];
+
+/// The beginnings of the program names [`pip_install`] knows (`pip3.12`, `python3`, `uv`).
+pub(crate) const PIP_PROGRAMS: &[&str] = &["pip", "python", "uv"];
 
 /// Recognises `pip install …` in its usual spellings.
 pub(crate) fn pip_install(cmd: &Command) -> Option<PipInstall<'_>> {
@@ -709,5 +848,151 @@ mod tests {
             first("pip install --no-cache-dir=1 x").args(),
             &["--no-cache-dir"]
         ));
+    }
+
+    #[test]
+    fn case_blind_search_finds_what_lowering_both_finds() {
+        for (text, needle) in [
+            (
+                "echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90yes",
+                "apt::get::assume-yes",
+            ),
+            ("RUN echo assumeyes=1 >> /etc/YUM.conf", "/etc/yum"),
+            ("a", ""),
+            ("", "a"),
+            ("ab", "abc"),
+            ("ÄPT::x apt::X", "APT::x"),
+            ("xx--//", "-/"),
+        ] {
+            assert_eq!(
+                contains_ignoring_case(text, needle),
+                text.to_ascii_lowercase()
+                    .contains(&needle.to_ascii_lowercase()),
+                "{text:?} {needle:?}"
+            );
+        }
+    }
+
+    /// The index of a file's `RUN`s by program gives what the plain walk over every command of
+    /// every `RUN` gives, for any Dockerfile and any set of program names.
+    mod run_index {
+        use super::*;
+        use proptest::prelude::*;
+
+        const WORDS: &[&str] = &[
+            "apt-get",
+            "apt",
+            "/usr/bin/apt-get",
+            "pip",
+            "pip3.12",
+            "python3",
+            "uv",
+            "sudo",
+            "env",
+            "X=1",
+            "-y",
+            "install",
+            "cd",
+            "/tmp",
+            "wget",
+            "curl",
+            "yum",
+            "ln",
+            "rm",
+            "$(curl x)",
+            "\"a b\"",
+        ];
+        const SEPARATORS: &[&str] = &[" ", " ", " ", " && ", " | ", "; ", " \\\n  ", "\n"];
+        const NAMES: &[&str] = &[
+            "apt-get", "apt", "pip", "python", "uv", "cd", "wget", "curl", "yum", "ln", "rm",
+            "env", "sudo", "X=1", "nothing",
+        ];
+
+        fn instruction() -> impl Strategy<Value = String> {
+            let script = prop::collection::vec((0..WORDS.len(), 0..SEPARATORS.len()), 0..14)
+                .prop_map(|parts| {
+                    parts
+                        .into_iter()
+                        .map(|(w, s)| format!("{}{}", WORDS[w], SEPARATORS[s]))
+                        .collect::<String>()
+                });
+            (0..5usize, script).prop_map(|(kind, script)| {
+                let script = script.replace('\n', " ");
+                match kind {
+                    0 => format!("ONBUILD RUN {script}"),
+                    1 => format!("RUN [\"sh\", \"-c\", \"{}\"]", script.replace('"', "")),
+                    2 => "COPY . /app".to_string(),
+                    _ => format!("RUN {script}"),
+                }
+            })
+        }
+
+        fn dockerfile() -> impl Strategy<Value = String> {
+            prop::collection::vec(instruction(), 0..8)
+                .prop_map(|lines| format!("FROM debian\n{}\n", lines.join("\n")))
+        }
+
+        fn names() -> impl Strategy<Value = Vec<&'static str>> {
+            prop::collection::vec(prop::sample::select(NAMES), 0..4)
+        }
+
+        /// `(run position, command span)` of each command, to compare positions, not values.
+        fn at(commands: &[(&Run, &Command)]) -> Vec<(usize, Span)> {
+            commands.iter().map(|(r, c)| (r.position, c.span)).collect()
+        }
+
+        proptest! {
+            #[test]
+            fn agrees_with_every_command_asked_its_name(src in dockerfile(), names in names()) {
+                let ast = shipshape_syntax::dockerfile::parse(&src);
+                let doc = DockerfileDoc::alone("Dockerfile", &src, &ast, None);
+                let all = runs(&doc);
+                let walked: Vec<(&Run, &Command)> = all
+                    .iter()
+                    .flat_map(|r| r.commands.iter().map(move |c| (r, c)))
+                    .filter(|(_, c)| runs_program(c, &names))
+                    .collect();
+                prop_assert_eq!(at(&commands_running(&doc, &names)), at(&walked));
+
+                let walked_runs: Vec<usize> = all
+                    .iter()
+                    .filter(|r| r.commands.iter().any(|c| runs_program(c, &names)))
+                    .map(|r| r.position)
+                    .collect();
+                let indexed_runs: Vec<usize> =
+                    runs_running(&doc, &names).iter().map(|r| r.position).collect();
+                prop_assert_eq!(&indexed_runs, &walked_runs);
+                for r in all {
+                    prop_assert_eq!(
+                        run_runs_any(&doc, r, &names),
+                        walked_runs.contains(&r.position)
+                    );
+                }
+
+                let prefixed: Vec<(&Run, &Command)> = all
+                    .iter()
+                    .flat_map(|r| r.commands.iter().map(move |c| (r, c)))
+                    .filter(|(_, c)| program(c).is_some_and(|p| names.iter().any(|n| p.starts_with(n))))
+                    .collect();
+                prop_assert_eq!(at(&commands_running_prefixed(&doc, &names)), at(&prefixed));
+            }
+        }
+
+        #[test]
+        fn the_runs_are_every_run_and_onbuild_run_in_order() {
+            let src = "FROM a\nRUN apt-get update\nCOPY . .\nONBUILD RUN pip install x\nRUN cd /x && apt-get install y\n";
+            let ast = shipshape_syntax::dockerfile::parse(src);
+            let doc = DockerfileDoc::alone("Dockerfile", src, &ast, None);
+            let found: Vec<(usize, usize, bool)> = runs(&doc)
+                .iter()
+                .map(|r| (r.index, r.position, r.onbuild))
+                .collect();
+            assert_eq!(found, [(1, 0, false), (3, 1, true), (4, 2, false)]);
+            let apt: Vec<(usize, &str)> = commands_running(&doc, &["apt-get", "cd"])
+                .into_iter()
+                .map(|(r, c)| (r.index, c.name().unwrap_or("")))
+                .collect();
+            assert_eq!(apt, [(1, "apt-get"), (4, "cd"), (4, "apt-get")]);
+        }
     }
 }

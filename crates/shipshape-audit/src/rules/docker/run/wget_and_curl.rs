@@ -48,7 +48,7 @@ impl DockerfileRule for WgetAndCurl {
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         // Uses per stage (`None`: before any FROM, or ONBUILD), in source order.
         let mut uses: Vec<(Option<usize>, &'static str, shipshape_syntax::Span)> = Vec::new();
-        for run in util::runs(doc) {
+        for run in util::runs_running(doc, &["wget", "curl"]) {
             let stage = if run.onbuild {
                 None
             } else {

@@ -45,34 +45,29 @@ impl DockerfileRule for WgetWithoutProgress {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if !util::runs_program(cmd, &["wget"]) {
-                    continue;
-                }
-                let args = cmd.args();
-                let no_verbose = args.iter().any(|w| w.value == "-nv");
-                let quiet = util::has_option(
-                    args,
-                    &[
-                        "--progress",
-                        "--quiet",
-                        "--no-verbose",
-                        "--output-file",
-                        "--append-output",
-                    ],
-                ) || args
-                    .iter()
-                    .any(|w| is_short_cluster(&w.value) && w.value.contains(['q', 'o', 'a']));
-                if no_verbose || quiet {
-                    continue;
-                }
-                if let Some(word) = cmd.name_word() {
-                    out.push(Diagnostic::new(
-                        word.span,
-                        "`wget` without a terminal prints a line per few kilobytes: add `--progress=dot:giga` or `-q`",
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["wget"]) {
+            let args = cmd.args();
+            let no_verbose = args.iter().any(|w| w.value == "-nv");
+            let quiet = util::has_option(
+                args,
+                &[
+                    "--progress",
+                    "--quiet",
+                    "--no-verbose",
+                    "--output-file",
+                    "--append-output",
+                ],
+            ) || args
+                .iter()
+                .any(|w| is_short_cluster(&w.value) && w.value.contains(['q', 'o', 'a']));
+            if no_verbose || quiet {
+                continue;
+            }
+            if let Some(word) = cmd.name_word() {
+                out.push(Diagnostic::new(
+                    word.span,
+                    "`wget` without a terminal prints a line per few kilobytes: add `--progress=dot:giga` or `-q`",
+                ));
             }
         }
     }

@@ -50,8 +50,8 @@ impl DockerfileRule for YarnCacheKept {
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
         let shipped = util::stages_in_final_image(doc.ast);
-        for run in util::runs(doc) {
-            if !util::ships(doc, &shipped, &run) {
+        for run in util::runs_running(doc, &["yarn"]) {
+            if !util::ships(doc, &shipped, run) {
                 continue;
             }
             if util::cache_mount_targets(run.instruction)

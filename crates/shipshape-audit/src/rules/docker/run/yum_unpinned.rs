@@ -45,13 +45,11 @@ impl DockerfileRule for YumUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some((packages, modules)) = util::rpm_install_packages(cmd, &["yum"]) else {
-                    continue;
-                };
-                util::report_unpinned_rpms(&packages, modules, out);
-            }
+        for (_, cmd) in util::commands_running(doc, &["yum"]) {
+            let Some((packages, modules)) = util::rpm_install_packages(cmd, &["yum"]) else {
+                continue;
+            };
+            util::report_unpinned_rpms(&packages, modules, out);
         }
     }
 }

@@ -42,14 +42,12 @@ impl DockerfileRule for ZypperDistUpgrade {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                if let Some((_, sub)) = util::zypper(cmd, &["dist-upgrade", "dup"]) {
-                    out.push(Diagnostic::new(
-                        sub.span,
-                        format!("`zypper {}` upgrades the whole distribution at build time: use a newer base image instead", sub.value),
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["zypper"]) {
+            if let Some((_, sub)) = util::zypper(cmd, &["dist-upgrade", "dup"]) {
+                out.push(Diagnostic::new(
+                    sub.span,
+                    format!("`zypper {}` upgrades the whole distribution at build time: use a newer base image instead", sub.value),
+                ));
             }
         }
     }

@@ -59,25 +59,23 @@ impl DockerfileRule for ZypperMissingNonInteractive {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some((i, sub)) = util::zypper(cmd, PROMPTING) else {
-                    continue;
-                };
-                let args = cmd.args();
-                let (global, local) = args.split_at(i.min(args.len()));
-                let non_interactive = util::has_short(global, 'n')
-                    || util::has_option(args, &["--non-interactive", "--no-confirm"])
-                    || util::has_short(local, 'y');
-                if non_interactive {
-                    continue;
-                }
-                if let Some(word) = cmd.name_word() {
-                    out.push(Diagnostic::new(
-                        word.span,
-                        format!("`zypper {}` stops at zypper's confirmation prompt: add `--non-interactive` before the command", sub.value),
-                    ));
-                }
+        for (_, cmd) in util::commands_running(doc, &["zypper"]) {
+            let Some((i, sub)) = util::zypper(cmd, PROMPTING) else {
+                continue;
+            };
+            let args = cmd.args();
+            let (global, local) = args.split_at(i.min(args.len()));
+            let non_interactive = util::has_short(global, 'n')
+                || util::has_option(args, &["--non-interactive", "--no-confirm"])
+                || util::has_short(local, 'y');
+            if non_interactive {
+                continue;
+            }
+            if let Some(word) = cmd.name_word() {
+                out.push(Diagnostic::new(
+                    word.span,
+                    format!("`zypper {}` stops at zypper's confirmation prompt: add `--non-interactive` before the command", sub.value),
+                ));
             }
         }
     }

@@ -44,31 +44,29 @@ impl DockerfileRule for ZypperUnpinned {
     }
 
     fn check(&self, doc: &DockerfileDoc, out: &mut Vec<Diagnostic>) {
-        for run in util::runs(doc) {
-            for cmd in run.commands {
-                let Some((i, _)) = util::zypper(cmd, &["install", "in"]) else {
-                    continue;
-                };
-                let kind = cmd.flag_value('t', "type").map(|w| {
-                    w.value
-                        .trim_start_matches("--type=")
-                        .trim_start_matches("-t")
-                });
-                if kind.is_some_and(|k| k != "package") {
-                    continue;
-                }
-                for (_, pkg) in util::operands_from(cmd.args(), i + 1, util::ZYPPER_VALUE_OPTIONS) {
-                    let v = pkg.value.as_str();
-                    let pinned = v.contains(['=', '<', '>'])
-                        || v.ends_with(".rpm")
-                        || v.contains('/')
-                        || util::is_dynamic(v);
-                    if !pinned {
-                        out.push(Diagnostic::new(
-                            pkg.span,
-                            format!("`{v}` has no version: pin it as `{v}=<version>`"),
-                        ));
-                    }
+        for (_, cmd) in util::commands_running(doc, &["zypper"]) {
+            let Some((i, _)) = util::zypper(cmd, &["install", "in"]) else {
+                continue;
+            };
+            let kind = cmd.flag_value('t', "type").map(|w| {
+                w.value
+                    .trim_start_matches("--type=")
+                    .trim_start_matches("-t")
+            });
+            if kind.is_some_and(|k| k != "package") {
+                continue;
+            }
+            for (_, pkg) in util::operands_from(cmd.args(), i + 1, util::ZYPPER_VALUE_OPTIONS) {
+                let v = pkg.value.as_str();
+                let pinned = v.contains(['=', '<', '>'])
+                    || v.ends_with(".rpm")
+                    || v.contains('/')
+                    || util::is_dynamic(v);
+                if !pinned {
+                    out.push(Diagnostic::new(
+                        pkg.span,
+                        format!("`{v}` has no version: pin it as `{v}=<version>`"),
+                    ));
                 }
             }
         }
