@@ -34,6 +34,15 @@ static UPLOAD_DIR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("upload folder pattern: {e}"))
 });
 
+/// Django's upload folder: `MEDIA_ROOT = os.path.join(BASE, "media")`, `BASE / "media"`, or any
+/// other value (the base in group 1 or 2 and the folder in group 3, when written as a join).
+static MEDIA_ROOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^MEDIA_ROOT\s*=\s*(?:(?:os\.path\.join\(\s*(\w+)\s*,\s*|(\w+)\s*/\s*)["']([\w./-]+)["'])?"#,
+    )
+    .unwrap_or_else(|e| panic!("MEDIA_ROOT pattern: {e}"))
+});
+
 /// What a file that sets up an upload folder says besides the folder's name.
 const UPLOAD_SETUP: &[&str] = &[
     "mkdir",
@@ -75,6 +84,24 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
                 found.push(Located::new(
                     folder,
                     Evidence::at_offset(&f.path, &text, m.start(), "upload folder"),
+                ));
+            }
+        }
+        // Django stores uploaded files under MEDIA_ROOT. The folder is known when it is joined
+        // to BASE_DIR (the project's folder, the service's); under any other base the app's
+        // whole folder stays writable.
+        if let Some(c) = MEDIA_ROOT.captures(&text) {
+            let folder = match (c.get(1).or_else(|| c.get(2)), c.get(3)) {
+                (Some(base), Some(dir)) if base.as_str() == "BASE_DIR" => {
+                    dir.as_str().trim_matches('/').to_string()
+                }
+                _ => ".".to_string(),
+            };
+            let at = c.get(0).map_or(0, |m| m.start());
+            if !found.iter().any(|l| l.value == folder) {
+                found.push(Located::new(
+                    folder,
+                    Evidence::at_offset(&f.path, &text, at, "Django MEDIA_ROOT (uploaded files)"),
                 ));
             }
         }
@@ -260,6 +287,33 @@ mod tests {
         assert_eq!(joined(r#"connect("cache", "state.db")"#), "state.db");
         // A path that climbs out is left as the file alone (then judged as before).
         assert_eq!(joined(r#"join(HERE, "..", "db.sqlite3")"#), "db.sqlite3");
+    }
+
+    #[test]
+    fn django_media_root_is_an_upload_folder() {
+        let folder = |code: &str| {
+            let c = MEDIA_ROOT.captures(code).expect("MEDIA_ROOT");
+            match (c.get(1).or_else(|| c.get(2)), c.get(3)) {
+                (Some(b), Some(d)) => format!("{}:{}", b.as_str(), d.as_str()),
+                _ => "other".to_string(),
+            }
+        };
+        assert_eq!(
+            folder("MEDIA_ROOT = os.path.join(BASE_DIR, \"media\")\n"),
+            "BASE_DIR:media"
+        );
+        assert_eq!(
+            folder("MEDIA_ROOT = BASE_DIR / 'uploads'\n"),
+            "BASE_DIR:uploads"
+        );
+        assert_eq!(
+            folder("MEDIA_ROOT = os.path.join(PROJECT_DIR, \"media\")\n"),
+            "PROJECT_DIR:media"
+        );
+        assert_eq!(folder("MEDIA_ROOT = env('MEDIA_ROOT')\n"), "other");
+        assert!(MEDIA_ROOT
+            .captures("    MEDIA_ROOT_NAME = 'media'\n")
+            .is_none());
     }
 
     #[test]
