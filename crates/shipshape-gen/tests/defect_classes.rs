@@ -815,8 +815,15 @@ fn a_server_no_manifest_declares_is_installed_pinned() {
     assert!(warned(&plan, &["gunicorn", "no manifest declares it"]));
     // `SITE_ROOT + "/ping/"` in settings is no route: the check is the port.
     assert!(docker.contains("socket.create_connection"), "{docker}");
-    // The database's folder (`BASE_DIR / "data" / "db.sqlite3"`) is the app's to write.
+    // The database's folder (`BASE_DIR / "data" / "db.sqlite3"`) is the app's to write, and
+    // exists before collectstatic loads the settings that may open it.
     assert!(docker.contains("/app/data"), "{docker}");
+    assert!(
+        docker.contains(
+            "RUN mkdir -p data \\\n && SECRET_KEY='' python manage.py collectstatic --noinput"
+        ),
+        "{docker}"
+    );
     // A script that sets MONITOR_DEBUG for what it runs does not make it a setting.
     assert!(
         plan.files

@@ -203,6 +203,17 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         _ => {}
     }
     if let Some(b) = detected(&service.build_command) {
+        // Settings may open the embedded database's folder as they load (a SQLite task queue),
+        // and `manage.py collectstatic` loads them: the folders exist before it runs.
+        let folders: Vec<&str> = service
+            .data_dirs
+            .iter()
+            .map(|d| d.value.as_str())
+            .filter(|d| *d != "." && !d.starts_with('/') && !d.contains(".."))
+            .collect();
+        if !folders.is_empty() {
+            build.push(format!("mkdir -p {}", folders.join(" ")));
+        }
         build.push(django_build(service, b));
     }
     let mut warnings_port = Vec::new();
