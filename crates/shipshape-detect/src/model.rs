@@ -96,6 +96,10 @@ pub struct Service {
     /// server chosen by default, such as gunicorn for a Django app): the image installs them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub start_packages: Vec<Located<String>>,
+    /// Programs the service's code runs as subprocesses (`git` to read its version): the image
+    /// carries them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub run_programs: Vec<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -158,6 +162,7 @@ impl Service {
             loopback_bind: None,
             static_output: None,
             start_packages: Vec::new(),
+            run_programs: Vec::new(),
         }
     }
 }

@@ -52,6 +52,9 @@ static PY_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r#"\bconfig\(\s*['"]{NAME}['"]"#),
         // `from os import getenv` and a project's own helper around it (`get_env("X", d)`).
         format!(r#"(?:^|[^.\w])(?:getenv|get_env)\(\s*['"]{NAME}['"]"#),
+        // A setting declared with the variable that overrides it: click's `envvar="X"`, a
+        // settings schema's `environ_name="X"` or `env_var="X"`.
+        format!(r#"\b(?:envvar|env_var|environ_name)\s*=\s*['"]{NAME}['"]"#),
     ])
 });
 static GO_ENV: LazyLock<Vec<Regex>> = LazyLock::new(|| {

@@ -14,6 +14,9 @@ mod serving;
 mod toolchain;
 mod wheels;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use shipshape_core::{Evidence, Located};
 
 use crate::ctx::Ctx;
@@ -100,6 +103,38 @@ fn undeclared_server(dir: &str, start: &Located<String>, deps: &[Dep]) -> Vec<Lo
             Located::new(p.to_string(), ev)
         })
         .collect()
+}
+
+/// A git command in a subprocess call (`subprocess.run(["git", …])`, a helper given
+/// `"git show …"`).
+static GIT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:\(\s*r?["']git\s+[a-z-]+|\[\s*["']git["']\s*,)"#).expect("built-in pattern")
+});
+
+/// `git`, when the service's own code runs it in a subprocess (reading its version from git at
+/// import). Release and maintenance scripts (`scripts/`, `utils/`, `tools/`, `docs/`) do not run
+/// in the image.
+fn git_at_run_time(ctx: &Ctx, dir: &str) -> Vec<Located<String>> {
+    const NOT_SHIPPED: &[&str] = &["scripts", "utils", "tools", "docs", "bin", "ci", "devtools"];
+    for (f, text) in ctx.source_texts(dir, &["py"]) {
+        let rel = f.path.strip_prefix(&format!("{dir}/")).unwrap_or(&f.path);
+        if rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|part| NOT_SHIPPED.contains(&part))
+            || !text.contains("subprocess")
+        {
+            continue;
+        }
+        if let Some(m) = GIT_COMMAND.find(&text) {
+            return vec![Located::new(
+                "git".to_string(),
+                Evidence::at_offset(&f.path, &text, m.start(), "the code runs git"),
+            )];
+        }
+    }
+    Vec::new()
 }
 
 /// Detect a Python service in `dir`.
@@ -248,6 +283,7 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
             .flatten()
             .or_else(|| ctx.health_path(dir, Language::Python))
     };
+    svc.run_programs = git_at_run_time(ctx, dir);
     svc.framework = framework;
     svc.backing_services = backing.0;
     svc.env_vars = ctx.env_vars(dir, Language::Python);
@@ -322,6 +358,49 @@ pub(crate) mod tests {
         assert_eq!(bare.health_path, None);
         let declared = django("Django==5.2\ngunicorn==23.0.0\n");
         assert!(declared.start_packages.is_empty());
+    }
+
+    #[test]
+    fn setup_py_python_requires_git_at_import_and_envvar_settings_are_read() {
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            ("setup.py", "from setuptools import setup\n# python_requires='>=2.7'\nsetup(name='finder', python_requires=\">=3.10\")\n"),
+            ("finder/__init__.py", ""),
+            (
+                "finder/version.py",
+                "import subprocess\n\ndef run(cmd):\n    return subprocess.run(cmd, check=True)\n\nVERSION = run(r\"git describe --tags\")\n",
+            ),
+            (
+                "finder/settings.py",
+                "SECRET = Setting(str, environ_name='FINDER_SECRET')\nPORT = click.option('--port', envvar=\"FINDER_PORT\")\n",
+            ),
+            ("finder/webapp.py", "from flask import Flask\napp = Flask(__name__)\n"),
+            // A release script's git is not the app's.
+            ("scripts/release.py", "import subprocess\nsubprocess.run([\"git\", \"tag\", \"v1\"])\n"),
+        ]);
+        let s = &facts.services[0];
+        assert_eq!(
+            s.runtime_version.as_ref().map(|v| v.value.as_str()),
+            Some(">=3.10")
+        );
+        let programs: Vec<&str> = s.run_programs.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(programs, ["git"]);
+        assert_eq!(s.run_programs[0].evidence[0].path, "finder/version.py");
+        let vars: Vec<&str> = s.env_vars.iter().map(|v| v.value.as_str()).collect();
+        assert!(
+            vars.contains(&"FINDER_SECRET") && vars.contains(&"FINDER_PORT"),
+            "{vars:?}"
+        );
+        // Without the package's own git call, release scripts alone bring no git.
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+            (
+                "scripts/release.py",
+                "import subprocess\nsubprocess.run([\"git\", \"tag\", \"v1\"])\n",
+            ),
+        ]);
+        assert!(facts.services[0].run_programs.is_empty());
     }
 
     #[test]

@@ -87,6 +87,14 @@ pub(super) fn package_manager(
         .map(|p| Located::new(PackageManager::Pip, Evidence::file(p, "setup.py (pip)")))
 }
 
+static SETUP_PY_REQUIRES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?m)^[^#\n]*\bpython_requires\s*=\s*['"]([^'"]+)['"]"#)
+        .expect("built-in pattern")
+});
+static SETUP_CFG_REQUIRES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?m)^python_requires\s*=\s*([^\n#;]+)").expect("built-in pattern")
+});
+
 pub(super) fn runtime_version(
     ctx: &Ctx,
     dir: &str,
@@ -140,6 +148,26 @@ pub(super) fn runtime_version(
                     Evidence::new(path, line, format!("Pipfile > requires > {key}")),
                 ));
                 break;
+            }
+        }
+    }
+    // setuptools' python_requires, in setup.py (as a keyword) or setup.cfg ([options]).
+    for (file, rx) in [
+        ("setup.py", &*SETUP_PY_REQUIRES),
+        ("setup.cfg", &*SETUP_CFG_REQUIRES),
+    ] {
+        let path = Ctx::join(dir, file);
+        if let Some(text) = ctx.text(&path) {
+            if let Some(m) = rx.captures(&text).and_then(|c| c.get(1)) {
+                c.extend(Candidate::constraint(
+                    m.as_str().trim(),
+                    Evidence::at_offset(
+                        &path,
+                        &text,
+                        m.start(),
+                        format!("{file} > python_requires"),
+                    ),
+                ));
             }
         }
     }

@@ -249,7 +249,19 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         };
         vec!["python".to_string(), "-c".to_string(), program]
     });
-    let native = super::super::native::needs(inv, root, root, "python");
+    let mut native = super::super::native::needs(inv, root, root, "python");
+    // Programs the code runs (git, to read its version at import) come with the image.
+    for program in &service.run_programs {
+        if !native.run.contains(&program.value) {
+            native.run.push(program.value.clone());
+            native.run.sort();
+            native.why.push(format!(
+                "the code runs {} ({})",
+                program.value,
+                program_site(program)
+            ));
+        }
+    }
     model["build_packages"] = json!(native.build);
     model["run_packages"] = json!(native.run);
     model["native_why"] = json!(native.why);
@@ -404,4 +416,16 @@ fn requirement_files(inv: &Inventory, root: &str) -> Vec<String> {
         }
     }
     files
+}
+
+/// Where a detected program is run, for the Dockerfile comment: `searx/version.py:41`.
+fn program_site(program: &shipshape_core::Located<String>) -> String {
+    program
+        .evidence
+        .first()
+        .map(|e| match e.line {
+            Some(l) => format!("{}:{l}", e.path),
+            None => e.path.clone(),
+        })
+        .unwrap_or_default()
 }
