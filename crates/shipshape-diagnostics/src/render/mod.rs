@@ -55,6 +55,8 @@ pub(crate) struct RuleText<'c> {
     pub fix: String,
     pub help_uri: Option<String>,
     pub equivalents: Vec<&'c str>,
+    /// The JSON fields a finding of this rule ends with (see [`JsonTail`]), escaped once.
+    json_tail: OnceLock<Vec<u8>>,
 }
 
 impl<'c> RuleTexts<'c> {
@@ -75,6 +77,7 @@ impl<'c> RuleTexts<'c> {
                 fix: rule.docs.short_fix(),
                 help_uri: rule.help_uri(),
                 equivalents: rule.equivalents.iter().map(|e| e.as_ref()).collect(),
+                json_tail: OnceLock::new(),
             }
         }))
     }
@@ -123,6 +126,98 @@ struct JsonFinding<'a> {
     equivalents: &'a [&'a str],
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<&'a str>,
+}
+
+/// The fields of a [`JsonFinding`] that come from the finding itself, in the same order.
+#[derive(serde::Serialize)]
+struct JsonHead<'a> {
+    rule_id: &'a str,
+    slug: &'a str,
+    domain: Option<Domain>,
+    severity: Severity,
+    message: &'a str,
+    location: &'a Location,
+    snippet: &'a str,
+    fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a Provenance>,
+}
+
+/// The fields of a [`JsonFinding`] that come from its rule alone (its fix, peers, link): the
+/// same for every finding of the rule, so written once and copied (escaping them again for
+/// every finding was 4 % of an audit).
+#[derive(serde::Serialize)]
+struct JsonTail<'a> {
+    fix: &'a str,
+    equivalents: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
+}
+
+/// How a finding object written two levels deep closes.
+const FINDING_CLOSE: &[u8] = b"\n    }";
+
+impl<'a> JsonTail<'a> {
+    fn of(rule: Option<&'a RuleText<'a>>) -> JsonTail<'a> {
+        JsonTail {
+            fix: rule.map_or("", |r| r.fix.as_str()),
+            equivalents: rule.map_or(&[], |r| r.equivalents.as_slice()),
+            help_uri: rule.and_then(|r| r.help_uri.as_deref()),
+        }
+    }
+
+    /// The bytes that follow a finding's last own field, two levels deep: a comma, then these
+    /// fields as the whole finding would write them (without its closing brace).
+    fn bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+        self.serialize(&mut ser)
+            .expect("writing to memory does not fail");
+        // `{` … `\n    }`: the fields inside, each on its own line.
+        let inner = &out[1..out.len() - FINDING_CLOSE.len()];
+        let mut tail = Vec::with_capacity(inner.len() + 1);
+        tail.push(b',');
+        tail.extend_from_slice(inner);
+        tail
+    }
+}
+
+impl<'a> JsonHead<'a> {
+    fn new(f: &'a Finding, rule: Option<&'a RuleText<'a>>) -> JsonHead<'a> {
+        JsonHead {
+            rule_id: &f.rule_id,
+            slug: &f.slug,
+            domain: rule.map(|r| r.rule.domain),
+            severity: f.severity,
+            message: &f.message,
+            location: &f.location,
+            snippet: &f.snippet,
+            fingerprint: &f.fingerprint,
+            provenance: f.provenance.as_deref(),
+        }
+    }
+}
+
+/// A finding written as [`JsonFinding`] writes it two levels deep in the document, its rule's
+/// fields copied from their cached bytes.
+fn write_json_finding(
+    buf: &mut Vec<u8>,
+    f: &Finding,
+    rule: Option<&RuleText<'_>>,
+    unknown_tail: &[u8],
+) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *buf, Nested::at(2));
+    JsonHead::new(f, rule)
+        .serialize(&mut ser)
+        .map_err(io::Error::from)?;
+    debug_assert!(buf.ends_with(FINDING_CLOSE));
+    buf.truncate(buf.len() - FINDING_CLOSE.len());
+    match rule {
+        Some(r) => buf.extend_from_slice(r.json_tail.get_or_init(|| JsonTail::of(Some(r)).bytes())),
+        None => buf.extend_from_slice(unknown_tail),
+    }
+    buf.extend_from_slice(FINDING_CLOSE);
+    Ok(())
 }
 
 impl<'a> JsonFinding<'a> {
@@ -206,6 +301,7 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
         }
     };
     let open = at + EMPTY.len() - 1;
+    let unknown_tail = JsonTail::of(None).bytes();
     out.write_all(&head[..open])?;
     for (w, window) in report.findings.chunks(WINDOW).enumerate() {
         let parts: Vec<io::Result<Vec<u8>>> = window
@@ -219,11 +315,9 @@ pub fn write_json(out: &mut dyn Write, report: &Report, catalog: &Catalog) -> io
                         buf.push(b',');
                     }
                     buf.extend_from_slice(b"\n    ");
-                    let finding = JsonFinding::new(f, texts.get(&f.rule_id));
                     // Two levels deep in the document (`findings` of the top object), written
                     // in place.
-                    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
-                    finding.serialize(&mut ser).map_err(io::Error::from)?;
+                    write_json_finding(&mut buf, f, texts.get(&f.rule_id), &unknown_tail)?;
                 }
                 Ok(buf)
             })
@@ -401,12 +495,23 @@ mod tests {
             column: 3,
         };
         Finding {
-            rule_id: if i.is_multiple_of(3) {
-                "SS-DOCKER-004"
-            } else {
-                "SS-OTHER-999"
+            // A rule with peers and a link, one with neither, one the catalog does not know.
+            rule_id: match i % 3 {
+                0 => "SS-DOCKER-004",
+                1 => "SS-SECRET-900",
+                _ => "SS-OTHER-999",
             }
             .into(),
+            provenance: i.is_multiple_of(5).then(|| {
+                Box::new(Provenance {
+                    commit: "abc".into(),
+                    path: "a \"b\"".into(),
+                    author: "ä".into(),
+                    date: "2024-01-01".into(),
+                    commits: i,
+                    in_working_tree: i.is_multiple_of(2),
+                })
+            }),
             slug: "no-latest-tag".into(),
             severity: Severity::Warning,
             // Line breaks, quotes, backslashes and non-ASCII text inside strings.
@@ -423,16 +528,34 @@ mod tests {
     }
 
     fn catalog() -> Catalog {
-        Catalog::new(vec![RuleInfo {
-            id: Cow::Borrowed("SS-DOCKER-004"),
-            slug: Cow::Borrowed("no-latest-tag"),
-            domain: Domain::Dockerfile,
-            severity: Severity::Warning,
-            title: Cow::Borrowed("t"),
-            docs: RuleDocs::default(),
-            equivalents: vec![Cow::Borrowed("hadolint:DL3007")],
-            origin: RuleOrigin::Builtin,
-        }])
+        Catalog::new(vec![
+            RuleInfo {
+                id: Cow::Borrowed("SS-DOCKER-004"),
+                slug: Cow::Borrowed("no-latest-tag"),
+                domain: Domain::Dockerfile,
+                severity: Severity::Warning,
+                title: Cow::Borrowed("t"),
+                docs: RuleDocs {
+                    fix: Cow::Borrowed("Pin `\"image:1.2\"` \\ with a tab\there, é ✓.\n\nMore."),
+                    ..RuleDocs::default()
+                },
+                equivalents: vec![
+                    Cow::Borrowed("hadolint:DL3007"),
+                    Cow::Borrowed("trivy:\"DS\""),
+                ],
+                origin: RuleOrigin::Builtin,
+            },
+            RuleInfo {
+                id: Cow::Borrowed("SS-SECRET-900"),
+                slug: Cow::Borrowed("custom"),
+                domain: Domain::Secrets,
+                severity: Severity::Error,
+                title: Cow::Borrowed("t"),
+                docs: RuleDocs::default(),
+                equivalents: Vec::new(),
+                origin: RuleOrigin::Config,
+            },
+        ])
         .unwrap()
     }
 
