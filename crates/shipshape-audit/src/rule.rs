@@ -10,7 +10,6 @@
 //! no per-domain code.
 
 use shipshape_core::{ArtifactKind, Inventory};
-use shipshape_diagnostics::Selection;
 
 pub use crate::repository::{BuildUse, Repository};
 use crate::rules::docker::run::util::RunIndex;
@@ -147,8 +146,9 @@ pub trait AuditDomain: Sync {
     fn rules(&self) -> Vec<&'static RuleMeta>;
     /// Whether files of this kind belong to the domain.
     fn accepts(&self, kind: ArtifactKind) -> bool;
-    /// Parse `file` once and run every selected rule over it.
-    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink);
+    /// Parse `file` once and run every selected rule over it: `enabled[i]` says whether the
+    /// `i`-th rule of [`AuditDomain::rules`] runs (worked out once per run by the engine).
+    fn check(&self, file: &AuditFile<'_>, enabled: &[bool], sink: &mut Sink);
 }
 
 /// A parsed Dockerfile as rules see it.

@@ -294,7 +294,11 @@ fn directives_on(line: &str, style: CommentStyle) -> Vec<(usize, Vec<Key>, Reach
 /// Whether `source` holds any suppression marker: without one, [`parse`] finds nothing and the
 /// statement spans that widen a suppression's scope need not be worked out.
 pub fn may_hold(source: &str) -> bool {
-    MARKERS.iter().any(|m| source.contains(m))
+    // A SIMD search per marker: std's substring search, marker by marker, was 2 % of an audit
+    // (an Aho-Corasick automaton of all eight, one pass, is slower still).
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| MARKERS.iter().map(memchr::memmem::Finder::new).collect());
+    FINDERS.iter().any(|f| f.find(source.as_bytes()).is_some())
 }
 
 /// Every suppression comment in `source`.
@@ -334,6 +338,26 @@ pub fn parse(source: &str, style: CommentStyle) -> Vec<Suppression> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass marker search answers what a search for each marker answers, on text
+        /// made of marker pieces, whole markers and other bytes.
+        #[test]
+        fn may_hold_is_any_marker_contained(
+            parts in proptest::collection::vec((0usize..MARKERS.len(), 0usize..20, 0usize..20, "[a-z :#\n]{0,3}"), 0..6)
+        ) {
+            let mut text = String::new();
+            for (m, a, b, filler) in &parts {
+                let marker = MARKERS[*m];
+                let (a, b) = ((*a).min(marker.len()), (*b).min(marker.len()));
+                text.push_str(&marker[a.min(b)..a.max(b)]);
+                text.push_str(filler);
+            }
+            let want = MARKERS.iter().any(|m| text.contains(m));
+            prop_assert_eq!(may_hold(&text), want, "{:?}", text);
+        }
+    }
 
     static DL: RuleMeta = RuleMeta {
         id: "SS-DOCKER-004",

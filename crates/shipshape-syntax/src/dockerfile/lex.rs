@@ -29,8 +29,21 @@ pub(super) fn is_comment(text: &str) -> bool {
 /// alone. `C:\\Windows\\System32\\` does not continue: BuildKit's rule, `([^\\])\\[ \t]*$`.
 pub(super) fn continued(line: &str, escape: char) -> Option<&str> {
     let trimmed = line.trim_end_matches(is_ws);
-    let before = trimmed.strip_suffix(escape)?;
-    (before.is_empty() || !before.ends_with(escape)).then_some(before)
+    let before = strip_char_suffix(trimmed, escape)?;
+    (before.is_empty() || strip_char_suffix(before, escape).is_none()).then_some(before)
+}
+
+/// `text.strip_suffix(c)`, an ASCII `c` (the escape always is) compared as the last byte: the
+/// general pattern test is a library call (memcmp) for every line of every Dockerfile.
+pub fn strip_char_suffix(text: &str, c: char) -> Option<&str> {
+    if !c.is_ascii() {
+        return text.strip_suffix(c);
+    }
+    match text.as_bytes().last() {
+        // The last byte is ASCII, so the text before it ends on a character boundary.
+        Some(&b) if b == c as u8 => Some(&text[..text.len() - 1]),
+        _ => None,
+    }
 }
 
 /// The physical lines of `src` from byte `from` on. A final line without a line break counts; a
@@ -298,4 +311,18 @@ fn hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
         v = v * 16 + chars.next()?.1.to_digit(16)?;
     }
     Some(v)
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::strip_char_suffix;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte test is `str::strip_suffix` for any text and character.
+        #[test]
+        fn strip_char_suffix_is_strip_suffix(text in "(?s).{0,6}[\\\\`é]?", c in prop::sample::select(vec!['\\', '`', 'é', 'a', '\n'])) {
+            prop_assert_eq!(strip_char_suffix(&text, c), text.strip_suffix(c));
+        }
+    }
 }

@@ -21,6 +21,7 @@ use crate::shell;
 use crate::Span;
 
 pub use crate::shell::Word;
+pub use lex::strip_char_suffix;
 pub use semantic::{Model, Run};
 
 /// Parses a Dockerfile. Never panics and never fails: anything that cannot be understood is

@@ -9,7 +9,6 @@
 use shipshape_syntax::compose::{self, Node, Project};
 
 use shipshape_core::ArtifactKind;
-use shipshape_diagnostics::Selection;
 
 use crate::rule::{
     AuditDomain, AuditFile, ComposeDoc, ComposeRule, Diagnostic, Domain, RuleMeta, Sink,
@@ -82,7 +81,7 @@ impl AuditDomain for ComposeDomain {
         kind == ArtifactKind::Compose
     }
 
-    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+    fn check(&self, file: &AuditFile<'_>, enabled: &[bool], sink: &mut Sink) {
         let alone;
         let project: &Project = match file.repo.project_led_by(file.path) {
             Some(p) => p,
@@ -124,12 +123,10 @@ impl AuditDomain for ComposeDomain {
             root: &project.model,
             sources: &sources,
         };
-        for rule in RULES {
-            if selection.enabled(rule.meta().id) {
-                let mut out = Vec::new();
-                rule.check(&doc, &mut out);
-                sink.extend(rule.meta(), out);
-            }
+        for (rule, _) in RULES.iter().zip(enabled).filter(|(_, on)| **on) {
+            let mut out = Vec::new();
+            rule.check(&doc, &mut out);
+            sink.extend(rule.meta(), out);
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use shipshape_core::text::LineIndex;
 use shipshape_core::ArtifactKind;
-use shipshape_diagnostics::Selection;
 
 use crate::rule::{
     AuditDomain, AuditFile, BuildContext, DockerfileDoc, DockerfileRule, Domain, RuleMeta, Sink,
@@ -127,7 +126,7 @@ impl AuditDomain for DockerfileDomain {
         kind == ArtifactKind::Dockerfile
     }
 
-    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+    fn check(&self, file: &AuditFile<'_>, enabled: &[bool], sink: &mut Sink) {
         let ast = shipshape_syntax::dockerfile::parse(file.source);
         if let Some(why) = crate::sniff::not_a_parsed_dockerfile(file.source, &ast) {
             sink.skip(why);
@@ -160,12 +159,10 @@ impl AuditDomain for DockerfileDomain {
             read: file.read,
             runs: std::sync::OnceLock::new(),
         };
-        for rule in RULES {
-            if selection.enabled(rule.meta().id) {
-                let mut out = Vec::new();
-                rule.check(&doc, &mut out);
-                sink.extend(rule.meta(), out);
-            }
+        for (rule, _) in RULES.iter().zip(enabled).filter(|(_, on)| **on) {
+            let mut out = Vec::new();
+            rule.check(&doc, &mut out);
+            sink.extend(rule.meta(), out);
         }
     }
 }

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use shipshape_core::ArtifactKind;
-use shipshape_diagnostics::Selection;
 use shipshape_syntax::github_actions::expr::{self, ContextPath, Expr};
 use shipshape_syntax::github_actions::{self as gha, Action, Job, Step, Workflow};
 use shipshape_syntax::yaml::Node;
@@ -113,7 +112,7 @@ impl AuditDomain for GithubActionsDomain {
         )
     }
 
-    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+    fn check(&self, file: &AuditFile<'_>, enabled: &[bool], sink: &mut Sink) {
         let docs = match parse(file) {
             Ok(docs) => docs,
             Err(e) => {
@@ -142,12 +141,10 @@ impl AuditDomain for GithubActionsDomain {
                 workflow: workflow.as_ref(),
                 action: action.as_ref(),
             };
-            for rule in RULES {
-                if selection.enabled(rule.meta().id) {
-                    let mut out = Vec::new();
-                    rule.check(&doc, &mut out);
-                    sink.extend(rule.meta(), out);
-                }
+            for (rule, _) in RULES.iter().zip(enabled).filter(|(_, on)| **on) {
+                let mut out = Vec::new();
+                rule.check(&doc, &mut out);
+                sink.extend(rule.meta(), out);
             }
         }
     }

@@ -3,7 +3,6 @@
 //! security scans allowed to fail. Jobs are read through `extends:` and `default:`.
 
 use shipshape_core::ArtifactKind;
-use shipshape_diagnostics::Selection;
 use shipshape_syntax::gitlab_ci::{self, Pipeline};
 
 use crate::rule::{AuditDomain, AuditFile, Diagnostic, Domain, RuleMeta, Sink};
@@ -52,7 +51,7 @@ impl AuditDomain for GitlabCiDomain {
         kind == ArtifactKind::GitlabCi
     }
 
-    fn check(&self, file: &AuditFile<'_>, selection: &Selection, sink: &mut Sink) {
+    fn check(&self, file: &AuditFile<'_>, enabled: &[bool], sink: &mut Sink) {
         let docs = match super::github_actions::parse(file) {
             Ok(docs) => docs,
             Err(e) => {
@@ -75,12 +74,10 @@ impl AuditDomain for GitlabCiDomain {
                 source: file.source,
                 pipeline: &pipeline,
             };
-            for rule in RULES {
-                if selection.enabled(rule.meta().id) {
-                    let mut out = Vec::new();
-                    rule.check(&doc, &mut out);
-                    sink.extend(rule.meta(), out);
-                }
+            for (rule, _) in RULES.iter().zip(enabled).filter(|(_, on)| **on) {
+                let mut out = Vec::new();
+                rule.check(&doc, &mut out);
+                sink.extend(rule.meta(), out);
             }
         }
     }

@@ -27,6 +27,7 @@
 //! Delete the empty line, or turn it into a comment.
 
 use shipshape_core::Severity;
+use shipshape_syntax::dockerfile::strip_char_suffix;
 use shipshape_syntax::Span;
 
 use crate::rule::{Diagnostic, DockerfileDoc, DockerfileRule, Domain, RuleMeta};
@@ -59,13 +60,15 @@ impl DockerfileRule for NoEmptyContinuation {
                 .min()
                 .unwrap_or(instr.span.end)
                 .min(src.len());
-            let start = src[..instr.keyword_span.start]
-                .rfind('\n')
+            // Byte searches for the line breaks and the escape: the char-pattern forms call
+            // memcmp once per line.
+            let start = memchr::memrchr(b'\n', &src.as_bytes()[..instr.keyword_span.start])
                 .map_or(0, |i| i + 1);
             let mut pos = start;
             let mut continued_at: Option<Span> = None;
             while pos < end {
-                let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
+                let line_end =
+                    memchr::memchr(b'\n', &src.as_bytes()[pos..]).map_or(src.len(), |i| pos + i);
                 let line = &src[pos..line_end];
                 let trimmed = line.trim_end_matches([' ', '\t', '\r']);
                 let is_blank = trimmed.trim_start().is_empty();
@@ -84,9 +87,8 @@ impl DockerfileRule for NoEmptyContinuation {
                         continue;
                     }
                 }
-                let escaped = trimmed
-                    .strip_suffix(escape)
-                    .is_some_and(|b| b.is_empty() || !b.ends_with(escape));
+                let escaped = strip_char_suffix(trimmed, escape)
+                    .is_some_and(|b| b.is_empty() || strip_char_suffix(b, escape).is_none());
                 if escaped {
                     let at = pos + trimmed.len() - escape.len_utf8();
                     continued_at = Some(Span::new(at, at + escape.len_utf8()));

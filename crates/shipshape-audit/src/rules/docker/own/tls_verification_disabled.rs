@@ -291,6 +291,11 @@ fn setopt_sslverify_off(cmd: &Command) -> Option<&Word> {
 /// apt's `-o Acquire::https::Verify-Peer=false` and friends.
 fn apt_verify_off(cmd: &Command) -> Option<&Word> {
     cmd.args().iter().find(|w| {
+        // Every setting looked for holds a `=`: the package names of an install need no
+        // lowercase copy nor substring search.
+        if !w.value.contains('=') {
+            return false;
+        }
         let v = w.value.to_ascii_lowercase();
         ["verify-peer=", "verify-host="]
             .iter()
