@@ -401,6 +401,18 @@ pub(crate) mod tests {
             ),
         ]);
         assert!(facts.services[0].run_programs.is_empty());
+        // A deployment's pin (runtime.txt) speaks before a package's minimum.
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            ("runtime.txt", "python-3.11.5\n"),
+            ("setup.py", "setup(name='w', python_requires='>=3.10')\n"),
+            ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        ]);
+        let version = facts.services[0]
+            .runtime_version
+            .as_ref()
+            .map(|v| v.value.as_str());
+        assert_eq!(version, Some("3.11.5"));
     }
 
     #[test]

@@ -151,7 +151,23 @@ pub(super) fn runtime_version(
             }
         }
     }
-    // setuptools' python_requires, in setup.py (as a keyword) or setup.cfg ([options]).
+    let runtime_txt = Ctx::join(dir, "runtime.txt");
+    if let Some(text) = ctx.text(&runtime_txt) {
+        if let Some((i, l)) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim().starts_with("python-"))
+        {
+            let ver = l.trim().trim_start_matches("python-");
+            c.extend(Candidate::exact(
+                ver,
+                Evidence::new(&runtime_txt, u32::try_from(i + 1).ok(), "runtime.txt"),
+            ));
+        }
+    }
+    c.extend(shared::tool_version(ctx, dir, "python"));
+    // setuptools' python_requires, in setup.py (as a keyword) or setup.cfg ([options]): a
+    // package's minimum, so it speaks last — after the pins a deployment reads (runtime.txt).
     for (file, rx) in [
         ("setup.py", &*SETUP_PY_REQUIRES),
         ("setup.cfg", &*SETUP_CFG_REQUIRES),
@@ -171,20 +187,5 @@ pub(super) fn runtime_version(
             }
         }
     }
-    let runtime_txt = Ctx::join(dir, "runtime.txt");
-    if let Some(text) = ctx.text(&runtime_txt) {
-        if let Some((i, l)) = text
-            .lines()
-            .enumerate()
-            .find(|(_, l)| l.trim().starts_with("python-"))
-        {
-            let ver = l.trim().trim_start_matches("python-");
-            c.extend(Candidate::exact(
-                ver,
-                Evidence::new(&runtime_txt, u32::try_from(i + 1).ok(), "runtime.txt"),
-            ));
-        }
-    }
-    c.extend(shared::tool_version(ctx, dir, "python"));
     shared::choose_runtime(ctx, service, "python", c)
 }
