@@ -43,6 +43,21 @@ static MEDIA_ROOT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|e| panic!("MEDIA_ROOT pattern: {e}"))
 });
 
+/// A folder joined to the working directory: `datastore = os.path.join(os.getcwd(), "../data")`
+/// (the variable in group 1, the folder in group 2).
+static CWD_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^\s*(\w+)\s*=\s*os\.path\.join\(\s*os\.getcwd\(\)\s*,\s*["']([\w./-]+)["']\s*\)"#,
+    )
+    .unwrap_or_else(|e| panic!("working-directory folder pattern: {e}"))
+});
+
+/// The argument of a call that creates a folder: `os.makedirs(x`, `os.mkdir(x`.
+static MAKEDIRS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"os\.(?:makedirs|mkdir)\(([^,)]*)")
+        .unwrap_or_else(|e| panic!("makedirs pattern: {e}"))
+});
+
 /// What a file that sets up an upload folder says besides the folder's name.
 const UPLOAD_SETUP: &[&str] = &[
     "mkdir",
@@ -105,6 +120,27 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
                 ));
             }
         }
+        // A data folder the code creates under the working directory (the service's folder
+        // in the image), wherever it points: `../datastore` from /app is /datastore.
+        if f.path.ends_with(".py") && text.contains("getcwd") {
+            for c in CWD_JOIN.captures_iter(&text) {
+                let (Some(var), Some(m)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                let created = MAKEDIRS
+                    .captures_iter(&text)
+                    .filter_map(|d| d.get(1))
+                    .any(|arg| arg.as_str().contains(var.as_str()));
+                let folder = m.as_str().trim_start_matches("./").trim_end_matches('/');
+                if !created || folder.is_empty() || found.iter().any(|l| l.value == folder) {
+                    continue;
+                }
+                found.push(Located::new(
+                    folder.to_string(),
+                    Evidence::at_offset(&f.path, &text, m.start(), "data folder the app creates"),
+                ));
+            }
+        }
         if !(lower.contains("sqlite") || lower.contains("libsql")) {
             continue;
         }
@@ -118,17 +154,66 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
             let Some(folder) = folder_of(&path, f.dir(), &prefix) else {
                 continue;
             };
+            let file = path.rsplit('/').next().unwrap_or(&path);
+            let (folder, kept) = match kept_above(ctx, &dir, &folder, file) {
+                Some((up, keep)) => (up, Some(keep)),
+                None => (folder, None),
+            };
             if found.iter().any(|l| l.value == folder) {
                 continue;
             }
-            found.push(Located::new(
-                folder,
-                Evidence::at_offset(&f.path, &text, m.start(), "embedded database file"),
-            ));
+            let mut ev = Evidence::at_offset(&f.path, &text, m.start(), "embedded database file");
+            if let Some(keep) = kept {
+                ev.note = format!(
+                    "embedded database file, in the folder the repository keeps for it ({keep} \
+                     names {file})"
+                );
+            }
+            found.push(Located::new(folder, ev));
         }
     }
     found.sort_by(|a, b| a.value.cmp(&b.value));
     svc.data_dirs = found;
+}
+
+/// Where a database folder the service's code names relative to a base it computes at run time
+/// (`path.join(settings.root, 'var/app.db')`) really is, when the service's own folder has no
+/// such folder but a folder above it, up to the repository's root, keeps one for the data: its
+/// `.gitignore` names the database file, or a `.gitkeep`/`.keep` holds it in git. The folder is
+/// returned relative to the service (`../var`), with the keep file that proves it.
+fn kept_above(ctx: &Ctx, dir: &str, folder: &str, file: &str) -> Option<(String, String)> {
+    if dir == "." || folder == "." || folder.starts_with('/') {
+        return None;
+    }
+    let keeps = |base: &str| -> Option<String> {
+        let at = |name: &str| Ctx::join(&Ctx::join(base, folder), name);
+        let ignore = at(".gitignore");
+        let names_file = ctx.text(&ignore).is_some_and(|t| {
+            t.lines()
+                .map(|l| l.trim().trim_start_matches('/'))
+                .any(|l| l == file || l == "*" || l == "*.db")
+        });
+        if names_file {
+            return Some(ignore);
+        }
+        [".gitkeep", ".keep"]
+            .iter()
+            .map(|k| at(k))
+            .find(|p| ctx.exists(p))
+    };
+    if keeps(dir).is_some() {
+        return None;
+    }
+    let mut up = String::new();
+    let mut base = dir;
+    while base != "." && !base.is_empty() {
+        base = base.rsplit_once('/').map_or(".", |(parent, _)| parent);
+        up.push_str("../");
+        if let Some(keep) = keeps(base) {
+            return Some((format!("{up}{folder}"), keep));
+        }
+    }
+    None
 }
 
 /// A file name with the quoted folder names joined before it, as `os.path.join(BASE_DIR,
@@ -365,5 +450,68 @@ mod tests {
         );
         assert_eq!(folder_of("sqlite:///:memory:", "", ""), None);
         assert_eq!(folder_of("/tmp/test.db", "", ""), None);
+    }
+}
+
+#[cfg(test)]
+mod kept_folder_tests {
+    use crate::stacks::python::tests::facts_in;
+
+    fn data_dirs(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let facts = facts_in(files);
+        let svc = facts
+            .services
+            .iter()
+            .find(|s| s.root == "server")
+            .expect("the server service");
+        svc.data_dirs
+            .iter()
+            .map(|d| (d.value.clone(), d.evidence[0].note.clone()))
+            .collect()
+    }
+
+    const WORKSPACE: &[(&str, &str)] = &[
+        ("package.json", r#"{"name":"ws","private":true}"#),
+        ("pnpm-workspace.yaml", "packages:\n  - server\n"),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+        (
+            "server/package.json",
+            r#"{"name":"srv","scripts":{"start":"node index.js"},"dependencies":{"express":"4.21.0"}}"#,
+        ),
+        (
+            "server/index.js",
+            "const path = require('path');\nconst settings = require('./settings');\nconst { DatabaseSync } = require('node:sqlite');\nconst file = path.join(settings.root, 'var/notes.db');\nrequire('express')().listen(3000, '0.0.0.0');\n",
+        ),
+    ];
+
+    #[test]
+    fn a_folder_the_workspace_keeps_for_the_database_is_where_it_lives() {
+        let mut files = WORKSPACE.to_vec();
+        files.push(("var/.gitignore", "notes.db\n"));
+        let dirs = data_dirs(&files);
+        assert_eq!(dirs.len(), 1, "{dirs:?}");
+        assert_eq!(dirs[0].0, "../var");
+        assert!(
+            dirs[0].1.contains("var/.gitignore names notes.db"),
+            "{dirs:?}"
+        );
+        // A `.gitkeep` keeps it too.
+        let mut files = WORKSPACE.to_vec();
+        files.push(("var/.gitkeep", ""));
+        assert_eq!(data_dirs(&files)[0].0, "../var");
+    }
+
+    #[test]
+    fn without_a_kept_folder_above_the_database_stays_in_the_service() {
+        assert_eq!(data_dirs(WORKSPACE)[0].0, "var");
+        // A .gitignore that names other files does not claim the folder.
+        let mut files = WORKSPACE.to_vec();
+        files.push(("var/.gitignore", "*.log\n"));
+        assert_eq!(data_dirs(&files)[0].0, "var");
+        // The service's own kept folder wins over the workspace's.
+        let mut files = WORKSPACE.to_vec();
+        files.push(("var/.gitignore", "notes.db\n"));
+        files.push(("server/var/.gitkeep", ""));
+        assert_eq!(data_dirs(&files)[0].0, "var");
     }
 }

@@ -236,6 +236,12 @@ pub(crate) fn data_kinds(service: &Service) -> String {
     for d in &service.data_dirs {
         let kind = if d.evidence.iter().any(|e| e.note == "upload folder") {
             "the upload folder"
+        } else if d
+            .evidence
+            .iter()
+            .any(|e| e.note == "data folder the app creates")
+        {
+            "the data folder"
         } else {
             "the embedded database"
         };
@@ -260,15 +266,25 @@ pub(crate) fn container_path(service_dir: &str, folder: &str) -> String {
     if folder.starts_with('/') {
         return folder.to_string();
     }
-    let mut path = WORKDIR.to_string();
-    for part in [service_dir, folder] {
-        let part = part.trim_matches('/');
-        if !part.is_empty() && part != "." {
-            path.push('/');
-            path.push_str(part);
+    // `..` climbs out of the service's folder: to a data folder the repository keeps at the
+    // workspace's root (`../var` → /app/var), or out of /app (`../datastore` from the app's
+    // folder → /datastore).
+    let mut parts: Vec<&str> = WORKDIR.split('/').filter(|p| !p.is_empty()).collect();
+    for part in [service_dir, folder]
+        .iter()
+        .flat_map(|p| p.split('/'))
+        .filter(|p| !p.is_empty() && *p != ".")
+    {
+        if part == ".." {
+            parts.pop();
+        } else {
+            parts.push(part);
         }
     }
-    path
+    if parts.is_empty() {
+        return "/".to_string();
+    }
+    parts.iter().map(|p| format!("/{p}")).collect()
 }
 
 fn root_of(service: &Service) -> &str {
@@ -599,6 +615,16 @@ fn build_environment() -> Result<Environment<'static>, minijinja::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn container_paths_climb_out_of_the_service_but_not_the_context() {
+        assert_eq!(container_path("apps/api", "data"), "/app/apps/api/data");
+        assert_eq!(container_path("server", "../var"), "/app/var");
+        assert_eq!(container_path("", "./data/"), "/app/data");
+        assert_eq!(container_path(".", "."), "/app");
+        assert_eq!(container_path("", "../datastore"), "/datastore");
+        assert_eq!(container_path("api", "/var/lib/app"), "/var/lib/app");
+    }
 
     #[test]
     fn every_template_compiles() {

@@ -112,7 +112,74 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     service.framework = framework.map(|f| Located::new(f.framework, f.evidence));
     service.backing_services = backing_services(ctx, dir, &pkg);
     service.env_vars = env_vars(ctx, dir, service.language.value);
+    service.run_programs = package_manager_at_run_time(ctx, dir, pm);
     Some(Found::Service(Box::new(service)))
+}
+
+/// A command vector or command line that starts with a package manager and a subcommand:
+/// `['pnpm', 'ls', …]`, `spawn('yarn', ['install'])`, `execSync('pnpm ls --json')`.
+static PM_COMMAND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?:\[\s*|(?:spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync)\(\s*)["'`](pnpm|yarn)(?:["'`]\s*,\s*\[?\s*["'`]|\s+)([a-z][a-z-]*)\b"#,
+    )
+    .expect("built-in pattern")
+});
+
+/// pnpm or Yarn, when the service's own code runs the package manager it is installed with as a
+/// subprocess at run time (a plugin manager calling `pnpm ls`): the image then carries it, ready
+/// for the app user. npm comes with every Node image. Release and maintenance scripts (`bin/`,
+/// `scripts/`, `tools/`, `docs/`) do not run in the image.
+fn package_manager_at_run_time(
+    ctx: &Ctx,
+    dir: &str,
+    pm: Option<crate::model::PackageManager>,
+) -> Vec<Located<String>> {
+    use crate::model::PackageManager;
+    const NOT_SHIPPED: &[&str] = &[
+        "scripts", "tools", "docs", "doc", "bin", "ci", "test", "tests",
+    ];
+    let wanted = match pm {
+        Some(PackageManager::Pnpm) => "pnpm",
+        Some(PackageManager::Yarn) => "yarn",
+        _ => return Vec::new(),
+    };
+    let prefix = if dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    for (f, text) in ctx.source_texts(dir, scan::extensions(Language::Typescript)) {
+        let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+        if rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|part| NOT_SHIPPED.contains(&part))
+            || !text.contains(wanted)
+        {
+            continue;
+        }
+        for c in PM_COMMAND.captures_iter(&text) {
+            let (Some(program), Some(sub)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            // A list of package managers' names is not a command.
+            if program.as_str() != wanted || matches!(sub.as_str(), "npm" | "pnpm" | "yarn" | "bun")
+            {
+                continue;
+            }
+            return vec![Located::new(
+                wanted.to_string(),
+                Evidence::at_offset(
+                    &f.path,
+                    &text,
+                    program.start(),
+                    format!("the code runs `{wanted} {}`", sub.as_str()),
+                ),
+            )];
+        }
+    }
+    Vec::new()
 }
 
 /// The package's own name without its npm scope, else the folder's name.
@@ -177,4 +244,47 @@ fn language(ctx: &Ctx, dir: &str, pkg: &Manifest) -> Located<Language> {
         Language::Javascript,
         Evidence::file(&pkg.path, "package.json without TypeScript"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stacks::python::tests::facts_in;
+
+    const PNPM_APP: &[(&str, &str)] = &[
+        (
+            "package.json",
+            r#"{"name":"pad","scripts":{"start":"node server.js"},"dependencies":{"express":"4.21.0"}}"#,
+        ),
+        ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+    ];
+
+    fn programs(extra: &[(&str, &str)]) -> Vec<String> {
+        let files: Vec<(&str, &str)> = PNPM_APP.iter().chain(extra).copied().collect();
+        let facts = facts_in(&files);
+        facts.services[0]
+            .run_programs
+            .iter()
+            .map(|p| p.value.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_package_manager_the_code_runs_comes_with_the_image() {
+        let installer = "const cmd = ['pnpm', 'ls', '--long', '--json'];\nawait runCmd(cmd);\n";
+        assert_eq!(programs(&[("server.js", installer)]), ["pnpm"]);
+        let exec = "const { execSync } = require('child_process');\nexecSync('pnpm add ep_x');\n";
+        assert_eq!(programs(&[("lib/plugins.js", exec)]), ["pnpm"]);
+    }
+
+    #[test]
+    fn lists_of_names_scripts_and_other_managers_are_not_run_at_run_time() {
+        // A list of package managers' names.
+        assert!(
+            programs(&[("server.js", "const managers = ['pnpm', 'npm', 'yarn'];\n")]).is_empty()
+        );
+        // A release script does not run in the image.
+        assert!(programs(&[("bin/release.js", "execSync('pnpm publish');\n")]).is_empty());
+        // Yarn in a pnpm project is not the manager the image installs with.
+        assert!(programs(&[("server.js", "spawn('yarn', ['install']);\n")]).is_empty());
+    }
 }

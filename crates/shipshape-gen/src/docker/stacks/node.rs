@@ -734,6 +734,29 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
     {
         env_vars.push(("PM2_HOME", "/tmp/.pm2".to_string()));
     }
+    // The package manager the code runs at run time (a plugin manager calling `pnpm ls`) is
+    // prepared in the final image for every user: corepack keeps it under COREPACK_HOME, not
+    // in root's home, so the app user finds it without a download.
+    let run_pm = service
+        .run_programs
+        .iter()
+        .find(|p| m.corepack && m.name == p.value)
+        .map(|p| {
+            env_vars.push(("COREPACK_HOME", "/usr/local/share/corepack".to_string()));
+            let prepare = match m.pin {
+                Some(pin) => format!("corepack prepare {pin} --activate"),
+                // package.json's `packageManager` names the release: install that one.
+                None => "corepack install".to_string(),
+            };
+            json!({
+                "setup": format!("corepack enable \\\n && {prepare}"),
+                "site": p.evidence.first().map(|e| match e.line {
+                    Some(l) => format!("{}:{l}", e.path),
+                    None => e.path.clone(),
+                }).unwrap_or_default(),
+                "name": p.value,
+            })
+        });
     let health_path = detected(&service.health_path);
     if port.is_some() && health_path.is_none() {
         no_route_warning(&mut warnings);
@@ -784,6 +807,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
         "native_env": native.env,
         "output_dir": output_dir,
         "source_build": runs_from_source,
+        "run_pm": run_pm,
         "health": health(m.runtime, port, health_path),
         "title": format!("{} ({framework})", runtime_label(if m.runtime == "bun" { "Bun" } else { "Node.js" }, &img)),
     });
