@@ -252,10 +252,12 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     }
 
     let port = svc.port.as_ref().map(|p| p.value).unwrap_or(8000);
-    svc.start_command = procfile.or_else(|| {
-        let fw = framework.as_ref().map(|f| f.value)?;
-        app.as_ref().map(|a| start_command(fw, a, port, &deps))
-    });
+    svc.start_command = procfile
+        .or_else(|| serving::socketio_launcher(ctx, dir, &deps))
+        .or_else(|| {
+            let fw = framework.as_ref().map(|f| f.value)?;
+            app.as_ref().map(|a| start_command(fw, a, port, &deps))
+        });
     svc.start_packages = svc
         .start_command
         .as_ref()
@@ -436,6 +438,70 @@ pub(crate) mod tests {
         assert!(start.evidence[0]
             .note
             .contains("gunicorn is not a declared dependency"));
+    }
+
+    const SOCKETIO_PACKAGE: &str = "import os\nfrom flask import Flask\nfrom flask_socketio import SocketIO\n\napp = Flask(__name__)\nsocketio = SocketIO(app)\n\ndef main():\n    @app.route('/')\n    def index():\n        return 'ok'\n    data = os.path.join(os.getcwd(), '../store')\n    settings = {'data': data}\n    os.makedirs(settings['data'], exist_ok=True)\n    socketio.run(app, host='0.0.0.0', port=int(os.environ.get('PORT', 5000)))\n";
+
+    #[test]
+    fn a_flask_socketio_app_starts_with_the_script_that_reaches_socketio_run() {
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\nflask-socketio==5.6.1\n"),
+            ("watcher/__init__.py", SOCKETIO_PACKAGE),
+            (
+                "run.py",
+                "import watcher\n\nif __name__ == '__main__':\n    watcher.main()\n",
+            ),
+            (
+                "tests/test_app.py",
+                "if __name__ == '__main__':\n    watcher.main()\n",
+            ),
+        ]);
+        let s = &facts.services[0];
+        let start = s.start_command.as_ref().expect("a start command");
+        assert_eq!(start.value, "python run.py");
+        assert!(
+            start.evidence[0].note.contains("watcher.main()"),
+            "{:?}",
+            start.evidence
+        );
+        assert!(
+            s.start_packages.is_empty(),
+            "no server to install: {:?}",
+            s.start_packages
+        );
+        // The folder it creates from the working directory is its data folder.
+        let dirs: Vec<&str> = s.data_dirs.iter().map(|d| d.value.as_str()).collect();
+        assert_eq!(dirs, ["../store"]);
+    }
+
+    #[test]
+    fn without_flask_socketio_a_flask_app_is_served_by_gunicorn() {
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            (
+                "watcher/__init__.py",
+                &SOCKETIO_PACKAGE.replace("flask_socketio", "other"),
+            ),
+            (
+                "run.py",
+                "import watcher\n\nif __name__ == '__main__':\n    watcher.main()\n",
+            ),
+        ]);
+        let start = facts.services[0]
+            .start_command
+            .as_ref()
+            .expect("a start command");
+        assert!(start.value.starts_with("gunicorn "), "{}", start.value);
+        // A script whose own guard calls socketio.run is the start.
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\nFlask-SocketIO==5.6.1\n"),
+            ("app.py", "from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\nsocketio = SocketIO(app)\n\nif __name__ == '__main__':\n    socketio.run(app, host='0.0.0.0')\n"),
+        ]);
+        let start = facts.services[0]
+            .start_command
+            .as_ref()
+            .expect("a start command");
+        assert_eq!(start.value, "python app.py");
     }
 
     #[test]

@@ -474,6 +474,96 @@ pub(super) fn start_command(
     }
 }
 
+/// The top-level function a line sits in: the last `def name(` at the start of a line before it.
+static TOP_DEF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^(?:async\s+)?def\s+(\w+)\s*\(").expect("built-in pattern"));
+
+/// A script's `if __name__ == "__main__":` guard.
+static MAIN_GUARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^if\s+__name__\s*==\s*["']__main__["']\s*:"#).expect("built-in pattern")
+});
+
+/// A Flask-SocketIO app is served by its own `socketio.run(app, …)` (which picks eventlet,
+/// gevent or Werkzeug and speaks the WebSocket protocol): gunicorn on the module's `app` would
+/// skip the socket server and, when the routes are registered in the function that calls
+/// `run`, every route. The start is the script whose `__main__` guard reaches that call: the
+/// file of the call itself, or a script at the service's root that calls the function holding
+/// it (`changedetection.py` calling `changedetectionio.main()`).
+pub(super) fn socketio_launcher(ctx: &Ctx, dir: &str, deps: &[Dep]) -> Option<Located<String>> {
+    let dep = find(deps, &["flask-socketio"])?;
+    let texts = ctx.source_texts(dir, &["py"]);
+    let prefix = if dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let rel = |p: &str| p.strip_prefix(&prefix).unwrap_or(p).to_string();
+    for (f, text) in &texts {
+        if crate::scan::is_test_path(&f.path) {
+            continue;
+        }
+        let Some(call) = text.find("socketio.run(") else {
+            continue;
+        };
+        let call_ev =
+            Evidence::at_offset(&f.path, text, call, "socketio.run(app, …) serves the app");
+        let with = |script: &str, ev: Evidence| {
+            let mut dep_ev = dep.ev.clone();
+            dep_ev.note = format!("{} (Flask-SocketIO serves the app itself)", dep_ev.note);
+            Located {
+                value: format!("python {script}"),
+                evidence: vec![ev, call_ev.clone(), dep_ev],
+            }
+        };
+        if let Some(guard) = MAIN_GUARD.find(text) {
+            if guard.start() < call {
+                let ev = Evidence::at_offset(
+                    &f.path,
+                    text,
+                    guard.start(),
+                    "the script's __main__ guard",
+                );
+                return Some(with(&rel(&f.path), ev));
+            }
+        }
+        let Some(func) = TOP_DEF
+            .captures_iter(&text[..call])
+            .last()
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+        else {
+            continue;
+        };
+        let module = module_of(dir, &f.path);
+        let root_module = module.split('.').next().unwrap_or(&module).to_string();
+        for (s, script) in &texts {
+            let name = rel(&s.path);
+            if name.contains('/') || crate::scan::is_test_path(&s.path) {
+                continue;
+            }
+            let Some(guard) = MAIN_GUARD.find(script) else {
+                continue;
+            };
+            let body = &script[guard.end()..];
+            let calls = body.contains(&format!("{module}.{func}("))
+                || (body.contains(&format!("{func}("))
+                    && script.contains(&format!("import {func}"))
+                    && script.contains(&root_module))
+                || (module == root_module && body.contains(&format!("{root_module}.{func}(")));
+            if calls {
+                let ev = Evidence::at_offset(
+                    &s.path,
+                    script,
+                    guard.start(),
+                    format!("the script's __main__ guard calls {module}.{func}()"),
+                );
+                return Some(with(&name, ev));
+            }
+        }
+    }
+    None
+}
+
 static RUN_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\.run\(([^)]*)").expect("built-in pattern"));
 static PORT_ARG: LazyLock<Regex> = LazyLock::new(|| {
