@@ -477,7 +477,48 @@ fn secret_assignment(m: &CheckInput<'_>) -> bool {
     if in_badge_url(m.before) {
         return false;
     }
+    if is_type_annotation(m.before_secret, m.secret) {
+        return false;
+    }
     !filter::is_generic_non_secret(m.secret)
+}
+
+/// TypeScript's built-in types, one of which a union in a type annotation names.
+const TS_BUILTIN_TYPES: &[&[u8]] = &[
+    b"null",
+    b"undefined",
+    b"string",
+    b"number",
+    b"boolean",
+    b"bigint",
+    b"unknown",
+    b"any",
+    b"never",
+    b"void",
+    b"object",
+];
+
+/// `apikey:string|null = null`, `privateKey: CryptoKey|null`: after a colon, a union of type
+/// names one of which is a TypeScript built-in is the declaration's type, not its value.
+fn is_type_annotation(before_secret: &[u8], secret: &[u8]) -> bool {
+    let colon = before_secret.trim_ascii_end().last() == Some(&b':');
+    let mut parts = 0;
+    let mut builtin = false;
+    for part in secret.split(|b| *b == b'|') {
+        let name = part.strip_suffix(b"[]").unwrap_or(part);
+        let ident = name
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b"_$".contains(b))
+            && name
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"_$.".contains(b));
+        if !ident {
+            return false;
+        }
+        builtin |= TS_BUILTIN_TYPES.contains(&name);
+        parts += 1;
+    }
+    colon && parts >= 2 && builtin
 }
 
 /// Crypt-form password hashes: `$id$[params$]salt$hash` (MD5, SHA-256/512, bcrypt, yescrypt,
