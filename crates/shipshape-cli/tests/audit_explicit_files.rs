@@ -175,3 +175,47 @@ fn a_workflow_named_by_its_path_is_audited_as_a_workflow() {
         assert_eq!(code, 1);
     }
 }
+
+/// A Dockerfile named by path is audited in the repository it belongs to: the compose file
+/// that builds it with the repository root as context, and the root's .dockerignore, count —
+/// as in pre-commit hooks, which name the changed files from the repository's root.
+#[test]
+fn a_named_dockerfile_is_audited_with_its_repository_build_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("services/api")).unwrap();
+    fs::write(root.join("package.json"), "{\"name\":\"shop\"}\n").unwrap();
+    fs::write(root.join(".env"), "TOKEN=x\n").unwrap();
+    fs::write(
+        root.join("services/api/Dockerfile"),
+        "FROM node:22.11-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("compose.yaml"),
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: services/api/Dockerfile\n",
+    )
+    .unwrap();
+    let flagged = |v: &Value| rule_ids(v).iter().any(|r| r == "SS-DOCKER-094");
+    // Without a .dockerignore at the context (the root), the whole-context COPY is flagged,
+    // and the finding names the file by its path from the root.
+    let (_, v) = audit_json(root, "services/api/Dockerfile", &[]);
+    assert!(flagged(&v), "{v}");
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["path"].as_str())
+        .collect();
+    assert!(
+        paths.iter().all(|p| *p == "services/api/Dockerfile"),
+        "{paths:?}"
+    );
+    // With one there, it is not — as when the whole repository is audited.
+    fs::write(root.join(".dockerignore"), ".git\n.env\nnode_modules\n").unwrap();
+    let (_, v) = audit_json(root, "services/api/Dockerfile", &[]);
+    assert!(!flagged(&v), "{v}");
+    let (_, whole) = audit_json(root, ".", &[]);
+    assert!(!flagged(&whole), "{whole}");
+}

@@ -74,10 +74,59 @@ fn resolve(target: &Path) -> (PathBuf, Option<String>) {
                 return (repo.to_path_buf(), Some(format!(".github/workflows/{n}")));
             }
         }
+        // What a Dockerfile is built with (the compose file that builds it, its build context
+        // and that context's .dockerignore) may lie above its folder: the file is audited in
+        // the repository it belongs to.
+        if let Some(found) = repository_of(target) {
+            return found;
+        }
         (parent.to_path_buf(), name)
     } else {
         (target.to_path_buf(), None)
     }
+}
+
+/// The repository a file belongs to and the file's path in it: the nearest folder above the
+/// file that holds `.git` or `shipshape.toml`, searched no higher than the working directory
+/// when the file lies under it. The folder is written relative to the working directory when
+/// it lies under it (`.`, `services/api`), as the user would. `None` when no such folder is
+/// found (the file's own folder is then the root, as before).
+fn repository_of(target: &Path) -> Option<(PathBuf, Option<String>)> {
+    let cwd = std::env::current_dir().ok()?;
+    let abs = if target.is_absolute() {
+        target.to_path_buf()
+    } else {
+        cwd.join(target)
+    };
+    let under_cwd = abs.starts_with(&cwd);
+    let mut dir = abs.parent()?;
+    loop {
+        if dir.join(".git").exists() || dir.join("shipshape.toml").is_file() {
+            break;
+        }
+        if under_cwd && dir == cwd {
+            // No higher than where the user stands; and not a folder that is no project (a
+            // home folder), whose whole tree would be read for one file.
+            return None;
+        }
+        dir = dir.parent()?;
+    }
+    let rel: Vec<String> = abs
+        .strip_prefix(dir)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if rel.len() < 2 {
+        // The file lies in the repository's root: its own folder already is the root.
+        return None;
+    }
+    let root = match dir.strip_prefix(&cwd) {
+        Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(r) => r.to_path_buf(),
+        Err(_) => dir.to_path_buf(),
+    };
+    Some((root, Some(rel.join("/"))))
 }
 
 /// Audit `targets` (folders or files).
