@@ -328,6 +328,8 @@ struct Unit {
     raw: Vec<Raw>,
     statements: Vec<(u32, u32)>,
     skipped: Option<String>,
+    /// A domain found no suppression marker in `source`.
+    no_suppressions: bool,
 }
 
 /// A diagnostic as it waits for its finding, every file's at once: what most have (a span and
@@ -387,6 +389,7 @@ fn check_file(file: &AuditFile<'_>, selected: &Selected, source: Arc<str>) -> Un
         raw: diagnostics,
         statements,
         skipped,
+        no_suppressions,
     } = sink;
     // Exactly as many as there are (collected in place, they would keep the larger room).
     let mut raw = Vec::with_capacity(diagnostics.len());
@@ -397,6 +400,7 @@ fn check_file(file: &AuditFile<'_>, selected: &Selected, source: Arc<str>) -> Un
         raw,
         statements,
         skipped,
+        no_suppressions,
     }
 }
 
@@ -413,6 +417,8 @@ fn finish(
         source: Option<Arc<str>>,
         raw: Vec<Raw>,
         statements: Vec<(u32, u32)>,
+        /// `source` is known to hold no suppression marker.
+        no_suppressions: bool,
     }
     let mut files: BTreeMap<String, FileWork> = BTreeMap::new();
     for unit in units {
@@ -421,14 +427,18 @@ fn finish(
             source,
             raw,
             statements,
+            no_suppressions,
             ..
         } = unit;
         let own = files.entry(unit_path.clone()).or_insert_with(|| FileWork {
             source: None,
             raw: Vec::new(),
             statements: Vec::new(),
+            no_suppressions: false,
         });
         own.source = Some(source);
+        // What the unit knows of its text holds for the text kept (the same file's).
+        own.no_suppressions = no_suppressions;
         if !statements.is_empty() {
             own.statements = statements;
         }
@@ -446,6 +456,7 @@ fn finish(
                     source: None,
                     raw: Vec::new(),
                     statements: Vec::new(),
+                    no_suppressions: false,
                 })
                 .raw
                 .push(r);
@@ -460,7 +471,15 @@ fn finish(
         .into_par_iter()
         .filter_map(|(path, mut w)| {
             let source = w.source.take().or_else(|| texts(&path))?;
-            Some(plan_file(path, source, w.raw, &w.statements, opts))
+            let no_suppressions = w.no_suppressions;
+            Some(plan_file(
+                path,
+                source,
+                w.raw,
+                &w.statements,
+                no_suppressions,
+                opts,
+            ))
         })
         .collect();
     let suppressed = plans.iter().map(|p| p.suppressed).sum();
@@ -518,9 +537,11 @@ fn plan_file(
     source: Arc<str>,
     mut raw: Vec<Raw>,
     statements: &[(u32, u32)],
+    no_suppressions: bool,
     opts: &AuditOptions,
 ) -> Planned {
-    let mut sups = if opts.no_ignores {
+    // `parse` finds none where `may_hold` found no marker.
+    let mut sups = if opts.no_ignores || no_suppressions {
         Vec::new()
     } else {
         suppress::parse(&source, CommentStyle::Hash)

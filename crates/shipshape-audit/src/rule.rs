@@ -110,6 +110,9 @@ pub struct Sink {
     pub(crate) statements: Vec<(u32, u32)>,
     /// Why the file was not audited after all (its content is not what its name says).
     pub(crate) skipped: Option<String>,
+    /// A domain found no suppression marker in the file's text
+    /// ([`shipshape_diagnostics::suppress::may_hold`]): its suppressions need not be parsed.
+    pub(crate) no_suppressions: bool,
 }
 
 impl Sink {
@@ -131,6 +134,12 @@ impl Sink {
 
     pub fn statements(&mut self, lines: Vec<(u32, u32)>) {
         self.statements = lines;
+    }
+
+    /// The file's text holds no suppression marker (`suppress::may_hold` said so): the search
+    /// is not made a second time when its suppressions are read.
+    pub fn no_suppressions(&mut self) {
+        self.no_suppressions = true;
     }
 
     /// The file is not audited: its content is not what its name says.

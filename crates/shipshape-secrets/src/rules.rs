@@ -72,7 +72,7 @@ pub enum RuleError {
 }
 
 /// A rule as written in a rules file.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,
@@ -500,14 +500,81 @@ pub fn parse_rules_file(text: &str, source_name: &str) -> Result<Vec<RuleSpec>, 
         })
 }
 
-/// The built-in rules file, parsed (once per process; the catalog and the compiled rules both
-/// start from it).
+/// A [`RuleSpec`] of the built-in rules file as the build script writes it into the binary.
+pub(crate) struct StaticSpec {
+    id: &'static str,
+    slug: Option<&'static str>,
+    description: &'static str,
+    regex: Option<&'static str>,
+    parser: Option<&'static str>,
+    paths: &'static [&'static str],
+    check: Option<&'static str>,
+    keywords: &'static [&'static str],
+    secret_group: Option<usize>,
+    entropy: Option<f64>,
+    generic_value: bool,
+    multiline: bool,
+    severity: Option<&'static str>,
+    examples: &'static [&'static str],
+    negatives: &'static [&'static str],
+    example_path: Option<&'static str>,
+}
+
+/// `data/rules.toml` as Rust data: the build script reads the file (parsing it here at every
+/// start cost more than scanning a hundred Dockerfiles).
+mod generated {
+    use super::StaticSpec;
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+impl StaticSpec {
+    fn to_spec(&self) -> RuleSpec {
+        let owned = |s: Option<&str>| s.map(str::to_string);
+        let all = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        RuleSpec {
+            id: self.id.to_string(),
+            slug: owned(self.slug),
+            description: self.description.to_string(),
+            regex: owned(self.regex),
+            parser: owned(self.parser),
+            paths: all(self.paths),
+            check: owned(self.check),
+            keywords: all(self.keywords),
+            secret_group: self.secret_group,
+            entropy: self.entropy,
+            generic_value: self.generic_value,
+            multiline: self.multiline,
+            severity: owned(self.severity),
+            examples: all(self.examples),
+            negatives: all(self.negatives),
+            example_path: owned(self.example_path),
+        }
+    }
+}
+
+/// The built-in rules file, as the build script read it (once per process; the catalog and the
+/// compiled rules both start from it). Equal to [`BUILTIN_RULES`] parsed, as a test checks.
 fn builtin_specs() -> &'static [RuleSpec] {
     static SPECS: std::sync::OnceLock<Vec<RuleSpec>> = std::sync::OnceLock::new();
     SPECS.get_or_init(|| {
-        parse_rules_file(BUILTIN_RULES, "built-in rules")
-            .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+        generated::BUILTIN_SPECS
+            .iter()
+            .map(StaticSpec::to_spec)
+            .collect()
     })
+}
+
+/// The built-in rules file parsed at run time, what the build script's data must equal.
+#[doc(hidden)]
+pub fn builtin_specs_parsed() -> Vec<RuleSpec> {
+    parse_rules_file(BUILTIN_RULES, "built-in rules")
+        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+}
+
+/// The built-in rules as the binary holds them (see [`builtin_specs_parsed`]).
+#[doc(hidden)]
+pub fn builtin_specs_embedded() -> Vec<RuleSpec> {
+    builtin_specs().to_vec()
 }
 
 /// The built-in rules, compiled. The file is checked by the crate's tests, so a failure here is

@@ -186,3 +186,15 @@ fn every_builtin_rule_compiles_with_its_regex() {
         }
     }
 }
+
+/// The rules the binary holds (written by the build script) are the rules file as
+/// `parse_rules_file` reads it, field for field, in order.
+#[test]
+fn the_embedded_rules_are_the_rules_file() {
+    let embedded = rules::builtin_specs_embedded();
+    let parsed = rules::builtin_specs_parsed();
+    assert_eq!(embedded.len(), parsed.len());
+    for (e, p) in embedded.iter().zip(&parsed) {
+        assert_eq!(e, p);
+    }
+}

@@ -149,6 +149,8 @@ impl AuditDomain for DockerfileDomain {
                     })
                     .collect(),
             );
+        } else {
+            sink.no_suppressions();
         }
         let doc = DockerfileDoc {
             path: file.path,
