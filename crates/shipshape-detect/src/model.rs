@@ -100,6 +100,11 @@ pub struct Service {
     /// carries them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub run_programs: Vec<Located<String>>,
+    /// A front-end build of a server in another language: package.json's `build` script beside
+    /// a Python app (its bundles and stylesheets land in the app's static folders), run with
+    /// Node in the image build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_build: Option<Located<String>>,
 }
 
 /// A process of a service other than its server.
@@ -163,6 +168,7 @@ impl Service {
             static_output: None,
             start_packages: Vec::new(),
             run_programs: Vec::new(),
+            asset_build: None,
         }
     }
 }

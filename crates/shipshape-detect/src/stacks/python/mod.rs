@@ -137,6 +137,22 @@ fn git_at_run_time(ctx: &Ctx, dir: &str) -> Vec<Located<String>> {
     Vec::new()
 }
 
+/// package.json's `build` script beside a Python app: its front-end bundles (Rollup, Vite,
+/// webpack, PostCSS, Tailwind) are built into the app's folders, where the app (and Django's
+/// collectstatic) serves them from.
+fn asset_build(ctx: &Ctx, dir: &str) -> Option<Located<String>> {
+    let path = Ctx::join(dir, "package.json");
+    let (text, json) = ctx.json(&path)?;
+    let script = json.get("scripts")?.get("build")?.as_str()?.trim();
+    if script.is_empty() {
+        return None;
+    }
+    let line = crate::ctx::json_nested_line(&text, "scripts", "build");
+    let mut ev = Evidence::file(path, "package.json > scripts > build (front-end assets)");
+    ev.line = line;
+    Some(Located::new(script.to_string(), ev))
+}
+
 /// Detect a Python service in `dir`.
 pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
     let m = manifests(ctx, dir);
@@ -286,6 +302,7 @@ pub fn detect(ctx: &Ctx, dir: &str) -> Option<Found> {
             .or_else(|| ctx.health_path(dir, Language::Python))
     };
     svc.run_programs = git_at_run_time(ctx, dir);
+    svc.asset_build = asset_build(ctx, dir);
     svc.framework = framework;
     svc.backing_services = backing.0;
     svc.env_vars = ctx.env_vars(dir, Language::Python);
@@ -441,6 +458,35 @@ pub(crate) mod tests {
     }
 
     const SOCKETIO_PACKAGE: &str = "import os\nfrom flask import Flask\nfrom flask_socketio import SocketIO\n\napp = Flask(__name__)\nsocketio = SocketIO(app)\n\ndef main():\n    @app.route('/')\n    def index():\n        return 'ok'\n    data = os.path.join(os.getcwd(), '../store')\n    settings = {'data': data}\n    os.makedirs(settings['data'], exist_ok=True)\n    socketio.run(app, host='0.0.0.0', port=int(os.environ.get('PORT', 5000)))\n";
+
+    #[test]
+    fn a_build_script_beside_a_python_app_is_its_asset_build() {
+        let app = ("app.py", "from flask import Flask\napp = Flask(__name__)\n");
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            app,
+            (
+                "package.json",
+                "{\n  \"name\": \"ui\",\n  \"scripts\": {\n    \"dev\": \"rollup -c -w\",\n    \"build\": \"rollup -c\"\n  }\n}\n",
+            ),
+        ]);
+        let a = facts.services[0]
+            .asset_build
+            .as_ref()
+            .expect("an asset build");
+        assert_eq!(a.value, "rollup -c");
+        assert_eq!(a.evidence[0].line, Some(5));
+        // Without a build script (tooling only), there is none.
+        let facts = facts_in(&[
+            ("requirements.txt", "flask==3.1.0\n"),
+            app,
+            (
+                "package.json",
+                "{\"name\": \"ui\", \"scripts\": {\"lint\": \"eslint .\"}}\n",
+            ),
+        ]);
+        assert!(facts.services[0].asset_build.is_none());
+    }
 
     #[test]
     fn a_flask_socketio_app_starts_with_the_script_that_reaches_socketio_run() {

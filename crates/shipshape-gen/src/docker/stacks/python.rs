@@ -270,6 +270,10 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
     model["manifests"] = json!(manifests);
     model["cache"] = json!(cache);
     model["pm_setup"] = json!(pm_setup);
+    model["assets"] = match &service.asset_build {
+        Some(a) => assets_stage(a, inv, root, today, &mut warnings)?,
+        None => serde_json::Value::Null,
+    };
     model["health"] = health_model(check, "20s", "a worker without an HTTP port");
     let framework = service
         .framework
@@ -305,6 +309,81 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
         warnings,
         version_note,
     })
+}
+
+/// The stage that builds a Python app's front-end assets with Node (package.json's `build`
+/// script), whose tree, less node_modules, is the source the Python build stage copies: the
+/// bundles land where the app (and collectstatic) looks for them, without knowing the folders.
+fn assets_stage(
+    build: &shipshape_core::Located<String>,
+    inv: &Inventory,
+    root: &str,
+    today: Day,
+    warnings: &mut Vec<String>,
+) -> Result<serde_json::Value, Skip> {
+    let manifest = inv
+        .text_of(&join(root, "package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let engines = manifest
+        .as_ref()
+        .and_then(|m| m.get("engines")?.get("node")?.as_str().map(str::to_string));
+    let img = base_images::resolve("node", engines.as_deref(), today).map_err(|e| {
+        Skip(format!(
+            "{} (package.json engines, for the front-end build)",
+            e.0
+        ))
+    })?;
+    let (lock, install, run) = if has(inv, root, "package-lock.json") {
+        (
+            "package-lock.json",
+            "npm ci --no-audit --no-fund",
+            "npm run build",
+        )
+    } else if has(inv, root, "pnpm-lock.yaml") {
+        (
+            "pnpm-lock.yaml",
+            "corepack enable \\\n && pnpm install --frozen-lockfile",
+            "pnpm run build",
+        )
+    } else if has(inv, root, "yarn.lock") {
+        (
+            "yarn.lock",
+            "corepack enable \\\n && yarn install --frozen-lockfile",
+            "yarn run build",
+        )
+    } else {
+        warnings.push(
+            "no lockfile for the front-end build (package.json): commit one so image builds \
+             install the versions you tested"
+                .to_string(),
+        );
+        ("", "npm install --no-audit --no-fund", "npm run build")
+    };
+    let cache = match lock {
+        "pnpm-lock.yaml" => "/root/.local/share/pnpm/store",
+        "yarn.lock" => "/usr/local/share/.cache/yarn",
+        _ => "/root/.npm",
+    };
+    let mut manifests = vec!["package.json".to_string()];
+    if !lock.is_empty() {
+        manifests.push(lock.to_string());
+    }
+    let site = build
+        .evidence
+        .first()
+        .map(|e| match e.line {
+            Some(l) => format!("{}:{l}", e.path),
+            None => e.path.clone(),
+        })
+        .unwrap_or_default();
+    Ok(json!({
+        "image": img.build,
+        "manifests": manifests.join(" "),
+        "cache": cache,
+        "install": install,
+        "build": run,
+        "site": site,
+    }))
 }
 
 /// Django imports its settings for `collectstatic`, and settings commonly demand the secret key
