@@ -72,6 +72,38 @@ const UPLOAD_SETUP: &[&str] = &[
     "upload_root",
 ];
 
+/// Folders whose files do not run in the service's image.
+const NOT_SHIPPED: &[&str] = &["scripts", "docs", "doc", "examples", "ci", "devtools"];
+
+/// Whether the text before a quoted file name ends in a join call whose base is a temporary
+/// folder: `os.path.join(temp_dir, `, `path.join(os.tmpdir(), `, `tmp_path / `.
+fn joined_to_temporary(before: &str) -> bool {
+    let tail = before.trim_end();
+    let tail = tail
+        .strip_suffix(',')
+        .or_else(|| tail.strip_suffix('/'))
+        .map(str::trim_end);
+    let Some(tail) = tail else {
+        return false;
+    };
+    let tail = tail.strip_suffix("()").unwrap_or(tail);
+    let base: String = tail
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let base = base.to_ascii_lowercase();
+    let word = base.rsplit('.').next().unwrap_or(&base);
+    matches!(
+        word,
+        "temp_dir" | "tempdir" | "tmp_dir" | "tmpdir" | "tmp_path" | "temp_path" | "tmp" | "temp"
+    ) || word.starts_with("mkdtemp")
+        || word == "gettempdir"
+}
+
 /// Fill `svc.data_dirs` with the folders that hold an embedded database file or uploads.
 pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
     let dir = if svc.root.is_empty() {
@@ -88,6 +120,18 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
     };
     let mut found: Vec<Located<String>> = Vec::new();
     for (f, text) in ctx.source_texts(&dir, &extensions) {
+        // Maintenance scripts, their test set-ups and the docs do not run in the image: a
+        // database they open (a test identity provider's `/config/db.sqlite3`) is not the
+        // app's.
+        let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+        if rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|part| NOT_SHIPPED.contains(&part))
+        {
+            continue;
+        }
         let lower = text.to_ascii_lowercase();
         if lower.contains("upload") && UPLOAD_SETUP.iter().any(|w| lower.contains(w)) {
             for cap in UPLOAD_DIR.captures_iter(&text) {
@@ -150,7 +194,13 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
             if m.as_str().starts_with("django.db.backends.") {
                 continue;
             }
-            let path = joined_path(&text[..m.start().saturating_sub(1)], m.as_str());
+            let before = &text[..m.start().saturating_sub(1)];
+            // A file joined to a temporary folder (`os.path.join(temp_dir, "db.sqlite3")` in a
+            // backup command) is not kept.
+            if joined_to_temporary(before) {
+                continue;
+            }
+            let path = joined_path(before, m.as_str());
             let Some(folder) = folder_of(&path, f.dir(), &prefix) else {
                 continue;
             };
@@ -513,5 +563,23 @@ mod kept_folder_tests {
         files.push(("var/.gitignore", "notes.db\n"));
         files.push(("server/var/.gitkeep", ""));
         assert_eq!(data_dirs(&files)[0].0, "var");
+    }
+}
+
+#[cfg(test)]
+mod not_kept_tests {
+    use super::joined_to_temporary;
+
+    #[test]
+    fn files_joined_to_a_temporary_folder_are_not_data() {
+        assert!(joined_to_temporary("backup = os.path.join(temp_dir, "));
+        assert!(joined_to_temporary("f = path.join(os.tmpdir(), "));
+        assert!(joined_to_temporary("db = tmp_path / "));
+        assert!(joined_to_temporary(
+            "x = os.path.join(tempfile.gettempdir(), "
+        ));
+        assert!(!joined_to_temporary("db = os.path.join(BASE_DIR, "));
+        assert!(!joined_to_temporary("DATABASE = "));
+        assert!(!joined_to_temporary("path.join(settings.root, "));
     }
 }
