@@ -28,6 +28,17 @@ impl Backing {
 }
 
 /// Whether a file's folder (`""` for the root) is the service folder `dir` (`.` for the root).
+/// Whether a file's path relative to its service (`scripts/release.py`) lies in a folder with
+/// one of these names at any depth: code there (release and maintenance scripts, docs) does
+/// not run in the service's image.
+pub(crate) fn in_folder_named(rel_path: &str, names: &[&str]) -> bool {
+    rel_path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|part| names.contains(&part))
+}
+
 pub(crate) fn same_dir(file_dir: &str, dir: &str) -> bool {
     file_dir == dir || (file_dir.is_empty() && (dir == "." || dir.is_empty()))
 }

@@ -124,12 +124,7 @@ pub(crate) fn attach(ctx: &Ctx, svc: &mut Service) {
         // database they open (a test identity provider's `/config/db.sqlite3`) is not the
         // app's.
         let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
-        if rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|part| NOT_SHIPPED.contains(&part))
-        {
+        if crate::stacks::shared::in_folder_named(rel, NOT_SHIPPED) {
             continue;
         }
         let lower = text.to_ascii_lowercase();

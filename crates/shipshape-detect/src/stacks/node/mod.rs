@@ -150,13 +150,7 @@ fn package_manager_at_run_time(
     };
     for (f, text) in ctx.source_texts(dir, scan::extensions(Language::Typescript)) {
         let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
-        if rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|part| NOT_SHIPPED.contains(&part))
-            || !text.contains(wanted)
-        {
+        if crate::stacks::shared::in_folder_named(rel, NOT_SHIPPED) || !text.contains(wanted) {
             continue;
         }
         for c in PM_COMMAND.captures_iter(&text) {

@@ -118,13 +118,7 @@ fn git_at_run_time(ctx: &Ctx, dir: &str) -> Vec<Located<String>> {
     const NOT_SHIPPED: &[&str] = &["scripts", "utils", "tools", "docs", "bin", "ci", "devtools"];
     for (f, text) in ctx.source_texts(dir, &["py"]) {
         let rel = f.path.strip_prefix(&format!("{dir}/")).unwrap_or(&f.path);
-        if rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|part| NOT_SHIPPED.contains(&part))
-            || !text.contains("subprocess")
-        {
+        if shared::in_folder_named(rel, NOT_SHIPPED) || !text.contains("subprocess") {
             continue;
         }
         if let Some(m) = GIT_COMMAND.find(&text) {

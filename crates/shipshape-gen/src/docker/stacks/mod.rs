@@ -233,6 +233,17 @@ fn images(runtime: &str, service: &Service, today: Day) -> Result<BaseImages, Sk
     })
 }
 
+/// Where a fact was read, as `path:line` (or the path alone), for a comment in a Dockerfile.
+fn site(fact: &shipshape_core::Located<String>) -> String {
+    fact.evidence
+        .first()
+        .map(|e| match e.line {
+            Some(l) => format!("{}:{l}", e.path),
+            None => e.path.clone(),
+        })
+        .unwrap_or_default()
+}
+
 fn image(key: &str) -> Result<String, Skip> {
     base_images::image(key)
         .map(str::to_string)

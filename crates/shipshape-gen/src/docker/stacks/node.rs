@@ -750,10 +750,7 @@ pub(super) fn server(service: &Service, inv: &Inventory, today: Day) -> Result<G
             };
             json!({
                 "setup": format!("corepack enable \\\n && {prepare}"),
-                "site": p.evidence.first().map(|e| match e.line {
-                    Some(l) => format!("{}:{l}", e.path),
-                    None => e.path.clone(),
-                }).unwrap_or_default(),
+                "site": site(p),
                 "name": p.value,
             })
         });

@@ -258,7 +258,7 @@ pub(super) fn python(service: &Service, inv: &Inventory, today: Day) -> Result<G
             native.why.push(format!(
                 "the code runs {} ({})",
                 program.value,
-                program_site(program)
+                site(program)
             ));
         }
     }
@@ -368,14 +368,7 @@ fn assets_stage(
     if !lock.is_empty() {
         manifests.push(lock.to_string());
     }
-    let site = build
-        .evidence
-        .first()
-        .map(|e| match e.line {
-            Some(l) => format!("{}:{l}", e.path),
-            None => e.path.clone(),
-        })
-        .unwrap_or_default();
+    let site = site(build);
     Ok(json!({
         "image": img.build,
         "manifests": manifests.join(" "),
@@ -495,16 +488,4 @@ fn requirement_files(inv: &Inventory, root: &str) -> Vec<String> {
         }
     }
     files
-}
-
-/// Where a detected program is run, for the Dockerfile comment: `searx/version.py:41`.
-fn program_site(program: &shipshape_core::Located<String>) -> String {
-    program
-        .evidence
-        .first()
-        .map(|e| match e.line {
-            Some(l) => format!("{}:{l}", e.path),
-            None => e.path.clone(),
-        })
-        .unwrap_or_default()
 }
