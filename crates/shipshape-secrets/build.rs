@@ -143,9 +143,9 @@ fn main() {
 ///
 /// Layout: bytes map to classes (`GATE_CLASSES`; a letter's two cases share one, bytes in no
 /// pattern share class 0); `builtin_gate.bin` holds the transitions as little-endian `u32`
-/// state IDs premultiplied by the number of classes, the states that end a pattern first
-/// (an ID below `GATE_MATCH_LIMIT` ends one: its patterns are listed in `GATE_MATCH_PIDS`,
-/// own patterns first, then those of its failure state).
+/// state IDs premultiplied by the number of classes, in breadth-first order with the states
+/// that end a pattern last (an ID from `GATE_MATCH_FROM` on ends one: its patterns are listed in
+/// `GATE_MATCH_PIDS`, own patterns first, then those of its failure state).
 fn gate(out: &std::path::Path) {
     println!("cargo:rerun-if-changed=data/builtin-gate.txt");
     let text = std::fs::read_to_string("data/builtin-gate.txt")
@@ -200,7 +200,9 @@ fn gate(out: &std::path::Path) {
             to => queue.push_back(to),
         }
     }
+    let mut bfs = Vec::with_capacity(n);
     while let Some(s) = queue.pop_front() {
+        bfs.push(s);
         let f = fail[s];
         let inherited = outs[f].clone();
         outs[s].extend(inherited);
@@ -214,12 +216,17 @@ fn gate(out: &std::path::Path) {
             }
         }
     }
-    // Match states first.
-    let order: Vec<usize> = (0..n)
-        .filter(|&s| !outs[s].is_empty())
-        .chain((0..n).filter(|&s| outs[s].is_empty()))
+    // Breadth-first order, the states that end no pattern first: the root and the shallow
+    // states, where nearly every byte of text leads, share a few pages and cache lines.
+    let by_depth: Vec<usize> = std::iter::once(0).chain(bfs.iter().copied()).collect();
+    let order: Vec<usize> = by_depth
+        .iter()
+        .copied()
+        .filter(|&s| outs[s].is_empty())
+        .chain(by_depth.iter().copied().filter(|&s| !outs[s].is_empty()))
         .collect();
-    let matching = (0..n).filter(|&s| !outs[s].is_empty()).count();
+    assert_eq!(order.len(), n);
+    let quiet = (0..n).filter(|&s| outs[s].is_empty()).count();
     let mut id = vec![0usize; n];
     for (new, &old) in order.iter().enumerate() {
         id[old] = new;
@@ -234,7 +241,7 @@ fn gate(out: &std::path::Path) {
     }
     let mut offsets = vec![0usize];
     let mut pids = Vec::new();
-    for &old in &order[..matching] {
+    for &old in &order[quiet..] {
         pids.extend(outs[old].iter().copied());
         offsets.push(pids.len());
     }
@@ -245,7 +252,7 @@ fn gate(out: &std::path::Path) {
          pub(crate) const GATE_PATTERNS: usize = {};\n\
          pub(crate) const GATE_STRIDE: usize = {stride};\n\
          pub(crate) const GATE_START: usize = {};\n\
-         pub(crate) const GATE_MATCH_LIMIT: usize = {};\n\
+         pub(crate) const GATE_MATCH_FROM: usize = {};\n\
          pub(crate) static GATE_CLASSES: [u8; 256] = [{}];\n\
          pub(crate) static GATE_MATCH_OFFSETS: [u32; {}] = [{}];\n\
          pub(crate) static GATE_MATCH_PIDS: [u16; {}] = [{}];\n\
@@ -254,7 +261,7 @@ fn gate(out: &std::path::Path) {
          include_bytes!(concat!(env!(\"OUT_DIR\"), \"/builtin_gate.bin\"));\n",
         pats.len(),
         id[0] * stride,
-        matching * stride,
+        quiet * stride,
         list(&mut class.iter().map(|&c| c as usize)),
         offsets.len(),
         list(&mut offsets.iter().copied()),
