@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::gate::Gate;
 use shipshape_diagnostics::secret_identity;
 
 use crate::base64::{self, EncodedRun};
@@ -63,7 +63,7 @@ enum GateEntry {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    gate: AhoCorasick,
+    gate: Gate,
     gate_entries: Vec<GateEntry>,
     /// Rules limited to some paths and with no keyword: they run on the whole file.
     path_only: Vec<usize>,
@@ -126,24 +126,47 @@ fn literals_of(rules: &[Rule], probe: &RuleSet, i: usize) -> Vec<Vec<u8>> {
     }
 }
 
-fn build_gate(patterns: &[String]) -> Result<AhoCorasick, RuleError> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .or_else(|_| {
-            // A DFA over very many user keywords can exceed the size limit; the contiguous NFA
-            // is slower but has none.
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(patterns)
-        })
-        .map_err(|e| RuleError::Parse {
-            source_name: "secret rule keywords".into(),
-            message: e.to_string(),
-        })
+/// The keyword gate's patterns, each with what it stands for: every rule keyword (in order of
+/// first use), then the base64 forms of the encoded literals.
+fn gate_patterns(probe: &RuleSet) -> (Vec<String>, Vec<GateEntry>) {
+    let rules = &probe.rules;
+    let mut patterns: Vec<String> = Vec::new();
+    let mut gate_entries: Vec<GateEntry> = Vec::new();
+    // Pattern index by text (a linear search per keyword cost 1.5 M instructions).
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        for k in &r.keywords {
+            match index.get(k.as_str()) {
+                Some(&p) => {
+                    if let GateEntry::Rules(list) = &mut gate_entries[p] {
+                        list.push(i as u32);
+                    }
+                }
+                None => {
+                    index.insert(k.clone(), patterns.len());
+                    patterns.push(k.clone());
+                    gate_entries.push(GateEntry::Rules(vec![i as u32]));
+                }
+            }
+        }
+    }
+    let literals = encoded_literals(rules, probe);
+    for lit in literals {
+        // A PEM header may sit anywhere in an encoded file (all three alignments); a token
+        // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
+        // distinctive enough: longer forms only grow the automaton.
+        let forms = base64::stable_forms(&lit);
+        let keep = if lit.starts_with(b"-----") { 3 } else { 1 };
+        for form in forms.into_iter().take(keep) {
+            let form: String = form.chars().take(ENCODED_FORM_LEN).collect();
+            if !index.contains_key(&form) {
+                index.insert(form.clone(), patterns.len());
+                patterns.push(form);
+                gate_entries.push(GateEntry::Encoded);
+            }
+        }
+    }
+    (patterns, gate_entries)
 }
 
 impl RuleSet {
@@ -155,23 +178,6 @@ impl RuleSet {
                 return Err(RuleError::Duplicate { id: r.id.clone() });
             }
         }
-        let mut patterns: Vec<String> = Vec::new();
-        let mut gate_entries: Vec<GateEntry> = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
-            for k in &r.keywords {
-                match patterns.iter().position(|x| x == k) {
-                    Some(p) => {
-                        if let GateEntry::Rules(list) = &mut gate_entries[p] {
-                            list.push(i as u32);
-                        }
-                    }
-                    None => {
-                        patterns.push(k.clone());
-                        gate_entries.push(GateEntry::Rules(vec![i as u32]));
-                    }
-                }
-            }
-        }
         let path_only = rules
             .iter()
             .enumerate()
@@ -181,32 +187,25 @@ impl RuleSet {
         // The rules alone (no gate: matching one rule on its example needs none) find each
         // rule's example secret; the encoded forms are derived from those.
         let probe = RuleSet {
-            gate: build_gate(&[])?,
+            gate: Gate::new(&[])?,
             rules,
             gate_entries: Vec::new(),
             path_only,
             entries: std::sync::OnceLock::new(),
         };
-        let literals = encoded_literals(&probe.rules, &probe);
-        for lit in literals {
-            // A PEM header may sit anywhere in an encoded file (all three alignments); a token
-            // prefix opens its own value (alignment 0). Eight base64 characters (48 bits) are
-            // distinctive enough: longer forms only grow the automaton.
-            let forms = base64::stable_forms(&lit);
-            let keep = if lit.starts_with(b"-----") { 3 } else { 1 };
-            for form in forms.into_iter().take(keep) {
-                let form: String = form.chars().take(ENCODED_FORM_LEN).collect();
-                if !patterns.contains(&form) {
-                    patterns.push(form);
-                    gate_entries.push(GateEntry::Encoded);
-                }
-            }
-        }
+        let (patterns, gate_entries) = gate_patterns(&probe);
         Ok(RuleSet {
-            gate: build_gate(&patterns)?,
+            gate: Gate::new(&patterns)?,
             gate_entries,
             ..probe
         })
+    }
+
+    /// The keyword gate's patterns over the built-in rules (what the embedded automaton is
+    /// built from).
+    #[doc(hidden)]
+    pub fn builtin_gate_patterns() -> Vec<String> {
+        gate_patterns(Self::builtin_ref()).0
     }
 
     /// The built-in rules, with their prefilter built once per process (a long-lived process
@@ -318,22 +317,23 @@ impl RuleSet {
         };
         let mut hits: Vec<(u32, usize)> = Vec::new();
         let mut encoded_at: Vec<usize> = Vec::new();
-        for m in self.gate.find_overlapping_iter(hay) {
-            match &self.gate_entries[m.pattern().as_usize()] {
+        self.gate.each_match(hay, |pattern, start| {
+            match &self.gate_entries[pattern] {
                 GateEntry::Rules(list) => {
                     for &r in list {
                         if applies(r as usize) {
-                            hits.push((r, m.start()));
+                            hits.push((r, start));
                         }
                     }
                 }
                 GateEntry::Encoded => {
                     if depth < MAX_DECODE_DEPTH {
-                        encoded_at.push(m.start());
+                        encoded_at.push(start);
                     }
                 }
             }
-        }
+            true
+        });
         let mut out = Vec::new();
         if let Some(p) = path {
             for &r in &self.path_only {
@@ -390,11 +390,16 @@ impl RuleSet {
 
     /// Whether any keyword of `rule` occurs in `hay` (always, for a rule with no keyword).
     pub fn gate_admits(&self, rule: usize, hay: &[u8]) -> bool {
-        self.rules[rule].keywords.is_empty()
-            || self.gate.find_overlapping_iter(hay).any(|m| {
-                matches!(&self.gate_entries[m.pattern().as_usize()],
-                    GateEntry::Rules(list) if list.contains(&(rule as u32)))
-            })
+        if self.rules[rule].keywords.is_empty() {
+            return true;
+        }
+        let mut admitted = false;
+        self.gate.each_match(hay, |pattern, _| {
+            admitted = matches!(&self.gate_entries[pattern],
+                GateEntry::Rules(list) if list.contains(&(rule as u32)));
+            !admitted
+        });
+        admitted
     }
 
     /// Run `rule` over all of `hay`.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod filter;
 pub mod formats;
+mod gate;
 pub mod history;
 mod packs;
 mod par;

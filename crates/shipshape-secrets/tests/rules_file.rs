@@ -198,3 +198,26 @@ fn the_embedded_rules_are_the_rules_file() {
         assert_eq!(e, p);
     }
 }
+
+/// The keyword gate's patterns over the built-in rules, kept in `data/builtin-gate.txt` (one a
+/// line) so that the build script makes their automaton, are the ones the rules give.
+/// `SHIPSHAPE_BLESS=1` rewrites the file; run the test again to check it.
+#[test]
+fn the_builtin_gate_file_equals_the_rules_keywords() {
+    let patterns = RuleSet::builtin_gate_patterns();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/builtin-gate.txt");
+    let text: String = patterns.iter().map(|p| format!("{p}\n")).collect();
+    if std::env::var_os("SHIPSHAPE_BLESS").is_some() {
+        std::fs::write(&path, &text).expect("write builtin-gate.txt");
+        return;
+    }
+    assert!(patterns
+        .iter()
+        .all(|p| !p.is_empty() && !p.contains(['\n', '\r'])));
+    let file = std::fs::read_to_string(&path).expect("read builtin-gate.txt");
+    assert!(
+        file == text,
+        "data/builtin-gate.txt is stale: run `SHIPSHAPE_BLESS=1 cargo test -p \
+         shipshape-secrets --test rules_file` and review the diff"
+    );
+}
