@@ -7,6 +7,6 @@ pub mod rule;
 pub mod rules;
 pub mod sniff;
 
-pub use engine::{audit, audit_text, audit_text_beside, catalog, AuditOptions};
+pub use engine::{audit, audit_text, audit_text_beside, catalog, reads, AuditOptions};
 pub use repository::Repository;
 pub use rule::{AuditDomain, Diagnostic, RuleMeta};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use shipshape_diagnostics::{Baseline, Catalog, Domain, Report, Selection, Severity};
 use shipshape_secrets::history::HistoryError;
-use shipshape_secrets::{scan_history, scan_tree, HistoryOptions, Progress, Scanner};
+use shipshape_secrets::{scan_history, scan_tree_sharing, HistoryOptions, Progress, Scanner};
 
 use super::{rules, CommandError, Workspace};
 
@@ -232,7 +232,15 @@ pub(crate) fn check(
     // The secret scan runs first: what it takes while it runs is free again for the audit,
     // whose findings are nearly all of a large report (run after them, it came on top).
     let secrets = if selection.any_in(Domain::Secrets) {
-        let tree = scan_tree(ws.inventory(), scanner, opts.only.as_deref(), progress);
+        // Files the audit reads next are read once: the scan hands their text on.
+        let audited = shipshape_audit::reads(selection);
+        let tree = scan_tree_sharing(
+            ws.inventory(),
+            scanner,
+            opts.only.as_deref(),
+            progress,
+            &|f| audited(f.kind),
+        );
         let mut secrets = shipshape_secrets::tree_report(tree, selection.count_in(Domain::Secrets));
         if let Some(h) = history {
             let scan = scan_history(ws.root(), scanner, h, progress)?;
@@ -261,5 +269,40 @@ pub(crate) fn display_prefix(root: &Path) -> String {
         String::new()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shipshape_core::ArtifactKind;
+
+    /// What the secret scan hands on is what the selected audit rules read: with every rule,
+    /// the Dockerfile's text stays in memory after the scan (served once the file is gone) and
+    /// a file no rule reads does not; with the secret rules alone, nothing is kept.
+    #[test]
+    fn the_scan_keeps_the_files_the_selected_audit_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM alpine:3.20\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "hello\n").unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let (catalog, scanner, _) = rules::for_workspace(&ws, None).unwrap();
+        let secrets_only = catalog.select(&["secrets".to_string()], &[]).unwrap();
+        let only = shipshape_audit::reads(&secrets_only);
+        assert!(!only(ArtifactKind::Dockerfile));
+        let all = catalog.select(&[], &[]).unwrap();
+        let audited = shipshape_audit::reads(&all);
+        assert!(audited(ArtifactKind::Dockerfile) && !audited(ArtifactKind::Source));
+        let inv = ws.inventory();
+        scan_tree_sharing(inv, &scanner, None, &Progress::default(), &|f| {
+            audited(f.kind)
+        });
+        std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+        std::fs::remove_file(dir.path().join("notes.txt")).unwrap();
+        assert_eq!(
+            inv.text_of("Dockerfile").as_deref(),
+            Some("FROM alpine:3.20\n")
+        );
+        assert_eq!(inv.text_of("notes.txt"), None);
     }
 }

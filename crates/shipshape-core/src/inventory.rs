@@ -409,6 +409,18 @@ impl Inventory {
         }
     }
 
+    /// Cache the text of `entry` from bytes another reader took from the file, so that it is
+    /// not read a second time: the secret scan reads every file, and the audit then needs the
+    /// Dockerfiles, workflows and manifests among them. The bytes pass the guards of a read of
+    /// the inventory's own (size cap, binary, UTF-8, byte-order mark), so the cache holds what
+    /// [`Inventory::text`] would have read. A file read already keeps its text.
+    pub fn offer_bytes(&self, entry: &FileEntry, bytes: &[u8]) {
+        if entry.content.get().is_none() {
+            let text = checked_text(bytes, self.options.max_file_size).map(Arc::from);
+            let _ = entry.content.set(text);
+        }
+    }
+
     /// The text of a file only if it is at most `limit` bytes: for optional reads (scanning
     /// source for env vars) where a large file is passed over, not reported as skipped.
     pub fn text_limited(&self, entry: &FileEntry, limit: u64) -> Option<Arc<str>> {
@@ -1231,6 +1243,47 @@ mod tests {
                 ("src/main.rs", ArtifactKind::Source),
             ]
         );
+    }
+
+    #[test]
+    fn bytes_offered_by_another_reader_are_the_text_and_pass_the_same_guards() {
+        let dir = tree(&[
+            ("Dockerfile", b"FROM scratch\n"),
+            ("a/Dockerfile", b"FROM scratch\n"),
+            ("b/Dockerfile", b"FROM scratch\n"),
+            ("c/Dockerfile", b"FROM scratch\n"),
+        ]);
+        let inv = Inventory::open(dir.path()).unwrap();
+        let entry = |p: &str| inv.get(p).unwrap();
+        // The offered bytes are what the inventory serves: the file is not read again.
+        inv.offer_bytes(entry("Dockerfile"), b"FROM alpine\n");
+        assert_eq!(
+            inv.text(entry("Dockerfile")).as_deref(),
+            Some("FROM alpine\n")
+        );
+        // A text cached already stays.
+        inv.offer_bytes(entry("Dockerfile"), b"FROM busybox\n");
+        assert_eq!(
+            inv.text(entry("Dockerfile")).as_deref(),
+            Some("FROM alpine\n")
+        );
+        // The guards of the inventory's own read: byte-order mark, binary, UTF-8.
+        inv.offer_bytes(entry("a/Dockerfile"), b"\xEF\xBB\xBFFROM alpine\n");
+        assert_eq!(
+            inv.text(entry("a/Dockerfile")).as_deref(),
+            Some("FROM alpine\n")
+        );
+        inv.offer_bytes(entry("b/Dockerfile"), b"FROM\x00");
+        assert_eq!(inv.text(entry("b/Dockerfile")), None);
+        inv.offer_bytes(entry("c/Dockerfile"), b"FROM \xFF\n");
+        assert_eq!(inv.text(entry("c/Dockerfile")), None);
+        let reasons: Vec<_> = inv
+            .skipped()
+            .into_iter()
+            .map(|s| (s.path, s.reason))
+            .collect();
+        assert!(reasons.contains(&("b/Dockerfile".into(), SkipReason::Binary)));
+        assert!(reasons.contains(&("c/Dockerfile".into(), SkipReason::InvalidUtf8)));
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub use history::{
 };
 pub use report::{add_history, tree_report};
 pub use rules::{Rule, RuleOrigin};
-pub use scan::{redact, scan_tree, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
+pub use scan::{redact, scan_tree, scan_tree_sharing, BlobScan, Scanner, TreeScan, FIXTURE_MARKER};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use regex::bytes::Regex;
 use shipshape_core::inventory::is_binary;
 use shipshape_core::text::Span;
-use shipshape_core::{Inventory, SkipReason, Skipped};
+use shipshape_core::{FileEntry, Inventory, SkipReason, Skipped};
 use shipshape_diagnostics::suppress::{self, CommentStyle, RuleNames};
 use shipshape_diagnostics::{Domain, Finding, FindingBuilder};
 
@@ -340,6 +340,19 @@ pub fn scan_tree(
     only: Option<&str>,
     progress: &Progress,
 ) -> TreeScan {
+    scan_tree_sharing(inv, scanner, only, progress, &|_| false)
+}
+
+/// [`scan_tree`], handing the bytes of each file that `share` names to the inventory's text
+/// cache ([`Inventory::offer_bytes`]): a step that runs next on those files (the audit) does
+/// not read them again.
+pub fn scan_tree_sharing(
+    inv: &Inventory,
+    scanner: &Scanner,
+    only: Option<&str>,
+    progress: &Progress,
+    share: &(dyn Fn(&FileEntry) -> bool + Sync),
+) -> TreeScan {
     let fixtures = fixture_dirs(inv);
     let files: Vec<_> = inv
         .files()
@@ -357,7 +370,13 @@ pub fn scan_tree(
             {
                 FileOutcome::Allowed
             } else {
-                match read_capped(&inv.root().join(&f.path), scanner.max_file_size) {
+                let read = read_capped(&inv.root().join(&f.path), scanner.max_file_size);
+                if let Ok(bytes) = &read {
+                    if share(f) {
+                        inv.offer_bytes(f, bytes);
+                    }
+                }
+                match read {
                     Ok(bytes) if is_binary(&bytes) => FileOutcome::Skipped(Skipped {
                         path: f.path.clone(),
                         reason: SkipReason::Binary,
@@ -427,6 +446,30 @@ mod tests {
     fn token() -> String {
         // Built at run time so this file holds no complete token.
         format!("ghp_{}", "Z3kq9RbT2vWx8YcN4mLp7HdJ6sGf1AeQ0uVi")
+    }
+
+    #[test]
+    fn the_files_a_later_step_reads_are_read_once_and_handed_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM alpine\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "hello\n").unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        let shared = |f: &FileEntry| f.name() == "Dockerfile";
+        let scan = scan_tree_sharing(
+            &inv,
+            &Scanner::builtin(),
+            None,
+            &Progress::default(),
+            &shared,
+        );
+        assert_eq!(scan.files_scanned, 2);
+        // Gone from disk: the Dockerfile's text is the one the scan read; the other file
+        // was not handed on.
+        std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+        std::fs::remove_file(dir.path().join("notes.txt")).unwrap();
+        let text = |p: &str| inv.text(inv.get(p).unwrap());
+        assert_eq!(text("Dockerfile").as_deref(), Some("FROM alpine\n"));
+        assert_eq!(text("notes.txt"), None);
     }
 
     #[test]
