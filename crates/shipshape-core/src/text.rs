@@ -135,12 +135,36 @@ impl<'a> LineIndex<'a> {
     /// character counts the characters before it.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line(offset);
+        self.position_on(self.line(offset), offset)
+    }
+
+    /// The positions of the start and the end of `span`: one line search when both are on one
+    /// line (most spans), where two [`LineIndex::position`] calls make two.
+    pub fn positions(&self, span: Span) -> (Position, Position) {
+        let from = span.start.min(self.text.len());
+        let start = self.position_on(self.line(from), from);
+        let end = span.end.min(self.text.len());
+        let next_line = self.line_start(start.line.saturating_add(1));
+        let line = if (from..next_line).contains(&end) {
+            start.line
+        } else {
+            self.line(end)
+        };
+        (start, self.position_on(line, end))
+    }
+
+    /// The position of `offset` (inside the text), which is on 1-based `line`.
+    fn position_on(&self, line: u32, offset: usize) -> Position {
         let start = self.line_start(line);
         let before = &self.text[start..offset];
-        let column = match std::str::from_utf8(before) {
-            Ok(s) => s.chars().count(),
-            Err(_) => String::from_utf8_lossy(before).chars().count(),
+        // ASCII (nearly every line) counts a character a byte, without decoding.
+        let column = if before.is_ascii() {
+            before.len()
+        } else {
+            match std::str::from_utf8(before) {
+                Ok(s) => s.chars().count(),
+                Err(_) => String::from_utf8_lossy(before).chars().count(),
+            }
         };
         Position {
             line,
@@ -213,6 +237,18 @@ mod tests {
         assert_eq!(idx.position(999), Position { line: 3, column: 1 });
         assert_eq!(position_of(src, 7 + 4 + 2 + 1), idx.position(7 + 4 + 2 + 1));
         assert_eq!(line_of_offset(src, 999), 3);
+    }
+
+    #[test]
+    fn the_positions_of_a_span_are_those_of_its_ends() {
+        let src = "ab\nçd é\n\nx";
+        let idx = LineIndex::new(src);
+        for a in 0..=src.len() + 2 {
+            for b in 0..=src.len() + 2 {
+                let (p, q) = idx.positions(Span { start: a, end: b });
+                assert_eq!((p, q), (idx.position(a), idx.position(b)), "{a}..{b}");
+            }
+        }
     }
 
     #[test]

@@ -184,13 +184,6 @@ pub enum RuleRef<'a> {
 }
 
 impl RuleRef<'_> {
-    fn id(&self) -> &str {
-        match self {
-            RuleRef::Meta(m) => m.id,
-            RuleRef::Info(i) => &i.id,
-            RuleRef::Parts { id, .. } => id,
-        }
-    }
     fn shared_id(&self) -> SharedStr {
         match self {
             RuleRef::Meta(m) => SharedStr::from_static(m.id),
@@ -235,6 +228,9 @@ pub struct FindingBuilder<'a> {
     shared_path: SharedStr,
     /// The last unmasked snippet made, by its span: findings on the same lines share it.
     last_snippet: Mutex<Option<(Span, SharedStr)>>,
+    /// The fingerprint hash of each rule's ID and `path`, by rule ID, for the rules with
+    /// findings so far (a few: a linear search is quicker than hashing the path again).
+    prefixes: Mutex<Vec<(SharedStr, u64)>>,
     source: &'a [u8],
     /// The source as text, when it is valid UTF-8 (checked once, not per finding).
     text: Option<&'a str>,
@@ -251,6 +247,7 @@ impl<'a> FindingBuilder<'a> {
             path,
             shared_path: SharedStr::from(path),
             last_snippet: Mutex::new(None),
+            prefixes: Mutex::new(Vec::new()),
             source,
             text: std::str::from_utf8(source).ok(),
             lines: LineIndex::from_bytes(source),
@@ -278,21 +275,42 @@ impl<'a> FindingBuilder<'a> {
 
     /// The source lines `span` covers, unmasked: the same text as the last finding's when it
     /// quotes the same lines.
-    fn unmasked_snippet(&self, span: Span, text: &[u8]) -> SharedStr {
+    fn unmasked_snippet(&self, span: Span) -> SharedStr {
         let mut last = self.last_snippet.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((at, s)) = &*last {
             if *at == span {
                 return s.clone();
             }
         }
-        let s = SharedStr::from(String::from_utf8_lossy(text).into_owned());
+        let s = SharedStr::from(self.text_of(span).into_owned());
         *last = Some((span, s.clone()));
         s
     }
 
+    /// The source at `span` (clamped) as text: borrowed from the source when that is UTF-8
+    /// (validated once, by [`FindingBuilder::new`], not again per finding), else with invalid
+    /// bytes replaced.
+    fn text_of(&self, span: Span) -> Cow<'a, str> {
+        match self.text.and_then(|t| t.get(span.start..span.end)) {
+            Some(s) => Cow::Borrowed(s),
+            None => String::from_utf8_lossy(&self.source[span.start..span.end]),
+        }
+    }
+
+    /// [`fingerprint::prefix`] of `rule_id` and the path, hashed once per rule.
+    fn prefix(&self, rule_id: &SharedStr) -> u64 {
+        let mut known = self.prefixes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, h)) = known.iter().find(|(id, _)| id == rule_id) {
+            return *h;
+        }
+        let h = fingerprint::prefix(rule_id, self.path);
+        known.push((rule_id.clone(), h));
+        h
+    }
+
     /// The line a finding at `span` starts on (its `location.start.line`), without making it.
     pub fn start_line(&self, span: Span) -> u32 {
-        self.lines.position(self.clamp(span).start).line
+        self.lines.line(self.clamp(span).start)
     }
 
     /// A finding of `rule` at `span` saying `message`, with the bytes in `secrets` masked wherever
@@ -343,11 +361,12 @@ impl<'a> FindingBuilder<'a> {
     ) -> Finding {
         let span = self.clamp(span);
         let secrets: Vec<Span> = secrets.iter().map(|s| self.clamp(*s)).collect();
-        let start = self.lines.position(span.start);
-        let end = self.lines.position(span.end);
-        let first = self.lines.line(span.start);
+        let (start, end) = self.lines.positions(span);
+        // The clamped span ends at or after its start, so these are the lines it touches.
+        let (first, last) = (start.line, end.line);
         let snippet_span = if secrets.is_empty() {
-            self.lines.lines_of(span)
+            let from = self.lines.line_start(first);
+            Span::new(from, self.lines.line_end(last).max(from))
         } else {
             Span::new(self.lines.line_start(first), self.lines.line_end(first))
         };
@@ -360,7 +379,7 @@ impl<'a> FindingBuilder<'a> {
         let mut masked = secrets.clone();
         masked.extend(others.iter().map(|s| self.clamp(*s)));
         let (snippet, cuts) = if masked.is_empty() {
-            (self.unmasked_snippet(snippet_span, text), Vec::new())
+            (self.unmasked_snippet(snippet_span), Vec::new())
         } else {
             let (s, cuts) =
                 redact::mask_mapped(text, snippet_span.start, self.source, &masked, &[]);
@@ -381,11 +400,13 @@ impl<'a> FindingBuilder<'a> {
             redact::mask_values(&message, &values)
         };
         let token = if secrets.is_empty() {
-            String::from_utf8_lossy(&self.source[span.start..span.end]).into_owned()
+            // Only hashed: borrowed, not copied.
+            self.text_of(span)
         } else {
-            String::new()
+            Cow::Borrowed("")
         };
-        let fingerprint = fingerprint::fingerprint(rule.id(), self.path, &snippet, &token);
+        let rule_id = rule.shared_id();
+        let fingerprint = fingerprint::fingerprint_after(self.prefix(&rule_id), &snippet, &token);
         let secret_identity = values.first().map(|v| secret_identity(v));
         let masked = (!secrets.is_empty() || underline.is_some() || secret_identity.is_some())
             .then(|| {
@@ -396,7 +417,7 @@ impl<'a> FindingBuilder<'a> {
                 })
             });
         Finding {
-            rule_id: rule.shared_id(),
+            rule_id,
             slug: rule.slug(),
             severity: rule.severity(),
             message,

@@ -13,6 +13,8 @@
 
 use std::ops::Range;
 
+use regex::bytes::CaptureLocations;
+
 use crate::gate::Gate;
 use shipshape_diagnostics::secret_identity;
 
@@ -405,7 +407,7 @@ impl RuleSet {
     /// Run `rule` over all of `hay`.
     fn run_whole(&self, rule: usize, hay: &[u8], depth: u8, out: &mut Vec<RawMatch>) {
         match &self.rules[rule].matcher {
-            Matcher::Regex(_) => self.match_window(rule, hay, 0..hay.len(), out),
+            Matcher::Regex(_) => self.match_window(rule, hay, 0..hay.len(), &mut None, out),
             Matcher::Parser(_) => self.run_parser(rule, hay, depth, out),
         }
     }
@@ -425,6 +427,7 @@ impl RuleSet {
         }
         let multiline = self.rules[rule].multiline;
         let mut covered_to = 0usize;
+        let mut locs = None;
         for &pos in positions {
             if pos < covered_to {
                 continue;
@@ -437,37 +440,63 @@ impl RuleSet {
             };
             // Windows of one rule never overlap, so no match is found twice.
             let start = start.max(covered_to);
-            self.match_window(rule, hay, start..end, out);
+            self.match_window(rule, hay, start..end, &mut locs, out);
             covered_to = end;
         }
     }
 
-    fn match_window(&self, rule: usize, hay: &[u8], window: Range<usize>, out: &mut Vec<RawMatch>) {
+    /// The matches of `rule` in `hay[window]`. `locs` holds the rule's capture slots from one
+    /// window to the next (a rule's windows in a file are many, its matches few): searching
+    /// with them instead of `captures_iter` saves an allocation per window.
+    fn match_window(
+        &self,
+        rule: usize,
+        hay: &[u8],
+        window: Range<usize>,
+        locs: &mut Option<CaptureLocations>,
+        out: &mut Vec<RawMatch>,
+    ) {
         let r = &self.rules[rule];
         let Matcher::Regex(lazy) = &r.matcher else {
             return;
         };
         let (regex, name_group) = lazy.get();
+        let locs = locs.get_or_insert_with(|| regex.capture_locations());
         let base = window.start;
         let text = &hay[window];
-        for caps in regex.captures_iter(text) {
-            let Some(whole) = caps.get(0) else { continue };
+        // The successive matches `captures_iter` finds: each search starts where the last
+        // match ended, and an empty match right there is passed over by searching again a byte
+        // further.
+        let (mut at, mut last_end) = (0, None);
+        while at <= text.len() {
+            let Some(mut m) = regex.captures_read_at(locs, text, at) else {
+                break;
+            };
+            if m.is_empty() && Some(m.end()) == last_end {
+                at += 1;
+                match (at <= text.len())
+                    .then(|| regex.captures_read_at(locs, text, at))
+                    .flatten()
+                {
+                    Some(next) => m = next,
+                    None => break,
+                }
+            }
+            (at, last_end) = (m.end(), Some(m.end()));
+            let group = |g: usize| locs.get(g).map(|(a, b)| base + a..base + b);
+            let whole = base + m.start()..base + m.end();
             let secret = match r.secret_group {
-                Some(g) => caps.get(g),
-                None => (1..caps.len())
+                Some(g) => group(g),
+                None => (1..locs.len())
                     .filter(|g| Some(*g) != name_group)
-                    .find_map(|g| caps.get(g))
-                    .or(Some(whole)),
+                    .find_map(group)
+                    .or(Some(whole.clone())),
             };
             let Some(secret) = secret else { continue };
             if secret.is_empty() {
                 continue;
             }
-            let secret = base + secret.start()..base + secret.end();
-            let whole = base + whole.start()..base + whole.end();
-            let name = name_group
-                .and_then(|g| caps.get(g))
-                .map(|n| base + n.start()..base + n.end());
+            let name = name_group.and_then(group);
             if accepts(r, hay, &secret, &whole, name.as_ref(), None) {
                 out.push(RawMatch {
                     rule,

@@ -66,19 +66,63 @@ fn embedded_matches(hay: &[u8], mut f: impl FnMut(usize, usize) -> bool) {
     }
 }
 
+/// Bytes [`next_match_state`] steps through between two tests for a match.
+const BLOCK: usize = 8;
+
 /// From state `s` at `hay[at..]`, the end of the next match and the state that ends it. The
 /// loop every byte goes through: the state stays in a register (with the match handling in the
 /// same loop it went through the stack, a third slower).
+///
+/// Bytes go [`BLOCK`] at a time with one test for a match per block: the OR of their states is
+/// at least each of them, so it is below `GATE_MATCH_FROM` whenever none of them ends a match
+/// (quiet states can OR to more, a false alarm that only costs a second look). A block that
+/// may hold a match is stepped again byte by byte from its first state. (Blocks of 16 cost
+/// 10 % more: more false alarms.)
 #[inline(never)]
 fn next_match_state(hay: &[u8], at: usize, mut s: usize) -> Option<(usize, usize)> {
-    let (trans, _) = GATE_TRANSITIONS.as_chunks::<4>();
-    for (i, &b) in hay.get(at..)?.iter().enumerate() {
-        s = u32::from_le_bytes(trans[s + GATE_CLASSES[b as usize] as usize]) as usize;
+    let rest = hay.get(at..)?;
+    let (blocks, tail) = rest.as_chunks::<BLOCK>();
+    for (k, block) in blocks.iter().enumerate() {
+        let from = s;
+        let mut seen = 0;
+        for &b in block {
+            s = step(s, b);
+            seen |= s;
+        }
+        if seen >= GATE_MATCH_FROM {
+            if let Some((i, end)) = first_match(block, from) {
+                return Some((at + k * BLOCK + i, end));
+            }
+        }
+    }
+    first_match(tail, s).map(|(i, end)| (at + blocks.len() * BLOCK + i, end))
+}
+
+/// From state `s`, the end (relative to `bytes`) of the first match in `bytes` and its state.
+#[inline(always)]
+fn first_match(bytes: &[u8], mut s: usize) -> Option<(usize, usize)> {
+    for (i, &b) in bytes.iter().enumerate() {
+        s = step(s, b);
         if s >= GATE_MATCH_FROM {
-            return Some((at + i + 1, s));
+            return Some((i + 1, s));
         }
     }
     None
+}
+
+/// The state after `b` in state `s`, a premultiplied state ID: `GATE_START` or one this
+/// function returned.
+#[inline(always)]
+fn step(s: usize, b: u8) -> usize {
+    let (trans, _) = GATE_TRANSITIONS.as_chunks::<4>();
+    let at = s + GATE_CLASSES[b as usize] as usize;
+    debug_assert!(at < trans.len());
+    // SAFETY: `s` is a state ID (`GATE_START` or a table entry), a multiple of `GATE_STRIDE`
+    // below `trans.len()`, and every class is below `GATE_STRIDE`: the build script writes
+    // only such values, and `the_embedded_tables_index_inside_themselves` checks every one.
+    // The bounds check this skips was two of the seven instructions per byte of text (27 % of
+    // the scan, 12 M instructions in the corpus audit).
+    u32::from_le_bytes(*unsafe { trans.get_unchecked(at) }) as usize
 }
 
 fn build(patterns: &[String]) -> Result<AhoCorasick, RuleError> {
@@ -165,6 +209,20 @@ mod tests {
             total += want.len();
         }
         assert!(total > 10_000, "{total}");
+    }
+
+    /// What `step` relies on to index without a bounds check.
+    #[test]
+    fn the_embedded_tables_index_inside_themselves() {
+        let (trans, rest) = GATE_TRANSITIONS.as_chunks::<4>();
+        assert!(rest.is_empty());
+        assert_eq!(trans.len() % GATE_STRIDE, 0);
+        assert!(GATE_START.is_multiple_of(GATE_STRIDE) && GATE_START < trans.len());
+        assert!(GATE_CLASSES.iter().all(|&c| (c as usize) < GATE_STRIDE));
+        for t in trans {
+            let t = u32::from_le_bytes(*t) as usize;
+            assert!(t.is_multiple_of(GATE_STRIDE) && t < trans.len(), "{t}");
+        }
     }
 
     #[test]
