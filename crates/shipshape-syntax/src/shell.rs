@@ -6,6 +6,8 @@
 //! `b`), expansions are kept verbatim inside words, and malformed input (unbalanced quotes or
 //! parentheses) yields a best-effort result instead of an error. It never panics.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use crate::Span;
@@ -87,9 +89,12 @@ pub struct Command {
 
 /// Programs that only wrap another command; rules that look "through" them use
 /// [`Command::wrapped`].
-const WRAPPERS: &[&str] = &[
-    "sudo", "env", "exec", "time", "nohup", "command", "nice", "doas",
-];
+fn is_wrapper(word: &str) -> bool {
+    matches!(
+        word,
+        "sudo" | "env" | "exec" | "time" | "nohup" | "command" | "nice" | "doas"
+    )
+}
 
 impl Command {
     /// A command of these words (the name and the wrappers are found here).
@@ -269,7 +274,7 @@ fn unwrap_start(words: &[Word], name_at: usize) -> usize {
     }
     let mut start = name_at;
     while let Some(w) = words.get(start) {
-        if !WRAPPERS.contains(&w.value.as_str()) {
+        if !is_wrapper(&w.value) {
             break;
         }
         start += 1;
@@ -345,7 +350,10 @@ pub fn split(text: &str, base: usize) -> Vec<Command> {
     };
     lexer.list(Closer::Eof, false, 0);
     let mut out = lexer.out;
-    out.sort_by_key(|c| c.span.start);
+    // Only substitutions put commands out of order; the check spares the sort its buffer.
+    if !out.is_sorted_by_key(|c| c.span.start) {
+        out.sort_by_key(|c| c.span.start);
+    }
     out
 }
 
@@ -353,10 +361,26 @@ pub fn split(text: &str, base: usize) -> Vec<Command> {
 /// adversarial input cannot exhaust the stack.
 const MAX_DEPTH: usize = 48;
 
-/// Words that start or continue a compound command and are dropped before a command name.
-const PREFIX_KEYWORDS: &[&str] = &["if", "then", "else", "elif", "do", "while", "until", "!"];
-/// Words that close a compound command; a command made only of them is dropped.
-const CLOSING_KEYWORDS: &[&str] = &["fi", "done", "esac", "}"];
+/// Words that start or continue a compound command and are dropped before a command name
+/// (`if`, `then`, `else`, `elif`, `do`, `while`, `until`, `!`), and words that close one, a
+/// command made only of them being dropped (`fi`, `done`, `esac`, `}`). A `match` on the
+/// string rather than a search of a list: it is asked of the first word of every command.
+fn is_flow_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "if" | "then"
+            | "else"
+            | "elif"
+            | "do"
+            | "while"
+            | "until"
+            | "!"
+            | "fi"
+            | "done"
+            | "esac"
+            | "}"
+    )
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Closer {
@@ -372,6 +396,53 @@ struct PendingHeredoc {
     delimiter: String,
     strip_tabs: bool,
     quoted: bool,
+}
+
+/// A word's value while it is read. Every piece of a value is a range of the source (quote
+/// removal and escapes only leave bytes out), and most words are one piece or pieces that follow
+/// on (`"$HOME"` is `$` then `HOME`): those stay a range and become a `String` of exactly their
+/// length at the end, instead of growing one byte run at a time.
+enum Value {
+    /// The value is `src[start..end]` (empty when `start == end`).
+    Slice(usize, usize),
+    /// A piece did not follow on from the last: the value so far, copied.
+    Owned(String),
+}
+
+impl Value {
+    const EMPTY: Value = Value::Slice(0, 0);
+
+    /// Appends `src[range]` (nothing if the range is not on character boundaries, as
+    /// `src.get(range).unwrap_or("")` would give).
+    #[inline]
+    fn push(&mut self, src: &str, range: Range<usize>) {
+        let Some(piece) = src.get(range.clone()) else {
+            return;
+        };
+        if piece.is_empty() {
+            return;
+        }
+        match self {
+            Value::Slice(start, end) if *start == *end => {
+                *self = Value::Slice(range.start, range.end)
+            }
+            Value::Slice(_, end) if *end == range.start => *end = range.end,
+            Value::Slice(start, end) => {
+                let mut owned = String::with_capacity((*end - *start + piece.len()).max(16));
+                owned.push_str(&src[*start..*end]);
+                owned.push_str(piece);
+                *self = Value::Owned(owned);
+            }
+            Value::Owned(owned) => owned.push_str(piece),
+        }
+    }
+
+    fn into_string(self, src: &str) -> String {
+        match self {
+            Value::Slice(start, end) => src[start..end].to_owned(),
+            Value::Owned(owned) => owned,
+        }
+    }
 }
 
 /// A word as read, before it is known whether it is a keyword.
@@ -456,10 +527,10 @@ impl<'a> Lexer<'a> {
         Span::new(self.base + start, self.base + end.max(start))
     }
 
-    /// The character at `pos` (the lexer only ever stops on character boundaries).
     /// Advances past the bytes before the first one `stop` accepts (at least one byte, the
-    /// whole character at the position) and returns them.
-    fn run_until(&mut self, stop: impl Fn(u8) -> bool) -> &'a str {
+    /// whole character at the position). The run ends on an ASCII byte (or the end), so on a
+    /// character boundary.
+    fn run_until(&mut self, stop: impl Fn(u8) -> bool) {
         let from = self.pos;
         let first = match self.bytes.get(from) {
             Some(&b) if b.is_ascii() => 1,
@@ -471,9 +542,9 @@ impl<'a> Lexer<'a> {
             .position(|&b| stop(b))
             .map_or(self.end, |i| from + first + i);
         self.pos = end;
-        self.src.get(from..self.pos).unwrap_or("")
     }
 
+    /// The character at `pos` (the lexer only ever stops on character boundaries).
     fn char_at(&self) -> Option<char> {
         self.src.get(self.pos..self.end)?.chars().next()
     }
@@ -654,7 +725,7 @@ impl<'a> Lexer<'a> {
                             self.case_depth = self.case_depth.saturating_sub(1);
                             self.expect_pattern = false;
                         }
-                        if PREFIX_KEYWORDS.contains(&v) || CLOSING_KEYWORDS.contains(&v) {
+                        if is_flow_keyword(v) {
                             continue;
                         }
                     }
@@ -690,13 +761,20 @@ impl<'a> Lexer<'a> {
         last: &mut Option<usize>,
         group_tail: &mut Option<usize>,
     ) {
-        let b = std::mem::take(cur);
-        if !b.words.is_empty() {
-            let start = b.start.unwrap_or(b.end);
+        // The words move to a vector of their exact size (one copy of the array, where collecting
+        // a drain moves them one by one); the builder keeps its vector for the next command of
+        // the list instead of growing a fresh one word by word each time.
+        let mut words = Vec::with_capacity(cur.words.len());
+        words.append(&mut cur.words);
+        let redirects = std::mem::take(&mut cur.redirects);
+        let end = std::mem::take(&mut cur.end);
+        let start = cur.start.take();
+        if !words.is_empty() {
+            let start = start.unwrap_or(end);
             self.out.push(Command::new(
-                b.words,
-                b.redirects,
-                Span::new(start, b.end.max(start)),
+                words,
+                redirects,
+                Span::new(start, end.max(start)),
                 sep,
                 in_subshell,
             ));
@@ -959,8 +1037,22 @@ impl<'a> Lexer<'a> {
     /// the commands inside `$( … )` and backticks recorded). `None` if no word starts here.
     fn word(&mut self, depth: usize) -> Option<RawWord> {
         let start = self.pos;
-        let mut value = String::new();
+        let mut value = Value::EMPTY;
         let mut quoted = false;
+        // Most words are one run of plain bytes up to a blank or an operator: read it in one go
+        // and copy it once. Otherwise go on below with the run as the start of the value.
+        if self.peek(0).is_some_and(|b| !ENDS_PLAIN[usize::from(b)]) {
+            self.run_until(|b| ENDS_PLAIN[usize::from(b)]);
+            if self.peek(0).is_none_or(is_meta) {
+                return Some(RawWord {
+                    value: self.src[start..self.pos].to_owned(),
+                    start,
+                    end: self.pos,
+                    quoted,
+                });
+            }
+            value = Value::Slice(start, self.pos);
+        }
         while let Some(b) = self.peek(0) {
             match b {
                 b'<' | b'>' if self.pos == start && self.peek(1) == Some(b'(') => {
@@ -975,12 +1067,12 @@ impl<'a> Lexer<'a> {
                         self.pos += 1;
                         quoted = true;
                         if let Some(c) = self.char_at() {
-                            value.push(c);
+                            value.push(self.src, self.pos..self.pos + c.len_utf8());
                             self.pos += c.len_utf8();
                         }
                     }
                     None => {
-                        value.push('\\');
+                        value.push(self.src, self.pos..self.pos + 1);
                         self.pos += 1;
                     }
                 },
@@ -989,7 +1081,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     let rest = self.src.get(self.pos..self.end).unwrap_or("");
                     let close = rest.find('\'').unwrap_or(rest.len());
-                    value.push_str(&rest[..close]);
+                    value.push(self.src, self.pos..self.pos + close);
                     self.pos = (self.pos + close + 1).min(self.end);
                 }
                 b'"' => {
@@ -1002,8 +1094,9 @@ impl<'a> Lexer<'a> {
                 _ => {
                     // A run of plain bytes at once; it ends on an ASCII byte (or the end), so
                     // on a character boundary.
-                    let run = self.run_until(|b| ENDS_PLAIN[usize::from(b)]);
-                    value.push_str(run);
+                    let from = self.pos;
+                    self.run_until(|b| ENDS_PLAIN[usize::from(b)]);
+                    value.push(self.src, from..self.pos);
                 }
             }
         }
@@ -1011,7 +1104,7 @@ impl<'a> Lexer<'a> {
             return None;
         }
         Some(RawWord {
-            value,
+            value: value.into_string(self.src),
             start,
             end: self.pos,
             quoted,
@@ -1019,7 +1112,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Inside `"…"` (opening quote consumed): reads up to and including the closing quote.
-    fn double_quoted(&mut self, depth: usize, value: &mut String) {
+    fn double_quoted(&mut self, depth: usize, value: &mut Value) {
         while let Some(b) = self.peek(0) {
             match b {
                 b'"' => {
@@ -1028,33 +1121,34 @@ impl<'a> Lexer<'a> {
                 }
                 b'\\' => match self.peek(1) {
                     Some(b'\n') => self.pos += 2,
-                    Some(n @ (b'$' | b'`' | b'"' | b'\\')) => {
-                        value.push(n as char);
+                    Some(b'$' | b'`' | b'"' | b'\\') => {
+                        value.push(self.src, self.pos + 1..self.pos + 2);
                         self.pos += 2;
                     }
                     _ => {
-                        value.push('\\');
+                        value.push(self.src, self.pos..self.pos + 1);
                         self.pos += 1;
                     }
                 },
                 b'$' => self.dollar(depth, value),
                 b'`' => self.backtick(depth, value),
                 _ => {
-                    let run = self.run_until(|b| ENDS_QUOTED[usize::from(b)]);
-                    value.push_str(run);
+                    let from = self.pos;
+                    self.run_until(|b| ENDS_QUOTED[usize::from(b)]);
+                    value.push(self.src, from..self.pos);
                 }
             }
         }
     }
 
     /// At `$`: `$(cmd)`, `$((expr))`, `${…}`, `$'…'` or a plain `$NAME` (kept verbatim).
-    fn dollar(&mut self, depth: usize, value: &mut String) {
+    fn dollar(&mut self, depth: usize, value: &mut Value) {
         let start = self.pos;
         match self.peek(1) {
             Some(b'(') if self.peek(2) == Some(b'(') => {
                 self.pos += 1;
                 self.skip_balanced(b'(', b')');
-                value.push_str(self.src.get(start..self.pos).unwrap_or(""));
+                value.push(self.src, start..self.pos);
             }
             Some(b'(') => {
                 self.pos += 1;
@@ -1063,7 +1157,7 @@ impl<'a> Lexer<'a> {
             Some(b'{') => {
                 self.pos += 1;
                 self.skip_balanced(b'{', b'}');
-                value.push_str(self.src.get(start..self.pos).unwrap_or(""));
+                value.push(self.src, start..self.pos);
             }
             Some(b'\'') => {
                 // ANSI-C quoting: escapes are left as written.
@@ -1081,18 +1175,23 @@ impl<'a> Lexer<'a> {
                         self.step_char();
                     }
                 }
-                let raw = self.src.get(start + 2..self.pos).unwrap_or("");
-                value.push_str(raw.strip_suffix('\'').unwrap_or(raw));
+                // The value leaves out the closing quote, if there is one.
+                let raw = start + 2..self.pos;
+                let closed = self
+                    .bytes
+                    .get(raw.clone())
+                    .is_some_and(|r| r.last() == Some(&b'\''));
+                value.push(self.src, raw.start..raw.end - usize::from(closed));
             }
             _ => {
-                value.push('$');
+                value.push(self.src, self.pos..self.pos + 1);
                 self.pos += 1;
             }
         }
     }
 
     /// At the `(` of `$(` or `<(`: records the inner commands and keeps the raw text from `start`.
-    fn substitution(&mut self, depth: usize, value: &mut String, start: usize) {
+    fn substitution(&mut self, depth: usize, value: &mut Value, start: usize) {
         if depth < MAX_DEPTH {
             self.pos += 1;
             // A heredoc opened outside is not read inside the substitution.
@@ -1103,11 +1202,11 @@ impl<'a> Lexer<'a> {
         } else {
             self.skip_balanced(b'(', b')');
         }
-        value.push_str(self.src.get(start..self.pos).unwrap_or(""));
+        value.push(self.src, start..self.pos);
     }
 
     /// At a backtick: records the commands between it and the closing one, keeps the raw text.
-    fn backtick(&mut self, depth: usize, value: &mut String) {
+    fn backtick(&mut self, depth: usize, value: &mut Value) {
         let start = self.pos;
         self.pos += 1;
         let inner_start = self.pos;
@@ -1136,7 +1235,7 @@ impl<'a> Lexer<'a> {
             self.end = saved_end;
             self.pending = pending;
         }
-        value.push_str(self.src.get(start..self.pos).unwrap_or(""));
+        value.push(self.src, start..self.pos);
     }
 }
 

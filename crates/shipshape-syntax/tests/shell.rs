@@ -422,3 +422,41 @@ mod cached_name {
         }
     }
 }
+
+/// A word made of pieces of every kind (plain runs, quotes, escapes, expansions, a line
+/// continuation) reads as the concatenation of the pieces' values, with the span of the whole
+/// word: the value is assembled from ranges of the source, borrowed while they follow on.
+mod word_pieces {
+    use proptest::prelude::*;
+    use shipshape_syntax::shell::split;
+
+    /// A piece as written and its value.
+    fn piece() -> impl Strategy<Value = (String, String)> {
+        prop_oneof![
+            "[a-z0-9./=:-]{1,5}".prop_map(|s| (s.clone(), s)),
+            "[a-z $é]{0,4}".prop_map(|s| (format!("'{s}'"), s)),
+            "[a-z é]{0,4}".prop_map(|s| (format!("\"{s}\""), s)),
+            "[a-z ;|é]".prop_map(|s| (format!("\\{s}"), s)),
+            "[A-Z]{1,3}".prop_map(|s| (format!("${s}"), format!("${s}"))),
+            "[A-Z]{1,3}".prop_map(|s| (format!("\"${{{s}}}\""), format!("${{{s}}}"))),
+            "[a-z]{1,3}".prop_map(|s| (format!("$({s})"), format!("$({s})"))),
+            Just(("\\\n".to_string(), String::new())),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_word_reads_as_its_pieces(pieces in prop::collection::vec(piece(), 1..6)) {
+            // A continuation first would be taken as a blank before the word.
+            prop_assume!(pieces[0].0 != "\\\n");
+            let raw: String = pieces.iter().map(|p| p.0.as_str()).collect();
+            let value: String = pieces.iter().map(|p| p.1.as_str()).collect();
+            let src = format!("echo {raw} x");
+            let commands = split(&src, 0);
+            let echo = commands.iter().find(|c| c.name() == Some("echo")).unwrap();
+            prop_assert_eq!(echo.words.len(), 3);
+            prop_assert_eq!(&echo.words[1].value, &value);
+            prop_assert_eq!((echo.words[1].span.start, echo.words[1].span.end), (5, 5 + raw.len()));
+        }
+    }
+}
