@@ -53,7 +53,7 @@ pub(super) fn lines(src: &str, from: usize) -> Vec<Line> {
     let mut start = from;
     let bytes = src.as_bytes();
     while start < src.len() {
-        let nl = bytes[start..].iter().position(|&b| b == b'\n');
+        let nl = memchr::memchr(b'\n', &bytes[start..]);
         let (end, next) = match nl {
             Some(i) => (start + i, start + i + 1),
             None => (src.len(), src.len()),

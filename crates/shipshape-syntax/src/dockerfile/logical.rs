@@ -9,8 +9,11 @@ use crate::Span;
 impl ShellForm {
     /// Joins the source ranges `pieces` (in order, non-overlapping, on character boundaries).
     pub(super) fn from_pieces(src: &str, pieces: &[Range<usize>]) -> ShellForm {
-        let mut text = String::new();
-        let mut segments = Vec::new();
+        // Sized once: a long RUN is dozens of pieces, and growing the text piece by piece
+        // copied it over and over.
+        let size = pieces.iter().map(|p| p.len()).sum();
+        let mut text = String::with_capacity(size);
+        let mut segments = Vec::with_capacity(pieces.len());
         for p in pieces {
             let Some(piece) = src.get(p.clone()) else {
                 continue;

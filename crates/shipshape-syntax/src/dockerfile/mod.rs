@@ -260,14 +260,20 @@ struct Segment {
 impl Segment {
     /// Whether a logical offset (a start, or an end when `is_end`) falls in this segment or
     /// before it: false, then true, along the segments in order.
+    #[inline]
     fn holds_or_follows(&self, logical: usize, is_end: bool) -> bool {
+        self.holds(logical, is_end) || logical <= self.logical
+    }
+
+    /// Whether a logical offset (a start, or an end when `is_end`) falls in this segment.
+    #[inline]
+    fn holds(&self, logical: usize, is_end: bool) -> bool {
         let end = self.logical + self.len;
-        let inside = if is_end {
+        if is_end {
             logical > self.logical && logical <= end
         } else {
             logical >= self.logical && logical < end
-        };
-        inside || logical <= self.logical
+        }
     }
 }
 
@@ -510,10 +516,10 @@ impl ShellForm {
     /// The commands of the text, with spans in the source.
     pub fn commands(&self) -> Vec<shell::Command> {
         let mut commands = shell::split(&self.text, 0);
-        // Commands come in order too: the lookups go on from where the last command ended.
-        let mut hint = 0;
+        // Commands come in order too: the lookups go on from where the last ones landed.
+        let mut hints = [0; 3];
         for c in &mut commands {
-            self.map_command(c, &mut hint);
+            self.map_command(c, &mut hints);
         }
         commands
     }
@@ -527,14 +533,22 @@ impl ShellForm {
         Span::new(start, end.max(start))
     }
 
-    fn map_command(&self, c: &mut shell::Command, hint: &mut usize) {
+    /// `hints`: where the last lookups landed for the start and the end of a command, and for
+    /// its words and redirections. Each of them moves mostly forward and by little (a word
+    /// rarely spans lines), where one hint for all would go back and forth between the end of a
+    /// command and its first word.
+    fn map_command(&self, c: &mut shell::Command, hints: &mut [usize; 3]) {
+        let [start_hint, end_hint, hint] = hints;
+        let s = c.span;
+        let start = self.source_offset_near(s.start, s.end <= s.start, start_hint);
+        let end = self.source_offset_near(s.end.max(s.start), true, end_hint);
+        c.span = Span::new(start, end.max(start));
         // Words come in order: each lookup starts from the segment the last one found.
         let mut map = |s: &mut Span| {
             let start = self.source_offset_near(s.start, s.end <= s.start, hint);
             let end = self.source_offset_near(s.end.max(s.start), true, hint);
             *s = Span::new(start, end.max(start));
         };
-        map(&mut c.span);
         for w in &mut c.words {
             map(&mut w.span);
         }
@@ -546,32 +560,51 @@ impl ShellForm {
         }
     }
 
-    /// [`ShellForm::source_offset`] searching from `hint` (the segment the previous lookup
-    /// found) a few segments either way before it falls back to a binary search: a long RUN
-    /// has a segment per line, and its words are mapped in order.
+    /// [`ShellForm::source_offset`] walking from `hint` (the segment the previous lookup found)
+    /// a few segments either way before it falls back to a binary search: a long RUN has a
+    /// segment per line, and its words are mapped in order, mostly in the same segment or the
+    /// next one.
+    #[inline]
     fn source_offset_near(&self, logical: usize, is_end: bool, hint: &mut usize) -> usize {
+        // The usual case, inlined: the offset is inside the hinted segment, which is then the
+        // answer (the segments are contiguous and not empty, so the one before cannot hold it).
+        match self.segments.get(*hint) {
+            Some(seg) if seg.holds(logical, is_end) => seg.source + (logical - seg.logical),
+            _ => self.source_offset_walk(logical, is_end, hint),
+        }
+    }
+
+    /// [`ShellForm::source_offset_near`] when the hinted segment does not hold the offset.
+    #[inline(never)]
+    fn source_offset_walk(&self, logical: usize, is_end: bool, hint: &mut usize) -> usize {
         let segs = &self.segments;
         let Some(last) = segs.last() else {
             return self.span.start;
         };
+        // The answer is the first segment for which `found` holds (it is false, then true), or
+        // `segs.len()` when there is none.
         let found = |seg: &Segment| seg.holds_or_follows(logical, is_end);
-        // The answer is the first segment for which `found` holds (it is false, then true).
-        let is_answer =
-            |i: usize| (i == segs.len() || found(&segs[i])) && (i == 0 || !found(&segs[i - 1]));
-        let mut at = None;
-        let from = (*hint).min(segs.len());
-        for step in 0..4 {
-            for i in [from.saturating_add(step), from.saturating_sub(step)] {
-                if i <= segs.len() && is_answer(i) {
-                    at = Some(i);
-                    break;
-                }
+        let mut at = (*hint).min(segs.len());
+        if segs.get(at).is_some_and(|seg| !found(seg)) {
+            // The answer is further on.
+            at += 1;
+            let stop = (at + 4).min(segs.len());
+            while at < stop && !found(&segs[at]) {
+                at += 1;
             }
-            if at.is_some() {
-                break;
+            if at == stop && at < segs.len() {
+                at += segs[at..].partition_point(|seg| !found(seg));
+            }
+        } else {
+            // `at` qualifies (or is the end): the answer is here or before.
+            let stop = at.saturating_sub(4);
+            while at > stop && found(&segs[at - 1]) {
+                at -= 1;
+            }
+            if at == stop && at > 0 && found(&segs[at - 1]) {
+                at = segs[..at].partition_point(|seg| !found(seg));
             }
         }
-        let at = at.unwrap_or_else(|| segs.partition_point(|seg| !found(seg)));
         *hint = at;
         match segs.get(at) {
             Some(seg) => seg.source + logical.saturating_sub(seg.logical),
