@@ -7,6 +7,9 @@ The official-image corpus (bench/corpora.toml, 86 Dockerfiles) copied 12 and 16�
   - the fixed cost of a run (the median time on a folder holding one of the corpus's files:
     start-up, rule tables, the secret automaton), and the ratio of the two sizes' times less
     that fixed cost — how the work per file grows, which a start-up cost does not bend;
+  - the same for CPU time (user + system): how the work grows, apart from how busy the cores are;
+  - the times at 1, 2, 4, 8 and 16 times the corpus, a least-squares straight line through them
+    (its intercept: what a run costs whatever its size) and each size's distance from it;
   - peak resident memory (GNU `/usr/bin/time -v`) of `audit` in every format — human, json,
     sarif, github, junit, gitlab — on both sizes (goal: SARIF < 300 MiB at 16×).
 Output is written to /dev/null; a human report is rendered as if to a pipe (no colour).
@@ -57,6 +60,37 @@ def main():
     print("time ratio %dx / 1x: %.2f (linear: %d, within 10 %%: %.1f-%.1f)" % (
         args.scale, mn / m1, args.scale, args.scale * 0.9, args.scale * 1.1))
     print("less the fixed cost of a run (%.1f ms): %dx / 1x = %.2f" % (m0, args.scale, (mn - m0) / (m1 - m0)))
+    c0, c1, cn = (corpora.median_cpu_ms(times[k]) for k in ("one file", "1x", "%dx" % args.scale))
+    print("CPU time (user + system)   one file: median %6.1f ms   1x: median %8.1f ms   %dx: median %8.1f ms" % (
+        c0, c1, args.scale, cn))
+    print("CPU ratio %dx / 1x: %.2f (the work; the time ratio also holds how well the cores are kept busy)" % (
+        args.scale, cn / c1))
+
+    # The sizes between: is the time a straight line in the number of files? A least-squares
+    # line through every size; its intercept is what a run costs whatever its size (start-up,
+    # and the warm-up a varied corpus adds: rules' patterns compiled on first use, code and
+    # heap pages touched the first time), which the one-file run does not all show.
+    sizes = [1, 2, 4, 8, args.scale]
+    points = {}
+    for k in sizes:
+        folder, files = (small, small_files) if k == 1 else (large, large_files) if k == args.scale \
+            else corpora.audit_corpus(args.copies * k)
+        points[k] = (len(files), [binary, "audit", folder, "--format", "json"])
+    fit_times = corpora.alternate({k: (cmd, (0, 1), None) for k, (_, cmd) in points.items()}, args.runs)
+    xs = [points[k][0] for k in sizes]
+    ys = [corpora.median_ms(fit_times[k]) for k in sizes]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    intercept = my - slope * mx
+    print("straight line through %s: %.1f ms + %.4f ms per file (%d runs each)" % (
+        ", ".join("%dx" % k for k in sizes), intercept, slope, args.runs))
+    worst = 0.0
+    for k, x, y in zip(sizes, xs, ys):
+        fitted = intercept + slope * x
+        worst = max(worst, abs(y - fitted) / fitted)
+        print("  %3dx %6d files   median %8.1f ms   line %8.1f ms   %+5.1f %%" % (k, x, y, fitted, 100 * (y - fitted) / fitted))
+    print("largest distance from the line: %.1f %%" % (100 * worst))
 
     print("peak RSS (MiB), median of 3:")
     print("%-8s %10s %10s" % ("format", "1x", "%dx" % args.scale))
