@@ -158,6 +158,11 @@ pub fn audit(inv: &Inventory, selection: &Selection, opts: &AuditOptions) -> Rep
             .into_iter()
             .filter(|s| jobs.iter().any(|j| j.path == s.path)),
     );
+    // And what the walk could not look at (a folder it could not open, a YAML file it could
+    // not read to tell what it is): it may hold files the audit would have read.
+    if opts.only.is_none() {
+        skipped.extend(inv.unexplored());
+    }
     let mut report = Report {
         rules_run: selection.count_in_audit(),
         findings,

@@ -132,9 +132,11 @@ fn an_empty_folder_has_no_services_and_exits_0() {
         .stdout(predicate::str::contains("Score"));
 }
 
+/// The skipped paths of a `context` report (under `facts`) or a findings report (top level).
 fn skipped(v: &Value) -> Vec<(String, String)> {
     v["facts"]["skipped"]
         .as_array()
+        .or(v["skipped"].as_array())
         .unwrap()
         .iter()
         .map(|s| {
@@ -289,6 +291,9 @@ fn shipshape_toml_overrides_detected_values_with_evidence() {
     assert_eq!(port["evidence"][0]["line"], 6);
 }
 
+/// A folder the walk cannot open is listed as not read by every command that reads the
+/// repository's files — `context`, `audit` and `secrets` — never passed over in silence: it may
+/// hold a Dockerfile or a secret.
 #[cfg(unix)]
 #[test]
 fn an_unreadable_folder_is_skipped_with_permission_denied() {
@@ -296,7 +301,7 @@ fn an_unreadable_folder_is_skipped_with_permission_denied() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     fs::create_dir_all(p.join("secret")).unwrap();
-    fs::write(p.join("secret/a.txt"), "x").unwrap();
+    fs::write(p.join("secret/Dockerfile"), "FROM alpine:3.20\n").unwrap();
     fs::write(p.join("package.json"), "{\"name\":\"x\"}").unwrap();
     fs::set_permissions(p.join("secret"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
@@ -307,39 +312,53 @@ fn an_unreadable_folder_is_skipped_with_permission_denied() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
-    let out = if is_root {
-        // The build folder may not be reachable for that user: run a copy from a temp folder.
-        let bindir = tempfile::tempdir().unwrap();
-        fs::set_permissions(bindir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-        let copy = bindir.path().join("shipshape");
-        fs::copy(&bin, &copy).unwrap();
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&copy)
-            .args(["context", "--format", "json"])
-            .arg(p)
-            .output()
-            .expect("setpriv runs")
-    } else {
-        std::process::Command::new(&bin)
-            .args(["context", "--format", "json"])
-            .arg(p)
-            .output()
-            .unwrap()
+    // The build folder may not be reachable for that user: run a copy from a temp folder.
+    let bindir = tempfile::tempdir().unwrap();
+    let run = |command: &str| {
+        if is_root {
+            fs::set_permissions(bindir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+            let copy = bindir.path().join("shipshape");
+            if !copy.exists() {
+                fs::copy(&bin, &copy).unwrap();
+                fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+            }
+            std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&copy)
+                .args([command, "--format", "json"])
+                .arg(p)
+                .output()
+                .expect("setpriv runs")
+        } else {
+            std::process::Command::new(&bin)
+                .args([command, "--format", "json"])
+                .arg(p)
+                .output()
+                .unwrap()
+        }
     };
+    let outs: Vec<_> = ["context", "audit", "secrets"]
+        .iter()
+        .map(|c| (*c, run(c)))
+        .collect();
     fs::set_permissions(p.join("secret"), fs::Permissions::from_mode(0o755)).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        skipped(&v).contains(&("secret".into(), "permission-denied".into())),
-        "{:?}",
-        skipped(&v)
-    );
+    for (command, out) in outs {
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        // `audit` and `secrets` name paths from the folder given on the command line.
+        let named = |path: &str| path == "secret" || path.ends_with("/secret");
+        assert!(
+            skipped(&v)
+                .iter()
+                .any(|(path, why)| named(path) && why == "permission-denied"),
+            "{command}: {:?}",
+            skipped(&v)
+        );
+    }
 }
 
 #[test]

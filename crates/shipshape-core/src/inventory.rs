@@ -491,6 +491,20 @@ impl Inventory {
         v.sort_by(|a, b| a.path.cmp(&b.path));
         v
     }
+
+    /// What the walk itself could not look at, sorted by path: a folder it could not open, a
+    /// YAML file it could not read to tell what it is. Symbolic links are not among them (they
+    /// are never followed, by design). Nobody knows what these hold, so a command that reads
+    /// the repository's files lists them as not read instead of passing over them in silence.
+    pub fn unexplored(&self) -> Vec<Skipped> {
+        self.skipped()
+            .into_iter()
+            .filter(|s| {
+                !matches!(s.reason, SkipReason::Symlink | SkipReason::SymlinkLoop)
+                    && !self.contains(&s.path)
+            })
+            .collect()
+    }
 }
 
 fn check_root(root: &Path) -> Result<(), WorkspaceError> {
@@ -1506,6 +1520,36 @@ apiVersion: v1
             ]
         );
         assert_eq!(inv.files().len(), 1);
+        // None of the three is a file of the inventory: every reader has to list them.
+        assert_eq!(inv.unexplored(), inv.skipped());
+    }
+
+    /// What the walk could not look at is "unexplored"; a file it listed whose read failed
+    /// later, and a symbolic link (never followed), are not.
+    #[cfg(unix)]
+    #[test]
+    fn unexplored_is_what_the_walk_could_not_look_at() {
+        let dir = tree(&[
+            ("big.yaml", &[b'a'; 2048]),
+            ("Dockerfile", &[b'a'; 2048]),
+            ("ok.yaml", b"a: 1\n"),
+        ]);
+        std::os::unix::fs::symlink("ok.yaml", dir.path().join("link.yaml")).unwrap();
+        let inv = Inventory::open_with(
+            dir.path(),
+            WalkOptions {
+                max_file_size: 1024,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(inv.text_of("Dockerfile"), None);
+        let paths = |v: Vec<Skipped>| v.into_iter().map(|s| s.path).collect::<Vec<_>>();
+        assert_eq!(
+            paths(inv.skipped()),
+            ["Dockerfile", "big.yaml", "link.yaml"]
+        );
+        assert_eq!(paths(inv.unexplored()), ["big.yaml"]);
     }
 
     #[test]

@@ -410,6 +410,10 @@ pub fn scan_tree_sharing(
             FileOutcome::Allowed => out.allowed += 1,
         }
     }
+    // What the walk could not look at may hold secrets too: listed as not read, not passed over.
+    if only.is_none() {
+        out.skipped.extend(inv.unexplored());
+    }
     out
 }
 

@@ -161,7 +161,8 @@ pub fn write_human(
         summary.push_str(&format!(" {} accepted by the baseline.", report.baselined));
     }
     if !report.skipped.is_empty() {
-        summary.push_str(&format!(" {} file(s) not read.", report.skipped.len()));
+        // Folders the walk could not open are among them: "paths", not "files".
+        summary.push_str(&format!(" {} path(s) not read.", report.skipped.len()));
     }
     writeln!(out, "{summary}")
 }
