@@ -411,8 +411,35 @@ pub fn scan_tree_sharing(
         }
     }
     // What the walk could not look at may hold secrets too: listed as not read, not passed over.
+    // A YAML file the walk could not read as UTF-8 text (to tell what it is) is still bytes the
+    // scanner can read — a Latin-1 configuration holds its secrets like any other — so it is
+    // scanned, under the same allowlists; a file that turns out binary or unreadable is listed.
     if only.is_none() {
-        out.skipped.extend(inv.unexplored());
+        for s in inv.unexplored() {
+            let scannable = s.reason == SkipReason::InvalidUtf8
+                && !(scanner.path_allowed(&s.path) || in_fixture_dir(&s.path, &fixtures));
+            if !scannable {
+                out.skipped.push(s);
+                continue;
+            }
+            match read_capped(&inv.root().join(&s.path), scanner.max_file_size) {
+                Ok(bytes) if !is_binary(&bytes) => {
+                    let scan = scanner.scan(&s.path, &bytes);
+                    out.files_scanned += 1;
+                    out.bytes_scanned += bytes.len() as u64;
+                    out.suppressed += scan.suppressed;
+                    out.findings.extend(scan.findings);
+                }
+                Ok(_) => out.skipped.push(Skipped {
+                    path: s.path,
+                    reason: SkipReason::Binary,
+                }),
+                Err(reason) => out.skipped.push(Skipped {
+                    path: s.path,
+                    reason,
+                }),
+            }
+        }
     }
     out
 }
@@ -474,6 +501,29 @@ mod tests {
         let text = |p: &str| inv.text(inv.get(p).unwrap());
         assert_eq!(text("Dockerfile").as_deref(), Some("FROM alpine\n"));
         assert_eq!(text("notes.txt"), None);
+    }
+
+    /// A YAML file that is not UTF-8 (Latin-1 here) is left out of the inventory by the walk,
+    /// which reads YAML as text to classify it; the secret scan reads it as bytes and finds
+    /// the token in it. A binary YAML file is listed as not read.
+    #[test]
+    fn a_yaml_file_that_is_not_utf8_is_still_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut latin1 = b"# caf\xe9\ntoken: ".to_vec();
+        latin1.extend(token().as_bytes());
+        latin1.push(b'\n');
+        std::fs::write(dir.path().join("config.yaml"), &latin1).unwrap();
+        std::fs::write(dir.path().join("image.yaml"), b"\x89PNG\0\0\0").unwrap();
+        let inv = Inventory::open(dir.path()).unwrap();
+        assert!(inv.get("config.yaml").is_none(), "the walk left it out");
+        let scan = scan_tree(&inv, &Scanner::builtin(), None, &Progress::default());
+        assert_eq!(scan.files_scanned, 1);
+        assert_eq!(scan.findings.len(), 1);
+        let f = &scan.findings[0];
+        assert_eq!(f.location.path, "config.yaml");
+        assert_eq!((f.location.start.line, f.location.start.column), (2, 8));
+        let skipped: Vec<_> = scan.skipped.iter().map(|s| (&*s.path, &s.reason)).collect();
+        assert_eq!(skipped, [("image.yaml", &SkipReason::Binary)]);
     }
 
     #[test]
