@@ -1484,6 +1484,15 @@ apiVersion: v1
         assert_eq!(paths, vec![".gitignore", ".shipshapeignore", "app.py"]);
     }
 
+    /// The inventory of `dir` with a 1 KiB file-size limit.
+    fn open_capped_at_1k(dir: &tempfile::TempDir) -> Inventory {
+        let options = WalkOptions {
+            max_file_size: 1024,
+            ..Default::default()
+        };
+        Inventory::open_with(dir.path(), options).unwrap()
+    }
+
     #[test]
     fn guards_record_a_reason_and_never_fail_the_walk() {
         let dir = tree(&[
@@ -1492,14 +1501,7 @@ apiVersion: v1
             ("latin1.yaml", b"name: caf\xe9\n"),
             ("ok.yaml", b"a: 1\n"),
         ]);
-        let inv = Inventory::open_with(
-            dir.path(),
-            WalkOptions {
-                max_file_size: 1024,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let inv = open_capped_at_1k(&dir);
         let reasons: Vec<(String, SkipReason)> = inv
             .skipped()
             .into_iter()
@@ -1535,14 +1537,7 @@ apiVersion: v1
             ("ok.yaml", b"a: 1\n"),
         ]);
         std::os::unix::fs::symlink("ok.yaml", dir.path().join("link.yaml")).unwrap();
-        let inv = Inventory::open_with(
-            dir.path(),
-            WalkOptions {
-                max_file_size: 1024,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let inv = open_capped_at_1k(&dir);
         assert_eq!(inv.text_of("Dockerfile"), None);
         let paths = |v: Vec<Skipped>| v.into_iter().map(|s| s.path).collect::<Vec<_>>();
         assert_eq!(

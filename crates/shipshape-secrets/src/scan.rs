@@ -364,84 +364,90 @@ pub fn scan_tree_sharing(
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
         .map(|f| {
-            let outcome = if scanner.path_allowed(&f.path)
-                || in_fixture_dir(&f.path, &fixtures)
-                || f.name() == FIXTURE_MARKER
-            {
-                FileOutcome::Allowed
-            } else {
-                let read = read_capped(&inv.root().join(&f.path), scanner.max_file_size);
-                if let Ok(bytes) = &read {
-                    if share(f) {
-                        inv.offer_bytes(f, bytes);
-                    }
+            let outcome = scan_path(inv, scanner, &f.path, &fixtures, progress, |bytes| {
+                if share(f) {
+                    inv.offer_bytes(f, bytes);
                 }
-                match read {
-                    Ok(bytes) if is_binary(&bytes) => FileOutcome::Skipped(Skipped {
-                        path: f.path.clone(),
-                        reason: SkipReason::Binary,
-                    }),
-                    Ok(bytes) => {
-                        progress
-                            .bytes
-                            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                        FileOutcome::Scanned(scanner.scan(&f.path, &bytes), bytes.len() as u64)
-                    }
-                    Err(reason) => FileOutcome::Skipped(Skipped {
-                        path: f.path.clone(),
-                        reason,
-                    }),
-                }
-            };
+            });
             progress.done.fetch_add(1, Ordering::Relaxed);
             outcome
         })
         .collect();
     let mut out = TreeScan::default();
     for o in outcomes {
-        match o {
-            FileOutcome::Scanned(s, n) => {
-                out.files_scanned += 1;
-                out.bytes_scanned += n;
-                out.suppressed += s.suppressed;
-                out.findings.extend(s.findings);
-            }
-            FileOutcome::Skipped(s) => out.skipped.push(s),
-            FileOutcome::Allowed => out.allowed += 1,
-        }
+        out.add(o);
     }
     // What the walk could not look at may hold secrets too: listed as not read, not passed over.
     // A YAML file the walk could not read as UTF-8 text (to tell what it is) is still bytes the
     // scanner can read — a Latin-1 configuration holds its secrets like any other — so it is
-    // scanned, under the same allowlists; a file that turns out binary or unreadable is listed.
+    // scanned like every file; one that turns out binary or unreadable is listed.
     if only.is_none() {
         for s in inv.unexplored() {
-            let scannable = s.reason == SkipReason::InvalidUtf8
-                && !(scanner.path_allowed(&s.path) || in_fixture_dir(&s.path, &fixtures));
-            if !scannable {
+            if s.reason == SkipReason::InvalidUtf8 {
+                out.add(scan_path(
+                    inv,
+                    scanner,
+                    &s.path,
+                    &fixtures,
+                    progress,
+                    |_| {},
+                ));
+            } else {
                 out.skipped.push(s);
-                continue;
-            }
-            match read_capped(&inv.root().join(&s.path), scanner.max_file_size) {
-                Ok(bytes) if !is_binary(&bytes) => {
-                    let scan = scanner.scan(&s.path, &bytes);
-                    out.files_scanned += 1;
-                    out.bytes_scanned += bytes.len() as u64;
-                    out.suppressed += scan.suppressed;
-                    out.findings.extend(scan.findings);
-                }
-                Ok(_) => out.skipped.push(Skipped {
-                    path: s.path,
-                    reason: SkipReason::Binary,
-                }),
-                Err(reason) => out.skipped.push(Skipped {
-                    path: s.path,
-                    reason,
-                }),
             }
         }
     }
     out
+}
+
+impl TreeScan {
+    fn add(&mut self, outcome: FileOutcome) {
+        match outcome {
+            FileOutcome::Scanned(s, n) => {
+                self.files_scanned += 1;
+                self.bytes_scanned += n;
+                self.suppressed += s.suppressed;
+                self.findings.extend(s.findings);
+            }
+            FileOutcome::Skipped(s) => self.skipped.push(s),
+            FileOutcome::Allowed => self.allowed += 1,
+        }
+    }
+}
+
+/// One file of the tree at `path`: passed over when an allowlist or a fixture folder covers it,
+/// else read (its bytes shown to `read` first), and scanned unless it is binary or unreadable.
+fn scan_path(
+    inv: &Inventory,
+    scanner: &Scanner,
+    path: &str,
+    fixtures: &[String],
+    progress: &Progress,
+    read: impl FnOnce(&[u8]),
+) -> FileOutcome {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if scanner.path_allowed(path) || in_fixture_dir(path, fixtures) || name == FIXTURE_MARKER {
+        return FileOutcome::Allowed;
+    }
+    let skipped = |reason| {
+        FileOutcome::Skipped(Skipped {
+            path: path.to_string(),
+            reason,
+        })
+    };
+    match read_capped(&inv.root().join(path), scanner.max_file_size) {
+        Ok(bytes) => {
+            read(&bytes);
+            if is_binary(&bytes) {
+                return skipped(SkipReason::Binary);
+            }
+            progress
+                .bytes
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            FileOutcome::Scanned(scanner.scan(path, &bytes), bytes.len() as u64)
+        }
+        Err(reason) => skipped(reason),
+    }
 }
 
 /// Read a file unless it is over `max` bytes.
