@@ -230,6 +230,18 @@ impl RuleSet {
         &self.rules
     }
 
+    /// Compile the regexes of the rules in [`crate::rules::COMPILED_AHEAD`] now, in that order,
+    /// rather than on the scan's first file that holds one of their keywords.
+    pub(crate) fn compile_ahead(&self) {
+        for id in crate::rules::COMPILED_AHEAD {
+            if let Some(Matcher::Regex(regex)) =
+                self.rules.iter().find(|r| r.id == *id).map(|r| &r.matcher)
+            {
+                let _ = regex.get();
+            }
+        }
+    }
+
     /// Catalog entries for every rule of the set, made once. Each shows its rule's first
     /// example with every secret the rule finds in it masked (a parser rule's too). A built-in
     /// rule's masked example comes from `data/builtin-examples.json`, which a test checks

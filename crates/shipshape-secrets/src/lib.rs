@@ -24,17 +24,22 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 
 pub use config::SecretsConfig;
 
-/// Start building the built-in rule set (the rules file parsed, the keyword automaton) on a
-/// thread of its own, so that it is ready when the scan asks for it: a command calls this
-/// before it walks the repository, and the two overlap. Returns at once; calling it twice, or
-/// after the set is built, costs nothing.
+/// Start building the built-in rule set (the rules file parsed, the keyword automaton), the
+/// built-in path allowlist and the rules' catalog on a thread of its own, so that they are ready
+/// when the command asks for them, then compile the regexes nearly every repository needs ([`rules::COMPILED_AHEAD`]): a
+/// command calls this before it walks the repository, and the two overlap. Returns at once;
+/// calling it twice, or after the set is built, costs nothing.
 pub fn warm_up() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         let _ = std::thread::Builder::new()
             .name("secret-rules".into())
             .spawn(|| {
-                let _ = RuleSet::builtin_ref();
+                // In the order a command asks for them: the allowlist and the catalog when it
+                // sets up, the rules when it scans.
+                scan::builtin_allow_globs();
+                rules::builtin_catalog();
+                RuleSet::builtin_ref().compile_ahead();
             });
     });
 }

@@ -68,26 +68,45 @@ const BUILTIN_ALLOW_PATHS: &[&str] = &[
 /// Which paths are never reported.
 #[derive(Debug, Clone)]
 pub struct PathAllowlist {
-    globs: GlobSet,
+    /// The globs of [`BUILTIN_ALLOW_PATHS`], compiled once per process ([`builtin_allow_globs`]).
+    builtin: &'static GlobSet,
+    /// A repository's own `allow_paths`, if any.
+    extra: Option<GlobSet>,
     patterns: Vec<Regex>,
+}
+
+/// The built-in path allowlist, compiled on first use and shared: its set of globs takes a
+/// regex compilation (half a millisecond), which [`crate::warm_up`] does beside the walk.
+pub(crate) fn builtin_allow_globs() -> &'static GlobSet {
+    static GLOBS: std::sync::OnceLock<GlobSet> = std::sync::OnceLock::new();
+    GLOBS.get_or_init(|| {
+        let mut b = GlobSetBuilder::new();
+        for g in BUILTIN_ALLOW_PATHS {
+            // The crate's tests build this set: a failure here is a bug in this build.
+            b.add(Glob::new(g).unwrap_or_else(|e| panic!("built-in allow path `{g}`: {e}")));
+        }
+        b.build()
+            .unwrap_or_else(|e| panic!("built-in allow paths: {e}"))
+    })
 }
 
 impl PathAllowlist {
     /// The built-in list plus `extra` globs and `regexes` (gitleaks-style path patterns).
     pub fn new(extra: &[String], regexes: &[String]) -> Result<PathAllowlist, SecretsError> {
-        let mut b = GlobSetBuilder::new();
-        for g in BUILTIN_ALLOW_PATHS
-            .iter()
-            .copied()
-            .chain(extra.iter().map(String::as_str))
-        {
-            let glob =
-                Glob::new(g).map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?;
-            b.add(glob);
-        }
-        let globs = b
-            .build()
-            .map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?;
+        let extra = if extra.is_empty() {
+            None
+        } else {
+            let mut b = GlobSetBuilder::new();
+            for g in extra {
+                let glob =
+                    Glob::new(g).map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?;
+                b.add(glob);
+            }
+            Some(
+                b.build()
+                    .map_err(|e| SecretsError::Config(format!("allow_paths: {e}")))?,
+            )
+        };
         let patterns = regexes
             .iter()
             .map(|p| {
@@ -95,11 +114,17 @@ impl PathAllowlist {
                     .map_err(|e| SecretsError::Config(format!("allowlist path `{p}`: {e}")))
             })
             .collect::<Result<_, _>>()?;
-        Ok(PathAllowlist { globs, patterns })
+        Ok(PathAllowlist {
+            builtin: builtin_allow_globs(),
+            extra,
+            patterns,
+        })
     }
 
     pub fn allows(&self, path: &str) -> bool {
-        self.globs.is_match(path) || self.patterns.iter().any(|p| p.is_match(path.as_bytes()))
+        self.builtin.is_match(path)
+            || self.extra.as_ref().is_some_and(|g| g.is_match(path))
+            || self.patterns.iter().any(|p| p.is_match(path.as_bytes()))
     }
 }
 
