@@ -145,6 +145,7 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
         // may still narrow it: the warm-up is then a few milliseconds of a spare core).
         shipshape_secrets::warm_up();
     }
+    shipshape_audit::rules::warm_up();
     for target in targets {
         let (root, only) = resolve(target);
         let ws = Workspace::open(&root)?;

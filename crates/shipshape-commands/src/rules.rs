@@ -40,8 +40,12 @@ pub fn explain<'c>(catalog: &'c Catalog, key: &str) -> Result<&'c RuleInfo, Comm
     })
 }
 
-/// Merge catalogs of several repositories: the first definition of an ID wins.
-pub fn union(catalogs: Vec<Catalog>) -> Catalog {
+/// Merge catalogs of several repositories: the first definition of an ID wins. One catalog is
+/// its own union (rebuilding it cost an audit half a millisecond).
+pub fn union(mut catalogs: Vec<Catalog>) -> Catalog {
+    if catalogs.len() == 1 {
+        return catalogs.pop().expect("one catalog");
+    }
     let mut seen = std::collections::HashSet::new();
     let mut entries = Vec::new();
     for c in catalogs {

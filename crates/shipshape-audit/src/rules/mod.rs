@@ -40,12 +40,28 @@ pub fn metas() -> Vec<&'static RuleMeta> {
     v
 }
 
-/// Catalog entries for every audit rule, with their documentation.
+/// Catalog entries for every audit rule, with their documentation: read from the rules' Markdown
+/// once per process (a command may start that beside its walk, see [`warm_up`]).
 pub fn catalog_entries() -> Vec<RuleInfo> {
-    metas()
-        .into_iter()
-        .map(|m| RuleInfo::from_meta(m, RuleDocs::from_markdown(docs(m.id).unwrap_or(""))))
-        .collect()
+    static ENTRIES: std::sync::OnceLock<Vec<RuleInfo>> = std::sync::OnceLock::new();
+    ENTRIES
+        .get_or_init(|| {
+            metas()
+                .into_iter()
+                .map(|m| RuleInfo::from_meta(m, RuleDocs::from_markdown(docs(m.id).unwrap_or(""))))
+                .collect()
+        })
+        .clone()
+}
+
+/// Read the rules' documentation into their catalog entries on a thread of its own, while the
+/// command walks the repository. Returns at once.
+pub fn warm_up() {
+    let _ = std::thread::Builder::new()
+        .name("audit-catalog".into())
+        .spawn(|| {
+            let _ = catalog_entries();
+        });
 }
 
 /// A rule by ID (`SS-DOCKER-001`, case-insensitive) or slug (`no-latest-tag`).
