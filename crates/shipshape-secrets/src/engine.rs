@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use regex::bytes::CaptureLocations;
+use regex_automata::{util::captures::Captures, Input};
 
 use crate::gate::Gate;
 use shipshape_diagnostics::secret_identity;
@@ -465,7 +465,7 @@ impl RuleSet {
         rule: usize,
         hay: &[u8],
         window: Range<usize>,
-        locs: &mut Option<CaptureLocations>,
+        locs: &mut Option<Captures>,
         out: &mut Vec<RawMatch>,
     ) {
         let r = &self.rules[rule];
@@ -473,33 +473,34 @@ impl RuleSet {
             return;
         };
         let (regex, name_group) = lazy.get();
-        let locs = locs.get_or_insert_with(|| regex.capture_locations());
+        let locs = locs.get_or_insert_with(|| regex.create_captures());
         let base = window.start;
         let text = &hay[window];
         // The successive matches `captures_iter` finds: each search starts where the last
         // match ended, and an empty match right there is passed over by searching again a byte
         // further.
+        let search = |locs: &mut Captures, at: usize| {
+            regex.search_captures(&Input::new(text).span(at..text.len()), locs);
+            locs.get_match()
+        };
         let (mut at, mut last_end) = (0, None);
         while at <= text.len() {
-            let Some(mut m) = regex.captures_read_at(locs, text, at) else {
+            let Some(mut m) = search(locs, at) else {
                 break;
             };
             if m.is_empty() && Some(m.end()) == last_end {
                 at += 1;
-                match (at <= text.len())
-                    .then(|| regex.captures_read_at(locs, text, at))
-                    .flatten()
-                {
+                match (at <= text.len()).then(|| search(locs, at)).flatten() {
                     Some(next) => m = next,
                     None => break,
                 }
             }
             (at, last_end) = (m.end(), Some(m.end()));
-            let group = |g: usize| locs.get(g).map(|(a, b)| base + a..base + b);
+            let group = |g: usize| locs.get_group(g).map(|s| base + s.start..base + s.end);
             let whole = base + m.start()..base + m.end();
             let secret = match r.secret_group {
                 Some(g) => group(g),
-                None => (1..locs.len())
+                None => (1..locs.group_len())
                     .filter(|g| Some(*g) != name_group)
                     .find_map(group)
                     .or(Some(whole.clone())),
