@@ -142,10 +142,12 @@ pub fn audit(targets: &[PathBuf], opts: &AuditOptions) -> Result<AuditOutcome, C
             .any(|s| s.to_ascii_lowercase().contains("secret"))
     {
         // Every secret rule is selected unless `--select` says otherwise (the configuration
-        // may still narrow it: the warm-up is then a few milliseconds of a spare core).
-        shipshape_secrets::warm_up();
+        // may still narrow it: the warm-up is then a few milliseconds of a spare core). The
+        // audit rules' catalog is read first on the same thread.
+        shipshape_secrets::warm_up_after(shipshape_audit::rules::warm_up_here);
+    } else {
+        shipshape_audit::rules::warm_up();
     }
-    shipshape_audit::rules::warm_up();
     for target in targets {
         let (root, only) = resolve(target);
         let ws = Workspace::open(&root)?;

@@ -30,11 +30,19 @@ pub use config::SecretsConfig;
 /// command calls this before it walks the repository, and the two overlap. Returns at once;
 /// calling it twice, or after the set is built, costs nothing.
 pub fn warm_up() {
+    warm_up_after(|| {});
+}
+
+/// [`warm_up`], with `first` run on the same thread before the rest (what else the command
+/// needs soon: one thread, not one per crate, each with its own stack and allocator pages).
+/// `first` is dropped unrun if the warm-up had started already.
+pub fn warm_up_after(first: impl FnOnce() + Send + 'static) {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         let _ = std::thread::Builder::new()
             .name("secret-rules".into())
             .spawn(|| {
+                first();
                 // In the order a command asks for them: the allowlist and the catalog when it
                 // sets up, the rules when it scans.
                 scan::builtin_allow_globs();

@@ -641,11 +641,15 @@ pub fn builtin() -> Vec<Rule> {
     static BUILTIN: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
     BUILTIN
         .get_or_init(|| {
-            let specs = builtin_specs();
-            crate::par::map_indices(specs.len(), |i| {
-                Rule::compile_deferred(specs[i].clone(), RuleOrigin::Builtin)
-                    .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
-            })
+            // On one thread: under a millisecond, mostly on a warm-up thread beside the walk,
+            // where helper threads only took cores from it.
+            builtin_specs()
+                .iter()
+                .map(|spec| {
+                    Rule::compile_deferred(spec.clone(), RuleOrigin::Builtin)
+                        .unwrap_or_else(|e| panic!("the embedded rules file is invalid: {e}"))
+                })
+                .collect()
         })
         .clone()
 }

@@ -59,9 +59,12 @@ pub fn catalog_entries() -> Vec<RuleInfo> {
 pub fn warm_up() {
     let _ = std::thread::Builder::new()
         .name("audit-catalog".into())
-        .spawn(|| {
-            let _ = catalog_entries();
-        });
+        .spawn(warm_up_here);
+}
+
+/// What [`warm_up`] does, on the calling thread (a command's own warm-up thread).
+pub fn warm_up_here() {
+    let _ = catalog_entries();
 }
 
 /// A rule by ID (`SS-DOCKER-001`, case-insensitive) or slug (`no-latest-tag`).
