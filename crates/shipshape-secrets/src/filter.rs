@@ -524,17 +524,16 @@ pub fn is_generic_non_secret_password(value: &[u8]) -> bool {
         return true;
     }
     // Long and varied: random, whatever it looks like. Shorter values (`postgres`, `*`) are
-    // judged as any other generic value. Letters and digits alone are "varied" for their
-    // length: 4.4 % of random 16-character ones fall under a fixed 3.5 bits
-    // (`EzvceZYbUzzYhvHS`, 3.45), and a letters-only one was then judged a name; under three
-    // quarters of the most their length allows, one in 5,000 (12 characters) to 14,000 (16).
-    // Values with separators keep the fixed bound: `x-oauth-basic` is words.
-    let varied = if value.iter().all(u8::is_ascii_alphanumeric) {
-        (0.75 * (value.len() as f64).log2()).min(3.5)
-    } else {
-        3.5
-    };
-    if value.len() >= 12 && shannon_entropy(value) >= varied && !value.iter().any(|b| *b < 0x21) {
+    // judged as any other generic value. Letters and digits alone are varied for their length
+    // and classes ([`charset_entropy`], as a generic value is judged): 4.4 % of random
+    // 16-character ones fall under a fixed 3.5 bits (`EzvceZYbUzzYhvHS`, 3.45), and a
+    // letters-only one was then judged a name. Values with separators (`x-oauth-basic` is words)
+    // or of digits alone (a date, a number) keep the fixed bound.
+    let letters_and_digits =
+        value.iter().all(u8::is_ascii_alphanumeric) && value.iter().any(u8::is_ascii_alphabetic);
+    let varied = shannon_entropy(value) >= 3.5
+        || (letters_and_digits && charset_entropy(value) >= MIN_CHARSET_ENTROPY);
+    if value.len() >= 12 && varied && !value.iter().any(|b| *b < 0x21) {
         return false;
     }
     is_generic_non_secret(value)
@@ -631,6 +630,7 @@ mod tests {
             );
         }
         assert!(is_generic_non_secret_password(b"x-oauth-basic"));
+        assert!(is_generic_non_secret_password(b"202401311200"));
         for not in [
             "changeme",
             "password123",

@@ -233,10 +233,13 @@ pub struct Rule {
 pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .unicode(false)
-        .size_limit(4 * 1024 * 1024)
-        .dfa_size_limit(4 * 1024 * 1024)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
 }
+
+/// Bytes a rule's compiled regex, and its lazy DFA's cache, may take.
+const REGEX_SIZE_LIMIT: usize = 4 * 1024 * 1024;
 
 /// A rule's matcher: [`compile_pattern`]'s regex (the same syntax, limits and matches: it is
 /// the engine `regex` wraps) without the one-pass DFA. That DFA only speeds up reading the
@@ -245,12 +248,11 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
 /// prefilter stays: without it compiling is faster still, but scanning slower by more. An
 /// invalid pattern reports `regex`'s own error.
 fn compile_matcher(pattern: &str) -> Result<meta::Regex, regex::Error> {
-    const LIMIT: usize = 4 * 1024 * 1024;
     let config = meta::Config::new()
         .match_kind(regex_automata::MatchKind::LeftmostFirst)
         .utf8_empty(false)
-        .nfa_size_limit(Some(LIMIT))
-        .hybrid_cache_capacity(LIMIT)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
         .onepass(false);
     let syntax = regex_automata::util::syntax::Config::new()
         .unicode(false)
