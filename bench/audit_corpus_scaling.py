@@ -9,7 +9,8 @@ The official-image corpus (bench/corpora.toml, 86 Dockerfiles) copied 12 and 16�
     that fixed cost — how the work per file grows, which a start-up cost does not bend;
   - the same for CPU time (user + system): how the work grows, apart from how busy the cores are;
   - the times at 1, 2, 4, 8 and 16 times the corpus, a least-squares straight line through them
-    (its intercept: what a run costs whatever its size) and each size's distance from it;
+    (its intercept: what a run costs whatever its size), each size's distance from it (goal:
+    within 10 %), and the 16x/1x ratio the line itself gives;
   - peak resident memory (GNU `/usr/bin/time -v`) of `audit` in every format — human, json,
     sarif, github, junit, gitlab — on both sizes (goal: SARIF < 300 MiB at 16×).
 Output is written to /dev/null; a human report is rendered as if to a pipe (no colour).
@@ -90,7 +91,13 @@ def main():
         fitted = intercept + slope * x
         worst = max(worst, abs(y - fitted) / fitted)
         print("  %3dx %6d files   median %8.1f ms   line %8.1f ms   %+5.1f %%" % (k, x, y, fitted, 100 * (y - fitted) / fitted))
-    print("largest distance from the line: %.1f %%" % (100 * worst))
+    print("largest distance from the line: %.1f %% (linear within 10 %%: %s)" % (
+        100 * worst, "yes" if worst <= 0.10 else "no"))
+    # What the 16x/1x time ratio is for a cost that is exactly this straight line: below 16 by
+    # the intercept alone (a run's fixed cost weighs more in the smaller run).
+    small_n, large_n = points[1][0], points[args.scale][0]
+    print("the line's own %dx / 1x ratio: %.2f (a fixed cost of %.1f ms makes it less than %d)" % (
+        args.scale, (intercept + slope * large_n) / (intercept + slope * small_n), intercept, args.scale))
 
     print("peak RSS (MiB), median of 3:")
     print("%-8s %10s %10s" % ("format", "1x", "%dx" % args.scale))
