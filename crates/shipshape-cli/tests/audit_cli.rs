@@ -408,3 +408,22 @@ fn shipshape_toml_sets_audit_defaults_and_flags_win() {
     // --ignore by kind leaves no Dockerfile rule.
     assert!(slugs(&["--ignore", "dockerfile"]).is_empty());
 }
+
+#[test]
+fn a_file_whose_rules_cannot_run_is_counted_as_skipped_and_still_searched_for_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1 compose file: its compose rules cannot run, the secret scan still reads it.
+    let token = format!("ghp_{}", "Q7wErTy2UiOp9AsDf4GhJk6LzXc8VbNm1Pq3");
+    let mut text =
+        b"services:\n  web:\n    image: nginx:1.27\n    environment:\n      NOTE: \"caf\xe9\"\n"
+            .to_vec();
+    text.extend_from_slice(format!("      GITHUB_TOKEN: {token}\n").as_bytes());
+    fs::write(dir.path().join("compose.yaml"), text).unwrap();
+    let (code, out, _) = audit(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("github-pat-classic"), "{out}");
+    assert!(!out.contains(&token), "redacted: {out}");
+    assert!(out.contains("compose.yaml: not valid UTF-8 text"), "{out}");
+    assert!(out.contains("1 path(s) skipped."), "{out}");
+    assert!(!out.contains("not read"), "{out}");
+}

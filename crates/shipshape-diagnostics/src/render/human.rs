@@ -161,8 +161,10 @@ pub fn write_human(
         summary.push_str(&format!(" {} accepted by the baseline.", report.baselined));
     }
     if !report.skipped.is_empty() {
-        // Folders the walk could not open are among them: "paths", not "files".
-        summary.push_str(&format!(" {} path(s) not read.", report.skipped.len()));
+        // Folders the walk could not open are among them: "paths", not "files". "Skipped", not
+        // "not read": a file whose kind's rules did not run (not UTF-8, not what its name says)
+        // may still have been searched for secrets, and have findings above.
+        summary.push_str(&format!(" {} path(s) skipped.", report.skipped.len()));
     }
     writeln!(out, "{summary}")
 }
