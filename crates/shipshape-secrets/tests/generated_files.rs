@@ -261,10 +261,12 @@ fn every_credential_file_made_with_real_generators_is_found_at_its_secret() {
         match hit {
             Some(f) if f.slug == p.slug => {}
             Some(f) => failures.push(format!("{}: found by {}, not {}", p.path, f.slug, p.slug)),
+            // The value is made for this run: printed, a miss can be turned into a fixture.
             None => failures.push(format!(
-                "{}: {} not found at {line}:{column}; findings there: {:?}",
+                "{}: {} not found at {line}:{column} (value {:?}); findings there: {:?}",
                 p.path,
                 p.slug,
+                p.secret,
                 scan.findings
                     .iter()
                     .filter(|f| f.location.path == p.path)
