@@ -235,16 +235,21 @@ fn is_word(w: &[u8]) -> bool {
 }
 
 /// The camel-case segments of a run of letters and digits: `getUserName` → `get User Name`.
+/// The plural of capitals stays one segment: `VLANsView` → `VLANs View`, `userIDs` → `user IDs`.
 fn camel_segments(value: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..value.len() {
         let (prev, cur) = (value[i - 1], value[i]);
         let lower_to_upper = prev.is_ascii_lowercase() && cur.is_ascii_uppercase();
-        // `HTTPServer`: the last capital of a run starts the next word.
+        // `HTTPServer`: the last capital of a run starts the next word, unless what follows it
+        // is a plural `s` that ends the segment (`VLANs`, `IDs`).
+        let plural = value.get(i + 1) == Some(&b's')
+            && value.get(i + 2).is_none_or(|b| !b.is_ascii_lowercase());
         let acronym_end = prev.is_ascii_uppercase()
             && cur.is_ascii_uppercase()
-            && value.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            && value.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+            && !plural;
         if lower_to_upper || acronym_end {
             out.push(&value[start..i]);
             start = i;
@@ -380,37 +385,32 @@ pub fn is_identifier_like(value: &[u8]) -> bool {
         && odd_segments(value) <= 2
 }
 
-/// How many of a value's camel-case segments (letter runs split at case changes and digits)
-/// are not words: capitals (`TLS`, `FE`), single letters (`A`) and letters without a vowel
-/// (`Pk`). A name has at most two (`TLSClientKeyA`, `credWithDummyCRL`); random letters and
-/// digits often have three or more (`MKOahUxcbFE7QIzmFSEq`: `MK`, `FE`, `Q`, `FS`), which a
-/// vowel in each other segment would otherwise let read as words. The plural of capitals
-/// (`VLANsView`, split `VLA` `Ns` `View`) counts once. A name holds one number
-/// (`Sha256Hasher`, `organization1Domain`); each number after the first counts as odd too.
+/// The camel-case segments of every run of letters in `value`: digits and symbols split runs
+/// (`Sha256Hasher` → `Sha Hasher`).
+fn letter_segments(value: &[u8]) -> Vec<&[u8]> {
+    value
+        .split(|b| !b.is_ascii_alphabetic())
+        .filter(|run| !run.is_empty())
+        .flat_map(camel_segments)
+        .collect()
+}
+
+/// How many of a value's camel-case segments are not words: capitals (`TLS`, `FE`), single
+/// letters (`A`) and letters without a vowel (`Pk`). A name has at most two (`TLSClientKeyA`,
+/// `credWithDummyCRL`); random letters and digits often have three or more
+/// (`MKOahUxcbFE7QIzmFSEq`: `MK`, `FE`, `Q`, `FS`), which a vowel in each other segment would
+/// otherwise let read as words. A name holds one number (`Sha256Hasher`,
+/// `organization1Domain`); each number after the first counts as odd too.
 fn odd_segments(value: &[u8]) -> usize {
-    let capitals = |s: &[u8]| s.iter().all(u8::is_ascii_uppercase);
     let numbers = value
         .split(|b| !b.is_ascii_digit())
         .filter(|run| !run.is_empty())
         .count();
-    let mut odd = numbers.saturating_sub(1);
-    for run in value
-        .split(|b| !b.is_ascii_alphabetic())
-        .filter(|run| !run.is_empty())
-    {
-        let segments = camel_segments(run);
-        for (i, s) in segments.iter().enumerate() {
-            let plural = s.len() == 2
-                && s[0].is_ascii_uppercase()
-                && s[1] == b's'
-                && i > 0
-                && capitals(segments[i - 1]);
-            if !plural && (s.len() == 1 || capitals(s) || !is_word(s)) {
-                odd += 1;
-            }
-        }
-    }
-    odd
+    let odd = letter_segments(value)
+        .into_iter()
+        .filter(|s| s.len() == 1 || s.iter().all(u8::is_ascii_uppercase) || !is_word(s))
+        .count();
+    odd + numbers.saturating_sub(1)
 }
 
 /// Whether letters in camel case read as a name: every segment a word, an acronym or a short
@@ -420,12 +420,7 @@ fn odd_segments(value: &[u8]) -> usize {
 fn camel_name(value: &[u8]) -> bool {
     // Letter runs split at case changes; a short number (`Uint8Array`, `Sha256Hasher`) is
     // neutral.
-    let mut segs: Vec<&[u8]> = Vec::new();
-    for run in value.split(u8::is_ascii_digit) {
-        if !run.is_empty() {
-            segs.extend(camel_segments(run));
-        }
-    }
+    let segs = letter_segments(value);
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     // Capitalised words and a closing number (`SecurePass123`) is how passwords are made;
     // `mockEncryptedKey1` is a variable.
@@ -735,6 +730,7 @@ mod tests {
             "TLSClientKeyA",
             "credWithDummyCRL",
             "PDFExportURLsView",
+            "userIDsList",
             "organization1Domain2",
             "Sha256Hasher",
             "MyAppKey",
